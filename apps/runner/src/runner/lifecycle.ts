@@ -1,0 +1,75 @@
+// How a session ends is decided outside the supervisor: the pipeline (gates, advancing, retries)
+// plugs in here. The runner calls onExit once the agent process has exited and all its events are
+// stored, writes the returned status conditionally on (session id, attempt, runner id), then calls
+// afterEnd for every session that ended, however it ended.
+import type { Db } from "@drover/db";
+import type { Agent, AgentSession, Project, Story } from "@drover/db";
+import type { NormalizedEvent } from "@drover/core/runtimes/types";
+
+export type SessionRow = AgentSession & { story: Story; agent: Agent; project: Project };
+
+export interface SessionExitContext {
+  db: Db;
+  runnerId: string;
+  session: SessionRow;
+  worktreePath: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** The last `result` event the runtime produced (or the adapter synthesized), if any. */
+  result?: Extract<NormalizedEvent, { kind: "result" }>;
+  /** Turns reported for this session so far. */
+  turns: number;
+  /** Appends an event to the session log (in order, after the agent's own events). */
+  emit(event: NormalizedEvent): Promise<void>;
+}
+
+export interface SessionExitDecision {
+  status: "completed" | "failed";
+  reason: string;
+  message?: string;
+  report?: unknown;
+}
+
+export interface SessionEndContext {
+  db: Db;
+  runnerId: string;
+  session: SessionRow;
+  /** The status written (or the status a newer attempt already holds when this one lost its lease). */
+  status: "completed" | "failed" | "stopped" | "interrupted";
+  reason: string;
+  /** False when the conditional final write matched nothing (the session was taken over). */
+  written: boolean;
+}
+
+export interface SessionLifecycleHooks {
+  /** After a normal exit (not user stop, inactivity timeout or spawn error), events flushed. */
+  onExit(ctx: SessionExitContext): Promise<SessionExitDecision>;
+  /** After the final status is written, for every ended session. */
+  afterEnd(ctx: SessionEndContext): Promise<void>;
+  /** Once when the runner has registered and reaped, before it claims work. */
+  onRunnerStart?(): Promise<void>;
+  /** On every heartbeat tick (slow backstop timer). */
+  onTick?(): Promise<void>;
+}
+
+/** Completed iff exit code 0 and the result, if any, is a success with at least one turn. */
+export function decideByExit(ctx: Pick<SessionExitContext, "exitCode" | "signal" | "result" | "turns">): SessionExitDecision {
+  const r = ctx.result;
+  if (r && (r.isError || r.outcome !== "success")) {
+    return { status: "failed", reason: r.outcome === "success" ? "runtime_error" : r.outcome, message: r.errorText ?? r.text };
+  }
+  if (ctx.exitCode !== 0) {
+    const how = ctx.signal ? `killed by ${ctx.signal}` : `exit code ${ctx.exitCode}`;
+    return { status: "failed", reason: "exit_code", message: `The agent process ended with ${how}` };
+  }
+  const turns = Math.max(ctx.turns, r?.turns ?? 0);
+  if (turns === 0) return { status: "failed", reason: "zero_turns", message: "The agent exited without taking a turn" };
+  return { status: "completed", reason: "completed" };
+}
+
+export const defaultLifecycleHooks: SessionLifecycleHooks = {
+  async onExit(ctx) {
+    return decideByExit(ctx);
+  },
+  async afterEnd() {},
+};
