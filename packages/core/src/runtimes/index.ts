@@ -1,0 +1,19 @@
+// The runtime registry: one line per adapter.
+import { badRequest } from "../errors.ts";
+import { commandAdapter } from "./command.ts";
+import type { RuntimeAdapter } from "./types.ts";
+
+const adapters: Record<string, RuntimeAdapter> = {
+  command: commandAdapter,
+  // Add runtimes here, one line each (claude-code, gemini, codex).
+};
+
+export function getRuntimeAdapter(name: string): RuntimeAdapter {
+  const a = adapters[name];
+  if (!a) throw badRequest(`Unknown runtime "${name}"; known runtimes: ${Object.keys(adapters).sort().join(", ")}`);
+  return a;
+}
+
+export function runtimeNames(): string[] {
+  return Object.keys(adapters).sort();
+}
