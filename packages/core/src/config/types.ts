@@ -1,0 +1,68 @@
+// The normalized project config: snake_case keys as written in .drover/project.toml (storkit's format).
+import type { AgentSpec } from "../runtimes/types.ts";
+
+export const AGENT_STAGES = ["coder", "qa", "mergemaster", "other"] as const;
+export type AgentStageName = (typeof AGENT_STAGES)[number];
+
+export const RUNTIMES = ["claude-code", "gemini", "codex", "command"] as const;
+export type RuntimeName = (typeof RUNTIMES)[number];
+
+export const QA_MODES = ["server", "agent", "human"] as const;
+export type QaModeName = (typeof QA_MODES)[number];
+
+export interface AgentConfig extends AgentSpec {
+  name: string;
+  role?: string;
+  stage: AgentStageName;
+  runtime: RuntimeName;
+  model?: string;
+  allowed_tools?: string[];
+  max_turns?: number;
+  max_budget_usd?: number;
+  prompt?: string;
+  system_prompt?: string;
+  permission_mode?: string;
+  inactivity_timeout_secs: number;
+  command?: string[];
+  env?: Record<string, string>;
+}
+
+export interface ComponentConfig {
+  name: string;
+  path: string;
+  setup: string[];
+  teardown: string[];
+}
+
+export interface ModelPrice {
+  input_per_mtok: number;
+  output_per_mtok: number;
+  cache_read_per_mtok?: number;
+  cache_write_per_mtok?: number;
+}
+
+export interface ProjectConfig {
+  /** Unset: the repository's HEAD branch when the project was added. */
+  base_branch?: string;
+  default_qa: QaModeName;
+  default_coder_model?: string;
+  max_coders: number;
+  /** 0 means no limit. */
+  max_retries: number;
+  /** Unset: ["script/test"] when that file exists in the worktree (see effectiveGates). */
+  gates?: string[];
+  done_retention_secs: number;
+  copy_files: string[];
+  worktree_root: string;
+  daily_budget_usd?: number;
+  keep_branches: boolean;
+  gate_timeout_secs: number;
+  prices: Record<string, ModelPrice>;
+  agent: AgentConfig[];
+  component: ComponentConfig[];
+}
+
+export interface ParsedConfig {
+  config: ProjectConfig;
+  warnings: string[];
+}

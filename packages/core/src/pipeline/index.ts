@@ -1,0 +1,3 @@
+export * from "./stages.ts";
+export * from "./workspace.ts";
+export * from "./start-decision.ts";
