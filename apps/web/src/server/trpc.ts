@@ -4,13 +4,14 @@ import { DomainError } from "@drover/core/errors";
 import { getDb, type Db } from "@drover/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import { serverEnv } from "./env.ts";
 
 export interface Context {
   db: Db;
 }
 
 export function createContext(): Context {
-  return { db: getDb() };
+  return { db: getDb(serverEnv().DATABASE_URL) };
 }
 
 const t = initTRPC.context<Context>().create({ transformer: superjson });
