@@ -1,0 +1,89 @@
+// Session state changes that are not the runner's: stop requests and failed pending sessions.
+import { notFound } from "@drover/core/errors";
+import type { Db } from "../client.ts";
+import type { AgentSession } from "../generated/prisma/client.ts";
+import { CHANNELS, notify } from "../notify.ts";
+import { logProjectEvent } from "./events.ts";
+import { inTx, lockStory, type DbOrTx, type Tx } from "./tx.ts";
+
+/**
+ * Stops a session: a pending one is stopped at once; a running one gets stop_requested_at and a
+ * NOTIFY, and the runner that owns it kills the process and marks it stopped.
+ */
+export async function requestStop(tx: Tx, s: AgentSession, reason: string, message: string): Promise<"stopped" | "stop_requested"> {
+  if (s.status === "pending") {
+    await tx.agentSession.updateMany({ where: { id: s.id, status: "pending" }, data: { status: "stopped", reason, message, finishedAt: new Date() } });
+    await notify(tx, CHANNELS.sessions, { sessionId: s.id, projectId: s.projectId, stop: true });
+    return "stopped";
+  }
+  await tx.agentSession.updateMany({ where: { id: s.id, status: "running", stopRequestedAt: null }, data: { stopRequestedAt: new Date(), message } });
+  await notify(tx, CHANNELS.sessions, { sessionId: s.id, projectId: s.projectId, stop: true });
+  return "stop_requested";
+}
+
+export async function stopAgent(db: Db, input: { projectId: number; storyNumber: number; agentName: string; by?: string }) {
+  return inTx(db, async (tx) => {
+    const story = await lockStory(tx, input.projectId, input.storyNumber);
+    const agent = await tx.agent.findUnique({ where: { projectId_name: { projectId: input.projectId, name: input.agentName } } });
+    if (!agent) throw notFound(`No agent named ${input.agentName} in this project's roster`);
+    const s = await tx.agentSession.findFirst({ where: { storyId: story.id, agentId: agent.id, status: { in: ["pending", "running"] } } });
+    if (!s) throw notFound(`${agent.name} is not running on story ${story.number}`);
+    const result = await requestStop(tx, s, "user_stop", `Stopped by ${input.by ?? "user"}`);
+    await logProjectEvent(tx, {
+      projectId: input.projectId,
+      storyId: story.id,
+      sessionId: s.id,
+      agentName: agent.name,
+      kind: "agent_stopped",
+      message: `${agent.name} ${result === "stopped" ? "stopped" : "asked to stop"} on story ${story.number}`,
+    });
+    return { sessionId: s.id, result };
+  });
+}
+
+/**
+ * Rule 8: a pending session that cannot run (spawn error, worktree failure ...) is marked failed
+ * with the reason, so it never blocks auto-assign. Returns false when it was no longer pending.
+ */
+export async function failPendingSession(db: Db, input: { sessionId: number; reason: string; message: string }): Promise<boolean> {
+  return inTx(db, async (tx) => {
+    const n = await tx.agentSession.updateMany({
+      where: { id: input.sessionId, status: "pending" },
+      data: { status: "failed", reason: input.reason, message: input.message, finishedAt: new Date() },
+    });
+    if (!n.count) return false;
+    const s = await tx.agentSession.findUniqueOrThrow({ where: { id: input.sessionId }, include: { agent: true, story: true } });
+    await logProjectEvent(tx, {
+      projectId: s.projectId,
+      storyId: s.storyId,
+      sessionId: s.id,
+      agentName: s.agent.name,
+      kind: "agent_failed",
+      message: `${s.agent.name} could not start on story ${s.story.number}: ${input.message}`,
+    });
+    await notify(tx, CHANNELS.sessions, { sessionId: s.id, projectId: s.projectId });
+    return true;
+  });
+}
+
+export function listSessions(db: DbOrTx, where: { projectId: number; storyNumber?: number; agentName?: string; take?: number }) {
+  return db.agentSession.findMany({
+    where: {
+      projectId: where.projectId,
+      ...(where.storyNumber !== undefined ? { story: { number: where.storyNumber } } : {}),
+      ...(where.agentName !== undefined ? { agent: { name: where.agentName } } : {}),
+    },
+    orderBy: { id: "desc" },
+    take: where.take ?? 100,
+    include: { agent: { select: { name: true, stage: true } }, story: { select: { number: true, title: true } } },
+  });
+}
+
+export async function getSession(db: DbOrTx, sessionId: number) {
+  const s = await db.agentSession.findUnique({
+    where: { id: sessionId },
+    include: { agent: { select: { name: true, stage: true } }, story: { select: { number: true, title: true } } },
+  });
+  if (!s) throw notFound(`No session #${sessionId}`);
+  return s;
+}

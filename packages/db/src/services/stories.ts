@@ -1,0 +1,222 @@
+// Stories: create (atomic numbering), update, move (stopping agents of the old stage), reorder,
+// tick criteria, block and unblock. Every write logs a project event and notifies the board.
+import { z } from "zod";
+import { badRequest, notFound } from "@drover/core/errors";
+import { agentStageFor, assertLegalMove, STAGES, type StageName } from "@drover/core/pipeline/stages";
+import { assertSlug, slugify } from "@drover/core/pipeline/workspace";
+import { parseCriteria, tickCriterionInBody } from "@drover/core/stories/criteria";
+import { STORY_KINDS, storyTemplate } from "@drover/core/stories/file";
+import { QA_MODES } from "@drover/core/config/types";
+import type { Db } from "../client.ts";
+import type { Prisma, Story } from "../generated/prisma/client.ts";
+import { logProjectEvent } from "./events.ts";
+import { requestStop } from "./sessions.ts";
+import { inTx, lockStory, type DbOrTx, type Tx } from "./tx.ts";
+
+const storyNumber = z.number().int().positive();
+const title = z.string().trim().min(1, { error: "Title must not be empty" }).max(200, { error: "Title must be at most 200 characters" });
+const agentName = z.string().trim().min(1).max(100).nullable();
+
+export const createStoryInput = z.object({
+  projectId: z.number().int().positive(),
+  title,
+  kind: z.enum(STORY_KINDS).default("story"),
+  slug: z.string().optional(),
+  body: z.string().max(200_000).optional(),
+  stage: z.enum(STAGES).default("backlog"),
+  agent: agentName.optional(),
+  qa: z.enum(QA_MODES).nullable().optional(),
+  dependsOn: z.array(storyNumber).default([]),
+});
+
+export const updateStoryInput = z.object({
+  projectId: z.number().int().positive(),
+  storyNumber,
+  title: title.optional(),
+  body: z.string().max(200_000).optional(),
+  kind: z.enum(STORY_KINDS).optional(),
+  slug: z.string().optional(),
+  agent: agentName.optional(),
+  qa: z.enum(QA_MODES).nullable().optional(),
+  retryCount: z.number().int().min(0).optional(),
+  reviewHold: z.boolean().optional(),
+  dependsOn: z.array(storyNumber).optional(),
+  extraFrontMatter: z.record(z.string(), z.unknown()).optional(),
+});
+
+export async function getStory(db: DbOrTx, projectId: number, number: number): Promise<Story> {
+  const s = await db.story.findUnique({ where: { projectId_number: { projectId, number } } });
+  if (!s) throw notFound(`No story ${number} in this project`);
+  return s;
+}
+
+export function listStories(db: DbOrTx, projectId: number, stage?: StageName) {
+  return db.story.findMany({ where: { projectId, ...(stage ? { stage } : {}) }, orderBy: [{ stage: "asc" }, { position: "asc" }, { number: "asc" }] });
+}
+
+export function criteriaOf(story: Pick<Story, "body">) {
+  return parseCriteria(story.body).map(({ text, checked }) => ({ text, checked }));
+}
+
+async function endOfColumn(tx: DbOrTx, projectId: number, stage: StageName): Promise<number> {
+  const agg = await tx.story.aggregate({ where: { projectId, stage }, _max: { position: true } });
+  return Math.floor(agg._max.position ?? 0) + 1;
+}
+
+export async function createStory(db: Db, input: z.input<typeof createStoryInput>): Promise<Story> {
+  const i = createStoryInput.parse(input);
+  const slug = i.slug !== undefined ? assertSlug(i.slug) : slugify(i.title);
+  return inTx(db, async (tx) => {
+    // Atomic: concurrent creates never get the same number.
+    const rows = await tx.$queryRaw<{ n: number }[]>`UPDATE projects SET next_story_number = next_story_number + 1 WHERE id = ${i.projectId} RETURNING next_story_number - 1 AS n`;
+    if (!rows.length) throw notFound(`No project #${i.projectId}`);
+    const number = Number(rows[0]!.n);
+    const story = await tx.story.create({
+      data: {
+        projectId: i.projectId,
+        number,
+        kind: i.kind,
+        slug,
+        title: i.title,
+        body: i.body ?? storyTemplate(number, i.title, i.kind),
+        stage: i.stage,
+        position: await endOfColumn(tx, i.projectId, i.stage),
+        agent: i.agent ?? null,
+        qa: i.qa ?? null,
+        dependsOn: i.dependsOn,
+      },
+    });
+    await logProjectEvent(tx, { projectId: i.projectId, storyId: story.id, kind: "story_created", message: `Story ${number} created: ${i.title}` });
+    return story;
+  });
+}
+
+export async function updateStory(db: Db, input: z.input<typeof updateStoryInput>): Promise<Story> {
+  const i = updateStoryInput.parse(input);
+  return inTx(db, async (tx) => {
+    const story = await lockStory(tx, i.projectId, i.storyNumber);
+    const data: Prisma.StoryUpdateInput = {};
+    if (i.title !== undefined) data.title = i.title;
+    if (i.body !== undefined) data.body = i.body;
+    if (i.kind !== undefined) data.kind = i.kind;
+    if (i.slug !== undefined) data.slug = assertSlug(i.slug);
+    if (i.agent !== undefined) data.agent = i.agent;
+    if (i.qa !== undefined) data.qa = i.qa;
+    if (i.retryCount !== undefined) data.retryCount = i.retryCount;
+    if (i.reviewHold !== undefined) data.reviewHold = i.reviewHold;
+    if (i.dependsOn !== undefined) {
+      if (i.dependsOn.includes(story.number)) throw badRequest(`Story ${story.number} cannot depend on itself`);
+      data.dependsOn = i.dependsOn;
+    }
+    if (i.extraFrontMatter !== undefined) data.extraFrontMatter = i.extraFrontMatter as Prisma.InputJsonValue;
+    const updated = await tx.story.update({ where: { id: story.id }, data });
+    const fields = Object.keys(data);
+    await logProjectEvent(tx, { projectId: i.projectId, storyId: story.id, kind: "story_updated", message: `Story ${story.number} updated (${fields.join(", ") || "no changes"})` });
+    return updated;
+  });
+}
+
+export interface MoveStoryInput {
+  projectId: number;
+  storyNumber: number;
+  to: StageName;
+  /** Who asked (user name, "pipeline"); shown in the activity feed. */
+  by?: string;
+  /** A session that must not be stopped by this move (the pipeline moving its own finished agent's story). */
+  keepSessionId?: number;
+}
+
+/** Moves a story inside an open transaction (used by startAgent too). */
+export async function moveLocked(tx: Tx, story: Story, to: StageName, opts: { by?: string; keepSessionId?: number } = {}) {
+  assertLegalMove(story.number, story.stage, to);
+  const updated = await tx.story.update({
+    where: { id: story.id },
+    data: { stage: to, stageChangedAt: new Date(), position: await endOfColumn(tx, story.projectId, to) },
+  });
+  const oldAgentStage = agentStageFor(story.stage);
+  const stopped: number[] = [];
+  if (oldAgentStage) {
+    const active = await tx.agentSession.findMany({
+      where: { storyId: story.id, stage: oldAgentStage, status: { in: ["pending", "running"] }, ...(opts.keepSessionId ? { id: { not: opts.keepSessionId } } : {}) },
+    });
+    for (const s of active) {
+      await requestStop(tx, s, "story_moved", `Story ${story.number} moved from ${story.stage} to ${to}`);
+      stopped.push(s.id);
+    }
+  }
+  await logProjectEvent(tx, {
+    projectId: story.projectId,
+    storyId: story.id,
+    agentName: opts.by ?? null,
+    kind: "story_moved",
+    message: `Story ${story.number} moved from ${story.stage} to ${to}`,
+    payload: { from: story.stage, to, stoppedSessions: stopped },
+  });
+  return { story: updated, stoppedSessions: stopped };
+}
+
+export async function moveStory(db: Db, input: MoveStoryInput) {
+  const to = z.enum(STAGES).parse(input.to);
+  return inTx(db, async (tx) => {
+    const story = await lockStory(tx, input.projectId, input.storyNumber);
+    return moveLocked(tx, story, to, input);
+  });
+}
+
+/** Puts a story at `index` (0-based) in its column; positions are fractional, so one row changes. */
+export async function reorderStory(db: Db, input: { projectId: number; storyNumber: number; index: number }): Promise<Story> {
+  const index = z.number().int().min(0).parse(input.index);
+  return inTx(db, async (tx) => {
+    const story = await lockStory(tx, input.projectId, input.storyNumber);
+    const column = (await tx.story.findMany({
+      where: { projectId: input.projectId, stage: story.stage, id: { not: story.id } },
+      orderBy: [{ position: "asc" }, { number: "asc" }],
+      select: { position: true },
+    })).map((s) => s.position);
+    const at = Math.min(index, column.length);
+    const prev = column[at - 1];
+    const next = column[at];
+    const position = prev === undefined && next === undefined ? 1 : prev === undefined ? next! - 1 : next === undefined ? prev + 1 : (prev + next) / 2;
+    const updated = await tx.story.update({ where: { id: story.id }, data: { position } });
+    await logProjectEvent(tx, { projectId: input.projectId, storyId: story.id, kind: "story_reordered", message: `Story ${story.number} reordered in ${story.stage}` });
+    return updated;
+  });
+}
+
+export async function tickCriterion(db: Db, input: { projectId: number; storyNumber: number; index: number; checked: boolean }): Promise<Story> {
+  return inTx(db, async (tx) => {
+    const story = await lockStory(tx, input.projectId, input.storyNumber);
+    const body = tickCriterionInBody(story.body, input.index, input.checked);
+    const updated = await tx.story.update({ where: { id: story.id }, data: { body } });
+    const c = parseCriteria(body)[input.index]!;
+    await logProjectEvent(tx, {
+      projectId: input.projectId,
+      storyId: story.id,
+      kind: "criterion_ticked",
+      message: `Story ${story.number}: ${input.checked ? "checked" : "unchecked"} "${c.text}"`,
+    });
+    return updated;
+  });
+}
+
+export async function blockStory(db: Db, input: { projectId: number; storyNumber: number; reason?: string; mergeFailure?: string }): Promise<Story> {
+  return inTx(db, async (tx) => {
+    const story = await lockStory(tx, input.projectId, input.storyNumber);
+    const updated = await tx.story.update({
+      where: { id: story.id },
+      data: { blocked: true, blockedReason: input.reason ?? null, ...(input.mergeFailure !== undefined ? { mergeFailure: input.mergeFailure } : {}) },
+    });
+    await logProjectEvent(tx, { projectId: input.projectId, storyId: story.id, kind: "story_blocked", message: `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}` });
+    return updated;
+  });
+}
+
+/** Unblocking clears the block and any merge failure, so auto-assign and merging try again. */
+export async function unblockStory(db: Db, input: { projectId: number; storyNumber: number }): Promise<Story> {
+  return inTx(db, async (tx) => {
+    const story = await lockStory(tx, input.projectId, input.storyNumber);
+    const updated = await tx.story.update({ where: { id: story.id }, data: { blocked: false, blockedReason: null, mergeFailure: null } });
+    await logProjectEvent(tx, { projectId: input.projectId, storyId: story.id, kind: "story_unblocked", message: `Story ${story.number} unblocked` });
+    return updated;
+  });
+}

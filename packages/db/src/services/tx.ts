@@ -1,0 +1,32 @@
+// Transaction helpers shared by the services: one place for timeouts, row locks and the mapping
+// of a partial-unique-index violation back to the rule it enforces.
+import { notFound } from "@drover/core/errors";
+import type { Db } from "../client.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+
+export type Tx = Prisma.TransactionClient;
+export type DbOrTx = Db | Tx;
+
+/** Interactive transactions wait for row locks under load; the defaults (2 s / 5 s) are too short. */
+export const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 } as const;
+
+export function inTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(fn, TX_OPTIONS);
+}
+
+/** Locks a story row (SELECT ... FOR UPDATE) and returns it as Prisma sees it. */
+export async function lockStory(tx: Tx, projectId: number, storyNumber: number) {
+  const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM stories WHERE project_id = ${projectId} AND number = ${storyNumber} FOR UPDATE`;
+  if (!rows.length) throw notFound(`No story ${storyNumber} in project ${projectId}`);
+  return tx.story.findUniqueOrThrow({ where: { id: rows[0]!.id } });
+}
+
+/** The name of the unique constraint or index an error violated, if it is a unique violation. */
+export function uniqueViolation(err: unknown): string | null {
+  const e = err as { code?: string; meta?: unknown; message?: string } | null;
+  if (!e || typeof e !== "object") return null;
+  const text = `${e.message ?? ""} ${JSON.stringify(e.meta ?? {})}`;
+  if (e.code !== "P2002" && !/unique constraint|UniqueConstraintViolation|23505/i.test(text)) return null;
+  const m = /(agent_sessions_one_active_per_agent|agent_sessions_one_active_per_story_stage|[a-z_]+_key)/.exec(text);
+  return m ? m[1]! : "unique";
+}
