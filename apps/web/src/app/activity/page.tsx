@@ -1,0 +1,50 @@
+"use client";
+// The project's activity feed, newest first, live.
+import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { Suspense } from "react";
+import { Nav, useProjectId } from "@/components/nav";
+import { useLiveProject } from "@/lib/live";
+import { useTRPC } from "@/lib/trpc";
+
+function Activity() {
+  const projectId = useProjectId();
+  const trpc = useTRPC();
+  useLiveProject(projectId);
+  const feed = useInfiniteQuery({
+    ...trpc.views.activity.infiniteQueryOptions(
+      { projectId: projectId ?? 0, limit: 100 },
+      { initialCursor: undefined, getNextPageParam: (last) => (last.length === 100 ? last[last.length - 1]!.id : undefined) },
+    ),
+    enabled: !!projectId,
+  });
+  const rows = feed.data?.pages.flat() ?? [];
+  return (
+    <>
+      <Nav projectId={projectId} />
+      <main className="mx-auto max-w-4xl p-4">
+        <h1 className="mb-3 text-xl font-semibold">Activity</h1>
+        {rows.length === 0 && !feed.isLoading && <p className="text-slate-500">Nothing has happened yet.</p>}
+        <ol className="divide-y rounded border bg-white text-sm" data-testid="activity">
+          {rows.map((e) => (
+            <li key={String(e.id)} className="flex gap-3 px-3 py-1.5">
+              <time className="w-40 shrink-0 text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
+              <span className="w-32 shrink-0 text-xs uppercase text-slate-500">{e.kind}</span>
+              <span className="flex-1">
+                {e.story && <Link className="mr-1 underline" href={`/stories/${e.story.id}`}>#{e.story.number}</Link>}
+                {e.agentName && <span className="mr-1 font-medium">{e.agentName}</span>}
+                {e.message}
+                {e.sessionId && <Link className="ml-1 text-xs underline" href={`/sessions/${e.sessionId}`}>log</Link>}
+              </span>
+            </li>
+          ))}
+        </ol>
+        {feed.hasNextPage && <button className="mt-2 rounded border px-3 py-1 text-sm" onClick={() => feed.fetchNextPage()}>Older</button>}
+      </main>
+    </>
+  );
+}
+
+export default function Page() {
+  return <Suspense><Activity /></Suspense>;
+}

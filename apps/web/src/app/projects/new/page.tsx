@@ -1,0 +1,54 @@
+"use client";
+// Add a project by the path of its git repository on the runner host, or import a storkit tree.
+import { useRouter } from "next/navigation";
+import { Suspense, useState } from "react";
+import { Nav } from "@/components/nav";
+import { errorMessage, useAction } from "@/lib/actions";
+
+function AddProject() {
+  const router = useRouter();
+  const [path, setPath] = useState("");
+  const [name, setName] = useState("");
+  const [mode, setMode] = useState<"add" | "import">("add");
+  const go = (p: unknown) => {
+    const id = p && typeof p === "object" && "id" in p ? (p as { id: number }).id : undefined;
+    router.push(id ? `/?project=${id}` : "/");
+  };
+  const add = useAction("projects.add", { onSuccess: go });
+  const imp = useAction("projects.import", { onSuccess: go });
+  const m = mode === "add" ? add : imp;
+  return (
+    <>
+      <Nav />
+      <main className="mx-auto max-w-2xl p-4">
+        <h1 className="mb-3 text-xl font-semibold">Add a project</h1>
+        <form
+          className="space-y-3 rounded border bg-white p-4 text-sm"
+          onSubmit={(e) => {
+            e.preventDefault();
+            m.mutate({ path: path.trim(), name: name.trim() || undefined });
+          }}
+        >
+          <div className="flex gap-4">
+            <label className="flex items-center gap-1"><input type="radio" checked={mode === "add"} onChange={() => setMode("add")} /> Git repository with .drover/project.toml</label>
+            <label className="flex items-center gap-1"><input type="radio" checked={mode === "import"} onChange={() => setMode("import")} /> Import a storkit tree (.storkit/)</label>
+          </div>
+          <label className="block">
+            Path on the runner host
+            <input aria-label="Repository path" required className="w-full rounded border px-2 py-1 font-mono" placeholder="/home/me/src/my-app" value={path} onChange={(e) => setPath(e.target.value)} />
+          </label>
+          <label className="block">
+            Name (optional)
+            <input aria-label="Project name" className="w-full rounded border px-2 py-1" value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <button className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending}>{mode === "add" ? "Add project" : "Import"}</button>
+          {m.error && <p role="alert" className="text-red-700">{errorMessage(m.error)}</p>}
+        </form>
+      </main>
+    </>
+  );
+}
+
+export default function Page() {
+  return <Suspense><AddProject /></Suspense>;
+}

@@ -1,0 +1,166 @@
+"use client";
+// A session's log as a virtual list: only rows on screen exist in the DOM, and only the
+// slices on screen are fetched, so 50,000 events load and scroll like 50. Follows the tail
+// live (pause by scrolling up or with the button), filters by kind, searches, jumps to errors.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { nextError, rowCount, rowOf, seqAt, type LogIndex } from "@/lib/log-index";
+import { useTRPC, useTRPCClient } from "@/lib/trpc";
+import { EventRow, type LogEvent } from "./event-row";
+
+const SLICE = 200;
+const KINDS = ["text", "thinking", "tool_call", "tool_result", "stderr", "error", "setup", "gate", "result", "status", "usage", "init", "rate_limit"];
+
+export function LogView({ sessionId, active }: { sessionId: number; active: boolean }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const [kinds, setKinds] = useState<string[]>([]);
+  const [qInput, setQInput] = useState("");
+  const [q, setQ] = useState("");
+  const [following, setFollowing] = useState(true);
+  const [highlight, setHighlight] = useState<number | null>(null);
+  const index = useQuery({
+    ...trpc.views.sessionIndex.queryOptions({ sessionId, kinds: kinds.length ? kinds : undefined, q: q || undefined }),
+    placeholderData: (prev) => prev,
+  });
+  const ix = index.data as LogIndex | undefined;
+  const count = rowCount(ix);
+
+  // Events are immutable once written: cache them by seq, fetch missing slices on demand.
+  const cache = useRef(new Map<number, LogEvent>());
+  const inflight = useRef(new Set<string>());
+  const [, setVersion] = useState(0);
+
+  const parentRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => 30,
+    overscan: 15,
+  });
+  const items = virtualizer.getVirtualItems();
+
+  const ensure = useCallback(
+    (first: number, last: number) => {
+      if (!ix || count === 0) return;
+      for (let start = Math.floor(first / SLICE) * SLICE; start <= last; start += SLICE) {
+        const end = Math.min(count - 1, start + SLICE - 1);
+        const seqs: number[] = [];
+        for (let r = start; r <= end; r++) seqs.push(seqAt(ix, r));
+        const missing = seqs.filter((s) => !cache.current.has(s));
+        if (!missing.length) continue;
+        const key = `${missing[0]}-${missing[missing.length - 1]}-${missing.length}`;
+        if (inflight.current.has(key)) continue;
+        inflight.current.add(key);
+        const contiguous = missing[missing.length - 1]! - missing[0]! + 1 === missing.length;
+        void client.views.sessionEvents
+          .query({ sessionId, fromSeq: missing[0]!, toSeq: missing[missing.length - 1]!, seqs: contiguous ? undefined : missing })
+          .then((rows) => {
+            for (const r of rows) cache.current.set(r.seq, r as LogEvent);
+            setVersion((v) => v + 1);
+          })
+          .finally(() => inflight.current.delete(key));
+      }
+    },
+    [client, count, ix, sessionId],
+  );
+
+  const firstRow = items[0]?.index ?? 0;
+  const lastRow = items[items.length - 1]?.index ?? 0;
+  useEffect(() => ensure(firstRow, lastRow), [ensure, firstRow, lastRow]);
+
+  // New events: re-read the index (cheap), coalescing bursts.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useSubscription(
+    trpc.live.sessionEvents.subscriptionOptions(
+      { sessionId },
+      {
+        enabled: active,
+        onData: () => {
+          if (pending.current) return;
+          pending.current = setTimeout(() => {
+            pending.current = null;
+            void queryClient.invalidateQueries({ queryKey: trpc.views.sessionIndex.queryKey({ sessionId }).slice(0, 1) });
+          }, 100);
+        },
+      },
+    ),
+  );
+  useEffect(() => () => void (pending.current && clearTimeout(pending.current)), []);
+
+  useEffect(() => {
+    if (following && count > 0) virtualizer.scrollToIndex(count - 1, { align: "end" });
+  }, [following, count, virtualizer]);
+
+  function jumpToError() {
+    if (!ix) return;
+    const from = items.length ? seqAt(ix, Math.min(items[0]!.index, count - 1)) : -1;
+    const cur = highlight !== null && highlight >= from ? highlight : from - 1;
+    const target = nextError(ix, cur);
+    if (target === undefined) return;
+    const row = rowOf(ix, target);
+    if (row < 0) return;
+    setFollowing(false);
+    setHighlight(target);
+    virtualizer.scrollToIndex(row, { align: "start" });
+  }
+
+  const toggleKind = (k: string) => setKinds((ks) => (ks.includes(k) ? ks.filter((x) => x !== k) : [...ks, k]));
+  return (
+    <section className="flex min-h-0 flex-1 flex-col rounded border bg-white">
+      <div className="flex flex-wrap items-center gap-2 border-b p-2 text-xs">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setQ(qInput.trim());
+          }}
+        >
+          <input aria-label="Search log" className="rounded border px-2 py-1" placeholder="Search log" value={qInput} onChange={(e) => setQInput(e.target.value)} />
+        </form>
+        {KINDS.map((k) => (
+          <button key={k} onClick={() => toggleKind(k)} className={`rounded border px-1.5 py-0.5 ${kinds.includes(k) ? "bg-slate-900 text-white" : ""}`} aria-pressed={kinds.includes(k)}>
+            {k}
+          </button>
+        ))}
+        <button className="rounded border px-2 py-0.5" onClick={jumpToError} disabled={!ix?.errorSeqs.length} data-testid="next-error">
+          Next error ({ix?.errorSeqs.length ?? 0})
+        </button>
+        <button className="rounded border px-2 py-0.5" onClick={() => setFollowing((f) => !f)} data-testid="follow-toggle" aria-pressed={following}>
+          {following ? "❚❚ Pause following" : "▶ Follow tail"}
+        </button>
+        <a className="rounded border px-2 py-0.5" href={`/api/sessions/${sessionId}/raw`} download>
+          Download raw
+        </a>
+        <span className="ml-auto text-slate-500" data-testid="event-count">
+          {count} events
+        </span>
+      </div>
+      <div
+        ref={parentRef}
+        data-testid="log-scroll"
+        className="min-h-0 flex-1 overflow-auto"
+        style={{ height: "70vh", contain: "strict" }}
+        onWheel={(e) => e.deltaY < 0 && following && setFollowing(false)}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
+          <div style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {ix &&
+              items.map((it) => {
+                const seq = seqAt(ix, it.index);
+                const e = cache.current.get(seq);
+                return (
+                  <div key={it.key} data-index={it.index} ref={virtualizer.measureElement}>
+                    {e ? <EventRow e={e} highlighted={highlight === seq} /> : <div className="h-[30px] px-2 py-1 text-xs text-slate-300">{seq} …</div>}
+                  </div>
+                );
+              })}
+          </div>
+        </div>
+        {count === 0 && <p className="p-4 text-sm text-slate-500">{index.isLoading ? "Loading…" : "No events yet."}</p>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+"use client";
+// Project settings: where it lives, its config as parsed, and the file's errors with line and key.
+import { useQuery } from "@tanstack/react-query";
+import { Suspense } from "react";
+import { Nav, useProjectId } from "@/components/nav";
+import { errorMessage, useAction } from "@/lib/actions";
+import { locateConfigError } from "@/lib/config-error";
+import { useLiveProject } from "@/lib/live";
+import { useTRPC } from "@/lib/trpc";
+
+function Settings() {
+  const projectId = useProjectId();
+  const trpc = useTRPC();
+  const p = useQuery({ ...trpc.views.settings.queryOptions({ projectId: projectId ?? 0 }), enabled: !!projectId });
+  useLiveProject(projectId);
+  const reload = useAction("projects.reload");
+  const data = p.data;
+  const where = data?.configError ? locateConfigError(data.configError) : {};
+  return (
+    <>
+      <Nav projectId={projectId} />
+      <main className="mx-auto max-w-5xl space-y-4 p-4">
+        <h1 className="text-xl font-semibold">Project settings</h1>
+        {data && (
+          <>
+            <dl className="grid grid-cols-2 gap-2 rounded border bg-white p-3 text-sm">
+              <dt className="text-slate-500">Name</dt><dd>{data.name}{data.isDemo ? " (demo)" : ""}</dd>
+              <dt className="text-slate-500">Repository</dt><dd className="font-mono">{data.repoPath}</dd>
+              <dt className="text-slate-500">Base branch</dt><dd>{data.baseBranch}</dd>
+              <dt className="text-slate-500">Config read</dt><dd>{data.configLoadedAt ? new Date(data.configLoadedAt).toLocaleString() : "never"}</dd>
+            </dl>
+            <button className="rounded border px-3 py-1 text-sm" onClick={() => reload.mutate({ projectId })}>Reload .drover/project.toml</button>
+            {reload.error && <p role="alert" className="text-sm text-red-700">{errorMessage(reload.error)}</p>}
+            {data.configError && (
+              <div role="alert" data-testid="config-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+                <strong>Config error</strong>
+                {where.line !== undefined && <> at line {where.line}</>}
+                {where.key && <> (key <code>{where.key}</code>)</>}: <pre className="whitespace-pre-wrap">{data.configError}</pre>
+                <p className="mt-1 text-xs">The last config that parsed stays in use until the file is fixed.</p>
+              </div>
+            )}
+            <section className="rounded border bg-white">
+              <h2 className="border-b p-2 font-semibold">.drover/project.toml</h2>
+              <pre className="overflow-x-auto text-xs leading-5">
+                {(data.configText ?? "(not read yet)").split("\n").map((l, i) => (
+                  <div key={i} className={where.line === i + 1 ? "bg-red-100" : ""}>
+                    <span className="inline-block w-10 select-none pr-2 text-right text-slate-400">{i + 1}</span>
+                    {l}
+                  </div>
+                ))}
+              </pre>
+            </section>
+            <section className="rounded border bg-white">
+              <h2 className="border-b p-2 font-semibold">As parsed</h2>
+              <pre className="overflow-x-auto p-2 text-xs" data-testid="parsed-config">{JSON.stringify(data.config, null, 2)}</pre>
+            </section>
+          </>
+        )}
+      </main>
+    </>
+  );
+}
+
+export default function Page() {
+  return <Suspense><Settings /></Suspense>;
+}

@@ -1,0 +1,68 @@
+"use client";
+// Top bar: project switcher and the app's pages. The project travels in ?project=.
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useTRPC } from "@/lib/trpc";
+
+export function useProjectId(): number | undefined {
+  const trpc = useTRPC();
+  const params = useSearchParams();
+  const projects = useQuery(trpc.views.projects.queryOptions());
+  const fromUrl = Number(params.get("project"));
+  if (fromUrl > 0) return fromUrl;
+  return projects.data?.[0]?.id;
+}
+
+const LINKS = [
+  ["/", "Board"],
+  ["/roster", "Roster"],
+  ["/activity", "Activity"],
+  ["/runners", "Runners"],
+  ["/settings", "Settings"],
+  ["/projects/new", "Add project"],
+] as const;
+
+export function Nav({ projectId }: { projectId?: number }) {
+  const trpc = useTRPC();
+  const projects = useQuery(trpc.views.projects.queryOptions());
+  const router = useRouter();
+  const pathname = usePathname();
+  const current = projects.data?.find((p) => p.id === projectId);
+  return (
+    <header className="flex flex-wrap items-center gap-4 border-b bg-white px-4 py-2">
+      <Link href={projectId ? `/?project=${projectId}` : "/"} className="text-lg font-semibold">
+        Drover
+      </Link>
+      <select
+        aria-label="Project"
+        className="rounded border px-2 py-1 text-sm"
+        value={projectId ?? ""}
+        onChange={(e) => router.push(`${pathname.startsWith("/stories") || pathname.startsWith("/sessions") || pathname.startsWith("/agents") ? "/" : pathname}?project=${e.target.value}`)}
+      >
+        {projects.data?.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+            {p.isDemo ? " (demo)" : ""}
+          </option>
+        ))}
+      </select>
+      {current?.isDemo && (
+        <span className="rounded bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800" data-testid="demo-badge">
+          Demo project: agents are scripted, no API keys used
+        </span>
+      )}
+      <nav className="flex gap-3 text-sm">
+        {LINKS.map(([href, label]) => (
+          <Link
+            key={href}
+            href={projectId && href !== "/runners" && href !== "/projects/new" ? `${href}?project=${projectId}` : href}
+            className={pathname === href ? "font-semibold text-slate-900" : "text-slate-500 hover:text-slate-900"}
+          >
+            {label}
+          </Link>
+        ))}
+      </nav>
+    </header>
+  );
+}

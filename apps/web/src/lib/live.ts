@@ -1,0 +1,42 @@
+"use client";
+// Keeps a page current: on any change notification for the project, re-read the view queries
+// (the immutable session-log slices excepted). Bursts are coalesced into one refetch.
+import { useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useEffect, useRef, useState } from "react";
+import { useTRPC } from "./trpc";
+
+export function useLiveProject(projectId: number | undefined, onChange?: (storyId: number | null) => void) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [connected, setConnected] = useState(false);
+  const cb = useRef(onChange);
+  cb.current = onChange;
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  useSubscription(
+    trpc.live.project.subscriptionOptions(
+      { projectId },
+      {
+        onStarted: () => setConnected(true),
+        onError: () => setConnected(false),
+        onData: (d) => {
+          if ("ready" in d) {
+            setConnected(true);
+            return;
+          }
+          cb.current?.(d.storyId);
+          if (timer.current) return;
+          timer.current = setTimeout(() => {
+            timer.current = null;
+            void queryClient.invalidateQueries({
+              queryKey: trpc.views.pathKey(),
+              predicate: (q) => !JSON.stringify(q.queryKey).includes("sessionEvents"),
+            });
+          }, 50);
+        },
+      },
+    ),
+  );
+  return connected;
+}

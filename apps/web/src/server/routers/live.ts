@@ -1,0 +1,25 @@
+// Live updates over server-sent events: each subscription yields small "something changed"
+// hints from Postgres NOTIFY; the page then re-reads what it shows.
+import { z } from "zod";
+import { getHub } from "../live/hub.ts";
+import { publicProcedure, router } from "../trpc.ts";
+
+const id = z.number().int().positive();
+
+export const liveRouter = router({
+  /** Board, session and agent changes of one project (or of all projects when projectId is absent). */
+  project: publicProcedure.input(z.object({ projectId: id.optional() })).subscription(async function* ({ input, signal }) {
+    yield { ready: true };
+    for await (const p of getHub().stream("any", signal, (p) => p.channel !== "sessionEvents" && (!input.projectId || p.projectId === undefined || Number(p.projectId) === input.projectId))) {
+      yield { channel: String(p.channel ?? ""), storyId: p.storyId === undefined ? null : Number(p.storyId) };
+    }
+  }),
+
+  /** New events of one session: yields the last written seq. */
+  sessionEvents: publicProcedure.input(z.object({ sessionId: id })).subscription(async function* ({ input, signal }) {
+    yield { ready: true, lastSeq: null as number | null };
+    for await (const p of getHub().stream("sessionEvents", signal, (p) => Number(p.sessionId) === input.sessionId)) {
+      yield { ready: true, lastSeq: p.lastSeq === undefined ? null : Number(p.lastSeq) };
+    }
+  }),
+});
