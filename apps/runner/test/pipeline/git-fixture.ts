@@ -1,0 +1,45 @@
+// Real git repositories in temp dirs for pipeline tests.
+import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+export async function sh(cwd: string, ...argv: string[]): Promise<string> {
+  const r = await promisify(execFile)("git", argv, { cwd });
+  return r.stdout.trim();
+}
+
+export async function write(dir: string, rel: string, text: string): Promise<void> {
+  await mkdir(dirname(join(dir, rel)), { recursive: true });
+  await writeFile(join(dir, rel), text);
+}
+
+/** A repo on `main` with one commit, user identity configured. */
+export async function makeRepo(files: Record<string, string> = { "README.md": "hello\n" }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "drover-pipe-"));
+  await sh(dir, "init", "-q", "-b", "main");
+  await sh(dir, "config", "user.email", "t@t");
+  await sh(dir, "config", "user.name", "T");
+  for (const [k, v] of Object.entries(files)) await write(dir, k, v);
+  await write(dir, ".gitignore", ".drover/worktrees/\n");
+  await sh(dir, "add", "-A");
+  await sh(dir, "commit", "-q", "-m", "init");
+  return dir;
+}
+
+/** A story branch with a worktree and one commit changing files. */
+export async function storyBranch(repo: string, branch: string, files: Record<string, string>, from = "main"): Promise<string> {
+  const wt = join(repo, ".drover", "worktrees", branch.replace(/\//g, "-"));
+  await sh(repo, "worktree", "add", "-q", "-b", branch, wt, from);
+  for (const [k, v] of Object.entries(files)) await write(wt, k, v);
+  await sh(wt, "add", "-A");
+  await sh(wt, "commit", "-q", "-m", `work on ${branch}`);
+  return wt;
+}
+
+export async function commitOnMain(repo: string, files: Record<string, string>, msg = "main change"): Promise<void> {
+  for (const [k, v] of Object.entries(files)) await write(repo, k, v);
+  await sh(repo, "add", "-A");
+  await sh(repo, "commit", "-q", "-m", msg);
+}
