@@ -24,6 +24,11 @@ export const startAgentInput = z.object({
   fresh: z.boolean().optional(),
   /** user, auto_assign, retry, resume, recovery ... */
   trigger: z.string().min(1).max(40),
+  /** Pipeline: not claimable before this time (scheduled rate-limit / backoff restarts). */
+  notBefore: z.date().optional(),
+  /** Pipeline: run somewhere other than the story's worktree (the mergemaster in the merge worktree). */
+  worktreePath: z.string().min(1).optional(),
+  branch: z.string().min(1).optional(),
 });
 export type StartAgentInput = z.input<typeof startAgentInput>;
 
@@ -123,8 +128,8 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
   const recent = await missedEvents(tx, story.id, agent.id, agent.name);
 
   const dir = worktreeDirName(story.number, story.slug);
-  const worktreePath = path.resolve(project.repoPath, config.worktree_root, dir);
-  const branch = storyBranch(story.number, story.slug);
+  const worktreePath = i.worktreePath ?? path.resolve(project.repoPath, config.worktree_root, dir);
+  const branch = i.branch ?? storyBranch(story.number, story.slug);
   const turn = buildFirstTurn({
     template: spec.prompt,
     vars: {
@@ -161,6 +166,7 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
       worktreePath,
       branch,
       baseBranch: project.baseBranch,
+      notBefore: i.notBefore ?? null,
     },
   });
   await logProjectEvent(tx, {
