@@ -1,5 +1,6 @@
 // Roster -> Agent rows: new agents are added, changed ones updated, removed ones disabled (never
 // deleted, so their sessions and history stay).
+import { isDeepStrictEqual } from "node:util";
 import type { AgentConfig } from "@drover/core/config/index";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Tx } from "./tx.ts";
@@ -30,7 +31,8 @@ export async function syncAgents(tx: Tx, projectId: number, roster: AgentConfig[
     } else {
       const same =
         prev.enabled && prev.stage === data.stage && prev.role === data.role && prev.runtime === data.runtime && prev.model === data.model &&
-        JSON.stringify(prev.config) === JSON.stringify(a);
+        // jsonb does not keep key order: compare structurally.
+        isDeepStrictEqual(prev.config, JSON.parse(JSON.stringify(a)));
       if (!same) {
         await tx.agent.update({ where: { id: prev.id }, data });
         res.updated.push(a.name);

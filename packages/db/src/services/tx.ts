@@ -25,6 +25,9 @@ export async function lockStory(tx: Tx, projectId: number, storyNumber: number) 
 export function uniqueViolation(err: unknown): string | null {
   const e = err as { code?: string; meta?: unknown; message?: string } | null;
   if (!e || typeof e !== "object") return null;
+  const cause = (e.meta as { driverAdapterError?: { cause?: { kind?: string; constraint?: { index?: string; fields?: string[] } } } } | undefined)
+    ?.driverAdapterError?.cause;
+  if (cause?.kind === "UniqueConstraintViolation" && cause.constraint?.index) return cause.constraint.index;
   const text = `${e.message ?? ""} ${JSON.stringify(e.meta ?? {})}`;
   if (e.code !== "P2002" && !/unique constraint|UniqueConstraintViolation|23505/i.test(text)) return null;
   const m = /(agent_sessions_one_active_per_agent|agent_sessions_one_active_per_story_stage|[a-z_]+_key)/.exec(text);
