@@ -26,6 +26,7 @@ export type NormalizedEvent = EventBase &
     | { kind: "tool_result"; id: string; ok: boolean; output: string; truncated?: boolean }
     | {
         kind: "usage";
+        /** Input tokens not read from the cache (Anthropic's meaning; OpenAI/Gemini totals minus cached). */
         inputTokens: number;
         outputTokens: number;
         cacheReadTokens?: number;
@@ -66,6 +67,11 @@ export interface SpawnRequest {
   cwd: string;
   /** A private folder for this session (HOME, TMPDIR, settings files). */
   sessionDir: string;
+  /**
+   * A folder that outlives the session, shared by this agent's sessions, where a CLI keeps the
+   * conversations it can --resume. Default: <parent of sessionDir>/runtime-state/<agent name>.
+   */
+  stateDir?: string;
   /** Template variables (story_id, worktree_path, ...) for command argv. */
   vars: Record<string, string>;
 }
@@ -103,6 +109,12 @@ export interface SpawnPlan {
 export interface StreamParser {
   /** One stdout line in, zero or more normalized events out. */
   line(line: string): NormalizedEvent[];
+  /**
+   * One stderr line (the runner stores it as a `stderr` event itself). Parsers keep a tail so a
+   * result synthesized in end() quotes the CLI's own words (Gemini reports a missing key or an
+   * unknown resume id only on stderr).
+   */
+  stderr?(line: string): void;
   /** The process exited: final events (for example a synthesized result) from what was seen. */
   end(exit: { exitCode: number | null; signal?: string | null }): NormalizedEvent[];
 }
@@ -110,5 +122,6 @@ export interface StreamParser {
 export interface RuntimeAdapter {
   name: string;
   plan(req: SpawnRequest): SpawnPlan;
-  parser(): StreamParser;
+  /** The request is optional for compatibility; pass it: Codex enforces max_turns from it. */
+  parser(req?: SpawnRequest): StreamParser;
 }
