@@ -1,0 +1,29 @@
+// First start with no projects: create the demo project (a fresh git repository in the data
+// folder, a roster of deterministic command agents, a handful of stories across the stages).
+import fs from "node:fs";
+import path from "node:path";
+import type { Db, Project } from "@drover/db";
+import { addProject, createStory, updateStory } from "@drover/db/services/index";
+import { createDemoRepo } from "./repo.ts";
+import { DEMO_STORIES } from "./stories.ts";
+
+export const DEMO_PROJECT_NAME = "demo";
+
+/** Creates the demo project when the database has no project yet; returns it, or null when skipped. */
+export async function seedDemoProject(db: Db, dataDir: string): Promise<Project | null> {
+  if ((await db.project.count()) > 0) return null;
+  const repo = path.join(dataDir, "demo-repo");
+  // A repository left from an earlier data folder is reused only if it is a demo repository.
+  if (fs.existsSync(repo) && !fs.existsSync(path.join(repo, ".drover", "demo", "agent.mjs"))) {
+    throw new Error(`${repo} exists but is not Drover's demo repository: move it away or set DROVER_DATA_DIR`);
+  }
+  if (!fs.existsSync(path.join(repo, ".git"))) createDemoRepo(repo);
+  const { project } = await addProject(db, { repoPath: repo, name: DEMO_PROJECT_NAME });
+  for (const s of DEMO_STORIES) {
+    const story = await createStory(db, { projectId: project.id, kind: s.kind, title: s.title, body: s.body, stage: s.stage, qa: s.qa });
+    if (s.qa === "human" && s.stage === "qa") {
+      await updateStory(db, { projectId: project.id, storyNumber: story.number, reviewHold: true });
+    }
+  }
+  return db.project.update({ where: { id: project.id }, data: { isDemo: true } });
+}
