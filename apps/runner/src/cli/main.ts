@@ -10,6 +10,7 @@ const program = new Command()
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   // Add new commands here, one line each.
   () => import("./commands/up.ts"),
+  () => import("./commands/runner.ts"),
 ];
 
 for (const load of commands) (await load()).register(program);

@@ -56,7 +56,8 @@ export interface SessionLifecycleHooks {
 export function decideByExit(ctx: Pick<SessionExitContext, "exitCode" | "signal" | "result" | "turns">): SessionExitDecision {
   const r = ctx.result;
   if (r && (r.isError || r.outcome !== "success")) {
-    return { status: "failed", reason: r.outcome === "success" ? "runtime_error" : r.outcome, message: r.errorText ?? r.text };
+    const reason = r.outcome === "success" ? "runtime_error" : r.outcome === "other" && ctx.exitCode !== 0 ? "exit_code" : r.outcome;
+    return { status: "failed", reason, message: r.errorText ?? r.text };
   }
   if (ctx.exitCode !== 0) {
     const how = ctx.signal ? `killed by ${ctx.signal}` : `exit code ${ctx.exitCode}`;

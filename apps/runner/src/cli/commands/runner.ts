@@ -1,0 +1,67 @@
+// `drover runner`: a long-lived process that runs agents for pending sessions. Options come from
+// flags, else DROVER_RUNNER_* variables; SIGTERM/SIGINT shut it down gracefully (exit 0).
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { startRunner } from "../../runner/runner.ts";
+import { defaultLifecycleHooks, type SessionLifecycleHooks } from "../../runner/lifecycle.ts";
+
+/** The pipeline's hooks (gates, advancing, retries) once apps/runner/src/pipeline exists. */
+async function loadHooks(): Promise<SessionLifecycleHooks> {
+  const file = fileURLToPath(new URL("../../pipeline/index.ts", import.meta.url));
+  if (!fs.existsSync(file)) return defaultLifecycleHooks;
+  const mod = (await import(file)) as { createPipelineHooks?: () => SessionLifecycleHooks | Promise<SessionLifecycleHooks> };
+  return mod.createPipelineHooks ? await mod.createPipelineHooks() : defaultLifecycleHooks;
+}
+
+export function register(program: Command): void {
+  program
+    .command("runner")
+    .description("Run agents for pending sessions (several runners may share one database)")
+    .option("--id <id>", "runner id (default: host-pid-random; reuse it to reap a previous life's agents)", process.env.DROVER_RUNNER_ID)
+    .option("--capacity <n>", "agents run at once", process.env.DROVER_RUNNER_CAPACITY)
+    .option("--lease-secs <s>", "lease length in seconds", process.env.DROVER_RUNNER_LEASE_SECS)
+    .option("--heartbeat-secs <s>", "heartbeat interval in seconds", process.env.DROVER_RUNNER_HEARTBEAT_SECS)
+    .option("--poll-ms <ms>", "polling fallback interval in ms", process.env.DROVER_RUNNER_POLL_MS)
+    .option("--grace-secs <s>", "grace between SIGTERM and SIGKILL for agents", process.env.DROVER_RUNNER_GRACE_SECS)
+    .option("--data-dir <dir>", "where session folders (HOME, TMPDIR) live", process.env.DROVER_RUNNER_DATA_DIR)
+    .option("--no-recover", "do not queue resumes of interrupted sessions")
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const hooks = await loadHooks();
+      let runner;
+      try {
+        runner = await startRunner({
+          databaseUrl: process.env.DATABASE_URL ?? "",
+          id: o.id as string | undefined,
+          capacity: o.capacity as never,
+          leaseSecs: o.leaseSecs as never,
+          heartbeatSecs: o.heartbeatSecs as never,
+          pollMs: o.pollMs as never,
+          graceSecs: o.graceSecs as never,
+          dataDir: o.dataDir as string | undefined,
+          recoverInterrupted: o.recover !== false,
+          hooks,
+        });
+      } catch (err) {
+        console.error(`drover runner: ${(err as Error).message}`);
+        process.exit(2);
+      }
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.error(`drover runner: ${signal} received, shutting down`);
+        runner.stop().then(
+          () => process.exit(0),
+          (err) => {
+            console.error(`drover runner: shutdown failed: ${(err as Error).message}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on("SIGTERM", () => stop("SIGTERM"));
+      process.on("SIGINT", () => stop("SIGINT"));
+      // Print the id so a parent process (tests, supervisors) knows which runner this is.
+      console.log(JSON.stringify({ runnerId: runner.id, pid: process.pid }));
+    });
+}

@@ -1,0 +1,82 @@
+// Claiming: in one short transaction, lock pending rows with FOR UPDATE SKIP LOCKED (runners never
+// wait on each other), lock the story and agent (and the project for coders) and re-check the start
+// rules, then mark the first eligible session running with this runner's lease and a new attempt.
+import type { Db } from "@drover/db";
+import { readProjectConfig } from "./project-config.ts";
+
+export interface Claimed {
+  id: number;
+  attempt: number;
+  projectId: number;
+  storyId: number;
+}
+
+interface Candidate {
+  id: number;
+  project_id: number;
+  story_id: number;
+  agent_id: number;
+  stage: string;
+  repo_path: string;
+}
+
+/**
+ * `reachable(projectId, repoPath)` says whether this host has the project's repository; projects
+ * known to be unreachable are listed in `unreachable` so they never crowd the candidates out.
+ */
+export async function claimNext(
+  db: Db,
+  runnerId: string,
+  leaseSecs: number,
+  reach: { unreachable: number[]; reachable(projectId: number, repoPath: string): boolean },
+): Promise<Claimed | null> {
+  return db.$transaction(
+    async (tx) => {
+      const cands = await tx.$queryRaw<Candidate[]>`
+        SELECT s.id, s.project_id, s.story_id, s.agent_id, s.stage::text AS stage, p.repo_path
+        FROM agent_sessions s JOIN projects p ON p.id = s.project_id
+        WHERE s.status = 'pending' AND s.stop_requested_at IS NULL
+          AND (s.not_before IS NULL OR s.not_before <= now())
+          AND s.project_id <> ALL(${reach.unreachable})
+        ORDER BY s.created_at, s.id
+        LIMIT 8
+        FOR UPDATE OF s SKIP LOCKED`;
+      for (const c of cands) {
+        if (!reach.reachable(c.project_id, c.repo_path)) continue;
+        let maxCoders: number | undefined;
+        if (c.stage === "coder") {
+          // Coders count against the project's max_coders: serialize coder claims per project.
+          const [p] = await tx.$queryRaw<{ config: unknown }[]>`SELECT config FROM projects WHERE id = ${c.project_id} FOR UPDATE`;
+          maxCoders = readProjectConfig(p?.config).maxCoders;
+        }
+        await tx.$queryRaw`SELECT id FROM stories WHERE id = ${c.story_id} FOR UPDATE`;
+        const [agent] = await tx.$queryRaw<{ enabled: boolean }[]>`SELECT enabled FROM agents WHERE id = ${c.agent_id} FOR UPDATE`;
+        if (!agent?.enabled) {
+          await tx.$executeRaw`
+            UPDATE agent_sessions SET status = 'failed', reason = 'agent_disabled',
+              message = 'The agent was removed from the roster before it started', finished_at = now(), updated_at = now()
+            WHERE id = ${c.id}`;
+          continue;
+        }
+        const [busy] = await tx.$queryRaw<{ agent_busy: boolean; stage_busy: boolean; coders: number }[]>`
+          SELECT
+            EXISTS (SELECT 1 FROM agent_sessions WHERE agent_id = ${c.agent_id} AND status = 'running' AND id <> ${c.id}) AS agent_busy,
+            (${c.stage} <> 'other' AND EXISTS (SELECT 1 FROM agent_sessions WHERE story_id = ${c.story_id} AND stage::text = ${c.stage}
+               AND status = 'running' AND id <> ${c.id})) AS stage_busy,
+            (SELECT count(*)::int FROM agent_sessions WHERE project_id = ${c.project_id} AND stage = 'coder' AND status = 'running') AS coders`;
+        if (busy.agent_busy || busy.stage_busy) continue;
+        if (maxCoders !== undefined && busy.coders >= maxCoders) continue;
+        const [row] = await tx.$queryRaw<{ attempt: number }[]>`
+          UPDATE agent_sessions
+          SET status = 'running', runner_id = ${runnerId}, attempt = attempt + 1,
+              lease_expires_at = now() + make_interval(secs => ${leaseSecs}::double precision),
+              started_at = now(), reason = NULL, message = NULL, updated_at = now()
+          WHERE id = ${c.id}
+          RETURNING attempt`;
+        return { id: c.id, attempt: row.attempt, projectId: c.project_id, storyId: c.story_id };
+      }
+      return null;
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
+}

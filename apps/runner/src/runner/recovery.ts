@@ -1,0 +1,109 @@
+// Recovery: the sweeper (any runner) interrupts sessions whose lease expired and queues their
+// resume; the reaper (a starting runner) kills process groups a dead runner on this host left.
+import os from "node:os";
+import type { Db } from "@drover/db";
+import type { Logger } from "pino";
+import { killGroup, groupAlive, processStartMs } from "./process-group.ts";
+import { logProjectEvent, notifyBoard } from "./project-events.ts";
+
+const RESUME_NOTE = (why: string) =>
+  `Drover: your previous session was interrupted (${why}) before it finished. Check the state of the worktree and continue the task where you left off.`;
+
+interface Ended {
+  id: number;
+  project_id: number;
+  story_id: number;
+  agent_name: string;
+}
+
+/**
+ * Queues a pending resume of an interrupted session (resuming its runtime session when it has one,
+ * else starting over with its prompt). The partial unique indexes make this a no-op when the agent
+ * or the story's stage already has an active session (for example one auto-assign created).
+ */
+export async function scheduleResume(db: Pick<Db, "$executeRaw">, sessionId: number, why: string): Promise<boolean> {
+  const note = RESUME_NOTE(why);
+  const n = await db.$executeRaw`
+    INSERT INTO agent_sessions (project_id, story_id, agent_id, stage, status, runtime, model, resume_of_id, trigger,
+      resume_runtime_session_id, prompt, fresh_prompt, worktree_path, branch, base_branch, updated_at)
+    SELECT s.project_id, s.story_id, s.agent_id, s.stage, 'pending', s.runtime, s.model, s.id, 'recovery',
+      s.runtime_session_id,
+      CASE WHEN s.runtime_session_id IS NOT NULL THEN ${note} ELSE COALESCE(s.fresh_prompt, s.prompt) END,
+      CASE WHEN s.runtime_session_id IS NOT NULL THEN concat_ws(E'\n\n', COALESCE(s.fresh_prompt, s.prompt), ${note}) ELSE NULL END,
+      s.worktree_path, s.branch, s.base_branch, now()
+    FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
+    WHERE s.id = ${sessionId} AND a.enabled AND s.stop_requested_at IS NULL
+    ON CONFLICT DO NOTHING`;
+  return n > 0;
+}
+
+/** Interrupts every running session whose lease has expired (its runner is gone or cut off). */
+export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: boolean }): Promise<number> {
+  const ended = await db.$queryRaw<Ended[]>`
+    UPDATE agent_sessions s
+    SET status = 'interrupted', reason = 'runner_lost',
+        message = 'The runner running this session stopped heartbeating (lease expired)',
+        finished_at = now(), lease_expires_at = NULL, updated_at = now()
+    FROM agents a
+    WHERE a.id = s.agent_id AND s.status = 'running' AND s.lease_expires_at < now()
+    RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
+  for (const s of ended) {
+    log.warn({ sessionId: s.id }, "lease expired: session interrupted (runner_lost)");
+    await logProjectEvent(db, {
+      projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
+      kind: "session_interrupted", message: `${s.agent_name}: session ${s.id} interrupted, its runner was lost`, payload: { reason: "runner_lost" },
+    });
+    if (opts.recover && (await scheduleResume(db, s.id, "runner lost"))) {
+      await logProjectEvent(db, {
+        projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
+        kind: "session_resume_queued", message: `${s.agent_name}: resume of session ${s.id} queued after the runner was lost`,
+      });
+    }
+    await notifyBoard(db, s.project_id, s.story_id);
+  }
+  // A stop requested before a runner claimed the session: nothing to kill, just end it.
+  const stopped = await db.$queryRaw<Ended[]>`
+    UPDATE agent_sessions s SET status = 'stopped', reason = 'user_stop', finished_at = now(), updated_at = now()
+    FROM agents a
+    WHERE a.id = s.agent_id AND s.status = 'pending' AND s.stop_requested_at IS NOT NULL
+    RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
+  for (const s of stopped) {
+    await logProjectEvent(db, {
+      projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
+      kind: "session_stopped", message: `${s.agent_name}: session ${s.id} stopped before it started`, payload: { reason: "user_stop" },
+    });
+    await notifyBoard(db, s.project_id, s.story_id);
+  }
+  return ended.length;
+}
+
+/**
+ * Before claiming: kill any process group recorded by a runner on this host that is no longer
+ * alive (or by this runner's id in an earlier life), but only while the recorded pid is the same
+ * process (same start time) or its group still exists without a leader (a pgid is never reused
+ * while its group lives). Then sessions this id left running are interrupted.
+ */
+export async function reapLeftovers(db: Db, log: Logger, runnerId: string, leaseSecs: number, opts: { recover: boolean }): Promise<number> {
+  const rows = await db.$queryRaw<{ id: number; pid: number; pgid: number; started: Date | null }[]>`
+    SELECT s.id, s.pid, s.pgid, s.process_started_at AS started
+    FROM agent_sessions s JOIN runners r ON r.id = s.runner_id
+    WHERE s.pgid IS NOT NULL AND s.status IN ('running', 'interrupted') AND r.host = ${os.hostname()}
+      AND (r.id = ${runnerId} OR r.stopped_at IS NOT NULL OR r.heartbeat_at < now() - make_interval(secs => ${leaseSecs}::double precision))`;
+  let reaped = 0;
+  for (const r of rows) {
+    if (!groupAlive(r.pgid)) continue;
+    const start = processStartMs(r.pid);
+    const same = start === undefined || (r.started !== null && Math.abs(start - r.started.getTime()) < 3_000);
+    if (!same) continue;
+    killGroup(r.pgid, "SIGKILL");
+    reaped++;
+    log.warn({ sessionId: r.id, pgid: r.pgid }, "reaped a process group left by a dead runner");
+  }
+  const mine = await db.$queryRaw<{ id: number }[]>`
+    SELECT id FROM agent_sessions WHERE runner_id = ${runnerId} AND status = 'running'`;
+  if (mine.length) {
+    await db.$executeRaw`UPDATE agent_sessions SET lease_expires_at = now() - interval '1 second' WHERE runner_id = ${runnerId} AND status = 'running'`;
+    await sweepExpiredLeases(db, log, opts);
+  }
+  return reaped;
+}

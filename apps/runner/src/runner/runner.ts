@@ -1,0 +1,226 @@
+// The runner: registers itself, reaps what a dead predecessor left, then claims pending sessions
+// (woken by NOTIFY, with a polling fallback) up to its capacity, heartbeats and extends its leases,
+// sweeps expired leases of any runner, and shuts down gracefully.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createDb, type Db } from "@drover/db";
+import { CHANNELS, listen } from "@drover/db/notify";
+import { dataDir } from "@drover/db/paths";
+import { pino, type Logger } from "pino";
+import { claimNext } from "./claim.ts";
+import { EventBudget } from "./event-log.ts";
+import { startGuard, type Guard } from "./guard.ts";
+import { defaultLifecycleHooks, type SessionLifecycleHooks } from "./lifecycle.ts";
+import { parseRunnerOptions, type RunnerOptions, type RunnerOptionsInput } from "./options.ts";
+import { reapLeftovers, sweepExpiredLeases } from "./recovery.ts";
+import { SessionRun } from "./session-run.ts";
+
+export interface StartRunnerOptions extends RunnerOptionsInput {
+  hooks?: SessionLifecycleHooks;
+  logger?: Logger;
+}
+
+export interface RunnerHandle {
+  id: string;
+  options: RunnerOptions;
+  /** Session ids this runner is supervising now. */
+  running(): number[];
+  /** Graceful shutdown: stop claiming, stop agents (grace, then kill), flush, interrupt, release. */
+  stop(): Promise<void>;
+}
+
+export async function startRunner(input: StartRunnerOptions): Promise<RunnerHandle> {
+  const { hooks = defaultLifecycleHooks, logger, ...rest } = input;
+  const opts = parseRunnerOptions(rest);
+  const log = (logger ?? pino({ name: "drover-runner" })).child({ runnerId: opts.id });
+  const db = createDb(opts.databaseUrl, { max: 8 });
+  const runner = new Runner(db, opts, hooks, log);
+  await runner.start();
+  return {
+    id: opts.id,
+    options: opts,
+    running: () => [...runner.runs.keys()],
+    stop: () => runner.shutdown(),
+  };
+}
+
+class Runner {
+  readonly runs = new Map<number, SessionRun>();
+  private guard!: Guard;
+  private readonly budget: EventBudget;
+  private stopping = false;
+  private claiming: Promise<void> | undefined;
+  private claimAgain = false;
+  private timers: NodeJS.Timeout[] = [];
+  private listener: { close(): Promise<void> } | undefined;
+  private readonly sessionsDir: string;
+  private runDone = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: RunnerOptions,
+    private readonly hooks: SessionLifecycleHooks,
+    private readonly log: Logger,
+  ) {
+    this.budget = new EventBudget(opts.maxBufferedEvents);
+    this.sessionsDir = path.join(opts.dataDir ?? path.join(dataDir(), "runner", opts.id), "sessions");
+  }
+
+  async start(): Promise<void> {
+    const { db, opts } = this;
+    fs.mkdirSync(this.sessionsDir, { recursive: true });
+    await db.runner.upsert({
+      where: { id: opts.id },
+      create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity },
+      update: { host: os.hostname(), pid: process.pid, capacity: opts.capacity, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null },
+    });
+    this.guard = startGuard();
+    const reaped = await reapLeftovers(db, this.log, opts.id, opts.leaseSecs, { recover: opts.recoverInterrupted });
+    if (reaped) this.log.warn({ reaped }, "reaped leftover agent process groups");
+    await this.hooks.onRunnerStart?.();
+    this.listener = listen(
+      opts.databaseUrl,
+      [CHANNELS.sessions],
+      (_ch, payload) => {
+        const id = Number(payload.sessionId);
+        if (this.runs.has(id)) void this.checkStops([id]);
+        else this.kick();
+      },
+      { onReconnect: () => this.kick(), onError: (err) => this.log.debug({ err: err.message }, "listen connection error") },
+    );
+    this.timers.push(setInterval(() => this.pollTick(), opts.pollMs));
+    this.timers.push(setInterval(() => void this.heartbeat(), opts.heartbeatSecs * 1000));
+    this.log.info({ capacity: opts.capacity, leaseSecs: opts.leaseSecs }, "runner started");
+    this.kick();
+  }
+
+  private pollTick(): void {
+    this.kick();
+    if (this.runs.size) void this.checkStops([...this.runs.keys()]);
+  }
+
+  /** Starts a claim round, or asks the current one to go again (so no wake-up is lost). */
+  private kick(): void {
+    if (this.stopping) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = (async () => {
+      do {
+        this.claimAgain = false;
+        await this.claimRound();
+      } while (this.claimAgain && !this.stopping);
+    })()
+      .catch((err) => this.log.warn({ err: (err as Error).message }, "claim round failed"))
+      .finally(() => {
+        this.claiming = undefined;
+      });
+  }
+
+  private async claimRound(): Promise<void> {
+    while (!this.stopping && this.runs.size < this.opts.capacity) {
+      const claimed = await claimNext(this.db, this.opts.id, this.opts.leaseSecs, this.reach);
+      if (!claimed || this.stopping) {
+        if (claimed) this.startRun(claimed.id, claimed.attempt); // claimed as we began stopping: it ends as runner_shutdown
+        return;
+      }
+      this.startRun(claimed.id, claimed.attempt);
+    }
+  }
+
+  private startRun(id: number, attempt: number): void {
+    const run = new SessionRun(
+      { db: this.db, log: this.log, runnerId: this.opts.id, opts: this.opts, hooks: this.hooks, guard: this.guard, budget: this.budget, sessionsDir: this.sessionsDir },
+      id,
+      attempt,
+    );
+    if (this.stopping) run.requestStop("runner_shutdown");
+    this.runs.set(id, run);
+    const done = run
+      .run()
+      .catch((err) => this.log.error({ err, sessionId: id }, "session supervisor crashed; its lease will expire and the sweeper interrupts it"))
+      .finally(() => {
+        this.runs.delete(id);
+        this.runDone.delete(done);
+        this.kick();
+      });
+    this.runDone.add(done);
+  }
+
+  /** Which projects' repositories exist on this host (answers cached for 10 s). */
+  private readonly reachCache = new Map<number, { ok: boolean; at: number }>();
+  private readonly reach = {
+    unreachable: [] as number[],
+    reachable: (projectId: number, repoPath: string): boolean => {
+      const hit = this.reachCache.get(projectId);
+      if (hit && Date.now() - hit.at < 10_000) return hit.ok;
+      const ok = fs.existsSync(path.join(repoPath, ".git"));
+      this.reachCache.set(projectId, { ok, at: Date.now() });
+      this.reach.unreachable = [...this.reachCache].filter(([, v]) => !v.ok).map(([k]) => k);
+      return ok;
+    },
+  };
+
+  private async checkStops(ids: number[]): Promise<void> {
+    try {
+      const rows = await this.db.agentSession.findMany({
+        where: { id: { in: ids }, runnerId: this.opts.id, stopRequestedAt: { not: null } },
+        select: { id: true },
+      });
+      for (const r of rows) this.runs.get(r.id)?.requestStop("user_stop");
+    } catch (err) {
+      this.log.debug({ err: (err as Error).message }, "stop check failed");
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.stopping) return;
+    const { db, opts } = this;
+    try {
+      await db.runner.update({ where: { id: opts.id }, data: { heartbeatAt: new Date() } });
+      const mine = [...this.runs.keys()];
+      if (mine.length) {
+        const kept = await db.$queryRaw<{ id: number }[]>`
+          UPDATE agent_sessions SET lease_expires_at = now() + make_interval(secs => ${opts.leaseSecs}::double precision)
+          WHERE runner_id = ${opts.id} AND status = 'running' AND id = ANY(${mine})
+          RETURNING id`;
+        const keptIds = new Set(kept.map((k) => k.id));
+        for (const id of mine) {
+          // Declared lost meanwhile (e.g. after a long database outage): a newer attempt may run it.
+          if (!keptIds.has(id) && this.runs.has(id)) this.runs.get(id)!.requestStop("lease_lost");
+        }
+      }
+      await sweepExpiredLeases(db, this.log, { recover: opts.recoverInterrupted });
+      await this.hooks.onTick?.();
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, "heartbeat failed");
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    this.log.info({ running: this.runs.size }, "shutting down");
+    await this.claiming;
+    // Agents get the grace period to exit on SIGTERM (SIGKILL after it); then flushing and final
+    // writes get a bounded time of their own so a dead database cannot hang the shutdown forever.
+    const deadline = Date.now() + this.opts.graceSecs * 1000 + 30_000;
+    for (const run of this.runs.values()) {
+      run.deadline = deadline;
+      run.requestStop("runner_shutdown");
+    }
+    await Promise.race([Promise.all([...this.runDone]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()) + 1_000))]);
+    await this.listener?.close();
+    await this.db.agentSession
+      // Anything still running (its final write failed) is left for the sweeper: lease released.
+      .updateMany({ where: { runnerId: this.opts.id, status: "running" }, data: { leaseExpiresAt: new Date() } })
+      .catch(() => {});
+    await this.db.runner.update({ where: { id: this.opts.id }, data: { stoppedAt: new Date() } }).catch(() => {});
+    this.guard.close();
+    await this.db.$disconnect();
+    this.log.info("runner stopped");
+  }
+}

@@ -1,0 +1,78 @@
+// Before the first agent runs in a new worktree: copy the configured files (e.g. .env) from the
+// main checkout, then run each component's setup commands in its folder, output into the session log.
+import fs from "node:fs";
+import path from "node:path";
+import { execa } from "execa9"; // execa 10 needs Node 22 (Set.prototype.union); Drover runs on Node 20
+import type { NormalizedEvent } from "@drover/core/runtimes/types";
+
+export interface ComponentSpec {
+  name: string;
+  path?: string;
+  setup?: string[];
+  teardown?: string[];
+}
+
+export class SetupError extends Error {}
+
+function inside(base: string, rel: string, what: string): string {
+  const p = path.resolve(base, rel);
+  const r = path.relative(base, p);
+  if (!r || r.startsWith("..") || path.isAbsolute(r)) throw new SetupError(`${what} "${rel}" is outside ${base}`);
+  return p;
+}
+
+export function copyFiles(repoPath: string, wt: string, files: string[], emit: (e: NormalizedEvent) => void): void {
+  for (const rel of files) {
+    const from = inside(repoPath, rel, "copy_files entry");
+    const to = inside(wt, rel, "copy_files entry");
+    if (!fs.existsSync(from)) {
+      emit({ kind: "setup", text: `copy_files: ${rel} not found in the main checkout; skipped` });
+      continue;
+    }
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.cpSync(from, to, { recursive: true });
+    emit({ kind: "setup", text: `copied ${rel}` });
+  }
+}
+
+const TAIL = 4000;
+
+/**
+ * Setup commands come from the project's own config file (written by the repository's owner, like a
+ * Makefile), so they run through `sh -c`; no story or agent text is ever part of them.
+ */
+export async function runSetup(opts: {
+  wt: string;
+  components: ComponentSpec[];
+  env: Record<string, string>;
+  timeoutMs: number;
+  emit: (e: NormalizedEvent) => void;
+  onChild?: (pid: number | undefined) => void;
+}): Promise<void> {
+  for (const c of opts.components) {
+    for (const command of c.setup ?? []) {
+      const cwd = c.path && path.normalize(c.path) !== "." ? inside(opts.wt, c.path, "component path") : opts.wt;
+      opts.emit({ kind: "setup", text: `[${c.name}] $ ${command}`, command });
+      let out = "";
+      const sub = execa("sh", ["-c", command], { cwd, env: opts.env, extendEnv: false, all: true, reject: false, buffer: false, detached: true, stdin: "ignore", timeout: opts.timeoutMs, killSignal: "SIGKILL" });
+      opts.onChild?.(sub.pid);
+      sub.all?.setEncoding("utf8");
+      let partial = "";
+      sub.all?.on("data", (chunk: string) => {
+        out = (out + chunk).slice(-TAIL);
+        partial += chunk;
+        const lines = partial.split("\n");
+        partial = lines.pop()!;
+        for (const l of lines) opts.emit({ kind: "setup", text: l, command, raw: l });
+      });
+      const r = await sub;
+      opts.onChild?.(undefined);
+      if (partial) opts.emit({ kind: "setup", text: partial, command, raw: partial });
+      const code = r.exitCode ?? null;
+      opts.emit({ kind: "setup", text: `[${c.name}] exit ${code ?? r.signal}`, command, exitCode: code ?? -1 });
+      if (code !== 0) {
+        throw new SetupError(`Setup of component "${c.name}" failed (${command}: ${r.timedOut ? "timed out" : code === undefined || code === null ? `killed by ${r.signal}` : `exit ${code}`}):\n${out.trim()}`);
+      }
+    }
+  }
+}

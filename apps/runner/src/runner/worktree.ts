@@ -1,0 +1,169 @@
+// One worktree per story, on branch drover/<number>-<slug>, under the project's worktree root.
+// Names are generated here and validated as git does; a path that resolves outside the root is
+// refused; a stale worktree entry is pruned; a failure carries git's own message.
+import fs from "node:fs";
+import path from "node:path";
+import { simpleGit } from "simple-git";
+
+export class WorktreeError extends Error {
+  constructor(
+    readonly reason: "path_escape" | "worktree_error" | "bad_branch",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_WORKTREE_ROOT = ".drover/worktrees";
+
+export function worktreeRoot(repoPath: string, configured?: string): string {
+  return path.resolve(repoPath, configured || DEFAULT_WORKTREE_ROOT);
+}
+
+/** `<number>-<slug>` with the slug reduced to [a-z0-9-] (story text never reaches a path raw). */
+export function storyDirName(number: number, slug: string): string {
+  const clean = slug
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .replace(/-+$/, "");
+  return clean ? `${number}-${clean}` : String(number);
+}
+
+export async function checkBranchName(repoPath: string, branch: string): Promise<void> {
+  try {
+    await simpleGit(repoPath).raw(["check-ref-format", "--branch", branch]);
+  } catch (e) {
+    throw new WorktreeError("bad_branch", `"${branch}" is not a valid branch name: ${(e as Error).message.trim()}`);
+  }
+}
+
+/** realpath of the deepest existing ancestor, plus the rest: where `p` will really be. */
+function realResolve(p: string): string {
+  const abs = path.resolve(p);
+  let head = abs;
+  const rest: string[] = [];
+  while (!fs.existsSync(head)) {
+    rest.unshift(path.basename(head));
+    const up = path.dirname(head);
+    if (up === head) break;
+    head = up;
+  }
+  return path.join(fs.realpathSync(head), ...rest);
+}
+
+/** Refuses a worktree path that is not strictly inside the root once symlinks are resolved. */
+export function assertInsideRoot(root: string, wt: string): string {
+  fs.mkdirSync(root, { recursive: true });
+  const realRoot = fs.realpathSync(root);
+  const real = realResolve(wt);
+  const rel = path.relative(realRoot, real);
+  if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) {
+    throw new WorktreeError("path_escape", `Worktree path ${wt} resolves to ${real}, outside the worktree root ${realRoot}; refusing to start`);
+  }
+  return real;
+}
+
+/** Keeps an in-repository worktree root out of `git status` without touching tracked files. */
+function excludeRoot(repoPath: string, root: string, gitCommonDir: string): void {
+  const rel = path.relative(repoPath, root);
+  if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) return;
+  const exclude = path.join(gitCommonDir, "info", "exclude");
+  const line = `/${rel.split(path.sep).join("/")}/`;
+  const text = fs.existsSync(exclude) ? fs.readFileSync(exclude, "utf8") : "";
+  if (text.split("\n").includes(line)) return;
+  fs.mkdirSync(path.dirname(exclude), { recursive: true });
+  fs.appendFileSync(exclude, `${text && !text.endsWith("\n") ? "\n" : ""}${line}\n`);
+}
+
+async function isWorktreeOf(wt: string, commonDir: string): Promise<boolean> {
+  if (!fs.existsSync(path.join(wt, ".git"))) return false;
+  try {
+    const dir = (await simpleGit(wt).raw(["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
+    return fs.realpathSync(dir) === fs.realpathSync(commonDir);
+  } catch {
+    return false;
+  }
+}
+
+const repoLocks = new Map<string, Promise<unknown>>();
+/** Serializes worktree changes per repository inside this runner (git's own locks cover other runners). */
+function withRepoLock<T>(repo: string, fn: () => Promise<T>): Promise<T> {
+  const prev = repoLocks.get(repo) ?? Promise.resolve();
+  const next = prev.catch(() => {}).then(fn);
+  repoLocks.set(repo, next);
+  return next;
+}
+
+const LOCK_RE = /\.lock'?:? File exists|Unable to create .*\.lock|could not lock|cannot lock ref/i;
+
+async function gitRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= 8 || !LOCK_RE.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * (i + 1)));
+    }
+  }
+}
+
+export interface EnsuredWorktree {
+  path: string;
+  branch: string;
+  /** True when this call created it (setup and copy_files must run). */
+  created: boolean;
+  /** Git's private folder for this worktree (markers live there, outside the working tree). */
+  gitDir: string;
+}
+
+export async function ensureWorktree(opts: { repoPath: string; root: string; path: string; branch: string; baseBranch: string }): Promise<EnsuredWorktree> {
+  const { repoPath, root, branch, baseBranch } = opts;
+  const wt = assertInsideRoot(root, opts.path);
+  await checkBranchName(repoPath, branch);
+  const git = simpleGit(repoPath);
+  const commonDir = (await git.raw(["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
+  excludeRoot(repoPath, root, commonDir);
+  return withRepoLock(repoPath, async () => {
+    if (await isWorktreeOf(wt, commonDir)) {
+      return { path: wt, branch, created: false, gitDir: await gitDirOf(wt) };
+    }
+    if (fs.existsSync(wt) && fs.readdirSync(wt).length > 0) {
+      throw new WorktreeError("worktree_error", `${wt} exists but is not a worktree of ${repoPath}; move it away or remove it`);
+    }
+    // A worktree folder deleted by hand leaves an entry that blocks `worktree add`: prune first.
+    await gitRetry(() => git.raw(["worktree", "prune"]));
+    const branchExists = (await git.raw(["branch", "--list", branch])).trim() !== "";
+    const args = branchExists ? ["worktree", "add", wt, branch] : ["worktree", "add", "-b", branch, wt, baseBranch];
+    try {
+      await gitRetry(() => git.raw(args));
+    } catch (e) {
+      const msg = (e as Error).message.trim();
+      // Still registered (e.g. a locked entry) or the branch is checked out in a missing worktree.
+      if (/already registered|missing but locked|already checked out|already used by worktree/i.test(msg)) {
+        try {
+          await git.raw(["worktree", "prune"]);
+          await gitRetry(() => git.raw(["worktree", "add", "-f", "-f", ...args.slice(2)]));
+        } catch (e2) {
+          throw new WorktreeError("worktree_error", `git worktree add failed: ${(e2 as Error).message.trim()}`);
+        }
+      } else {
+        throw new WorktreeError("worktree_error", `git worktree add failed: ${msg}`);
+      }
+    }
+    return { path: wt, branch, created: true, gitDir: await gitDirOf(wt) };
+  });
+}
+
+async function gitDirOf(wt: string): Promise<string> {
+  return (await simpleGit(wt).raw(["rev-parse", "--path-format=absolute", "--git-dir"])).trim();
+}
+
+export async function branchHead(repoPath: string, branch: string): Promise<string | undefined> {
+  try {
+    return (await simpleGit(repoPath).raw(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,124 @@
+// Fixtures for runner tests: real git repositories in temp folders, project/story/agent/session rows
+// inserted directly (as startAgent will), runner child processes, and polling helpers.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execa, type ResultPromise } from "execa9";
+import type { Db } from "@drover/db";
+
+export const repoRoot = path.resolve(import.meta.dirname, "../../../..");
+export const cliMain = path.join(repoRoot, "apps/runner/src/cli/main.ts");
+
+export async function makeRepo(prefix = "drover-runner-"): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const git = (...args: string[]) => execa("git", args, { cwd: dir });
+  await git("init", "-q", "-b", "main");
+  await git("config", "user.email", "test@example.com");
+  await git("config", "user.name", "Test");
+  fs.writeFileSync(path.join(dir, "README.md"), "# test\n");
+  await git("add", ".");
+  await git("commit", "-q", "-m", "init");
+  return dir;
+}
+
+let counter = 0;
+export async function seedProject(db: Db, repoPath: string, config: Record<string, unknown> = {}) {
+  return db.project.create({ data: { name: `p${process.pid}-${++counter}-${Date.now()}`, repoPath, baseBranch: "main", config: config as object } });
+}
+
+export interface SessionSeed {
+  agent?: string;
+  command: string[];
+  storyNumber?: number;
+  slug?: string;
+  prompt?: string;
+  agentConfig?: Record<string, unknown>;
+  worktreePath?: string;
+  stage?: "coder" | "qa" | "mergemaster" | "other";
+  resumeRuntimeSessionId?: string;
+  freshPrompt?: string;
+}
+
+export async function seedSession(db: Db, projectId: number, s: SessionSeed) {
+  const number = s.storyNumber ?? (await db.story.count({ where: { projectId } })) + 1;
+  const story = await db.story.upsert({
+    where: { projectId_number: { projectId, number } },
+    create: { projectId, number, slug: s.slug ?? `story-${number}`, title: `Story ${number}`, stage: "current" },
+    update: {},
+  });
+  const name = s.agent ?? `agent-${number}`;
+  const stage = s.stage ?? "coder";
+  const agent = await db.agent.upsert({
+    where: { projectId_name: { projectId, name } },
+    create: { projectId, name, stage, runtime: "command", config: { name, runtime: "command", command: s.command, ...(s.agentConfig ?? {}) } },
+    update: { config: { name, runtime: "command", command: s.command, ...(s.agentConfig ?? {}) } },
+  });
+  return db.agentSession.create({
+    data: {
+      projectId,
+      storyId: story.id,
+      agentId: agent.id,
+      stage,
+      runtime: "command",
+      prompt: s.prompt ?? "do the work",
+      worktreePath: s.worktreePath,
+      resumeRuntimeSessionId: s.resumeRuntimeSessionId,
+      freshPrompt: s.freshPrompt,
+    },
+  });
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface RunnerProcess {
+  proc: ResultPromise;
+  id: string;
+  /** The runner's own pid (printed by it; differs from proc.pid under pnpm). */
+  pid: number;
+  output(): string;
+}
+
+/** `drover runner` as a child process, the way other engineers' end-to-end tests drive it. */
+export async function spawnRunner(databaseUrl: string, args: string[], dataDir: string, opts: { viaPnpm?: boolean } = {}): Promise<RunnerProcess> {
+  // node --import tsx is one process (cheaper, and its pid is the runner's); pnpm exec tsx is how
+  // other suites drive it and is exercised too.
+  const [file, pre] = opts.viaPnpm ? ["pnpm", ["exec", "tsx"]] : [process.execPath, ["--import", "tsx"]];
+  const proc = execa(file, [...pre, cliMain, "runner", "--data-dir", dataDir, ...args], {
+    cwd: repoRoot,
+    env: { DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
+    reject: false,
+    buffer: false,
+    all: true,
+  });
+  let out = "";
+  proc.all!.setEncoding("utf8");
+  proc.all!.on("data", (c: string) => {
+    out += c;
+  });
+  const m = await waitFor(async () => /"runnerId":"([^"]+)","pid":(\d+)/.exec(out), "runner start", 60_000, 50).catch((e) => {
+    throw new Error(`${(e as Error).message}\n${out}`);
+  });
+  return { proc, id: m[1], pid: Number(m[2]), output: () => out };
+}
