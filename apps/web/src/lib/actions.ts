@@ -13,6 +13,7 @@ export type ActionPath =
   | "stories.create"
   | "stories.update"
   | "stories.move"
+  | "stories.reorder"
   | "stories.block"
   | "stories.unblock"
   | "sessions.start"

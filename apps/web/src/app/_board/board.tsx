@@ -44,6 +44,7 @@ export function Board({ projectId }: { projectId: number }) {
   const [moveError, setMoveError] = useState<string | null>(null);
   const [dragging, setDragging] = useState<Card | null>(null);
   const move = useAction("stories.move");
+  const reorder = useAction("stories.reorder");
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
@@ -87,22 +88,31 @@ export function Board({ projectId }: { projectId: number }) {
     if (toStage === card.stage && column[index - 1]?.position === undefined && column[index]?.id === card.id) return;
     const previous = new Map(overrides);
     setOverrides(new Map(overrides).set(card.id, { stage: toStage, position }));
+    const key = { projectId, storyNumber: card.number, storyId: card.id };
+    const atEnd = index >= column.length;
+    const springBack = (err: unknown) => {
+      previous.delete(card.id);
+      setOverrides(previous);
+      setMoveError(`#${card.number} cannot move to ${toStage}: ${errorMessage(err)}`);
+    };
+    const settle = async () => {
+      await board.refetch();
+      setOverrides((o) => {
+        const n = new Map(o);
+        n.delete(card.id);
+        return n;
+      });
+    };
+    if (toStage === card.stage) {
+      reorder.mutate({ ...key, index }, { onError: springBack, onSuccess: settle });
+      return;
+    }
+    // A move lands at the end of the column; a drop higher up is then a reorder.
     move.mutate(
-      { storyId: card.id, stage: toStage, position, beforeStoryId: column[index]?.id ?? null, afterStoryId: column[index - 1]?.id ?? null },
+      { ...key, to: toStage, stage: toStage },
       {
-        onError: (err) => {
-          previous.delete(card.id);
-          setOverrides(previous); // spring back
-          setMoveError(`#${card.number} cannot move to ${toStage}: ${errorMessage(err)}`);
-        },
-        onSuccess: async () => {
-          await board.refetch();
-          setOverrides((o) => {
-            const n = new Map(o);
-            n.delete(card.id);
-            return n;
-          });
-        },
+        onError: springBack,
+        onSuccess: () => (atEnd ? settle() : reorder.mutate({ ...key, index }, { onSettled: settle })),
       },
     );
   }

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Suspense } from "react";
 import { Nav, useProjectId } from "@/components/nav";
 import { errorMessage, useAction } from "@/lib/actions";
-import { locateConfigError } from "@/lib/config-error";
+import { locateConfigErrors } from "@/lib/config-error";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 
@@ -15,7 +15,8 @@ function Settings() {
   useLiveProject(projectId);
   const reload = useAction("projects.reload");
   const data = p.data;
-  const where = data?.configError ? locateConfigError(data.configError) : {};
+  const problems = data?.configError ? locateConfigErrors(data.configError, data.configText) : [];
+  const badLines = new Set(problems.map((p) => p.line).filter((l) => l !== undefined));
   return (
     <>
       <Nav projectId={projectId} />
@@ -33,17 +34,24 @@ function Settings() {
             {reload.error && <p role="alert" className="text-sm text-red-700">{errorMessage(reload.error)}</p>}
             {data.configError && (
               <div role="alert" data-testid="config-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-                <strong>Config error</strong>
-                {where.line !== undefined && <> at line {where.line}</>}
-                {where.key && <> (key <code>{where.key}</code>)</>}: <pre className="whitespace-pre-wrap">{data.configError}</pre>
-                <p className="mt-1 text-xs">The last config that parsed stays in use until the file is fixed.</p>
+                <strong>.drover/project.toml has errors</strong> — the last config that parsed stays in use until the file is fixed.
+                <ul className="mt-2 list-disc pl-5">
+                  {problems.map((p, i) => (
+                    <li key={i} data-testid="config-problem">
+                      {p.line !== undefined && <span className="font-semibold">line {p.line}</span>}
+                      {p.key && <> · key <code>{p.key}</code></>}
+                      {(p.line !== undefined || p.key) && ": "}
+                      {p.message}
+                    </li>
+                  ))}
+                </ul>
               </div>
             )}
             <section className="rounded border bg-white">
               <h2 className="border-b p-2 font-semibold">.drover/project.toml</h2>
               <pre className="overflow-x-auto text-xs leading-5">
                 {(data.configText ?? "(not read yet)").split("\n").map((l, i) => (
-                  <div key={i} className={where.line === i + 1 ? "bg-red-100" : ""}>
+                  <div key={i} className={badLines.has(i + 1) ? "bg-red-100" : ""}>
                     <span className="inline-block w-10 select-none pr-2 text-right text-slate-400">{i + 1}</span>
                     {l}
                   </div>

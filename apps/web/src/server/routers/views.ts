@@ -2,7 +2,7 @@
 // (projects, stories, agents, sessions, pipeline); nothing here changes state.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { criteriaProgress } from "@/lib/criteria";
+import { criteriaProgress } from "../../lib/criteria.ts";
 import { branchDiff } from "../branch-diff.ts";
 import { publicProcedure, router } from "../trpc.ts";
 

@@ -26,7 +26,7 @@ function AddProject() {
           className="space-y-3 rounded border bg-white p-4 text-sm"
           onSubmit={(e) => {
             e.preventDefault();
-            m.mutate({ path: path.trim(), name: name.trim() || undefined });
+            m.mutate({ path: path.trim(), repoPath: path.trim(), name: name.trim() || undefined });
           }}
         >
           <div className="flex gap-4">

@@ -44,7 +44,7 @@ function SessionPage() {
             <button
               className="rounded bg-red-700 px-3 py-1 text-sm text-white"
               disabled={stop.isPending || !!s.stopRequestedAt}
-              onClick={() => stop.mutate({ sessionId }, { onError: (e) => setStopError(errorMessage(e)) })}
+              onClick={() => stop.mutate({ sessionId, projectId: s.projectId, storyNumber: s.story.number, agentName: s.agent.name }, { onError: (e) => setStopError(errorMessage(e)) })}
             >
               {s.stopRequestedAt ? "Stopping…" : "Stop"}
             </button>
@@ -74,7 +74,7 @@ function SessionPage() {
           {fact("Trigger", s.trigger ?? "–")}
         </dl>
         {s.resumeContext && <p className="rounded border bg-amber-50 p-2 text-sm">Context given: {s.resumeContext}</p>}
-        {!active && <ResumeForm sessionId={s.id} projectId={s.projectId} agentName={s.agent.name} canResume={!!s.runtimeSessionId} />}
+        {!active && <ResumeForm sessionId={s.id} projectId={s.projectId} storyNumber={s.story.number} agentName={s.agent.name} canResume={!!s.runtimeSessionId} />}
         <LogView sessionId={sessionId} active={active} />
       </main>
     </div>

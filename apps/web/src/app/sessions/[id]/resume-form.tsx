@@ -7,7 +7,7 @@ import { useState } from "react";
 import { errorMessage, useAction } from "@/lib/actions";
 import { useTRPC } from "@/lib/trpc";
 
-export function ResumeForm(props: { sessionId: number; projectId: number; agentName: string; canResume: boolean }) {
+export function ResumeForm(props: { sessionId: number; projectId: number; storyNumber: number; agentName: string; canResume: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const agents = useQuery(trpc.views.agents.queryOptions({ projectId: props.projectId }));
@@ -25,7 +25,15 @@ export function ResumeForm(props: { sessionId: number; projectId: number; agentN
       className="space-y-2 rounded border bg-white p-3 text-sm"
       onSubmit={(e) => {
         e.preventDefault();
-        resume.mutate({ sessionId: props.sessionId, context, fresh: mode === "fresh", agentName });
+        resume.mutate({
+          sessionId: props.sessionId,
+          resumeOfSessionId: props.sessionId,
+          projectId: props.projectId,
+          storyNumber: props.storyNumber,
+          context,
+          fresh: mode === "fresh",
+          agentName,
+        });
       }}
     >
       <h2 className="font-semibold">Resume with context</h2>

@@ -43,7 +43,7 @@ export function FrontMatterForm({ story }: { story: Story }) {
           return;
         }
         setError(null);
-        update.mutate({ storyId: story.id, ...parsed.data }, { onError: (err) => setError(errorMessage(err)) });
+        update.mutate({ storyId: story.id, projectId: story.projectId, storyNumber: story.number, ...parsed.data }, { onError: (err) => setError(errorMessage(err)) });
       }}
     >
       <h2 className="font-semibold">Front matter</h2>

@@ -55,7 +55,7 @@ function StoryPage() {
                     type="checkbox"
                     checked={c.done}
                     disabled={update.isPending}
-                    onChange={(e) => update.mutate({ storyId, body: toggleCriterion(s.body, c.line, e.target.checked) })}
+                    onChange={(e) => update.mutate({ storyId, projectId: s.projectId, storyNumber: s.number, body: toggleCriterion(s.body, c.line, e.target.checked) })}
                   />
                   <span>{c.text}</span>
                 </label>
@@ -103,6 +103,7 @@ function Actions({ story }: { story: StoryData }) {
   const approve = useAction("pipeline.approve", { onSuccess: done("Approved") });
   const reject = useAction("pipeline.reject", { onSuccess: done("Rejected") });
   const retry = useAction("pipeline.retry", { onSuccess: done("Retry queued") });
+  const key = { storyId: story.id, projectId: story.projectId, storyNumber: story.number };
   const active = story.sessions.filter((x) => x.status === "pending" || x.status === "running");
   const btn = "rounded bg-slate-900 px-2 py-1 text-sm text-white disabled:opacity-50";
   const btn2 = "rounded border px-2 py-1 text-sm";
@@ -124,7 +125,7 @@ function Actions({ story }: { story: StoryData }) {
         <button
           className={btn}
           disabled={start.isPending}
-          onClick={() => start.mutate({ storyId: story.id, agentName: agentName || story.agent || undefined }, { onError: fail })}
+          onClick={() => start.mutate({ ...key, agentName: agentName || story.agent || undefined }, { onError: fail })}
         >
           Start
         </button>
@@ -135,7 +136,7 @@ function Actions({ story }: { story: StoryData }) {
           <Link className="underline" href={`/sessions/${x.id}`}>
             {x.agentName} session {x.id}
           </Link>
-          <button className={btn2} onClick={() => stop.mutate({ sessionId: x.id }, { onError: fail })}>
+          <button className={btn2} onClick={() => stop.mutate({ ...key, sessionId: x.id, agentName: x.agentName }, { onError: fail })}>
             Stop
           </button>
         </div>
@@ -146,18 +147,18 @@ function Actions({ story }: { story: StoryData }) {
             <option key={x}>{x}</option>
           ))}
         </select>
-        <button className={btn2} onClick={() => move.mutate({ storyId: story.id, stage }, { onError: fail })}>
+        <button className={btn2} onClick={() => move.mutate({ ...key, to: stage, stage }, { onError: fail })}>
           Move
         </button>
       </div>
       {story.blocked ? (
-        <button className={btn2} onClick={() => unblock.mutate({ storyId: story.id }, { onError: fail })}>
+        <button className={btn2} onClick={() => unblock.mutate(key, { onError: fail })}>
           Unblock
         </button>
       ) : (
         <div className="flex gap-2">
           <input aria-label="Block reason" className="flex-1 rounded border px-2 py-1" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button className={btn2} onClick={() => block.mutate({ storyId: story.id, reason: reason || undefined }, { onError: fail })}>
+          <button className={btn2} onClick={() => block.mutate({ ...key, reason: reason || undefined }, { onError: fail })}>
             Block
           </button>
         </div>
@@ -165,13 +166,13 @@ function Actions({ story }: { story: StoryData }) {
       <div className="space-y-2">
         <textarea aria-label="QA notes" className="w-full rounded border px-2 py-1" rows={2} placeholder="QA notes" value={notes} onChange={(e) => setNotes(e.target.value)} />
         <div className="flex gap-2">
-          <button className={btn2} onClick={() => approve.mutate({ storyId: story.id, notes: notes || undefined }, { onError: fail })}>
+          <button className={btn2} onClick={() => approve.mutate({ ...key, notes: notes || undefined }, { onError: fail })}>
             Approve
           </button>
-          <button className={btn2} onClick={() => reject.mutate({ storyId: story.id, notes: notes || undefined }, { onError: fail })}>
+          <button className={btn2} onClick={() => reject.mutate({ ...key, notes: notes || undefined }, { onError: fail })}>
             Reject
           </button>
-          <button className={btn2} onClick={() => retry.mutate({ storyId: story.id }, { onError: fail })}>
+          <button className={btn2} onClick={() => retry.mutate(key, { onError: fail })}>
             Retry
           </button>
         </div>

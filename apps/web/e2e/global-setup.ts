@@ -1,0 +1,120 @@
+// Starts what the browser tests need, once: an embedded Postgres in a temp folder (migrated and
+// seeded), the already-built app with `next start` on a free port bound to 127.0.0.1, and a
+// runner process. Returns the teardown that stops them all.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import net from "node:net";
+import { createDb } from "@drover/db";
+import { startEmbeddedPostgres } from "@drover/db/embedded";
+import { applyMigrations } from "@drover/db/migrate";
+import { seedFixtures } from "./support/seed.ts";
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = path.resolve(webDir, "../..");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, proc: ChildProcess, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode} before it was ready`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${what} was not ready at ${url} within ${timeoutMs / 1000}s`);
+}
+
+function start(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): ChildProcess {
+  const out = fs.openSync(opts.logFile, "a");
+  // Its own process group, so teardown stops it and everything it spawned.
+  return spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", out, out], detached: true });
+}
+
+function stopGroup(proc: ChildProcess | undefined): Promise<void> {
+  if (!proc?.pid || proc.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      try {
+        process.kill(-proc.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+      resolve();
+    }, 15_000);
+    proc.once("exit", () => (clearTimeout(t), resolve()));
+    try {
+      process.kill(-proc.pid!, "SIGTERM");
+    } catch {
+      clearTimeout(t);
+      resolve();
+    }
+  });
+}
+
+export default async function globalSetup() {
+  if (!fs.existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
+    throw new Error("apps/web/.next is missing: build the app first (`pnpm build`, or `pnpm --filter @drover/web build`), then run the browser tests.");
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "drover-e2e-"));
+  const logDir = path.join(webDir, "test-results", "e2e-logs");
+  fs.mkdirSync(logDir, { recursive: true });
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "db"), fast: true, preferredPort: 0 });
+  let web: ChildProcess | undefined;
+  let runner: ChildProcess | undefined;
+  const teardown = async () => {
+    await stopGroup(runner);
+    await stopGroup(web);
+    await pg.stop().catch(() => {});
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    await applyMigrations(pg.url);
+    const db = createDb(pg.url, { max: 3 });
+    const seeded = await seedFixtures(db, tmp);
+    await db.$disconnect();
+
+    const port = await freePort();
+    const env = { ...process.env, DATABASE_URL: pg.url, LOG_LEVEL: "warn", NODE_ENV: "production" as const };
+    web = start(path.join(webDir, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
+      cwd: webDir,
+      env,
+      logFile: path.join(logDir, "web.log"),
+    });
+    const baseURL = `http://127.0.0.1:${port}`;
+    await waitFor(`${baseURL}/api/trpc/views.projects`, web, "next start");
+
+    if (fs.existsSync(path.join(repoRoot, "apps/runner/src/cli/commands/runner.ts"))) {
+      runner = start("pnpm", ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2", "--data-dir", path.join(tmp, "runner")], {
+        cwd: repoRoot,
+        env: { ...env, NODE_ENV: "development" },
+        logFile: path.join(logDir, "runner.log"),
+      });
+    }
+
+    process.env.DROVER_E2E_BASE_URL = baseURL;
+    process.env.DATABASE_URL = pg.url;
+    process.env.DROVER_E2E_RUNNER = runner ? "1" : "";
+    process.env.DROVER_E2E_SEED = JSON.stringify(seeded);
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  return teardown;
+}

@@ -1,0 +1,36 @@
+// The other pages render their data: roster, agent, runners, activity, settings, add project.
+import { expect, newStory, screenshot, seeded, test } from "./support/fixtures.ts";
+
+test("roster, agent page, runners, activity, settings and add-project pages", async ({ page, db }) => {
+  const p = seeded().projectId;
+  await newStory(db, `Activity story ${Date.now()}`);
+  await page.goto(`/roster?project=${p}`);
+  await expect(page.getByTestId("roster")).toContainText("slow-coder");
+  await expect(page.getByTestId("roster")).toContainText("reviewer");
+  await screenshot(page, "roster");
+
+  await page.getByRole("link", { name: "quick-coder" }).click();
+  await expect(page.getByRole("heading", { name: /quick-coder/ })).toBeVisible();
+  await expect(page.getByText("Roster entry")).toBeVisible();
+  await screenshot(page, "agent");
+
+  await page.goto(`/runners?project=${p}`);
+  await expect(page.getByRole("heading", { name: "Runners" })).toBeVisible();
+  if (process.env.DROVER_E2E_RUNNER) await expect(page.getByTestId("runners").locator("tbody tr").first()).toBeVisible();
+  await screenshot(page, "runners");
+
+  await page.goto(`/activity?project=${p}`);
+  await expect(page.getByTestId("activity")).toContainText("Project e2e added");
+  await screenshot(page, "activity");
+
+  await page.goto(`/settings?project=${p}`);
+  await expect(page.getByText("e2e fixture project")).toBeVisible();
+  await expect(page.getByTestId("parsed-config")).toContainText("slow-coder");
+  await screenshot(page, "settings");
+
+  await page.goto(`/projects/new`);
+  await page.getByLabel("Repository path").fill("/definitely/not/a/repo");
+  await page.getByRole("button", { name: "Add project" }).click();
+  await expect(page.getByRole("alert")).toContainText(/not/i);
+  await screenshot(page, "add-project");
+});

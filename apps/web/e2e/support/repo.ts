@@ -1,0 +1,44 @@
+// A throwaway git repository with a roster of deterministic command agents.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const AGENT = fileURLToPath(new URL("./agent.mjs", import.meta.url));
+
+function agentEntry(name: string, stage: string, lines: number, intervalMs: number): string {
+  return [
+    "[[agent]]",
+    `name = "${name}"`,
+    `stage = "${stage}"`,
+    `runtime = "command"`,
+    `command = ["node", ${JSON.stringify(AGENT)}, "{{story_id}}", "{{agent_name}}", "${lines}", "${intervalMs}"]`,
+    "inactivity_timeout_secs = 60",
+    "",
+  ].join("\n");
+}
+
+export function createFixtureRepo(dir: string): string {
+  fs.mkdirSync(path.join(dir, ".drover"), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, ".drover", "project.toml"),
+    [
+      "# e2e fixture project",
+      'default_qa = "human"',
+      "max_retries = 1",
+      "",
+      // "slow" streams for a minute: started, watched and stopped by the tests.
+      agentEntry("slow-coder", "coder", 300, 200),
+      // "quick" finishes in about a second.
+      agentEntry("quick-coder", "coder", 5, 100),
+      agentEntry("helper", "other", 300, 200),
+      agentEntry("reviewer", "qa", 3, 100),
+    ].join("\n"),
+  );
+  fs.writeFileSync(path.join(dir, "README.md"), "# e2e fixture\n");
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("add", ".");
+  git("-c", "user.name=e2e", "-c", "user.email=e2e@drover.local", "commit", "-q", "-m", "init");
+  return dir;
+}

@@ -1,0 +1,31 @@
+// Seeds the e2e database through the domain services: the fixture project (command agents),
+// and the demo project when the runner's demo seed exists.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Db } from "@drover/db";
+import { addProject } from "@drover/db/services/index";
+import { createFixtureRepo } from "./repo.ts";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+
+export interface Seeded {
+  projectId: number;
+  demoProjectId: number | null;
+}
+
+export async function seedFixtures(db: Db, tmp: string): Promise<Seeded> {
+  const repo = createFixtureRepo(path.join(tmp, "fixture-repo"));
+  const { project } = await addProject(db, { repoPath: repo, name: "e2e" });
+  let demoProjectId: number | null = null;
+  const demoSeed = path.join(repoRoot, "apps/runner/src/demo/seed.ts");
+  if (fs.existsSync(demoSeed)) {
+    const mod = (await import(demoSeed)) as { seedDemoProject?: (db: Db, dataDir: string) => Promise<{ id: number } | { project: { id: number } } | unknown> };
+    if (mod.seedDemoProject) {
+      await mod.seedDemoProject(db, path.join(tmp, "demo-data"));
+      const demo = await db.project.findFirst({ where: { isDemo: true }, select: { id: true } });
+      demoProjectId = demo?.id ?? null;
+    }
+  }
+  return { projectId: project.id, demoProjectId };
+}
