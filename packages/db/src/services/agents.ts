@@ -14,6 +14,7 @@ import { logProjectEvent } from "./events.ts";
 import { projectConfigOf } from "./projects.ts";
 import { moveLocked } from "./stories.ts";
 import { inTx, lockStory, uniqueViolation, type DbOrTx, type Tx } from "./tx.ts";
+import { parseInput } from "./validate.ts";
 
 export const startAgentInput = z.object({
   projectId: z.number().int().positive(),
@@ -54,7 +55,7 @@ function storyMarkdown(story: Story): string {
 type Outcome = { session: AgentSession } | { error: DomainError };
 
 export async function startAgent(db: Db, input: StartAgentInput): Promise<AgentSession> {
-  const i = startAgentInput.parse(input);
+  const i = parseInput(startAgentInput, input);
   let outcome: Outcome;
   try {
     outcome = await inTx(db, (tx) => startInTx(tx, i));

@@ -7,3 +7,4 @@ export * from "./projects.ts";
 export * from "./stories.ts";
 export * from "./sessions.ts";
 export * from "./agents.ts";
+export * from "./validate.ts";

@@ -12,6 +12,7 @@ import { syncAgents, type SyncResult } from "./config-sync.ts";
 import { logProjectEvent } from "./events.ts";
 import { readRepoConfig } from "./repo-config.ts";
 import { inTx, uniqueViolation, type DbOrTx } from "./tx.ts";
+import { parseInput } from "./validate.ts";
 
 export const projectNameSchema = z
   .string()
@@ -76,13 +77,13 @@ export interface AddProjectResult {
 }
 
 export async function addProject(db: Db, input: { repoPath: string; name?: string }): Promise<AddProjectResult> {
-  const { repoPath, name } = addInput.parse(input);
+  const { repoPath, name } = parseInput(addInput, input);
   const repo = await validateRepo(repoPath);
   const cfg = readRepoConfig(repo.root);
   const good = cfg.result.ok ? cfg.result.parsed : null;
   const baseBranch = good?.config.base_branch ?? repo.headBranch;
   if (!baseBranch) throw badRequest(`${repoPath} has a detached HEAD; check out a branch or set base_branch in .drover/project.toml`);
-  const projectName = name ?? projectNameSchema.parse(path.basename(repo.root));
+  const projectName = name ?? parseInput(projectNameSchema, path.basename(repo.root));
   try {
     const res = await inTx(db, async (tx) => {
       const project = await tx.project.create({

@@ -12,6 +12,7 @@ import type { Prisma, Story } from "../generated/prisma/client.ts";
 import { logProjectEvent } from "./events.ts";
 import { requestStop } from "./sessions.ts";
 import { inTx, lockStory, type DbOrTx, type Tx } from "./tx.ts";
+import { parseInput } from "./validate.ts";
 
 const storyNumber = z.number().int().positive();
 const title = z.string().trim().min(1, { error: "Title must not be empty" }).max(200, { error: "Title must be at most 200 characters" });
@@ -64,7 +65,7 @@ async function endOfColumn(tx: DbOrTx, projectId: number, stage: StageName): Pro
 }
 
 export async function createStory(db: Db, input: z.input<typeof createStoryInput>): Promise<Story> {
-  const i = createStoryInput.parse(input);
+  const i = parseInput(createStoryInput, input);
   const slug = i.slug !== undefined ? assertSlug(i.slug) : slugify(i.title);
   return inTx(db, async (tx) => {
     // Atomic: concurrent creates never get the same number.
@@ -92,7 +93,7 @@ export async function createStory(db: Db, input: z.input<typeof createStoryInput
 }
 
 export async function updateStory(db: Db, input: z.input<typeof updateStoryInput>): Promise<Story> {
-  const i = updateStoryInput.parse(input);
+  const i = parseInput(updateStoryInput, input);
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, i.projectId, i.storyNumber);
     const data: Prisma.StoryUpdateInput = {};
@@ -156,7 +157,7 @@ export async function moveLocked(tx: Tx, story: Story, to: StageName, opts: { by
 }
 
 export async function moveStory(db: Db, input: MoveStoryInput) {
-  const to = z.enum(STAGES).parse(input.to);
+  const to = parseInput(z.enum(STAGES), input.to);
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
     return moveLocked(tx, story, to, input);
@@ -165,7 +166,7 @@ export async function moveStory(db: Db, input: MoveStoryInput) {
 
 /** Puts a story at `index` (0-based) in its column; positions are fractional, so one row changes. */
 export async function reorderStory(db: Db, input: { projectId: number; storyNumber: number; index: number }): Promise<Story> {
-  const index = z.number().int().min(0).parse(input.index);
+  const index = parseInput(z.number().int().min(0), input.index);
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
     const column = (await tx.story.findMany({
