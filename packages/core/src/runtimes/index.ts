@@ -1,10 +1,16 @@
 // The runtime registry: one line per adapter.
 import { badRequest } from "../errors.ts";
 import { commandAdapter } from "./command.ts";
+import { claudeAdapter } from "./claude/adapter.ts";
+import { geminiAdapter } from "./gemini/adapter.ts";
+import { codexAdapter } from "./codex/adapter.ts";
 import type { RuntimeAdapter } from "./types.ts";
 
 const adapters: Record<string, RuntimeAdapter> = {
   command: commandAdapter,
+  "claude-code": claudeAdapter,
+  gemini: geminiAdapter,
+  codex: codexAdapter,
   // Add runtimes here, one line each (claude-code, gemini, codex).
 };
 

@@ -1,0 +1,62 @@
+// Codex (`codex exec --json`): argv, environment and $CODEX_HOME/config.toml. Codex ignores
+// OPENAI_BASE_URL, so a base URL in the agent's env becomes a custom model provider.
+import path from "node:path";
+import { stringify } from "smol-toml";
+import { apiRetries, stateDir } from "../shared.ts";
+import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
+import { CodexParser } from "./parser.ts";
+
+export const CODEX_PACKAGE = "@openai/codex";
+
+export function codexConfig(req: SpawnRequest): Record<string, unknown> {
+  const env = req.agent.env ?? {};
+  const retries = apiRetries(req);
+  const cfg: Record<string, unknown> = {};
+  const baseUrl = env.OPENAI_BASE_URL;
+  if (baseUrl) {
+    cfg.model_provider = "drover";
+    cfg.model_providers = {
+      drover: {
+        name: "drover",
+        base_url: baseUrl,
+        env_key: "OPENAI_API_KEY",
+        wire_api: "responses",
+        ...(retries !== undefined ? { request_max_retries: retries, stream_max_retries: retries } : {}),
+      },
+    };
+  } else if (retries !== undefined) {
+    cfg.model_providers = { openai: { request_max_retries: retries, stream_max_retries: retries } };
+  }
+  return cfg;
+}
+
+export function planCodex(req: SpawnRequest): SpawnPlan {
+  const { agent } = req;
+  // Threads (rollouts) live in CODEX_HOME, outside the per-session HOME, so a later session can resume.
+  const codexHome = path.join(stateDir(req), "codex");
+  const common = ["--json", "--skip-git-repo-check"];
+  if (agent.model) common.push("-m", agent.model);
+  // `-` reads the prompt from stdin: long prompts never go through argv.
+  const args = req.resumeId
+    ? // `exec resume` takes no --sandbox flag; the same setting goes through -c.
+      ["exec", "resume", ...common, "-c", 'sandbox_mode="workspace-write"', req.resumeId, "-"]
+    : ["exec", ...common, "--sandbox", "workspace-write", "-"];
+  let prompt = req.prompt;
+  if (agent.system_prompt) prompt = `${agent.system_prompt}\n\n${prompt}`;
+  const env: Record<string, string> = { CODEX_HOME: codexHome };
+  for (const k of Object.keys(agent.env ?? {})) delete env[k];
+  return {
+    file: "codex",
+    args,
+    env,
+    stdin: prompt,
+    files: { [path.join(codexHome, "config.toml")]: stringify(codexConfig(req)) + "\n" },
+    installHint: CODEX_PACKAGE,
+  };
+}
+
+export const codexAdapter: RuntimeAdapter = {
+  name: "codex",
+  plan: planCodex,
+  parser: (req) => new CodexParser({ maxTurns: req?.agent.max_turns }),
+};

@@ -1,0 +1,51 @@
+// Gemini CLI (`gemini -p PROMPT --output-format stream-json`): argv, environment and the settings
+// file that carries what it has no flag for (auth type, turn limit, retries).
+import path from "node:path";
+import { apiRetries, stateDir } from "../shared.ts";
+import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
+import { GeminiParser } from "./parser.ts";
+
+export const GEMINI_PACKAGE = "@google/gemini-cli";
+
+export function geminiSettings(req: SpawnRequest): Record<string, unknown> {
+  const retries = apiRetries(req);
+  return {
+    security: { auth: { selectedType: "gemini-api-key" } },
+    // -1 is Gemini's "no limit".
+    model: { maxSessionTurns: req.agent.max_turns ?? -1 },
+    ...(retries !== undefined ? { general: { maxAttempts: retries + 1 } } : {}),
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+  };
+}
+
+export function planGemini(req: SpawnRequest): SpawnPlan {
+  const { agent } = req;
+  // GEMINI_CLI_HOME replaces the home folder for everything Gemini keeps (settings, chats), so
+  // conversations survive the per-session HOME and a later session can --resume them.
+  const geminiHome = path.join(stateDir(req), "gemini");
+  let prompt = req.prompt;
+  if (agent.system_prompt) prompt = `${agent.system_prompt}\n\n${prompt}`;
+  // Without -m Gemini first makes an extra model-routing call.
+  const args = ["-p", prompt, "--skip-trust", "--yolo", "--output-format", "stream-json"];
+  if (agent.model) args.push("-m", agent.model);
+  if (agent.allowed_tools?.length) args.push("--allowed-tools", ...agent.allowed_tools);
+  if (req.resumeId) args.push("--resume", req.resumeId);
+  const env: Record<string, string> = { GEMINI_CLI_HOME: geminiHome };
+  for (const k of Object.keys(agent.env ?? {})) delete env[k];
+  return {
+    file: "gemini",
+    args,
+    env,
+    // stdin stays closed: Gemini would append piped stdin to the prompt.
+    stdin: undefined,
+    files: { [path.join(geminiHome, ".gemini", "settings.json")]: JSON.stringify(geminiSettings(req), null, 2) + "\n" },
+    installHint: GEMINI_PACKAGE,
+  };
+}
+
+export const geminiAdapter: RuntimeAdapter = {
+  name: "gemini",
+  plan: planGemini,
+  parser: () => new GeminiParser(),
+};
