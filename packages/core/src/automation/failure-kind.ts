@@ -13,6 +13,8 @@ const ENVIRONMENT = new Set([
   "budget",
   "budget_exceeded",
   "config_error",
+  "bad_config",
+  "agent_disabled",
 ]);
 
 export function failureKind(status: string, reason: string | null | undefined): FailureKind | null {

@@ -1,0 +1,129 @@
+// The pipeline's lifecycle hooks for `drover runner`: gates on exit, the after-session decision,
+// and a serialized automation pass (auto-assign, merges) run when the runner starts, after every
+// session ends, when the board changes (story moved, config reloaded), and on a slow timer.
+import fs from "node:fs";
+import path from "node:path";
+import { createDb, type Db } from "@drover/db";
+import { CHANNELS, listen } from "@drover/db/notify";
+import { pino, type Logger } from "pino";
+import type { SessionLifecycleHooks } from "../runner/lifecycle.ts";
+import { pipelineAfterEnd } from "./after-end.ts";
+import { autoAssignProject } from "./auto-assign.ts";
+import { LOCK_SPACE, withAdvisoryLock } from "./locks.ts";
+import { attemptMerge } from "./merge-flow.ts";
+import { pipelineOnExit } from "./on-exit.ts";
+import { enforceAgentBudgets, latestEventId, sweepDone, throttleFromEvents } from "./tick.ts";
+
+export interface PipelineOptions {
+  databaseUrl?: string;
+  logger?: Logger;
+  /** Backstop pass interval (default 30 s); board changes and session ends trigger passes sooner. */
+  backstopMs?: number;
+  /** Listen for board changes (default true). */
+  listenBoard?: boolean;
+}
+
+export interface PipelineHooks extends SessionLifecycleHooks {
+  /** Runs one automation pass now (or after the current one) and resolves when it is done. */
+  pass(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createPipelineHooks(opts: PipelineOptions = {}): PipelineHooks {
+  const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? "";
+  const log = (opts.logger ?? pino({ name: "drover-pipeline" })).child({ part: "pipeline" });
+  let db: Db | undefined;
+  const getDb = () => (db ??= createDb(databaseUrl, { max: 4 }));
+  let running: Promise<void> | undefined;
+  let again = false;
+  let closed = false;
+  let lastPass = 0;
+  let eventMark: bigint | undefined;
+  let listener: { close(): Promise<void> } | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+
+  async function reachableProjects(): Promise<number[]> {
+    const rows = await getDb().project.findMany({ select: { id: true, repoPath: true } });
+    return rows.filter((p) => fs.existsSync(path.join(p.repoPath, ".git"))).map((p) => p.id);
+  }
+
+  async function onePass(): Promise<void> {
+    const d = getDb();
+    for (const projectId of await reachableProjects()) {
+      const assign = () => withAdvisoryLock(databaseUrl, LOCK_SPACE.assign, projectId, () => autoAssignProject(d, projectId, log));
+      const first = await assign();
+      const merges = first.ran ? first.value : [];
+      if (!merges.length) continue;
+      // One merge at a time per project, across runners: the base branch moves one story at a time.
+      const merged = await withAdvisoryLock(databaseUrl, LOCK_SPACE.merge, projectId, async () => {
+        let n = 0;
+        for (const storyId of merges) if ((await attemptMerge(d, projectId, storyId, log)) === "done") n++;
+        return n;
+      });
+      if (merged.ran && merged.value > 0) await assign(); // done stories may unblock depends_on
+    }
+  }
+
+  function pass(): Promise<void> {
+    if (closed) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        lastPass = Date.now();
+        try {
+          await onePass();
+        } catch (err) {
+          log.error({ err }, "automation pass failed");
+        }
+      } while (again && !closed);
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  const kickSoon = () => {
+    if (closed || debounce) return;
+    debounce = setTimeout(() => {
+      debounce = undefined;
+      void pass();
+    }, 300);
+  };
+
+  return {
+    onExit: pipelineOnExit,
+    async afterEnd(ctx) {
+      try {
+        await pipelineAfterEnd(ctx, log);
+      } finally {
+        kickSoon();
+      }
+    },
+    async onRunnerStart() {
+      eventMark = await latestEventId(getDb());
+      if (opts.listenBoard !== false) {
+        listener = listen(databaseUrl, [CHANNELS.board], () => kickSoon(), { onReconnect: kickSoon });
+      }
+      void pass();
+    },
+    async onTick() {
+      const d = getDb();
+      eventMark = await throttleFromEvents(d, eventMark ?? (await latestEventId(d)));
+      await enforceAgentBudgets(d, log);
+      await withAdvisoryLock(databaseUrl, LOCK_SPACE.sweep, 0, async () => sweepDone(d, await reachableProjects()));
+      if (Date.now() - lastPass > (opts.backstopMs ?? 30_000)) void pass();
+    },
+    pass,
+    async close() {
+      closed = true;
+      clearTimeout(debounce);
+      await running;
+      await listener?.close();
+      await db?.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// One merge attempt for a story in `merge`, under the project's merge lock (one merge per project
+// at a time, across runners). State lives in git: a merge worktree that a mergemaster completed
+// in is advanced; otherwise a fresh one is prepared from the current base.
+import fs from "node:fs";
+import { DomainError } from "@drover/core/errors";
+import type { Db, Project, Story } from "@drover/db";
+import { inTx, lockStory, logProjectEvent, moveLocked, startAgent } from "@drover/db/services/index";
+import type { Logger } from "pino";
+import { gateFailureText, runGates } from "./gates.ts";
+import { advanceBase, prepareMerge, removeMergeWorktree, type MergeTarget } from "./merge.ts";
+import { gatesFor, gateTimeoutSecs, projectConfig } from "./settings.ts";
+import { mergeTargetFor } from "./target.ts";
+import { teardownStory } from "./teardown.ts";
+
+export type MergeOutcome = "done" | "mergemaster" | "merge_failure" | "skipped";
+
+export async function attemptMerge(db: Db, projectId: number, storyId: number, log: Logger): Promise<MergeOutcome> {
+  const story = await db.story.findUnique({ where: { id: storyId }, include: { project: true } });
+  if (!story || story.stage !== "merge" || story.blocked || story.mergeFailure || story.reviewHold) return "skipped";
+  const active = await db.agentSession.count({ where: { storyId, status: { in: ["pending", "running"] }, stage: "mergemaster" } });
+  if (active) return "skipped";
+  const project = story.project;
+  const cfg = projectConfig(project.config);
+  const target = await mergeTargetFor(db, story, project);
+  const event = (kind: string, message: string, payload?: object) =>
+    logProjectEvent(db, { projectId, storyId, kind, message, agentName: "pipeline", ...(payload ? { payload: payload as never } : {}) });
+
+  // A mergemaster that finished after the story entered merge already sealed and gated the worktree.
+  const mm = await db.agentSession.findFirst({
+    where: { storyId, stage: "mergemaster", createdAt: { gte: story.stageChangedAt } },
+    orderBy: { id: "desc" },
+  });
+  const resumeAfterMergemaster = mm?.status === "completed" && fs.existsSync(target.worktreePath);
+
+  if (!resumeAfterMergemaster) {
+    const prep = await prepareMerge(target);
+    if (prep.status === "empty" || prep.status === "error") return recordFailure(db, story, target, prep.reason, event);
+    if (prep.status === "conflicts") {
+      await event("merge_conflicts", `Story ${story.number}: squashing ${target.storyBranch} onto ${target.baseBranch} conflicts in ${prep.conflicts.join(", ")}`, { conflicts: prep.conflicts });
+      return handOff(db, story, project, target, conflictBrief(target, prep.conflicts), event, log);
+    }
+    const gates = gatesFor(cfg, target.worktreePath);
+    if (gates.length) {
+      const report = await runGates({ cwd: target.worktreePath, gates, timeoutSecs: gateTimeoutSecs(cfg) });
+      await event(report.passed ? "merge_gates_passed" : "merge_gates_failed", `Story ${story.number}: gates in the merge worktree ${report.passed ? "passed" : "failed"}`, { gates: report.gates as never });
+      if (!report.passed) return handOff(db, story, project, target, `${gateFailureText(report, gateTimeoutSecs(cfg))}\n\nYou are in the merge worktree ${target.worktreePath} (branch merge-queue/${story.number}); fix it there.`, event, log);
+    }
+  }
+
+  const adv = await advanceBase(target);
+  if (!adv.ok) {
+    if (adv.conflicts?.length) return handOff(db, story, project, target, conflictBrief(target, adv.conflicts), event, log);
+    return recordFailure(db, story, target, adv.reason, event);
+  }
+  const moved = await inTx(db, async (tx) => {
+    const s = await lockStory(tx, projectId, story.number);
+    if (s.stage !== "merge") return false;
+    await moveLocked(tx, s, "done", { by: "pipeline" });
+    await tx.story.update({ where: { id: s.id }, data: { mergeCommit: adv.commit, mergeFailure: null, retryCount: 0, blocked: false, blockedReason: null } });
+    await logProjectEvent(tx, {
+      projectId,
+      storyId,
+      agentName: "pipeline",
+      kind: "merged",
+      message: `Story ${s.number} merged into ${target.baseBranch} as ${adv.commit.slice(0, 10)} (${adv.method}; ${adv.facts?.changedFiles.length ?? 0} file(s) changed)`,
+      payload: { commit: adv.commit, baseBefore: adv.baseBefore, method: adv.method, files: adv.facts?.changedFiles ?? [] },
+    });
+    return true;
+  });
+  if (!moved) log.warn({ story: story.number }, "merged, but the story had left merge meanwhile");
+  await teardownStory(db, story, project, target, log);
+  return "done";
+}
+
+function conflictBrief(t: MergeTarget, conflicts: string[]): string {
+  return [
+    `Merging story ${t.storyNumber} (${t.storyBranch}) into ${t.baseBranch} conflicts in:`,
+    ...conflicts.map((c) => `- ${c}`),
+    "",
+    `You are in the merge worktree ${t.worktreePath} on branch merge-queue/${t.storyNumber}. Resolve every conflict (no conflict markers may remain), keep both sides' intent, stage the files, and finish. The gates run again after you exit.`,
+  ].join("\n");
+}
+
+async function recordFailure(db: Db, story: Story, t: MergeTarget, reason: string, event: (k: string, m: string) => Promise<unknown>): Promise<MergeOutcome> {
+  await db.story.updateMany({ where: { id: story.id, stage: "merge" }, data: { mergeFailure: reason } });
+  await event("merge_failed", `Story ${story.number} stays in merge: ${reason}`);
+  // The next attempt (after a person unblocks) starts from a fresh merge worktree.
+  await removeMergeWorktree(t.repoPath, t.worktreePath);
+  return "merge_failure";
+}
+
+/** Conflicts or failing gates: a mergemaster works in the merge worktree; gates run again after it. */
+async function handOff(db: Db, story: Story, project: Project, t: MergeTarget, brief: string, event: (k: string, m: string) => Promise<unknown>, log: Logger): Promise<MergeOutcome> {
+  const mergemaster = await db.agent.findFirst({ where: { projectId: project.id, stage: "mergemaster", enabled: true }, orderBy: { id: "asc" } });
+  const pinned = story.agent ? await db.agent.findFirst({ where: { projectId: project.id, name: story.agent, stage: "mergemaster", enabled: true } }) : null;
+  const agent = pinned ?? mergemaster;
+  if (!agent) return recordFailure(db, story, t, `${brief.split("\n")[0]} and no mergemaster agent is configured`, event);
+  try {
+    await startAgent(db, {
+      projectId: project.id,
+      storyNumber: story.number,
+      agentName: agent.name,
+      context: brief,
+      trigger: "merge_handoff",
+      worktreePath: t.worktreePath,
+      branch: `merge-queue/${story.number}`,
+    });
+    await event("mergemaster_started", `Story ${story.number}: ${agent.name} started in the merge worktree`);
+    return "mergemaster";
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    log.info({ story: story.number, err: err.message }, "mergemaster not started yet");
+    return "skipped";
+  }
+}

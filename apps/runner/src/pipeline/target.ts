@@ -1,0 +1,24 @@
+// Where a story's merge happens: its branch (as the runner created it), the base, the merge worktree.
+import { storyBranch } from "@drover/core/pipeline/workspace";
+import type { Db, Project, Story } from "@drover/db";
+import { worktreeRoot } from "../runner/worktree.ts";
+import { defaultMergeWorktreePath, type MergeTarget } from "./merge.ts";
+import { projectConfig } from "./settings.ts";
+
+export async function mergeTargetFor(db: Db, story: Story, project: Project): Promise<MergeTarget> {
+  const cfg = projectConfig(project.config);
+  // The branch the coder really worked on (the runner records it on the session).
+  const coder = await db.agentSession.findFirst({
+    where: { storyId: story.id, stage: "coder", branch: { not: null } },
+    orderBy: { id: "desc" },
+    select: { branch: true },
+  });
+  return {
+    repoPath: project.repoPath,
+    baseBranch: project.baseBranch,
+    storyBranch: coder?.branch ?? storyBranch(story.number, story.slug),
+    storyNumber: story.number,
+    storyTitle: story.title,
+    worktreePath: defaultMergeWorktreePath(worktreeRoot(project.repoPath, cfg.worktree_root), story.number),
+  };
+}

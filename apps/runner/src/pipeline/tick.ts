@@ -1,0 +1,84 @@
+// Slow-timer duties: agents throttled from rate-limit events, per-agent budgets enforced from
+// reported cost, and `done` stories swept to `archived` after done_retention_secs.
+import { agentOverBudget } from "@drover/core/automation/budget";
+import { scheduleRateLimitRestart, parseResetTime } from "@drover/core/automation/rate-limit";
+import type { Db } from "@drover/db";
+import { blockStory, inTx, logProjectEvent, moveStory, requestStop } from "@drover/db/services/index";
+import type { Logger } from "pino";
+import { agentSpec, projectConfig } from "./settings.ts";
+
+/** Marks agents throttled from rate-limit events newer than `sinceId`; returns the new high-water mark. */
+export async function throttleFromEvents(db: Db, sinceId: bigint): Promise<bigint> {
+  const evs = await db.sessionEvent.findMany({
+    where: { kind: "rate_limit", id: { gt: sinceId } },
+    orderBy: { id: "asc" },
+    take: 500,
+    include: { session: { select: { agentId: true, projectId: true, storyId: true, agent: { select: { name: true } } } } },
+  });
+  let max = sinceId;
+  const now = new Date();
+  for (const e of evs) {
+    max = e.id > max ? e.id : max;
+    const p = (e.payload ?? {}) as { level?: string; resetsAt?: string };
+    const until = parseResetTime(p.resetsAt) ?? scheduleRateLimitRestart(null, now, 0).notBefore;
+    if (until.getTime() <= now.getTime()) continue;
+    await db.agent.updateMany({
+      where: { id: e.session.agentId, OR: [{ throttledUntil: null }, { throttledUntil: { lt: until } }] },
+      data: { throttledUntil: until },
+    });
+    await logProjectEvent(db, {
+      projectId: e.session.projectId,
+      storyId: e.session.storyId,
+      sessionId: e.sessionId,
+      agentName: e.session.agent.name,
+      kind: "agent_throttled",
+      message: `${e.session.agent.name} is rate limited (${p.level ?? "warning"}) until ${until.toISOString()}`,
+    });
+  }
+  return max;
+}
+
+export async function latestEventId(db: Db): Promise<bigint> {
+  const r = await db.sessionEvent.aggregate({ _max: { id: true } });
+  return r._max.id ?? 0n;
+}
+
+/** Stops running sessions whose reported cost reached their agent's max_budget_usd, and blocks the story. */
+export async function enforceAgentBudgets(db: Db, log: Logger): Promise<number> {
+  const running = await db.agentSession.findMany({
+    where: { status: "running", costUsd: { not: null }, stopRequestedAt: null },
+    include: { agent: true, story: true },
+  });
+  let n = 0;
+  for (const s of running) {
+    const max = agentSpec(s.agent.config).max_budget_usd;
+    if (!agentOverBudget(s.costUsd, max)) continue;
+    const reason = `${s.agent.name} spent $${s.costUsd!.toFixed(2)} of its max_budget_usd $${max!.toFixed(2)} on story ${s.story.number}`;
+    await blockStory(db, { projectId: s.projectId, storyNumber: s.story.number, reason: `budget: ${reason}` });
+    await inTx(db, (tx) => requestStop(tx, s, "budget_exceeded", reason));
+    log.warn({ sessionId: s.id }, reason);
+    n++;
+  }
+  return n;
+}
+
+/** Moves `done` stories older than done_retention_secs to `archived`. */
+export async function sweepDone(db: Db, projectIds: number[], now = new Date()): Promise<number> {
+  let n = 0;
+  for (const projectId of projectIds) {
+    const project = await db.project.findUnique({ where: { id: projectId } });
+    if (!project) continue;
+    const secs = projectConfig(project.config).done_retention_secs ?? 14_400;
+    const old = await db.story.findMany({ where: { projectId, stage: "done", stageChangedAt: { lt: new Date(now.getTime() - secs * 1000) } }, select: { number: true } });
+    for (const s of old) {
+      try {
+        await moveStory(db, { projectId, storyNumber: s.number, to: "archived", by: "pipeline" });
+        n++;
+      } catch {
+        /* moved by someone else meanwhile */
+      }
+    }
+    if (old.length) await logProjectEvent(db, { projectId, agentName: "pipeline", kind: "archived", message: `Archived ${old.length} done stor${old.length === 1 ? "y" : "ies"} older than ${secs}s` }).catch(() => {});
+  }
+  return n;
+}
