@@ -8,3 +8,4 @@ export * from "./stories.ts";
 export * from "./sessions.ts";
 export * from "./agents.ts";
 export * from "./validate.ts";
+export * from "./import.ts";
