@@ -1,4 +1,5 @@
 // Helpers shared by the agent-CLI adapters (Claude Code, Gemini CLI, Codex).
+import { createHash } from "node:crypto";
 import path from "node:path";
 import type { NormalizedEvent, Outcome, SpawnRequest } from "./types.ts";
 
@@ -35,14 +36,16 @@ export function contentText(content: unknown): string {
 
 /**
  * The folder where a runtime keeps its conversations, so a later session of the same agent can
- * --resume them: SpawnRequest.stateDir when the runner gives one, else a per-agent folder next
- * to the session folders. HOME and TMPDIR stay per session; only this folder is shared (one
- * agent runs one session at a time, so nothing writes it concurrently).
+ * --resume them: SpawnRequest.stateDir when the runner gives one, else a folder next to the
+ * session folders per agent and per worktree root (agent names repeat across projects). HOME and
+ * TMPDIR stay per session; only this folder is shared, and one agent runs one session at a time,
+ * so nothing writes it concurrently.
  */
 export function stateDir(req: SpawnRequest): string {
   if (req.stateDir) return req.stateDir;
   const safe = req.agent.name.replace(/[^A-Za-z0-9._-]/g, "_") || "agent";
-  return path.join(path.dirname(req.sessionDir), "runtime-state", safe);
+  const where = createHash("sha256").update(path.dirname(path.resolve(req.cwd))).digest("hex").slice(0, 10);
+  return path.join(path.dirname(req.sessionDir), "runtime-state", `${safe}-${where}`);
 }
 
 /**

@@ -69,7 +69,7 @@ export interface SpawnRequest {
   sessionDir: string;
   /**
    * A folder that outlives the session, shared by this agent's sessions, where a CLI keeps the
-   * conversations it can --resume. Default: <parent of sessionDir>/runtime-state/<agent name>.
+   * conversations it can --resume. Default: <parent of sessionDir>/runtime-state/<agent>-<hash of the worktree root>.
    */
   stateDir?: string;
   /** Template variables (story_id, worktree_path, ...) for command argv. */

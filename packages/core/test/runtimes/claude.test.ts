@@ -115,7 +115,7 @@ describe("claude-code plan", () => {
       "--max-budget-usd", "2.5", "--append-system-prompt", "Be brief", "--resume", "abc",
     ]);
     expect(plan.stdin).toBe("Do the story");
-    expect(plan.env).toMatchObject({ DISABLE_TELEMETRY: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", CLAUDE_CONFIG_DIR: "/data/sessions/runtime-state/coder-1/claude" });
+    expect(plan.env).toMatchObject({ DISABLE_TELEMETRY: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", CLAUDE_CONFIG_DIR: "/data/sessions/runtime-state/coder-1-8a5edab282/claude" });
     expect(plan.installHint).toBe("@anthropic-ai/claude-code");
   });
 

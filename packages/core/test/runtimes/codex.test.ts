@@ -106,8 +106,8 @@ describe("codex plan", () => {
     expect(plan.file).toBe("codex");
     expect(plan.args).toEqual(["exec", "--json", "--skip-git-repo-check", "-m", "gpt-5.5", "--sandbox", "workspace-write", "-"]);
     expect(plan.stdin).toBe("Do the story");
-    expect(plan.env.CODEX_HOME).toBe("/data/sessions/runtime-state/cx/codex");
-    const cfg = parse(plan.files!["/data/sessions/runtime-state/cx/codex/config.toml"]);
+    expect(plan.env.CODEX_HOME).toBe("/data/sessions/runtime-state/cx-8a5edab282/codex");
+    const cfg = parse(plan.files!["/data/sessions/runtime-state/cx-8a5edab282/codex/config.toml"]);
     expect(cfg).toEqual({
       model_provider: "drover",
       model_providers: { drover: { name: "drover", base_url: "http://127.0.0.1:9/v1", env_key: "OPENAI_API_KEY", wire_api: "responses", request_max_retries: 0, stream_max_retries: 0 } },

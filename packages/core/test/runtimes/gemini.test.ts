@@ -85,8 +85,8 @@ describe("gemini plan", () => {
     expect(plan.file).toBe("gemini");
     expect(plan.args).toEqual(["-p", "Do the story", "--skip-trust", "--yolo", "--output-format", "stream-json", "-m", "gemini-2.5-pro", "--resume", "sid-1"]);
     expect(plan.stdin).toBeUndefined();
-    expect(plan.env.GEMINI_CLI_HOME).toBe("/data/sessions/runtime-state/gem/gemini");
-    const settings = JSON.parse(plan.files!["/data/sessions/runtime-state/gem/gemini/.gemini/settings.json"]);
+    expect(plan.env.GEMINI_CLI_HOME).toBe("/data/sessions/runtime-state/gem-8a5edab282/gemini");
+    const settings = JSON.parse(plan.files!["/data/sessions/runtime-state/gem-8a5edab282/gemini/.gemini/settings.json"]);
     expect(settings).toMatchObject({ security: { auth: { selectedType: "gemini-api-key" } }, model: { maxSessionTurns: 12 }, general: { maxAttempts: 1 } });
     expect(plan.installHint).toBe("@google/gemini-cli");
   });
