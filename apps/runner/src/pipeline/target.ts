@@ -1,7 +1,7 @@
 // Where a story's merge happens: its branch (as the runner created it), the base, the merge worktree.
 import { storyBranch } from "@drover/core/pipeline/workspace";
 import type { Db, Project, Story } from "@drover/db";
-import { worktreeRoot } from "../runner/worktree.ts";
+import path from "node:path";
 import { defaultMergeWorktreePath, type MergeTarget } from "./merge.ts";
 import { projectConfig } from "./settings.ts";
 
@@ -19,6 +19,7 @@ export async function mergeTargetFor(db: Db, story: Story, project: Project): Pr
     storyBranch: coder?.branch ?? storyBranch(story.number, story.slug),
     storyNumber: story.number,
     storyTitle: story.title,
-    worktreePath: defaultMergeWorktreePath(worktreeRoot(project.repoPath, cfg.worktree_root), story.number),
+    // Inside the worktree root, where the runner lets agents (the mergemaster) work.
+    worktreePath: defaultMergeWorktreePath(path.resolve(project.repoPath, cfg.worktree_root || ".drover/worktrees"), story.number),
   };
 }

@@ -4,11 +4,13 @@ import { router } from "./trpc.ts";
 import { boardRouter } from "./routers/board.ts";
 import { liveRouter } from "./routers/live.ts";
 import { viewsRouter } from "./routers/views.ts";
+import { pipelineRouter } from "./routers/pipeline.ts";
 
 export const appRouter = router({
   board: boardRouter,
   views: viewsRouter,
   live: liveRouter,
+  pipeline: pipelineRouter,
 });
 
 export type AppRouter = typeof appRouter;
