@@ -245,13 +245,14 @@ export class SessionRun {
     spec: AgentSpec,
     r: { prompt: string; resumeId?: string; cwd: string; sessionDir: string; home: string; tmp: string; drover: Record<string, string>; vars: Record<string, string> },
   ): Promise<Exit> {
-    const plan = adapter.plan({ agent: spec, prompt: r.prompt, resumeId: r.resumeId, cwd: r.cwd, sessionDir: r.sessionDir, vars: r.vars });
+    const req = { agent: spec, prompt: r.prompt, resumeId: r.resumeId, cwd: r.cwd, sessionDir: r.sessionDir, vars: r.vars };
+    const plan = adapter.plan(req);
     for (const [file, content] of Object.entries(plan.files ?? {})) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, content);
     }
     const env = buildAgentEnv({ home: r.home, tmp: r.tmp, drover: r.drover, agentEnv: spec.env, planEnv: plan.env });
-    const parser = adapter.parser();
+    const parser = adapter.parser(req); // the request carries limits the parser enforces (Codex max_turns)
     this.emit({ kind: "status", text: `$ ${[plan.file, ...plan.args].map((a) => (a.length > 200 ? a.slice(0, 200) + "…" : a)).join(" ")}${r.resumeId ? ` (resuming ${r.resumeId})` : ""}` });
 
     const sub = execa(plan.file, plan.args, {
@@ -313,10 +314,14 @@ export class SessionRun {
         evs = [{ kind: "error", text: `Could not parse a line of output: ${(e as Error).message}`, raw: line }];
       }
       for (const ev of evs) this.emit(ev);
+      // A fatal error from the adapter (Codex past max_turns or unable to reach its server) means
+      // the run is over though the CLI keeps going: stop its group; the result is already emitted.
+      if (evs.some((ev) => ev.kind === "error" && ev.fatal)) this.signalGroup();
     });
     err.on("line", (line) => {
       lastOutput = Date.now();
       this.emit({ kind: "stderr", text: line, raw: line });
+      parser.stderr?.(line); // the adapter quotes the CLI's own words when it synthesizes a result
     });
     const closed = Promise.all([new Promise((res) => out.once("close", res)), new Promise((res) => err.once("close", res))]);
 
