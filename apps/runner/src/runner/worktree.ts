@@ -77,13 +77,17 @@ function excludeRoot(repoPath: string, root: string, gitCommonDir: string): void
   fs.appendFileSync(exclude, `${text && !text.endsWith("\n") ? "\n" : ""}${line}\n`);
 }
 
-async function isWorktreeOf(wt: string, commonDir: string): Promise<boolean> {
-  if (!fs.existsSync(path.join(wt, ".git"))) return false;
+/** The worktree's private git folder if `wt` is a live worktree of this repository (read from its .git file). */
+function worktreeGitDir(wt: string, commonDir: string): string | undefined {
   try {
-    const dir = (await simpleGit(wt).raw(["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
-    return fs.realpathSync(dir) === fs.realpathSync(commonDir);
+    const m = /^gitdir: (.+)$/m.exec(fs.readFileSync(path.join(wt, ".git"), "utf8"));
+    if (!m) return undefined;
+    const gitDir = fs.realpathSync(path.resolve(wt, m[1].trim()));
+    const rel = path.relative(fs.realpathSync(path.join(commonDir, "worktrees")), gitDir);
+    if (!rel || rel.startsWith("..") || path.isAbsolute(rel) || !fs.existsSync(path.join(gitDir, "HEAD"))) return undefined;
+    return gitDir;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -118,46 +122,63 @@ export interface EnsuredWorktree {
   gitDir: string;
 }
 
+const checkedBranches = new Set<string>();
+const commonDirs = new Map<string, string>();
+
 export async function ensureWorktree(opts: { repoPath: string; root: string; path: string; branch: string; baseBranch: string }): Promise<EnsuredWorktree> {
   const { repoPath, root, branch, baseBranch } = opts;
   const wt = assertInsideRoot(root, opts.path);
-  await checkBranchName(repoPath, branch);
+  if (!checkedBranches.has(branch)) {
+    await checkBranchName(repoPath, branch);
+    checkedBranches.add(branch);
+  }
   const git = simpleGit(repoPath);
-  const commonDir = (await git.raw(["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
-  excludeRoot(repoPath, root, commonDir);
+  let commonDir = commonDirs.get(repoPath);
+  if (!commonDir) {
+    commonDir = (await git.raw(["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
+    commonDirs.set(repoPath, commonDir);
+    excludeRoot(repoPath, root, commonDir);
+  }
+  const common = commonDir;
   return withRepoLock(repoPath, async () => {
-    if (await isWorktreeOf(wt, commonDir)) {
-      return { path: wt, branch, created: false, gitDir: await gitDirOf(wt) };
-    }
-    if (fs.existsSync(wt) && fs.readdirSync(wt).length > 0) {
-      throw new WorktreeError("worktree_error", `${wt} exists but is not a worktree of ${repoPath}; move it away or remove it`);
-    }
-    // A worktree folder deleted by hand leaves an entry that blocks `worktree add`: prune first.
-    await gitRetry(() => git.raw(["worktree", "prune"]));
-    const branchExists = (await git.raw(["branch", "--list", branch])).trim() !== "";
-    const args = branchExists ? ["worktree", "add", wt, branch] : ["worktree", "add", "-b", branch, wt, baseBranch];
-    try {
-      await gitRetry(() => git.raw(args));
-    } catch (e) {
-      const msg = (e as Error).message.trim();
-      // Still registered (e.g. a locked entry) or the branch is checked out in a missing worktree.
-      if (/already registered|missing but locked|already checked out|already used by worktree/i.test(msg)) {
-        try {
-          await git.raw(["worktree", "prune"]);
-          await gitRetry(() => git.raw(["worktree", "add", "-f", "-f", ...args.slice(2)]));
-        } catch (e2) {
-          throw new WorktreeError("worktree_error", `git worktree add failed: ${(e2 as Error).message.trim()}`);
+    // Another runner may be creating the same story's worktree right now: git's errors then say
+    // the branch or folder already exists; look again shortly, it is usually ready by then.
+    for (let attempt = 0; ; attempt++) {
+      const existing = worktreeGitDir(wt, common);
+      if (existing) return { path: wt, branch, created: false, gitDir: existing };
+      try {
+        await createWorktree(git, wt, branch, baseBranch);
+        const gitDir = worktreeGitDir(wt, common);
+        if (!gitDir) throw new WorktreeError("worktree_error", `git worktree add reported success but ${wt} is not a worktree`);
+        return { path: wt, branch, created: true, gitDir };
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (attempt >= 6 || !/already exists|already checked out|already used by worktree|is not a worktree|\.lock/i.test(msg)) {
+          throw e instanceof WorktreeError ? e : new WorktreeError("worktree_error", `git worktree add failed: ${msg.trim()}`);
         }
-      } else {
-        throw new WorktreeError("worktree_error", `git worktree add failed: ${msg}`);
+        await new Promise((r) => setTimeout(r, 150 + Math.random() * 250 * (attempt + 1)));
       }
     }
-    return { path: wt, branch, created: true, gitDir: await gitDirOf(wt) };
   });
 }
 
-async function gitDirOf(wt: string): Promise<string> {
-  return (await simpleGit(wt).raw(["rev-parse", "--path-format=absolute", "--git-dir"])).trim();
+async function createWorktree(git: ReturnType<typeof simpleGit>, wt: string, branch: string, baseBranch: string): Promise<void> {
+  if (fs.existsSync(wt) && fs.readdirSync(wt).length > 0) {
+    throw new WorktreeError("worktree_error", `${wt} already exists but is not a worktree of this repository; move it away or remove it`);
+  }
+  // A worktree folder deleted by hand leaves an entry that blocks `worktree add`: prune first.
+  await gitRetry(() => git.raw(["worktree", "prune"]));
+  const branchExists = (await git.raw(["branch", "--list", branch])).trim() !== "";
+  const args = branchExists ? ["worktree", "add", wt, branch] : ["worktree", "add", "-b", branch, wt, baseBranch];
+  try {
+    await gitRetry(() => git.raw(args));
+  } catch (e) {
+    const msg = (e as Error).message.trim();
+    // Still registered (e.g. a locked entry) or the branch is checked out in a missing worktree.
+    if (!/already registered|missing but locked/i.test(msg)) throw e;
+    await git.raw(["worktree", "prune"]);
+    await gitRetry(() => git.raw(["worktree", "add", "-f", "-f", ...args.slice(2)]));
+  }
 }
 
 export async function branchHead(repoPath: string, branch: string): Promise<string | undefined> {

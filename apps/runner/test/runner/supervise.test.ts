@@ -86,8 +86,8 @@ describe("runner supervising sessions", () => {
     expect(evs[evs.length - 1].kind).toBe("status");
     expect(evs[evs.length - 1].text).toMatch(/completed/);
     // the worktree root is ignored by git in the main checkout
-    const status = await execa("git", ["status", "--porcelain"], { cwd: repo });
-    expect(status.stdout).toBe("");
+    const status = await execa("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: repo });
+    expect(status.stdout).toBe("?? .env"); // the test's own untracked file; nothing under .drover/
     const kinds = (await t.db.projectEvent.findMany({ where: { sessionId: s.id } })).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(["session_started", "session_completed"]));
   });
