@@ -1,0 +1,130 @@
+// End-to-end runtime tests: the real runner (in process) spawning the real agent CLIs from npm
+// against local mock model servers. Rows are inserted directly with Prisma, as startAgent would.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { pino } from "pino";
+import type { Db } from "@drover/db";
+import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
+import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
+
+const runnerDir = path.resolve(import.meta.dirname, "../..");
+const binDir = path.join(runnerDir, "node_modules/.bin");
+
+/**
+ * Puts the CLIs from apps/runner's devDependencies on PATH. pnpm skips install scripts, and
+ * @anthropic-ai/claude-code's postinstall is what replaces its `claude` stub with the native
+ * binary from the platform package pnpm already installed (no download): run it when needed.
+ */
+export function ensureClis(): void {
+  if (!(process.env.PATH ?? "").split(path.delimiter).includes(binDir)) process.env.PATH = `${binDir}${path.delimiter}${process.env.PATH ?? ""}`;
+  const require = createRequire(path.join(runnerDir, "package.json"));
+  const pkgDir = path.dirname(require.resolve("@anthropic-ai/claude-code/package.json"));
+  const bin = path.join(pkgDir, "bin", "claude.exe");
+  if (fs.statSync(bin).size < 4096) execFileSync(process.execPath, [path.join(pkgDir, "install.cjs")], { stdio: "pipe" });
+}
+
+export interface Env {
+  t: TestDatabase;
+  runner: RunnerHandle;
+  dataDir: string;
+  repo: string;
+  projectId: number;
+}
+
+export async function startEnv(prices: Record<string, unknown> = {}): Promise<Env> {
+  ensureClis();
+  const t = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-e2e-rt-"));
+  const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-e2e-repo-")));
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("config", "user.email", "t@example.com");
+  git("config", "user.name", "Test");
+  fs.writeFileSync(path.join(repo, "README.md"), "# e2e\n");
+  git("add", ".");
+  git("commit", "-q", "-m", "init");
+  const project = await t.db.project.create({ data: { name: `rt-${path.basename(repo)}`, repoPath: repo, baseBranch: "main", config: { prices } as object } });
+  const runner = await startRunner({ databaseUrl: t.url, capacity: 2, pollMs: 200, heartbeatSecs: 1, leaseSecs: 20, graceSecs: 2, dataDir, logger: pino({ level: "warn" }) });
+  return { t, runner, dataDir, repo, projectId: project.id };
+}
+
+export async function stopEnv(env: Env | undefined): Promise<void> {
+  await env?.runner.stop();
+  await env?.t.drop();
+}
+
+export interface SessionSpec {
+  agent: string;
+  runtime: "claude-code" | "gemini" | "codex";
+  model: string;
+  env: Record<string, string>;
+  storyNumber: number;
+  prompt: string;
+  maxTurns?: number;
+  resumeRuntimeSessionId?: string;
+  freshPrompt?: string;
+}
+
+/** Where the runner will put the story's worktree (given explicitly so the mock can name files in it). */
+export function worktreeOf(env: Env, storyNumber: number): string {
+  return path.join(env.repo, ".drover", "worktrees", `${storyNumber}-story-${storyNumber}`);
+}
+
+export async function createSession(env: Env, s: SessionSpec) {
+  const db: Db = env.t.db;
+  const story = await db.story.upsert({
+    where: { projectId_number: { projectId: env.projectId, number: s.storyNumber } },
+    create: { projectId: env.projectId, number: s.storyNumber, slug: `story-${s.storyNumber}`, title: `Story ${s.storyNumber}`, stage: "current" },
+    update: {},
+  });
+  const config = {
+    name: s.agent,
+    runtime: s.runtime,
+    model: s.model,
+    stage: "coder",
+    inactivity_timeout_secs: 90,
+    env: s.env,
+    ...(s.maxTurns !== undefined ? { max_turns: s.maxTurns } : {}),
+  };
+  const agent = await db.agent.upsert({
+    where: { projectId_name: { projectId: env.projectId, name: s.agent } },
+    create: { projectId: env.projectId, name: s.agent, stage: "coder", runtime: s.runtime, model: s.model, config },
+    update: { config },
+  });
+  return db.agentSession.create({
+    data: {
+      projectId: env.projectId,
+      storyId: story.id,
+      agentId: agent.id,
+      stage: "coder",
+      runtime: s.runtime,
+      model: s.model,
+      prompt: s.prompt,
+      worktreePath: worktreeOf(env, s.storyNumber),
+      resumeRuntimeSessionId: s.resumeRuntimeSessionId,
+      freshPrompt: s.freshPrompt,
+    },
+  });
+}
+
+export async function waitEnded(env: Env, id: number, timeoutMs = 120_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await env.t.db.agentSession.findUniqueOrThrow({ where: { id } });
+    if (["completed", "failed", "stopped", "interrupted"].includes(s.status)) return s;
+    if (Date.now() > end) throw new Error(`session ${id} still ${s.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function eventsOf(env: Env, sessionId: number) {
+  return env.t.db.sessionEvent.findMany({ where: { sessionId }, orderBy: { seq: "asc" } });
+}
+
+/** Text of every event of a session, for "the CLI's own words are visible" checks. */
+export async function logText(env: Env, sessionId: number): Promise<string> {
+  return (await eventsOf(env, sessionId)).map((e) => `${e.kind}: ${e.text ?? ""} ${JSON.stringify(e.payload ?? "")}`).join("\n");
+}
