@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "@playwright/test";
-import { expect, newStory, screenshot, seeded, test } from "./support/fixtures.ts";
+import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -34,7 +34,7 @@ test("demo board: the demo stories stand in their columns", async ({ page }) => 
 });
 
 test("drag a card: a legal move lands, an illegal one springs back with the reason", async ({ page, db }) => {
-  const story = await newStory(db, `Drag me ${Date.now()}`);
+  const story = await newStory(db, `Drag me ${uid()}`);
   await page.goto(`/?project=${seeded().projectId}`);
   const card = page.getByTestId(`card-${story.number}`);
   await expect(page.getByTestId("column-backlog").getByTestId(`card-${story.number}`)).toBeVisible();
@@ -64,7 +64,7 @@ test("two browsers on the same board see each other's changes within a second", 
   await expect(b.getByTestId("live-indicator")).toHaveAttribute("data-live", "1");
 
   // A creates a story from the board; B sees it without reloading.
-  const title = `Created in A ${Date.now()}`;
+  const title = `Created in A ${uid()}`;
   await a.getByRole("button", { name: "New story" }).click();
   await a.getByLabel("New story title").fill(title);
   await a.getByRole("button", { name: "Create" }).click();
@@ -87,9 +87,9 @@ test("two browsers on the same board see each other's changes within a second", 
 });
 
 test("board filters and search", async ({ page, db }) => {
-  const bug = await newStory(db, `Filter bug ${Date.now()}`);
+  const bug = await newStory(db, `Filter bug ${uid()}`);
   await db.story.update({ where: { id: bug.id }, data: { kind: "bug" } });
-  const other = await newStory(db, `Filter story ${Date.now()}`);
+  const other = await newStory(db, `Filter story ${uid()}`);
   await page.goto(`/?project=${seeded().projectId}`);
   await expect(page.getByTestId(`card-${other.number}`)).toBeVisible();
   await page.getByLabel("Filter by kind").selectOption("bug");

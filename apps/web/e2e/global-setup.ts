@@ -1,6 +1,6 @@
 // Starts what the browser tests need, once: an embedded Postgres in a temp folder (migrated and
-// seeded), the already-built app with `next start` on a free port bound to 127.0.0.1, and a
-// runner process. Returns the teardown that stops them all.
+// seeded), and the already-built app with `next start` on a free port bound to 127.0.0.1.
+// Returns the teardown that stops them. (The runner is a fixture of the tests that run agents.)
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,7 +13,6 @@ import { applyMigrations } from "@drover/db/migrate";
 import { seedFixtures } from "./support/seed.ts";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const repoRoot = path.resolve(webDir, "../..");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -73,13 +72,12 @@ export default async function globalSetup() {
     throw new Error("apps/web/.next is missing: build the app first (`pnpm build`, or `pnpm --filter @drover/web build`), then run the browser tests.");
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "drover-e2e-"));
+  fs.chmodSync(tmp, 0o755); // the embedded server runs as the postgres user when we are root
   const logDir = path.join(webDir, "test-results", "e2e-logs");
   fs.mkdirSync(logDir, { recursive: true });
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "db"), fast: true, preferredPort: 0 });
   let web: ChildProcess | undefined;
-  let runner: ChildProcess | undefined;
   const teardown = async () => {
-    await stopGroup(runner);
     await stopGroup(web);
     await pg.stop().catch(() => {});
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -100,17 +98,9 @@ export default async function globalSetup() {
     const baseURL = `http://127.0.0.1:${port}`;
     await waitFor(`${baseURL}/api/trpc/views.projects`, web, "next start");
 
-    if (fs.existsSync(path.join(repoRoot, "apps/runner/src/cli/commands/runner.ts"))) {
-      runner = start("pnpm", ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2", "--data-dir", path.join(tmp, "runner")], {
-        cwd: repoRoot,
-        env: { ...env, NODE_ENV: "development" },
-        logFile: path.join(logDir, "runner.log"),
-      });
-    }
-
     process.env.DROVER_E2E_BASE_URL = baseURL;
     process.env.DATABASE_URL = pg.url;
-    process.env.DROVER_E2E_RUNNER = runner ? "1" : "";
+    process.env.DROVER_E2E_TMP = tmp;
     process.env.DROVER_E2E_SEED = JSON.stringify(seeded);
   } catch (err) {
     await teardown();

@@ -1,9 +1,9 @@
 // The session log page on a recorded session: virtualized rows, filters, search, jump to the
 // next error, diffs for file edits, and the raw download.
-import { expect, newStory, screenshot, seeded, test } from "./support/fixtures.ts";
+import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
 
 test("session log: follow, filter, search, next error, edit diff, raw download", async ({ page, db }) => {
-  const story = await newStory(db, `Logged story ${Date.now()}`);
+  const story = await newStory(db, `Logged story ${uid()}`);
   const agent = await db.agent.findFirstOrThrow({ where: { projectId: seeded().projectId, name: "quick-coder" } });
   const session = await db.agentSession.create({
     data: {

@@ -1,5 +1,5 @@
 // The story page: sanitized markdown, criteria, and its other parts.
-import { expect, newStory, screenshot, test } from "./support/fixtures.ts";
+import { expect, newStory, screenshot, test, uid } from "./support/fixtures.ts";
 
 test("a story body holding a script tag renders it as text and never runs it", async ({ page, db }) => {
   const body = [
@@ -16,7 +16,7 @@ test("a story body holding a script tag renders it as text and never runs it", a
     "- [x] First",
     "- [ ] Second",
   ].join("\n");
-  const story = await newStory(db, `Script story ${Date.now()}`, { body });
+  const story = await newStory(db, `Script story ${uid()}`, { body });
   const dialogs: string[] = [];
   page.on("dialog", (d) => (dialogs.push(d.message()), void d.dismiss()));
   await page.goto(`/stories/${story.id}`);

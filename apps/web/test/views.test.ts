@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notify, CHANNELS } from "@drover/db/notify";
+import type {} from "@drover/db/testing/global-setup"; // types of inject("dbAdminUrl")
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { createCallerFactory } from "../src/server/trpc.ts";
 import { viewsRouter } from "../src/server/routers/views.ts";
@@ -124,9 +125,9 @@ describe("views", () => {
 
 describe("live", () => {
   it("a NOTIFY on the board channel reaches the project's subscribers, not others'", async () => {
-    const live = createCallerFactory(liveRouter)({ db: t.db });
     const ac = new AbortController();
-    const mine = (await live.project({ projectId }, { signal: ac.signal })) as AsyncIterable<Record<string, unknown>>;
+    const live = createCallerFactory(liveRouter)({ db: t.db }, { signal: ac.signal });
+    const mine = (await live.project({ projectId })) as AsyncIterable<Record<string, unknown>>;
     const it = mine[Symbol.asyncIterator]();
     expect((await it.next()).value).toEqual({ ready: true });
     // The hub's LISTEN connection comes up asynchronously: notify until something arrives.

@@ -1,5 +1,7 @@
 // Shared test fixtures: the app's base URL, a database client for arranging data through the
 // domain services, and screenshots saved under test-results/screenshots/.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { test as base, expect, type Page } from "@playwright/test";
@@ -19,13 +21,54 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 let shared: Db | undefined;
 
-export const test = base.extend<{ db: Db }>({
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+
+/** Starts `drover runner` against the test database; stops it (its whole process group) after. */
+async function startRunner(): Promise<ChildProcess | null> {
+  if (!fs.existsSync(path.join(repoRoot, "apps/runner/src/cli/commands/runner.ts"))) return null;
+  const logDir = path.resolve(shotDir, "../e2e-logs");
+  fs.mkdirSync(logDir, { recursive: true });
+  const out = fs.openSync(path.join(logDir, "runner.log"), "a");
+  const args = ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2"];
+  args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, "runner"));
+  return spawn("pnpm", args, { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", out, out], detached: true });
+}
+
+async function stopRunner(p: ChildProcess): Promise<void> {
+  if (!p.pid || p.exitCode !== null) return;
+  const exited = new Promise<void>((r) => p.once("exit", () => r()));
+  process.kill(-p.pid, "SIGTERM");
+  const t = setTimeout(() => {
+    try {
+      process.kill(-p.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }, 15_000);
+  await exited;
+  clearTimeout(t);
+}
+
+export const test = base.extend<{ db: Db }, { runner: ChildProcess | null }>({
   baseURL: async ({}, use) => use(process.env.DROVER_E2E_BASE_URL),
+  runner: [
+    async ({}, use) => {
+      const p = await startRunner();
+      await use(p);
+      if (p) await stopRunner(p);
+    },
+    { scope: "worker" },
+  ],
   db: async ({}, use) => {
     shared ??= createDb(process.env.DATABASE_URL!, { max: 2 });
     await use(shared);
   },
 });
+
+/** A short random word (letters only, so searching by number never matches it). */
+export function uid(): string {
+  return Array.from({ length: 8 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join("");
+}
 
 /** A new story in the fixture project; unique titles keep tests independent. */
 export async function newStory(db: Db, title: string, extra: { body?: string; stage?: "backlog" | "current" | "qa" | "merge" | "done"; agent?: string } = {}) {

@@ -27,11 +27,14 @@ export function createFixtureRepo(dir: string): string {
       'default_qa = "human"',
       "max_retries = 1",
       "",
+      // Agents the tests start by hand are stage "other", so the runner's auto-assign (which
+      // only staffs coder, qa and merge work) never starts them behind a test's back.
       // "slow" streams for a minute: started, watched and stopped by the tests.
-      agentEntry("slow-coder", "coder", 300, 200),
-      // "quick" finishes in about a second.
-      agentEntry("quick-coder", "coder", 5, 100),
+      agentEntry("slow-coder", "other", 300, 200),
       agentEntry("helper", "other", 300, 200),
+      // "quick" finishes in about a second.
+      agentEntry("quick-coder", "other", 5, 100),
+      // With default_qa = "human", QA waits for a person: the reviewer is never auto-started.
       agentEntry("reviewer", "qa", 3, 100),
     ].join("\n"),
   );

@@ -15,17 +15,15 @@ export interface Seeded {
 }
 
 export async function seedFixtures(db: Db, tmp: string): Promise<Seeded> {
-  const repo = createFixtureRepo(path.join(tmp, "fixture-repo"));
-  const { project } = await addProject(db, { repoPath: repo, name: "e2e" });
+  // The demo seed only runs on an empty database, as on a first start: seed it first.
   let demoProjectId: number | null = null;
   const demoSeed = path.join(repoRoot, "apps/runner/src/demo/seed.ts");
   if (fs.existsSync(demoSeed)) {
-    const mod = (await import(demoSeed)) as { seedDemoProject?: (db: Db, dataDir: string) => Promise<{ id: number } | { project: { id: number } } | unknown> };
-    if (mod.seedDemoProject) {
-      await mod.seedDemoProject(db, path.join(tmp, "demo-data"));
-      const demo = await db.project.findFirst({ where: { isDemo: true }, select: { id: true } });
-      demoProjectId = demo?.id ?? null;
-    }
+    const mod = (await import(demoSeed)) as { seedDemoProject?: (db: Db, dataDir: string) => Promise<{ id: number } | null> };
+    const demo = await mod.seedDemoProject?.(db, path.join(tmp, "demo-data"));
+    demoProjectId = demo?.id ?? null;
   }
+  const repo = createFixtureRepo(path.join(tmp, "fixture-repo"));
+  const { project } = await addProject(db, { repoPath: repo, name: "e2e" });
   return { projectId: project.id, demoProjectId };
 }

@@ -1,13 +1,13 @@
 // Agents end to end: start one from the story page and watch its log stream live, stop it,
 // resume it with context and land on the new session. Needs the runner process.
-import { expect, newStory, screenshot, seeded, test } from "./support/fixtures.ts";
+import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
 
-test.beforeEach(() => {
-  test.skip(!process.env.DROVER_E2E_RUNNER, "apps/runner's `runner` command is not available");
+test.beforeEach(({ runner }) => {
+  test.skip(!runner, "apps/runner's `runner` command is not available");
 });
 
 test("start an agent, see its log stream live, stop it, resume it with context", async ({ page, db }) => {
-  const story = await newStory(db, `Agent story ${Date.now()}`, { stage: "current" });
+  const story = await newStory(db, `Agent story ${uid()}`, { stage: "current" });
   await page.goto(`/stories/${story.id}`);
   await page.getByLabel("Agent to start").selectOption("slow-coder");
   await page.getByRole("button", { name: "Start" }).click();
@@ -21,6 +21,13 @@ test("start an agent, see its log stream live, stop it, resume it with context",
   const before = Number((await count.textContent())!.split(" ")[0]);
   await expect.poll(async () => Number((await count.textContent())!.split(" ")[0])).toBeGreaterThan(before + 2);
   await screenshot(page, "session-live");
+
+  // The runners page shows the runner and the session it runs.
+  await page.goto("/runners");
+  await expect(page.getByTestId("runners")).toContainText(`slow-coder on #${story.number}`);
+  await screenshot(page, "runners");
+  await page.goto(`/sessions/${firstId}`);
+  await expect(page.getByTestId("session-status")).toHaveText("running");
 
   // Stop.
   await page.getByRole("button", { name: "Stop" }).click();
@@ -48,8 +55,8 @@ test("start an agent, see its log stream live, stop it, resume it with context",
 test("a start the rules refuse shows the reason inline", async ({ page, db }) => {
   // A coder works in current; this story is in backlog... the start rules decide; whatever
   // they say must be shown. Use a busy agent: start helper twice.
-  const s1 = await newStory(db, `Busy one ${Date.now()}`, { stage: "current" });
-  const s2 = await newStory(db, `Busy two ${Date.now()}`, { stage: "current" });
+  const s1 = await newStory(db, `Busy one ${uid()}`, { stage: "current" });
+  const s2 = await newStory(db, `Busy two ${uid()}`, { stage: "current" });
   await page.goto(`/stories/${s1.id}`);
   await page.getByLabel("Agent to start").selectOption("helper");
   await page.getByRole("button", { name: "Start" }).click();
