@@ -7,6 +7,7 @@ import type { Db } from "@drover/db";
 import { blockStory, inTx, lockStory, logProjectEvent, moveLocked, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import type { SessionEndContext } from "../runner/lifecycle.ts";
+import { LOCK_SPACE, withAdvisoryLock } from "./locks.ts";
 import type { CompletionReport } from "./on-exit.ts";
 import { pipelineSettings, projectConfig } from "./settings.ts";
 
@@ -31,10 +32,32 @@ async function priorStreaks(db: Db, storyId: number, stage: string, beforeId: nu
   return { crashes, backoffs };
 }
 
-export async function pipelineAfterEnd(ctx: SessionEndContext, log: Logger): Promise<AfterSessionDecision | null> {
+export async function pipelineAfterEnd(databaseUrl: string, ctx: SessionEndContext, log: Logger): Promise<AfterSessionDecision | null> {
   if (!ctx.written) return null; // a newer attempt owns the session and will decide
-  const { db } = ctx;
-  const session = await db.agentSession.findUniqueOrThrow({ where: { id: ctx.session.id }, include: { agent: true, story: true, project: true } });
+  return applyAfterSession(databaseUrl, ctx.db, ctx.session.id, ctx.status, ctx.reason, log);
+}
+
+/**
+ * Decides and applies, once: appliers (this runner's afterEnd, any runner's orphan sweep) take an
+ * advisory lock on the session, and handled_at is set only after the decision is applied. Until
+ * then auto-assign leaves the story alone, so a retry cannot race a fresh auto-assigned start.
+ */
+export async function applyAfterSession(databaseUrl: string, db: Db, sessionId: number, status: SessionEndContext["status"], reason: string, log: Logger): Promise<AfterSessionDecision | null> {
+  const r = await withAdvisoryLock(databaseUrl, LOCK_SPACE.verdict, sessionId, async () => {
+    const row = await db.agentSession.findUnique({ where: { id: sessionId }, select: { handledAt: true } });
+    if (!row || row.handledAt) return null;
+    try {
+      return await decideAndApply(db, sessionId, status, reason, log);
+    } finally {
+      await db.agentSession.updateMany({ where: { id: sessionId, handledAt: null }, data: { handledAt: new Date() } });
+    }
+  });
+  return r.ran ? r.value : null;
+}
+
+async function decideAndApply(db: Db, sessionId: number, status: SessionEndContext["status"], reason: string, log: Logger): Promise<AfterSessionDecision | null> {
+  const ctx = { status, reason };
+  const session = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true, story: true, project: true } });
   const story = session.story;
   const report = (session.report ?? {}) as unknown as CompletionReport;
   const streak = await priorStreaks(db, story.id, session.stage, session.id);
@@ -128,4 +151,15 @@ async function restart(
     log.warn({ err: err.message, story: session.story.number }, "restart refused");
     await logProjectEvent(db, { projectId: session.projectId, storyId: session.story.id, agentName: session.agent.name, kind: "restart_refused", message: `Restart of ${session.agent.name} refused: ${err.message}` });
   }
+}
+
+/** Sessions that ended without their decision applied (their runner died in between, or they ended without a runner). */
+export async function applyOrphans(databaseUrl: string, db: Db, projectId: number, log: Logger, olderThanMs = 60_000): Promise<number> {
+  const orphans = await db.agentSession.findMany({
+    where: { projectId, handledAt: null, status: { in: ["completed", "failed", "stopped"] }, finishedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    orderBy: { id: "asc" },
+    take: 50,
+  });
+  for (const o of orphans) await applyAfterSession(databaseUrl, db, o.id, o.status as SessionEndContext["status"], o.reason ?? "", log);
+  return orphans.length;
 }

@@ -36,8 +36,11 @@ export async function planForProject(db: Db, projectId: number, now = new Date()
   for (const s of working) {
     const need = WORKER_STAGE[s.stage]!;
     let interrupted: AssignStory["interrupted"] = null;
+    let awaitingVerdict = false;
     if (!(activeByStory.get(s.id) ?? []).includes(need)) {
       const last = await db.agentSession.findFirst({ where: { storyId: s.id, stage: need }, orderBy: { id: "desc" }, include: { agent: true } });
+      // Its runner has not applied the after-session decision yet (retry, advance ...): wait for it.
+      if (last && last.createdAt >= s.stageChangedAt && !last.handledAt && last.status !== "interrupted") awaitingVerdict = true;
       if (last?.status === "interrupted" && last.createdAt >= s.stageChangedAt) {
         interrupted = { agentName: last.agent.name, reason: last.reason };
         resumeOf.set(s.id, { id: last.id, stage: last.stage, worktreePath: last.worktreePath, branch: last.branch });
@@ -57,6 +60,7 @@ export async function planForProject(db: Db, projectId: number, now = new Date()
       dependsOn: s.dependsOn,
       activeStages: activeByStory.get(s.id) ?? [],
       interrupted,
+      awaitingVerdict,
     });
   }
   const plan = planAutoAssign({

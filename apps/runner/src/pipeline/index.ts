@@ -7,7 +7,7 @@ import { createDb, type Db } from "@drover/db";
 import { CHANNELS, listen } from "@drover/db/notify";
 import { pino, type Logger } from "pino";
 import type { SessionLifecycleHooks } from "../runner/lifecycle.ts";
-import { pipelineAfterEnd } from "./after-end.ts";
+import { applyOrphans, pipelineAfterEnd } from "./after-end.ts";
 import { autoAssignProject } from "./auto-assign.ts";
 import { LOCK_SPACE, withAdvisoryLock } from "./locks.ts";
 import { attemptMerge } from "./merge-flow.ts";
@@ -39,6 +39,7 @@ export function createPipelineHooks(opts: PipelineOptions = {}): PipelineHooks {
   let closed = false;
   let lastPass = 0;
   let eventMark: bigint | undefined;
+  let lastSweep = 0;
   let listener: { close(): Promise<void> } | undefined;
   let debounce: NodeJS.Timeout | undefined;
 
@@ -50,6 +51,7 @@ export function createPipelineHooks(opts: PipelineOptions = {}): PipelineHooks {
   async function onePass(): Promise<void> {
     const d = getDb();
     for (const projectId of await reachableProjects()) {
+      await applyOrphans(databaseUrl, d, projectId, log);
       const assign = () => withAdvisoryLock(databaseUrl, LOCK_SPACE.assign, projectId, () => autoAssignProject(d, projectId, log));
       const first = await assign();
       const merges = first.ran ? first.value : [];
@@ -98,7 +100,7 @@ export function createPipelineHooks(opts: PipelineOptions = {}): PipelineHooks {
     onExit: pipelineOnExit,
     async afterEnd(ctx) {
       try {
-        await pipelineAfterEnd(ctx, log);
+        await pipelineAfterEnd(databaseUrl, ctx, log);
       } finally {
         kickSoon();
       }
@@ -114,7 +116,10 @@ export function createPipelineHooks(opts: PipelineOptions = {}): PipelineHooks {
       const d = getDb();
       eventMark = await throttleFromEvents(d, eventMark ?? (await latestEventId(d)));
       await enforceAgentBudgets(d, log);
-      await withAdvisoryLock(databaseUrl, LOCK_SPACE.sweep, 0, async () => sweepDone(d, await reachableProjects()));
+      if (Date.now() - lastSweep > 30_000) {
+        lastSweep = Date.now();
+        await withAdvisoryLock(databaseUrl, LOCK_SPACE.sweep, 0, async () => sweepDone(d, await reachableProjects()));
+      }
       if (Date.now() - lastPass > (opts.backstopMs ?? 30_000)) void pass();
     },
     pass,

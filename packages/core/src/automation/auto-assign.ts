@@ -22,6 +22,8 @@ export interface AssignStory {
   interrupted?: { agentName: string; reason?: string | null } | null;
   /** A restart is already scheduled (pending session with not_before in the future). */
   scheduled?: boolean;
+  /** The last session at this stage ended but the pipeline has not applied its decision yet. */
+  awaitingVerdict?: boolean;
 }
 
 export interface AssignAgent {
@@ -94,6 +96,7 @@ export function planAutoAssign(input: AssignInput): AssignPlan {
     if (missing.length) { skip(`depends on ${missing.map((n) => `#${n}`).join(", ")} not done`); continue; }
     const need = WORKER_STAGE[s.stage]!;
     if (s.activeStages.includes(need) || s.scheduled) { skip("already being worked"); continue; }
+    if (s.awaitingVerdict) { skip("waiting for the pipeline's decision on the last session"); continue; }
     if (need === "qa" && resolveQaMode(s, input.settings.defaultQa) !== "agent" && !s.interrupted) {
       skip("QA is not done by an agent"); continue;
     }

@@ -102,3 +102,11 @@ describe("auto-assign", () => {
     expect(spent.halted).toContain("daily budget spent");
   });
 });
+
+describe("auto-assign waits for the last session's verdict", () => {
+  it("does not start a fresh agent while a retry decision is pending (no race with the retry)", () => {
+    const p = plan({ stories: [story({ number: 1, awaitingVerdict: true })], agents: [agent("c", "coder")] });
+    expect(starts(p)).toEqual([]);
+    expect(p.skipped[0].why).toContain("decision");
+  });
+});

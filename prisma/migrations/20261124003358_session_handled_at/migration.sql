@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "agent_sessions" ADD COLUMN     "handled_at" TIMESTAMPTZ(3);
