@@ -5,3 +5,4 @@ export * from "./stories/index.ts";
 export * from "./pipeline/index.ts";
 export * from "./prompts/index.ts";
 export * from "./storkit/layout.ts";
+export * from "./storkit/tree.ts";

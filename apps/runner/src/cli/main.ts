@@ -9,6 +9,11 @@ const program = new Command()
 
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   // Add new commands here, one line each.
+  () => import("./commands/import.ts"),
+  () => import("./commands/export.ts"),
+  () => import("./commands/status.ts"),
+  () => import("./commands/start.ts"),
+  () => import("./commands/stop.ts"),
   () => import("./commands/up.ts"),
   () => import("./commands/runner.ts"),
 ];

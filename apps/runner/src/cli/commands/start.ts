@@ -1,0 +1,26 @@
+// `drover start <project> <story> [agent]`: the same start rules as the web app.
+import type { Command } from "commander";
+import { findProject, startAgent } from "@drover/db/services/index";
+import { print, storyNumberArg, withDb } from "../with-db.ts";
+
+export function register(program: Command): void {
+  program
+    .command("start")
+    .description("start an agent on a story (no agent: a free coder, honouring the story's pin)")
+    .argument("<project>", "project name or id")
+    .argument("<story>", "story number")
+    .argument("[agent]", "agent name from the roster")
+    .option("--context <text>", "a message for the agent (appended, or sent alone when resuming)")
+    .option("--fresh", "start a new runtime session instead of resuming")
+    .option("--json", "print the session as JSON")
+    .action((project: string, story: string, agent: string | undefined, opts: { context?: string; fresh?: boolean; json?: boolean }) =>
+      withDb(async (db) => {
+        const p = await findProject(db, project);
+        const s = await startAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, context: opts.context, fresh: opts.fresh, trigger: "user" });
+        const a = await db.agent.findUniqueOrThrow({ where: { id: s.agentId } });
+        print(!!opts.json, { sessionId: s.id, agent: a.name, status: s.status, branch: s.branch, worktreePath: s.worktreePath, resumeRuntimeSessionId: s.resumeRuntimeSessionId }, () =>
+          `Started ${a.name} on story ${storyNumberArg(story)} (session #${s.id}, ${s.status}${s.resumeRuntimeSessionId ? ", resuming" : ""})`,
+        );
+      }),
+    );
+}

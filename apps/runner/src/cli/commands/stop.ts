@@ -1,0 +1,21 @@
+// `drover stop <project> <story> <agent>`: stops a pending session now, asks the runner to stop a running one.
+import type { Command } from "commander";
+import { findProject, stopAgent } from "@drover/db/services/index";
+import { print, storyNumberArg, withDb } from "../with-db.ts";
+
+export function register(program: Command): void {
+  program
+    .command("stop")
+    .description("stop an agent working on a story")
+    .argument("<project>", "project name or id")
+    .argument("<story>", "story number")
+    .argument("<agent>", "agent name")
+    .option("--json", "print the result as JSON")
+    .action((project: string, story: string, agent: string, opts: { json?: boolean }) =>
+      withDb(async (db) => {
+        const p = await findProject(db, project);
+        const r = await stopAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: "cli" });
+        print(!!opts.json, r, () => (r.result === "stopped" ? `Stopped ${agent} on story ${story} (session #${r.sessionId})` : `Asked the runner to stop ${agent} on story ${story} (session #${r.sessionId})`));
+      }),
+    );
+}

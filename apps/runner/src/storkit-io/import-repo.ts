@@ -1,0 +1,55 @@
+// `drover import <repo>`: creates or updates the project, its agents and its stories from a
+// storkit tree. Idempotent; reports what it skipped and why.
+import fs from "node:fs";
+import path from "node:path";
+import { planImport } from "@drover/core/storkit/tree";
+import type { Db } from "@drover/db";
+import { addProject, importStories, reloadProjectConfig, type ImportStoriesResult } from "@drover/db/services/index";
+import { readStorkitTree } from "./read-tree.ts";
+
+export interface ImportReport {
+  projectId: number;
+  projectName: string;
+  projectCreated: boolean;
+  configError: string | null;
+  warnings: string[];
+  agents: { added: string[]; updated: string[]; disabled: string[] };
+  stories: ImportStoriesResult;
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+export async function importRepo(db: Db, repoPath: string, opts: { name?: string } = {}): Promise<ImportReport> {
+  const abs = path.resolve(repoPath);
+  const tree = readStorkitTree(abs);
+  const real = fs.realpathSync(abs);
+  let project = await db.project.findUnique({ where: { repoPath: real } });
+  let created = false;
+  let warnings: string[];
+  let agents;
+  let configError: string | null = null;
+  if (!project) {
+    const added = await addProject(db, { repoPath: real, name: opts.name });
+    project = added.project;
+    created = true;
+    warnings = added.warnings;
+    agents = added.sync;
+    configError = project.configError;
+  } else {
+    const r = await reloadProjectConfig(db, project.id);
+    warnings = r.warnings;
+    agents = r.sync;
+    configError = r.error;
+  }
+  const plan = planImport(tree.files);
+  const stories = await importStories(db, project.id, plan.stories);
+  return {
+    projectId: project.id,
+    projectName: project.name,
+    projectCreated: created,
+    configError,
+    warnings,
+    agents,
+    stories,
+    skipped: plan.skipped.map((s) => ({ file: path.join(path.relative(real, tree.root), s.file), reason: s.reason })),
+  };
+}
