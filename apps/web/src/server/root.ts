@@ -2,12 +2,20 @@
 // themselves here with one line each.
 import { router } from "./trpc.ts";
 import { boardRouter } from "./routers/board.ts";
+import { projectsRouter } from "./routers/projects.ts";
+import { storiesRouter } from "./routers/stories.ts";
+import { agentsRouter } from "./routers/agents.ts";
+import { sessionsRouter } from "./routers/sessions.ts";
 import { liveRouter } from "./routers/live.ts";
 import { viewsRouter } from "./routers/views.ts";
 import { pipelineRouter } from "./routers/pipeline.ts";
 
 export const appRouter = router({
   board: boardRouter,
+  projects: projectsRouter,
+  stories: storiesRouter,
+  agents: agentsRouter,
+  sessions: sessionsRouter,
   views: viewsRouter,
   live: liveRouter,
   pipeline: pipelineRouter,
