@@ -4,22 +4,25 @@
 //     time until the runner has spawned the agent (its recorded process start), over N sessions
 //     run one after another on the same story (worktree reused, as in the pipeline);
 //  2. stop request → process group gone: stop_requested_at + NOTIFY (as stopAgent does) on a
-//     running agent; time until kill(-pgid, 0) fails, over M sessions.
+//     running agent (a shell with two children); time until no member of its process group runs
+//     (zombies waiting for PID 1 to reap them count as gone), over M sessions.
 // Usage: pnpm bench runner-latency [sessions=100] [stops=20]
+process.env.LOG_LEVEL ??= "warn";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pino } from "pino";
 import { createDb } from "../packages/db/src/client.ts";
 import { startEmbeddedPostgres } from "../packages/db/src/embedded.ts";
 import { applyMigrations } from "../packages/db/src/migrate.ts";
 import { CHANNELS, notify } from "../packages/db/src/notify.ts";
 import { startRunner } from "../apps/runner/src/runner/runner.ts";
+import { groupAlive } from "../apps/runner/src/runner/process-group.ts";
 
 const N = Number(process.argv[2] ?? 100);
 const STOPS = Number(process.argv[3] ?? 20);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "drover-bench-runner-"));
+fs.chmodSync(tmp, 0o755); // the server runs as the postgres user when we are root
 const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "db"), fast: true, preferredPort: 0 });
 await applyMigrations(pg.url);
 const db = createDb(pg.url);
@@ -39,7 +42,7 @@ const sleeper = await db.agent.create({
   data: { projectId: project.id, name: "sleeper", stage: "other", runtime: "command", config: { name: "sleeper", runtime: "command", command: ["sh", "-c", "echo up; sleep 300 & sleep 300 & wait"] } },
 });
 
-const runner = await startRunner({ databaseUrl: pg.url, dataDir: path.join(tmp, "runner"), logger: pino({ level: "warn" }) });
+const runner = await startRunner({ databaseUrl: pg.url, dataDir: path.join(tmp, "runner") });
 
 async function until<T>(fn: () => Promise<T | undefined | null | false>, everyMs = 2): Promise<T> {
   for (;;) {
@@ -85,14 +88,7 @@ for (let i = 0; i < STOPS; i++) {
   const t0 = performance.now();
   await db.agentSession.update({ where: { id: s.id }, data: { stopRequestedAt: new Date() } });
   await notify(db, CHANNELS.sessions, { sessionId: s.id, projectId: project.id, stop: true });
-  await until(async () => {
-    try {
-      process.kill(-row.pgid!, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }, 1);
+  await until(async () => !groupAlive(row.pgid!), 1);
   stopLat.push(performance.now() - t0);
   await until(async () => (await db.agentSession.findUnique({ where: { id: s.id } }))?.status === "stopped", 10);
 }

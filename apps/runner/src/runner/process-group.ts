@@ -2,13 +2,34 @@
 // recorded pid is only acted on when it is still the same process.
 import fs from "node:fs";
 
+/**
+ * True while any member of the group still runs. Members that exited but wait to be reaped
+ * (zombies, e.g. orphans of a container's lazy PID 1) run no code and hold nothing: they count
+ * as gone, though kill(-pgid, 0) still finds them.
+ */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  return groupMembers(pgid).some((m) => m.state !== "Z" && m.state !== "X");
+}
+
+/** Processes whose process group is `pgid`, from /proc. */
+export function groupMembers(pgid: number): { pid: number; state: string }[] {
+  const out: { pid: number; state: string }[] = [];
+  for (const d of fs.readdirSync("/proc")) {
+    if (d.charCodeAt(0) > 57) continue; // not a pid
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(f[2]) === pgid) out.push({ pid: Number(d), state: f[0] });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
 }
 
 export function killGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -42,7 +63,7 @@ export function processStartMs(pid: number): number | undefined {
 }
 
 /** Waits until the group is gone; false on timeout. */
-export async function waitGroupGone(pgid: number, timeoutMs: number, everyMs = 20): Promise<boolean> {
+export async function waitGroupGone(pgid: number, timeoutMs: number, everyMs = 25): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (groupAlive(pgid)) {
     if (Date.now() > end) return false;

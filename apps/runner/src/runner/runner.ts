@@ -7,7 +7,8 @@ import path from "node:path";
 import { createDb, type Db } from "@drover/db";
 import { CHANNELS, listen } from "@drover/db/notify";
 import { dataDir } from "@drover/db/paths";
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
+import { createLogger } from "../log.ts";
 import { claimNext } from "./claim.ts";
 import { EventBudget } from "./event-log.ts";
 import { startGuard, type Guard } from "./guard.ts";
@@ -33,7 +34,7 @@ export interface RunnerHandle {
 export async function startRunner(input: StartRunnerOptions): Promise<RunnerHandle> {
   const { hooks = defaultLifecycleHooks, logger, ...rest } = input;
   const opts = parseRunnerOptions(rest);
-  const log = (logger ?? pino({ name: "drover-runner" })).child({ runnerId: opts.id });
+  const log = (logger ?? createLogger("drover-runner")).child({ runnerId: opts.id });
   const db = createDb(opts.databaseUrl, { max: 8 });
   const runner = new Runner(db, opts, hooks, log);
   await runner.start();

@@ -181,9 +181,17 @@ async function createWorktree(git: ReturnType<typeof simpleGit>, wt: string, bra
   }
 }
 
+/** The commit a branch points at, read from the ref files (no git process: called around every run). */
 export async function branchHead(repoPath: string, branch: string): Promise<string | undefined> {
   try {
-    return (await simpleGit(repoPath).raw(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])).trim() || undefined;
+    const commonDir = commonDirs.get(repoPath) ?? (await simpleGit(repoPath).raw(["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
+    commonDirs.set(repoPath, commonDir);
+    const loose = path.join(commonDir, "refs", "heads", ...branch.split("/"));
+    if (fs.existsSync(loose)) return fs.readFileSync(loose, "utf8").trim() || undefined;
+    const packed = path.join(commonDir, "packed-refs");
+    if (!fs.existsSync(packed)) return undefined;
+    const line = fs.readFileSync(packed, "utf8").split("\n").find((l) => l.endsWith(` refs/heads/${branch}`));
+    return line?.split(" ")[0];
   } catch {
     return undefined;
   }

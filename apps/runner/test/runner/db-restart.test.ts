@@ -17,6 +17,7 @@ let r: RunnerProcess | undefined;
 
 beforeAll(async () => {
   pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-restart-pg-"));
+  fs.chmodSync(pgDir, 0o755); // the server runs as the postgres user when we are root
   server = await startEmbeddedPostgres({ dataDir: pgDir, fast: true, preferredPort: 0 });
   await applyMigrations(server.url);
   db = createDb(server.url);

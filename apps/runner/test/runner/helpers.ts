@@ -83,14 +83,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
   }
 }
 
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { groupAlive } from "../../src/runner/process-group.ts";
 
 export interface RunnerProcess {
   proc: ResultPromise;
