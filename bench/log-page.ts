@@ -89,6 +89,8 @@ try {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // tsx (esbuild keepNames) wraps named functions in __name(); evaluated code needs it too.
+  await page.addInitScript("window.__name = (f) => f");
   const url = `${base}/sessions/${session.id}`;
   // Warm the server (first request compiles nothing in production, but opens pools).
   await page.goto(url);

@@ -23,15 +23,38 @@ export type ActionPath =
   | "pipeline.reject"
   | "pipeline.retry";
 
+/**
+ * Where each action may live, in order of preference: the domain routers are written in
+ * parallel with this UI, so an action tries its known homes and uses the first that exists.
+ */
+const HOMES: Partial<Record<ActionPath, string[]>> = {
+  "sessions.start": ["agents.start", "sessions.start", "stories.start"],
+  "sessions.stop": ["agents.stop", "sessions.stop", "stories.stop"],
+  "sessions.resume": ["sessions.resume", "agents.resume", "agents.start", "sessions.start"],
+  "projects.import": ["projects.import", "projects.importStorkit", "projects.add"],
+};
+
+const missing = (err: unknown) => err instanceof TRPCClientError && /No procedure found|No "mutation"-procedure/i.test(err.message);
+
 export async function callAction(client: unknown, path: ActionPath, input: unknown): Promise<unknown> {
-  let node = client as Record<string, unknown>;
-  for (const part of path.split(".")) node = node[part] as Record<string, unknown>;
-  return (node as unknown as { mutate(i: unknown): Promise<unknown> }).mutate(input);
+  const homes = HOMES[path] ?? [path];
+  let last: unknown;
+  for (const home of homes) {
+    let node = client as Record<string, unknown>;
+    for (const part of home.split(".")) node = node[part] as Record<string, unknown>;
+    try {
+      return await (node as unknown as { mutate(i: unknown): Promise<unknown> }).mutate(input);
+    } catch (err) {
+      if (!missing(err)) throw err;
+      last = err;
+    }
+  }
+  throw last;
 }
 
 export function errorMessage(err: unknown): string {
   if (err instanceof TRPCClientError) {
-    if (/No procedure found|No "mutation"-procedure/i.test(err.message)) return `This action is not available yet on the server (${err.message}).`;
+    if (missing(err)) return `This action is not available yet on the server (${err.message}).`;
     return err.message;
   }
   return err instanceof Error ? err.message : String(err);

@@ -44,7 +44,8 @@ export const EventRow = memo(function EventRow({ e, highlighted }: { e: LogEvent
   let body: React.ReactNode;
   switch (e.kind) {
     case "text":
-      body = <Markdown text={text} />;
+      // Most lines are plain prose: skip the markdown parser for them (it dominates row cost).
+      body = /[*_`#[\]>|~]|^\s*([-+]|\d+\.)\s/m.test(text) ? <Markdown text={text} /> : <p className="whitespace-pre-wrap">{text}</p>;
       break;
     case "thinking":
       body = (

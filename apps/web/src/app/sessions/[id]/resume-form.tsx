@@ -33,6 +33,7 @@ export function ResumeForm(props: { sessionId: number; projectId: number; storyN
           context,
           fresh: mode === "fresh",
           agentName,
+          trigger: "resume",
         });
       }}
     >

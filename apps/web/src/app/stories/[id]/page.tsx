@@ -125,7 +125,7 @@ function Actions({ story }: { story: StoryData }) {
         <button
           className={btn}
           disabled={start.isPending}
-          onClick={() => start.mutate({ ...key, agentName: agentName || story.agent || undefined }, { onError: fail })}
+          onClick={() => start.mutate({ ...key, trigger: "user", agentName: agentName || story.agent || undefined }, { onError: fail })}
         >
           Start
         </button>
