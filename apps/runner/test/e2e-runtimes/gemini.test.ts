@@ -67,6 +67,19 @@ describe("gemini end to end through the runner", () => {
     expect(done.message).toContain("API key not valid");
   });
 
+  it("rate limit: fails as rate_limited and stores a hard rate_limit event with Gemini's reset time", async () => {
+    const m = await mock("gemini", [{ kind: "http", status: 429, resetSeconds: 3600, message: "Resource has been exhausted (e.g. check quota)." }]);
+    const s = await createSession(env, { ...base, agent: "gemini-429", env: keyEnv(m.url), storyNumber: 6, prompt: "hi" });
+    const done = await waitEnded(env, s.id, 90_000);
+    expect(done).toMatchObject({ status: "failed", reason: "rate_limited", outcome: "rate_limited" });
+    expect(done.message).toContain("Resource has been exhausted");
+    const rl = (await eventsOf(env, s.id)).filter((e) => e.kind === "rate_limit");
+    expect(rl).toHaveLength(1);
+    const payload = rl[0].payload as { level: string; resetsAt: string };
+    expect(payload.level).toBe("hard");
+    expect(Math.abs(Date.parse(payload.resetsAt) - (Date.now() + 3600_000))).toBeLessThan(120_000);
+  });
+
   it("server down: fails as network within bounded time", async () => {
     const port = await closedPort();
     const started = Date.now();

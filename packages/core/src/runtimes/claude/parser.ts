@@ -49,9 +49,8 @@ export class ClaudeParser implements StreamParser {
     if (j.subtype === "api_retry") {
       const status = j.error_status ? ` (HTTP ${j.error_status})` : "";
       const text = `API request failed${status}: ${j.error ?? "error"}; retry ${j.attempt}/${j.max_retries} in ${Math.round(Number(j.retry_delay_ms ?? 0))} ms`;
-      const evs: NormalizedEvent[] = [{ kind: "error", text }];
-      if (j.error_status === 429) evs.push({ kind: "rate_limit", level: "warning", text });
-      return evs;
+      // A retried 429 is not a rate_limit event: those throttle the agent, and this one may pass.
+      return [{ kind: "error", text }];
     }
     return [];
   }

@@ -1,0 +1,26 @@
+// A runtime whose CLI is not installed fails at once with the npm package to install.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSession, startEnv, stopEnv, waitEnded, type Env } from "./helpers.ts";
+
+let env: Env;
+beforeAll(async () => {
+  env = await startEnv();
+});
+afterAll(async () => {
+  await stopEnv(env);
+});
+
+describe("missing agent CLI", () => {
+  it.each([
+    ["claude-code", "claude", "@anthropic-ai/claude-code"],
+    ["gemini", "gemini", "@google/gemini-cli"],
+    ["codex", "codex", "@openai/codex"],
+  ] as const)("%s: spawn error names %s and the package %s", async (runtime, bin, pkg) => {
+    // The agent's env replaces PATH with folders that hold none of the CLIs.
+    const s = await createSession(env, { agent: `no-${bin}`, runtime, model: "m", env: { PATH: "/nonexistent-bin" }, storyNumber: { claude: 1, gemini: 2, codex: 3 }[bin], prompt: "hi" });
+    const done = await waitEnded(env, s.id, 60_000);
+    expect(done).toMatchObject({ status: "failed", reason: "spawn_error" });
+    expect(done.message).toContain(`"${bin}"`);
+    expect(done.message).toContain(`npm install -g ${pkg}`);
+  });
+});
