@@ -28,10 +28,11 @@ export type ActionPath =
  * parallel with this UI, so an action tries its known homes and uses the first that exists.
  */
 const HOMES: Partial<Record<ActionPath, string[]>> = {
-  "sessions.start": ["agents.start", "sessions.start", "stories.start"],
-  "sessions.stop": ["agents.stop", "sessions.stop", "stories.stop"],
-  "sessions.resume": ["sessions.resume", "agents.resume", "agents.start", "sessions.start"],
-  "projects.import": ["projects.import", "projects.importStorkit", "projects.add"],
+  "sessions.start": ["agents.start"],
+  "sessions.stop": ["agents.stop"],
+  // A resume is a start with resumeOfSessionId, context and fresh (same rules).
+  "sessions.resume": ["agents.start"],
+  "projects.import": ["imports.storkit"],
 };
 
 const missing = (err: unknown) => err instanceof TRPCClientError && /No procedure found|No "mutation"-procedure/i.test(err.message);

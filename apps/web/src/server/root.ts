@@ -8,6 +8,7 @@ import { agentsRouter } from "./routers/agents.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
 import { liveRouter } from "./routers/live.ts";
 import { viewsRouter } from "./routers/views.ts";
+import { importsRouter } from "./routers/imports.ts";
 import { pipelineRouter } from "./routers/pipeline.ts";
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   agents: agentsRouter,
   sessions: sessionsRouter,
   views: viewsRouter,
+  imports: importsRouter,
   live: liveRouter,
   pipeline: pipelineRouter,
 });

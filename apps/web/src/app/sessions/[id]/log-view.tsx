@@ -84,6 +84,8 @@ export function LogView({ sessionId, active }: { sessionId: number; active: bool
           pending.current = setTimeout(() => {
             pending.current = null;
             void queryClient.invalidateQueries({ queryKey: trpc.views.sessionIndex.queryKey({ sessionId }).slice(0, 1) });
+            // Turns, tokens and status move with the log.
+            void queryClient.invalidateQueries({ queryKey: trpc.views.session.queryKey({ sessionId }) });
           }, 100);
         },
       },

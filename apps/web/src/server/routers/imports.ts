@@ -1,0 +1,14 @@
+// Import a storkit (story-kit, huskies) tree from a repository on this host: creates or updates
+// the project, its roster and its stories. The import itself is the CLI's (`drover import`).
+import { z } from "zod";
+import { importRepo } from "@drover/runner/storkit-io/import-repo";
+import { publicProcedure, router } from "../trpc.ts";
+
+export const importsRouter = router({
+  storkit: publicProcedure
+    .input(z.object({ repoPath: z.string().trim().min(1).max(4096), name: z.string().trim().min(1).max(100).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const report = await importRepo(ctx.db, input.repoPath, { name: input.name });
+      return { ...report, id: report.projectId };
+    }),
+});
