@@ -55,6 +55,7 @@ describe("claude-code parser (transcripts from claude 2.1.197)", () => {
     ["500", "api_error", "API Error: 500 boom"],
     ["429", "rate_limited", "Request rejected (429)"],
     ["maxturns", "max_turns", "Reached maximum number of turns (2)"],
+    ["budget", "budget", "Reached maximum budget ($0.0005)"],
     ["resume-unknown", "resume_not_found", "No conversation found with session ID: 11111111-2222-3333-4444-555555555555"],
   ])("failure %s -> %s with the CLI's own words", (name, outcome, words) => {
     const evs = run(name);
