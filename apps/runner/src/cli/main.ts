@@ -16,6 +16,9 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import("./commands/stop.ts"),
   () => import("./commands/up.ts"),
   () => import("./commands/runner.ts"),
+  () => import("./commands/approve.ts"),
+  () => import("./commands/reject.ts"),
+  () => import("./commands/retry.ts"),
 ];
 
 for (const load of commands) (await load()).register(program);

@@ -1,0 +1,22 @@
+// `drover approve <project> <story>`: a person approves a story waiting for human QA (→ merge).
+import type { Command } from "commander";
+import { findProject } from "@drover/db/services/index";
+import { approveStory } from "@drover/db/services/review";
+import { print, storyNumberArg, withDb } from "../with-db.ts";
+
+export function register(program: Command): void {
+  program
+    .command("approve")
+    .description("approve a story waiting for human review; it moves to merge")
+    .argument("<project>", "project name or id")
+    .argument("<story>", "story number")
+    .option("--by <name>", "who approves (shown in the activity feed)", "cli")
+    .option("--json", "print the result as JSON")
+    .action((project: string, story: string, opts: { by: string; json?: boolean }) =>
+      withDb(async (db) => {
+        const p = await findProject(db, project);
+        const s = await approveStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), by: opts.by });
+        print(!!opts.json, { number: s.number, stage: s.stage }, () => `Story ${s.number} approved; it is in ${s.stage}`);
+      }),
+    );
+}
