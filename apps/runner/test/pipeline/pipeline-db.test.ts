@@ -304,3 +304,59 @@ describe("budgets and housekeeping", () => {
     expect((await t.db.story.findUniqueOrThrow({ where: { id: newDone.id } })).stage).toBe("done");
   });
 });
+
+describe("a merge that lands", () => {
+  it("squashes onto main, records the commit, runs component teardown, removes worktrees and branches", async () => {
+    const mark = path.join(os.tmpdir(), `drover-teardown-${process.pid}-${Date.now()}`);
+    const p = await project(`\n[[component]]\nname = "web"\npath = "."\nsetup = []\nteardown = ["touch ${mark}"]\n`);
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Lands", stage: "merge" });
+    branch(p, `drover/${s.number}-${s.slug}`, { "new.txt": "new\n" });
+    const before = p.git("rev-parse", "main");
+    expect(await attemptMerge(t.db, p.projectId, s.id, log)).toBe("done");
+    const after = await t.db.story.findUniqueOrThrow({ where: { id: s.id } });
+    expect(after.stage).toBe("done");
+    expect(after.mergeCommit).toBe(p.git("rev-parse", "main"));
+    expect(p.git("diff", "--name-only", before, "main")).toBe("new.txt");
+    expect(p.git("log", "-1", "--format=%s", "main")).toBe(`Story #${s.number}: Lands`);
+    expect(p.git("symbolic-ref", "--short", "HEAD")).toBe("main");
+    expect(fs.existsSync(mark)).toBe(true);
+    fs.rmSync(mark, { force: true });
+    expect(p.git("branch", "--list")).toBe("* main");
+    expect(p.git("worktree", "list").split("\n")).toHaveLength(1);
+  });
+
+  it("keep_branches keeps the story and merge-queue branches", async () => {
+    const p = await project("keep_branches = true");
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Keep", stage: "merge" });
+    branch(p, `drover/${s.number}-${s.slug}`, { "k.txt": "k\n" });
+    expect(await attemptMerge(t.db, p.projectId, s.id, log)).toBe("done");
+    const branches = p.git("branch", "--list");
+    expect(branches).toContain(`drover/${s.number}-${s.slug}`);
+    expect(branches).toContain(`merge-queue/${s.number}`);
+  });
+
+  it("a stale merge worktree entry (folder deleted by hand) does not block the next merge", async () => {
+    const p = await project();
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Stale", stage: "merge" });
+    branch(p, `drover/${s.number}-${s.slug}`, { "s.txt": "s\n" });
+    const stale = path.join(p.repo, ".drover/worktrees", `merge-queue-${s.number}`);
+    p.git("worktree", "add", "-q", "-b", `merge-queue/${s.number}`, stale, "main");
+    fs.rmSync(stale, { recursive: true, force: true });
+    expect(await attemptMerge(t.db, p.projectId, s.id, log)).toBe("done");
+    expect(p.git("show", "main:s.txt")).toBe("s");
+  });
+});
+
+describe("interrupted sessions", () => {
+  it("auto-assign resumes a session interrupted by a lost runner, with a note saying so", async () => {
+    const p = await project();
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Lost", stage: "current" });
+    const sess = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
+    await t.db.agentSession.update({ where: { id: sess.id }, data: { status: "interrupted", reason: "runner_lost", finishedAt: new Date() } });
+    await autoAssignProject(t.db, p.projectId, log);
+    const resumed = await t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, status: "pending" }, include: { agent: true } });
+    expect(resumed).toMatchObject({ trigger: "resume", resumeOfId: sess.id });
+    expect(resumed.agent.name).toBe("coder-1");
+    expect(resumed.prompt).toContain("interrupted because its runner was lost");
+  });
+});
