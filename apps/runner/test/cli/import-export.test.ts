@@ -71,7 +71,9 @@ describe("drover import / export", { timeout: 300_000 }, () => {
   it("is idempotent: importing twice changes nothing", async () => {
     const before = await snapshot(projectId);
     const updatedAt = (await t.db.story.findMany({ where: { projectId }, orderBy: { id: "asc" } })).map((s) => s.updatedAt.getTime());
+    const events = await t.db.projectEvent.count({ where: { projectId } });
     const r = (await drover(t.url, ["import", repo, "--json"])).json();
+    expect(await t.db.projectEvent.count({ where: { projectId } })).toBe(events);
     expect(r.projectCreated).toBe(false);
     expect(r.stories.created).toEqual([]);
     expect(r.stories.updated).toEqual([]);

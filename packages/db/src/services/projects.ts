@@ -7,7 +7,6 @@ import { defaultProjectConfig, type ProjectConfig } from "@drover/core/config/in
 import { badRequest, conflict, notFound } from "@drover/core/errors";
 import type { Db } from "../client.ts";
 import type { Prisma, Project } from "../generated/prisma/client.ts";
-import { CHANNELS, notify } from "../notify.ts";
 import { syncAgents, type SyncResult } from "./config-sync.ts";
 import { logProjectEvent } from "./events.ts";
 import { readRepoConfig } from "./repo-config.ts";
@@ -141,9 +140,11 @@ export async function reloadProjectConfig(db: Db, projectId: number): Promise<Re
     });
     const sync = await syncAgents(tx, projectId, config.agent);
     const changes = [...sync.added.map((n) => `+${n}`), ...sync.updated.map((n) => `~${n}`), ...sync.disabled.map((n) => `-${n}`)];
-    await logProjectEvent(tx, { projectId, kind: "config_reloaded", message: `Config reloaded${changes.length ? ` (agents ${changes.join(" ")})` : ""}` });
+    // Only real changes reach the activity feed (importing twice must change nothing).
+    if (changes.length || current.configError || current.configText !== cfg.text) {
+      await logProjectEvent(tx, { projectId, kind: "config_reloaded", message: `Config reloaded${changes.length ? ` (agents ${changes.join(" ")})` : ""}` });
+    }
     return { project, ok: true, error: null, warnings, sync };
   });
-  await notify(db, CHANNELS.board, { projectId });
   return res;
 }
