@@ -47,6 +47,7 @@ describe("gemini parser (transcripts from gemini-cli 0.61.0)", () => {
     expect(r.outcome).toBe(outcome);
     expect(r.isError).toBe(true);
     expect(r.errorText).toContain(words);
+    expect(r.errorText).not.toContain("YOLO mode is enabled");
   });
 
   it("a 429 gives a hard rate_limit with the reset time Gemini suggests", () => {

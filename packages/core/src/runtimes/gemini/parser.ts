@@ -19,6 +19,8 @@ const EXIT: Record<number, Outcome> = {
   247: "api_error", // 503
 };
 
+const NOISE = /^(YOLO mode is enabled|Warning: 256-color support|Ripgrep is not available|Loaded cached credentials)/;
+
 export class GeminiParser implements StreamParser {
   private sawResult = false;
   private pendingText = "";
@@ -45,6 +47,8 @@ export class GeminiParser implements StreamParser {
   }
 
   stderr(line: string): void {
+    // Banner lines Gemini prints on every run say nothing about a failure.
+    if (NOISE.test(line)) return;
     this.tail.push(line);
   }
 
