@@ -26,7 +26,8 @@ afterAll(async () => {
 const base = { runtime: "codex" as const, model: "gpt-5.5" };
 const keyEnv = (url: string, key = "sk-mock") => ({ OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: key, DROVER_API_RETRIES: "0" });
 
-describe("codex end to end through the runner", () => {
+// Real CLIs on a loaded 2-core machine: generous per-test bounds; each failure test also bounds its wait.
+describe("codex end to end through the runner", { timeout: 240_000 }, () => {
   it("writes a file in the worktree, completes, stores events, tokens and cost; then resumes with context", async () => {
     const wt = worktreeOf(env, 1);
     const m = await mock("openai", [

@@ -26,7 +26,8 @@ afterAll(async () => {
 const base = { runtime: "gemini" as const, model: "gemini-2.5-pro" };
 const keyEnv = (url: string, key = "mock-key") => ({ GOOGLE_GEMINI_BASE_URL: url, GEMINI_API_KEY: key, DROVER_API_RETRIES: "0" });
 
-describe("gemini end to end through the runner", () => {
+// Real CLIs on a loaded 2-core machine: generous per-test bounds; each failure test also bounds its wait.
+describe("gemini end to end through the runner", { timeout: 240_000 }, () => {
   it("writes a file in the worktree, completes, stores events, tokens and cost; then resumes with context", async () => {
     const wt = worktreeOf(env, 1);
     const m = await mock("gemini", [

@@ -10,7 +10,8 @@ afterAll(async () => {
   await stopEnv(env);
 });
 
-describe("missing agent CLI", () => {
+// Real CLIs on a loaded 2-core machine: generous per-test bounds; each failure test also bounds its wait.
+describe("missing agent CLI", { timeout: 240_000 }, () => {
   it.each([
     ["claude-code", "claude", "@anthropic-ai/claude-code"],
     ["gemini", "gemini", "@google/gemini-cli"],

@@ -92,6 +92,16 @@ describe("claude-code parser (transcripts from claude 2.1.197)", () => {
     expect(result(claudeAdapter.parser().end({ exitCode: null, signal: "SIGKILL" })).errorText).toContain("killed by SIGKILL");
   });
 
+  it("large tool outputs are truncated in the event and whole in the raw line", () => {
+    const big = "y".repeat(10_000);
+    const line = JSON.stringify({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: [{ type: "text", text: big }] }] } });
+    const [ev] = claudeAdapter.parser().line(line);
+    expect(ev).toMatchObject({ kind: "tool_result", id: "t1", ok: true, truncated: true });
+    if (ev.kind !== "tool_result") throw new Error("not a tool_result");
+    expect(ev.output.length).toBeLessThan(4_100);
+    expect(ev.raw).toContain(big);
+  });
+
   it("non-JSON stdout lines are kept as text", () => {
     expect(claudeAdapter.parser().line("plain words")).toEqual([{ kind: "text", text: "plain words", raw: "plain words" }]);
   });
