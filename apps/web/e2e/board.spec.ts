@@ -75,6 +75,8 @@ test("two browsers on the same board see each other's changes within a second", 
   const created = await db.story.findFirstOrThrow({ where: { title } });
   await drag(a, a.getByTestId(`card-${created.number}`), a.getByTestId("column-current"));
   await expect(a.getByTestId("column-current").getByTestId(`card-${created.number}`)).toBeVisible();
+  // A shows it at once (optimistic); from the server's commit, B has a second.
+  await expect.poll(async () => (await db.story.findUniqueOrThrow({ where: { id: created.id } })).stage, { intervals: [50] }).toBe("current");
   await expect(b.getByTestId("column-current").getByTestId(`card-${created.number}`)).toBeVisible({ timeout: 1_000 });
 
   // A change made elsewhere (another tool writing through the services) reaches both.

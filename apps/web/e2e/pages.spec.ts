@@ -1,4 +1,7 @@
 // The other pages render their data: roster, agent, runners, activity, settings, add project.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
 
 test("roster, agent page, runners, activity, settings and add-project pages", async ({ page, db }) => {
@@ -32,4 +35,27 @@ test("roster, agent page, runners, activity, settings and add-project pages", as
   await page.getByRole("button", { name: "Add project" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText(/not a git repository|does not exist|not found/i);
   await screenshot(page, "add-project");
+});
+
+test("add a project by path from the browser; its config errors show with line and key", async ({ page }) => {
+  const repo = path.join(process.env.DROVER_E2E_TMP!, `broken-${uid()}`);
+  fs.mkdirSync(path.join(repo, ".drover"), { recursive: true });
+  fs.writeFileSync(
+    path.join(repo, ".drover", "project.toml"),
+    ['default_qa = "server"', "", "[[agent]]", 'name = "coder-1"', 'stage = "coder"', 'runtime = "command"', 'command = ["true"]', 'max_turns = "many"', ""].join("\n"),
+  );
+  execFileSync("git", ["init", "-q", "-b", "main"], { cwd: repo });
+  execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@x", "commit", "-q", "--allow-empty", "-m", "init"], { cwd: repo });
+
+  await page.goto("/projects/new");
+  await page.getByLabel("Repository path").fill(repo);
+  await page.getByLabel("Project name").fill(path.basename(repo));
+  await page.getByRole("button", { name: "Add project" }).click();
+  await expect(page).toHaveURL(/\/\?project=\d+$/);
+  await expect(page.getByTestId("board-config-error")).toBeVisible();
+  await page.getByRole("link", { name: "See them in Settings" }).click();
+  const problem = page.getByTestId("config-problem");
+  await expect(problem).toContainText("line 8");
+  await expect(problem).toContainText("agent[0].max_turns");
+  await screenshot(page, "settings-config-error");
 });

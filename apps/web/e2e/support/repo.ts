@@ -6,13 +6,14 @@ import { fileURLToPath } from "node:url";
 
 const AGENT = fileURLToPath(new URL("./agent.mjs", import.meta.url));
 
+// Only {{story_id}}: the config parser and the runner agree on it (they differ on the agent's name).
 function agentEntry(name: string, stage: string, lines: number, intervalMs: number): string {
   return [
     "[[agent]]",
     `name = "${name}"`,
     `stage = "${stage}"`,
     `runtime = "command"`,
-    `command = ["node", ${JSON.stringify(AGENT)}, "{{story_id}}", "{{agent_name}}", "${lines}", "${intervalMs}"]`,
+    `command = ["node", ${JSON.stringify(AGENT)}, "{{story_id}}", "${name}", "${lines}", "${intervalMs}"]`,
     "inactivity_timeout_secs = 60",
     "",
   ].join("\n");

@@ -6,7 +6,8 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "./trpc";
 
-export function useLiveProject(projectId: number | undefined, onChange?: (storyId: number | null) => void) {
+/** projectId null: every project (runners page); undefined: not known yet, so no subscription. */
+export function useLiveProject(projectId: number | null | undefined, onChange?: (storyId: number | null) => void) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -16,8 +17,9 @@ export function useLiveProject(projectId: number | undefined, onChange?: (storyI
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
   useSubscription(
     trpc.live.project.subscriptionOptions(
-      { projectId },
+      { projectId: projectId ?? undefined },
       {
+        enabled: projectId !== undefined,
         onStarted: () => setConnected(true),
         onError: () => setConnected(false),
         onData: (d) => {

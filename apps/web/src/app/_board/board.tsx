@@ -160,6 +160,14 @@ export function Board({ projectId }: { projectId: number }) {
         </div>
       )}
       {board.error && <p className="text-red-700">{board.error.message}</p>}
+      {board.data?.project.configError && (
+        <div role="alert" data-testid="board-config-error" className="mb-3 rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          The project&apos;s config has errors; the last good config stays in use.{" "}
+          <Link className="underline" href={`/settings?project=${projectId}`}>
+            See them in Settings
+          </Link>
+        </div>
+      )}
       <DndContext sensors={sensors} collisionDetection={closestCorners} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
         <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${stages.length}, minmax(0, 1fr))` }}>
           {stages.map((stage) => (

@@ -13,7 +13,7 @@ function Runners() {
   const trpc = useTRPC();
   // Heartbeats do not notify: poll, gently.
   const runners = useQuery({ ...trpc.views.runners.queryOptions(), refetchInterval: 5_000 });
-  useLiveProject(undefined);
+  useLiveProject(null);
   return (
     <>
       <Nav projectId={projectId} />
