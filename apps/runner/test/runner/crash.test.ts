@@ -18,6 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.DROVER_TEST_SHOW_RUNNERS) for (const x of [...runners]) if (x) console.log(`--- runner ${x.id}\n${x.output()}`);
   for (const r of runners) r.proc.kill("SIGKILL");
   await Promise.all(runners.map((r) => r.proc));
   await t?.drop();
@@ -66,16 +67,19 @@ it("kill -9 with 5 running agents: groups die, sessions interrupted within the l
   await waitFor(async () => rows.every((r) => !groupAlive(r.pgid!)), "agent process groups to die", 10_000, 100);
   expect(Date.now() - killedAt).toBeLessThan(10_000);
 
+  const leases = (await t.db.agentSession.findMany({ where: { id: { in: ids } } })).map((s) => s.leaseExpiresAt!.getTime());
   const b = await spawnRunner(t.url, lease, path.join(dataDir, "b"));
   runners.push(b);
+  const bReady = Date.now();
   const interrupted = await waitFor(async () => {
     const r = await t.db.agentSession.findMany({ where: { id: { in: ids } } });
     return r.every((s) => s.status === "interrupted") ? r : undefined;
   }, "sessions interrupted", 30_000, 200);
   for (const s of interrupted) {
     expect(s.reason).toBe("runner_lost");
-    // swept shortly after the lease (4 s) ran out: heartbeat interval plus a little
-    expect(s.finishedAt!.getTime() - killedAt).toBeLessThan(15_000);
+    // never before the lease ran out, and promptly once a live runner could see it had
+    expect(s.finishedAt!.getTime()).toBeGreaterThanOrEqual(Math.max(...leases) - 50);
+    expect(s.finishedAt!.getTime() - Math.max(bReady, ...leases)).toBeLessThan(5_000);
   }
   const events = await t.db.projectEvent.findMany({ where: { sessionId: { in: ids }, kind: "session_interrupted" } });
   expect(events).toHaveLength(5);

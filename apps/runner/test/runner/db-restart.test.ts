@@ -24,6 +24,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (process.env.DROVER_TEST_SHOW_RUNNERS) for (const x of [r]) if (x) console.log(`--- runner ${x.id}\n${x.output()}`);
   r?.proc.kill("SIGKILL");
   await r?.proc;
   await db?.$disconnect();

@@ -19,12 +19,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.DROVER_TEST_SHOW_RUNNERS) for (const x of [...runners]) if (x) console.log(`--- runner ${x.id}\n${x.output()}`);
   for (const r of runners) r.proc.kill("SIGKILL");
   await Promise.all(runners.map((r) => r.proc));
   await t?.drop();
 });
 
-it("4 runners × 200 sessions: every session runs exactly once, never two per agent, all complete", { timeout: 300_000 }, async () => {
+it("4 runners × 200 sessions: every session runs exactly once, never two per agent, all complete", { timeout: 600_000 }, async () => {
   const repo = await makeRepo();
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "drover-race-")), "runs.log");
   const p = await seedProject(t.db, repo);
@@ -56,7 +57,7 @@ it("4 runners × 200 sessions: every session runs exactly once, never two per ag
     await feed();
     const done = await t.db.agentSession.count({ where: { projectId: p.id, status: { notIn: ["pending", "running"] } } });
     return done === AGENTS * PER_AGENT;
-  }, "all 200 sessions to end", 240_000, 250);
+  }, "all 200 sessions to end", 540_000, 500); // minutes only on a 2-core machine shared with a busy team
 
   const sessions = await t.db.agentSession.findMany({ where: { projectId: p.id }, orderBy: { id: "asc" } });
   expect(sessions).toHaveLength(200);

@@ -16,6 +16,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.DROVER_TEST_SHOW_RUNNERS) for (const x of [r]) if (x) console.log(`--- runner ${x.id}\n${x.output()}`);
   r?.proc.kill("SIGKILL");
   await r?.proc;
   await t?.drop();

