@@ -122,6 +122,8 @@ export async function reloadProjectConfig(db: Db, projectId: number): Promise<Re
   const current = await findProject(db, projectId);
   const cfg = readRepoConfig(current.repoPath);
   const res = await inTx(db, async (tx) => {
+    // Concurrent reloads of one project serialize here instead of racing on agent rows.
+    await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId} FOR UPDATE`;
     if (!cfg.result.ok) {
       const project = await tx.project.update({ where: { id: projectId }, data: { configText: cfg.text, configError: cfg.result.error } });
       await logProjectEvent(tx, { projectId, kind: "config_error", message: `Config not loaded: ${cfg.result.error}` });

@@ -80,3 +80,20 @@ describe("reloadProjectConfig", () => {
     expect((project.config as { max_coders: number }).max_coders).toBe(1);
   });
 });
+
+describe("reloadProjectConfig under concurrency", () => {
+  it("five concurrent reloads after a roster change add each agent once", async () => {
+    const { createDb } = await import("../../src/client.ts");
+    const repo = makeRepo({ config: `[[agent]]\nname = "a"\nstage = "coder"\n` });
+    const { project } = await addProject(t.db, { repoPath: repo, name: "concurrent" });
+    fs.writeFileSync(path.join(repo, ".drover/project.toml"), `[[agent]]\nname = "a"\nstage = "coder"\n[[agent]]\nname = "b"\nstage = "qa"\n`);
+    const clients = Array.from({ length: 5 }, () => createDb(t.url, { max: 1 }));
+    try {
+      const results = await Promise.all(clients.map((c) => reloadProjectConfig(c, project.id)));
+      expect(results.flatMap((r) => r.sync.added)).toEqual(["b"]);
+    } finally {
+      await Promise.all(clients.map((c) => c.$disconnect()));
+    }
+    expect(await t.db.agent.count({ where: { projectId: project.id } })).toBe(2);
+  });
+});
