@@ -53,6 +53,8 @@ class Runner {
   private stopping = false;
   private claiming: Promise<void> | undefined;
   private claimAgain = false;
+  private claimBackoff = 0;
+  private claimPauseUntil = 0;
   private timers: NodeJS.Timeout[] = [];
   private listener: { close(): Promise<void> } | undefined;
   private readonly sessionsDir: string;
@@ -103,7 +105,7 @@ class Runner {
 
   /** Starts a claim round, or asks the current one to go again (so no wake-up is lost). */
   private kick(): void {
-    if (this.stopping) return;
+    if (this.stopping || Date.now() < this.claimPauseUntil) return;
     if (this.claiming) {
       this.claimAgain = true;
       return;
@@ -114,7 +116,15 @@ class Runner {
         await this.claimRound();
       } while (this.claimAgain && !this.stopping);
     })()
-      .catch((err) => this.log.warn({ err: (err as Error).message }, "claim round failed"))
+      .then(() => {
+        this.claimBackoff = 0;
+      })
+      .catch((err) => {
+        // The database is likely away: back off (the poll tick retries) instead of spinning.
+        this.claimBackoff = Math.min(Math.max(this.claimBackoff * 2, 250), 5_000);
+        this.claimPauseUntil = Date.now() + this.claimBackoff;
+        this.log.warn({ err: (err as Error).message, retryInMs: this.claimBackoff }, "claim round failed");
+      })
       .finally(() => {
         this.claiming = undefined;
       });

@@ -2,6 +2,7 @@
 // its events, reconnects and flushes them in order; nothing is lost. Uses its own embedded
 // PostgreSQL (stopped and started here) so other test files never see the outage.
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -12,6 +13,8 @@ import { makeRepo, seedProject, seedSession, spawnRunner, waitFor, type RunnerPr
 
 let pgDir: string;
 let server: EmbeddedDatabase;
+let proxy: net.Server;
+let proxyUrl: string;
 let db: Db;
 let r: RunnerProcess | undefined;
 
@@ -20,7 +23,19 @@ beforeAll(async () => {
   fs.chmodSync(pgDir, 0o755); // the server runs as the postgres user when we are root
   server = await startEmbeddedPostgres({ dataDir: pgDir, fast: true, preferredPort: 0 });
   await applyMigrations(server.url);
-  db = createDb(server.url);
+  // The restarted server may come back on another port: clients talk to a fixed local port that
+  // forwards each new connection to wherever the server is now.
+  proxy = net.createServer((client) => {
+    const up = net.connect(server.port, "127.0.0.1");
+    client.on("error", () => up.destroy());
+    up.on("error", () => client.destroy());
+    client.on("close", () => up.destroy());
+    up.on("close", () => client.destroy());
+    client.pipe(up).pipe(client);
+  });
+  await new Promise<void>((res) => proxy.listen(0, "127.0.0.1", res));
+  proxyUrl = server.url.replace(/:(\d+)\//, `:${(proxy.address() as net.AddressInfo).port}/`);
+  db = createDb(proxyUrl);
 }, 180_000);
 
 afterAll(async () => {
@@ -29,6 +44,7 @@ afterAll(async () => {
   await r?.proc;
   await db?.$disconnect();
   await server?.stop();
+  proxy?.close();
   fs.rmSync(pgDir, { recursive: true, force: true });
 }, 60_000);
 
@@ -39,7 +55,7 @@ it("no event lost and order kept across a database restart", { timeout: 240_000 
   const script = `let i = 0; const t = setInterval(() => { for (let k = 0; k < 3; k++) { i++; console.log("line-" + i); } if (i >= ${LINES}) { clearInterval(t); } }, 5);`;
   const s = await seedSession(db, p.id, { command: [process.execPath, "-e", script] });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-restart-data-"));
-  r = await spawnRunner(server.url, ["--heartbeat-secs", "1", "--poll-ms", "300", "--lease-secs", "60"], dataDir);
+  r = await spawnRunner(proxyUrl, ["--heartbeat-secs", "1", "--poll-ms", "300", "--lease-secs", "60"], dataDir);
 
   await waitFor(() => db.sessionEvent.count({ where: { sessionId: s.id, kind: "text" } }).then((n) => n > 100), "first events stored", 60_000, 50);
   await server.stop();
