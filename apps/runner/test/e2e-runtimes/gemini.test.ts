@@ -35,7 +35,7 @@ describe("gemini end to end through the runner", { timeout: 240_000 }, () => {
       { kind: "text", text: "Done: wrote hello.txt." },
       { kind: "text", text: "Resumed and remembered." },
     ]);
-    const s = await createSession(env, { ...base, agent: "gemini-coder", env: keyEnv(m.url), storyNumber: 1, prompt: "Please write hello.txt (FIRST-PROMPT)" });
+    const s = await createSession(env, { ...base, agent: "gemini-coder", env: keyEnv(m.url), storyNumber: 1, prompt: `Please write hello.txt (FIRST-PROMPT) ${"x".repeat(150_000)}` }); // beyond one argv string's limit (128 KiB)
     const done = await waitEnded(env, s.id);
     expect(done.status, done.message ?? "").toBe("completed");
     expect(fs.readFileSync(path.join(wt, "hello.txt"), "utf8")).toBe("hi from gemini\n");
@@ -44,6 +44,7 @@ describe("gemini end to end through the runner", { timeout: 240_000 }, () => {
     expect(done.runtimeSessionId).toBeTruthy();
     expect(done).toMatchObject({ outcome: "success", turns: 2, inputTokens: 200, outputTokens: 40, costUsd: null });
     expect(m.mainRequests()[0].headers["x-goog-api-key"]).toBe("mock-key");
+    expect(requestText(m.mainRequests()[0].body)).toContain("x".repeat(150_000));
     // Gemini reports no cost: it comes from the project's price table, marked estimated.
     const cost = (await projectCosts(env.t.db, { projectId: env.projectId })).bySession.find((c) => c.sessionId === s.id)!;
     expect(cost).toMatchObject({ source: "estimated" });

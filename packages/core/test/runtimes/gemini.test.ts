@@ -81,11 +81,11 @@ describe("gemini plan", () => {
     ...extra,
   });
 
-  it("argv with -m, stdin closed, settings with auth, turn limit and retries in GEMINI_CLI_HOME", () => {
+  it("argv with -m, prompt on stdin, settings with auth, turn limit and retries in GEMINI_CLI_HOME", () => {
     const plan = planGemini(req({ max_turns: 12, api_retries: 0 }, { resumeId: "sid-1" }));
     expect(plan.file).toBe("gemini");
-    expect(plan.args).toEqual(["-p", "Do the story", "--skip-trust", "--yolo", "--output-format", "stream-json", "-m", "gemini-2.5-pro", "--resume", "sid-1"]);
-    expect(plan.stdin).toBeUndefined();
+    expect(plan.args).toEqual(["-p", "", "--skip-trust", "--yolo", "--output-format", "stream-json", "-m", "gemini-2.5-pro", "--resume", "sid-1"]);
+    expect(plan.stdin).toBe("Do the story");
     expect(plan.env.GEMINI_CLI_HOME).toBe("/data/sessions/runtime-state/gem-8a5edab282/gemini");
     const settings = JSON.parse(plan.files!["/data/sessions/runtime-state/gem-8a5edab282/gemini/.gemini/settings.json"]);
     expect(settings).toMatchObject({ security: { auth: { selectedType: "gemini-api-key" } }, model: { maxSessionTurns: 12 }, general: { maxAttempts: 1 } });

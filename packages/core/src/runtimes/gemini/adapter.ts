@@ -1,5 +1,5 @@
-// Gemini CLI (`gemini -p PROMPT --output-format stream-json`): argv, environment and the settings
-// file that carries what it has no flag for (auth type, turn limit, retries).
+// Gemini CLI (`gemini -p "" --output-format stream-json`, prompt on stdin): argv, environment
+// and the settings file that carries what it has no flag for (auth type, turn limit, retries).
 import path from "node:path";
 import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
@@ -26,8 +26,10 @@ export function planGemini(req: SpawnRequest): SpawnPlan {
   const geminiHome = path.join(stateDir(req), "gemini");
   let prompt = req.prompt;
   if (agent.system_prompt) prompt = `${agent.system_prompt}\n\n${prompt}`;
-  // Without -m Gemini first makes an extra model-routing call.
-  const args = ["-p", prompt, "--skip-trust", "--yolo", "--output-format", "stream-json"];
+  // The prompt goes through stdin (Gemini puts piped stdin before the -p text; an empty -p keeps
+  // it headless), so long prompts never hit argv limits. Without -m Gemini first makes an extra
+  // model-routing call.
+  const args = ["-p", "", "--skip-trust", "--yolo", "--output-format", "stream-json"];
   if (agent.model) args.push("-m", agent.model);
   if (agent.allowed_tools?.length) args.push("--allowed-tools", ...agent.allowed_tools);
   if (req.resumeId) args.push("--resume", req.resumeId);
@@ -37,8 +39,7 @@ export function planGemini(req: SpawnRequest): SpawnPlan {
     file: "gemini",
     args,
     env,
-    // stdin stays closed: Gemini would append piped stdin to the prompt.
-    stdin: undefined,
+    stdin: prompt,
     files: { [path.join(geminiHome, ".gemini", "settings.json")]: JSON.stringify(geminiSettings(req), null, 2) + "\n" },
     installHint: GEMINI_PACKAGE,
   };
