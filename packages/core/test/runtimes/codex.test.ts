@@ -47,7 +47,9 @@ describe("codex parser (transcripts from codex 0.169.0)", () => {
     const i = evs.indexOf(fatal[0]);
     expect(evs[i - 2]).toMatchObject({ kind: "tool_call", id: "item_3" });
     // codexAdapter.parser(req) reads the limit from the roster.
-    expect(result(replay(codexAdapter.parser({ agent: { name: "c", runtime: "codex", max_turns: 1 }, prompt: "", cwd: "/", sessionDir: "/s/1", vars: {} }), transcript("codex", "loop"))).turns).toBe(2);
+    const viaAdapter = replay(codexAdapter.parser({ agent: { name: "c", runtime: "codex", model: "gpt-5.5", max_turns: 1 }, prompt: "", cwd: "/", sessionDir: "/s/1", vars: {} }), transcript("codex", "loop"));
+    expect(result(viaAdapter).turns).toBe(2);
+    expect(only(viaAdapter, "init")[0].model).toBe("gpt-5.5");
   });
 
   it("without a limit, a run killed by the inactivity timeout ends as other", () => {

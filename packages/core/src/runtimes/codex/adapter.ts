@@ -58,5 +58,5 @@ export function planCodex(req: SpawnRequest): SpawnPlan {
 export const codexAdapter: RuntimeAdapter = {
   name: "codex",
   plan: planCodex,
-  parser: (req) => new CodexParser({ maxTurns: req?.agent.max_turns }),
+  parser: (req) => new CodexParser({ maxTurns: req?.agent.max_turns, model: req?.agent.model }),
 };

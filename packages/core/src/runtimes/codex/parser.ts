@@ -14,6 +14,8 @@ export interface CodexParserOptions {
   maxTurns?: number;
   /** Consecutive "Reconnecting..." errors before the run is declared a network failure. */
   maxReconnects?: number;
+  /** The model asked for (Codex's stream does not name it). */
+  model?: string;
 }
 
 export class CodexParser implements StreamParser {
@@ -48,7 +50,7 @@ export class CodexParser implements StreamParser {
     if (j.type !== "error") this.reconnects = 0;
     switch (j.type) {
       case "thread.started":
-        return [{ kind: "init", runtimeSessionId: j.thread_id }];
+        return [{ kind: "init", runtimeSessionId: j.thread_id, ...(this.opts.model ? { model: this.opts.model } : {}) }];
       case "turn.started":
         return [];
       case "item.started":
