@@ -82,7 +82,7 @@ describe("gemini plan", () => {
   });
 
   it("argv with -m, prompt on stdin, settings with auth, turn limit and retries in GEMINI_CLI_HOME", () => {
-    const plan = planGemini(req({ max_turns: 12, api_retries: 0 }, { resumeId: "sid-1" }));
+    const plan = planGemini(req({ max_turns: 12, api_retries: 0, allowed_tools: ["Read"] }, { resumeId: "sid-1" }));
     expect(plan.file).toBe("gemini");
     expect(plan.args).toEqual(["-p", "", "--skip-trust", "--yolo", "--output-format", "stream-json", "-m", "gemini-2.5-pro", "--resume", "sid-1"]);
     expect(plan.stdin).toBe("Do the story");

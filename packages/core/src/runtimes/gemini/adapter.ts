@@ -31,7 +31,8 @@ export function planGemini(req: SpawnRequest): SpawnPlan {
   // model-routing call.
   const args = ["-p", "", "--skip-trust", "--yolo", "--output-format", "stream-json"];
   if (agent.model) args.push("-m", agent.model);
-  if (agent.allowed_tools?.length) args.push("--allowed-tools", ...agent.allowed_tools);
+  // allowed_tools is not passed: Gemini's --allowed-tools is deprecated and means "no
+  // confirmation", which --yolo already grants to every tool.
   if (req.resumeId) args.push("--resume", req.resumeId);
   const env: Record<string, string> = { GEMINI_CLI_HOME: geminiHome };
   for (const k of Object.keys(agent.env ?? {})) delete env[k];
