@@ -126,7 +126,9 @@ export function createPipelineHooks(opts: PipelineOptions = {}): PipelineHooks {
     async close() {
       closed = true;
       clearTimeout(debounce);
-      await running;
+      // A pass may be in a merge's gates: give it a moment, not the gate timeout. An abandoned merge
+      // is safe: its lock goes with the connection and the next attempt starts a fresh worktree.
+      await Promise.race([running, new Promise((r) => setTimeout(r, 15_000).unref())]);
       await listener?.close();
       await db?.$disconnect();
     },
