@@ -37,7 +37,7 @@ test("start an agent, see its log stream live, stop it, resume it with context",
 
   // Resume with context: a command agent has no runtime session id, so "fresh" is the choice.
   const form = page.getByTestId("resume-form");
-  await form.getByLabel("Context").fill("Carry on from line 3, please.");
+  await form.getByLabel("Context", { exact: true }).fill("Carry on from line 3, please.");
   await form.getByRole("button", { name: "Resume" }).click();
   await expect(page).toHaveURL(new RegExp(`/sessions/(?!${firstId}$)\\d+$`));
   const secondId = Number(page.url().split("/").pop());

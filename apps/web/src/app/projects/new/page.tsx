@@ -11,7 +11,9 @@ function AddProject() {
   const [name, setName] = useState("");
   const [mode, setMode] = useState<"add" | "import">("add");
   const go = (p: unknown) => {
-    const id = p && typeof p === "object" && "id" in p ? (p as { id: number }).id : undefined;
+    // projects.add answers {project, warnings, sync}; the import answers its report with projectId.
+    const r = (p ?? {}) as { id?: number; projectId?: number; project?: { id: number } };
+    const id = r.project?.id ?? r.projectId ?? r.id;
     router.push(id ? `/?project=${id}` : "/");
   };
   const add = useAction("projects.add", { onSuccess: go });
