@@ -102,6 +102,10 @@ output_per_mtok = 15
     expect(err(`[[agent]]\nname = "x"\nstage = "tester"\n`).message).toMatch(/agent\[0\] \(x\)\.stage: must be one of coder, qa, mergemaster, other \(got "tester"\)/);
   });
 
+  it("requires an explicit stage, never guessing it from the name", () => {
+    expect(err(`[[agent]]\nname = "qa"\n`).message).toMatch(/agent\[0\] \(qa\)\.stage: is required; must be one of coder, qa, mergemaster, other \(set it explicitly/);
+  });
+
   it("rejects an unknown runtime", () => {
     expect(err(`[[agent]]\nname = "x"\nstage = "coder"\nruntime = "gpt"\n`).message).toMatch(/agent\[0\] \(x\)\.runtime: must be one of claude-code, gemini, codex, command/);
   });

@@ -119,6 +119,9 @@ function issueText(issue: z.core.$ZodIssue, root: Table): string {
     const expected = (issue as { expected?: string }).expected;
     msg = got === undefined ? `is required` : `must be ${expected === "array" ? "a list" : expected === "object" || expected === "record" ? "a table" : `a ${expected}`}`;
   }
+  if (got === undefined && issue.code !== "invalid_type") msg = `is required; ${msg}`;
+  // storkit's early configs had no stage; the role is never guessed from an agent's name.
+  if (got === undefined && issue.path[0] === "agent" && issue.path[2] === "stage") msg += ` (set it explicitly: the role is never guessed from the agent's name)`;
   const gotText = got === undefined ? "" : ` (got ${describe(got)})`;
   return `${pathText(issue.path, root)}: ${msg}${gotText}`;
 }

@@ -56,6 +56,15 @@ async function validateRepo(repoPath: string): Promise<{ root: string; headBranc
   return { root: real, headBranch };
 }
 
+async function branchExists(repo: string, branch: string): Promise<boolean> {
+  try {
+    // `branch --list` prints nothing for a missing branch (no exit-code guessing).
+    return (await simpleGit(repo).raw(["branch", "--list", "--", branch])).trim() !== "";
+  } catch {
+    return false;
+  }
+}
+
 export async function findProject(db: DbOrTx, ref: number | string): Promise<Project> {
   const asId = typeof ref === "number" ? ref : /^\d+$/.test(ref) ? Number(ref) : undefined;
   const p =
@@ -83,6 +92,10 @@ export async function addProject(db: Db, input: { repoPath: string; name?: strin
   const baseBranch = good?.config.base_branch ?? repo.headBranch;
   if (!baseBranch) throw badRequest(`${repoPath} has a detached HEAD; check out a branch or set base_branch in .drover/project.toml`);
   const projectName = name ?? parseInput(projectNameSchema, path.basename(repo.root));
+  const warnings = [...(good?.warnings ?? [])];
+  if (!(await branchExists(repo.root, baseBranch))) {
+    warnings.push(`base branch ${baseBranch} does not exist in ${repo.root} yet; agents cannot start until it has a commit`);
+  }
   try {
     const res = await inTx(db, async (tx) => {
       const project = await tx.project.create({
@@ -100,7 +113,7 @@ export async function addProject(db: Db, input: { repoPath: string; name?: strin
       await logProjectEvent(tx, { projectId: project.id, kind: "project_added", message: `Project ${project.name} added from ${repo.root}` });
       return { project, sync };
     });
-    return { ...res, warnings: good?.warnings ?? [] };
+    return { ...res, warnings };
   } catch (err) {
     const v = uniqueViolation(err);
     if (v === "projects_name_key") throw conflict(`A project named "${projectName}" already exists; choose another name`);

@@ -38,8 +38,9 @@ describe("addProject", () => {
   });
 
   it("takes base_branch from config when set", async () => {
-    const { project } = await addProject(t.db, { repoPath: makeRepo({ config: `base_branch = "develop"\n` }) });
+    const { project, warnings } = await addProject(t.db, { repoPath: makeRepo({ config: `base_branch = "develop"\n` }) });
     expect(project.baseBranch).toBe("develop");
+    expect(warnings).toEqual([expect.stringMatching(/^base branch develop does not exist in .* yet/)]);
   });
 });
 
