@@ -1,7 +1,7 @@
 // Stories: create (atomic numbering), update, move (stopping agents of the old stage), reorder,
 // tick criteria, block and unblock. Every write logs a project event and notifies the board.
 import { z } from "zod";
-import { badRequest, notFound } from "@drover/core/errors";
+import { badRequest, notFound, precondition } from "@drover/core/errors";
 import { agentStageFor, assertLegalMove, STAGES, type StageName } from "@drover/core/pipeline/stages";
 import { assertSlug, slugify } from "@drover/core/pipeline/workspace";
 import { parseCriteria, tickCriterionInBody } from "@drover/core/stories/criteria";
@@ -100,7 +100,13 @@ export async function updateStory(db: Db, input: z.input<typeof updateStoryInput
     if (i.title !== undefined) data.title = i.title;
     if (i.body !== undefined) data.body = i.body;
     if (i.kind !== undefined) data.kind = i.kind;
-    if (i.slug !== undefined) data.slug = assertSlug(i.slug);
+    if (i.slug !== undefined && i.slug !== story.slug) {
+      // The slug names the story's branch and worktree: it is fixed once an agent has used them.
+      if (await tx.agentSession.count({ where: { storyId: story.id } })) {
+        throw precondition(`The slug of story ${story.number} cannot change once an agent has worked on it (its branch is drover/${story.number}-${story.slug})`);
+      }
+      data.slug = assertSlug(i.slug);
+    }
     if (i.agent !== undefined) data.agent = i.agent;
     if (i.qa !== undefined) data.qa = i.qa;
     if (i.retryCount !== undefined) data.retryCount = i.retryCount;

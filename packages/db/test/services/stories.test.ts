@@ -45,6 +45,11 @@ describe("stories", () => {
     expect([u.title, u.body, u.agent, u.qa, u.reviewHold, u.dependsOn]).toEqual(["Edited", "# Story 1: Edited\n", "coder-2", "human", true, [5]]);
     await rejects(updateStory(t.db, { projectId: p.id, storyNumber: s.number, dependsOn: [s.number] }), "BAD_REQUEST", /cannot depend on itself/);
     await rejects(updateStory(t.db, { projectId: p.id, storyNumber: 999, title: "x" }), "NOT_FOUND", /No story 999/);
+    expect((await updateStory(t.db, { projectId: p.id, storyNumber: s.number, slug: "renamed" })).slug).toBe("renamed");
+    await rejects(updateStory(t.db, { projectId: p.id, storyNumber: s.number, slug: "Bad/Slug" }), "BAD_REQUEST", /Invalid slug/);
+    await moveStory(t.db, { projectId: p.id, storyNumber: s.number, to: "current" });
+    await startAgent(t.db, { projectId: p.id, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
+    await rejects(updateStory(t.db, { projectId: p.id, storyNumber: s.number, slug: "again" }), "PRECONDITION_FAILED", /cannot change once an agent has worked on it \(its branch is drover\/\d+-renamed\)/);
   });
 
   it("moves only along legal moves", async () => {
