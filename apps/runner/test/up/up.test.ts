@@ -29,7 +29,7 @@ function startUp(dataDir: string) {
 async function projects(url: string) {
   const res = await fetch(`${url}/api/trpc/board.projects`);
   expect(res.status).toBe(200);
-  return (await res.json()).result.data.json as Array<{ name: string; isDemo: boolean; id: number }>;
+  return ((await res.json()) as { result: { data: { json: unknown } } }).result.data.json as Array<{ name: string; isDemo: boolean; id: number }>;
 }
 
 describe.skipIf(!built && !process.env.CI)("drover up", () => {
@@ -45,7 +45,7 @@ describe.skipIf(!built && !process.env.CI)("drover up", () => {
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ isDemo: true });
     const stories = await fetch(`${url}/api/trpc/board.stories?input=${encodeURIComponent(JSON.stringify({ json: { projectId: list[0]!.id } }))}`);
-    const body = (await stories.json()).result.data.json as Array<{ stage: string; title: string }>;
+    const body = ((await stories.json()) as { result: { data: { json: unknown } } }).result.data.json as Array<{ stage: string; title: string }>;
     // The runner may already be moving the current story along; backlog and done stay put.
     const stageOf = Object.fromEntries(body.map((s) => [s.title, s.stage]));
     expect(body).toHaveLength(5);

@@ -7,14 +7,10 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, ensureDatabase, dropDatabase } from "../embedded.ts";
 import { applyMigrations } from "../migrate.ts";
+// The ProvidedContext type (dbAdminUrl) is declared beside its consumer.
+export type { TestDatabase } from "./test-database.ts";
 
 export const TEMPLATE_DB = "drover_test_template";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    dbAdminUrl: string;
-  }
-}
 
 export default async function setup(project: TestProject) {
   let adminUrl = process.env.DROVER_TEST_ADMIN_URL;

@@ -4,6 +4,13 @@ import { inject } from "vitest";
 import { createDb, type Db } from "../client.ts";
 import { ensureDatabase, dropDatabase } from "../embedded.ts";
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Maintenance-database URL of the test server (from global-setup.ts). */
+    dbAdminUrl: string;
+  }
+}
+
 export interface TestDatabase {
   name: string;
   url: string;
