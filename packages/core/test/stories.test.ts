@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCriteria, tickCriterionInBody } from "../src/stories/criteria.ts";
-import { parseStoryFile, serializeStoryFile, storyFileName } from "../src/stories/file.ts";
+import { parseStoryFile, retitleBody, serializeStoryFile, storyFileName } from "../src/stories/file.ts";
 import { planImport } from "../src/storkit/tree.ts";
 import { assertLegalMove, isLegalMove } from "../src/pipeline/stages.ts";
 import { buildFirstTurn, recentEventsBlock } from "../src/prompts/first-turn.ts";
@@ -34,6 +34,12 @@ describe("story files", () => {
       blocked: true, mergeFailure: "CONFLICT in a.rs", reviewHold: true, dependsOn: [3, 4], extraFrontMatter: { labels: ["ui"] }, position: null,
     });
     expect(s.body.startsWith("# Story 9: Wishlist\n")).toBe(true);
+  });
+
+  it("renames the heading only when it carries the old title", () => {
+    expect(retitleBody("# Story 3: Old\n\nOld stays here\n", "Old", "New $1")).toBe("# Story 3: New $1\n\nOld stays here\n");
+    expect(retitleBody("# Story 3: Custom\n", "Old", "New")).toBe("# Story 3: Custom\n");
+    expect(retitleBody("# Story 3: 3\n", "3", "Three")).toBe("# Story 3: Three\n");
   });
 
   it("takes the title from the heading when there is no name", () => {

@@ -124,3 +124,12 @@ export function storyTemplate(number: number, title: string, kind: StoryKindName
   const heading = kind.charAt(0).toUpperCase() + kind.slice(1);
   return `# ${heading} ${number}: ${title}\n\n## User Story\n\nAs a ..., I want ..., so that ...\n\n## Acceptance Criteria\n\n- [ ] \n\n## Out of Scope\n\n`;
 }
+
+/** The body with its "# Story N: Title" heading renamed, when it carries the old title. */
+export function retitleBody(body: string, oldTitle: string, newTitle: string): string {
+  return body.replace(TITLE, (line, title: string) => {
+    if (title !== oldTitle.trim()) return line;
+    const at = line.lastIndexOf(title); // the title ends the line ("# Story 3: 3" must not touch the number)
+    return line.slice(0, at) + newTitle.trim() + line.slice(at + title.length);
+  });
+}

@@ -5,7 +5,7 @@ import { badRequest, notFound, precondition } from "@drover/core/errors";
 import { agentStageFor, assertLegalMove, STAGES, type StageName } from "@drover/core/pipeline/stages";
 import { assertSlug, slugify } from "@drover/core/pipeline/workspace";
 import { parseCriteria, tickCriterionInBody } from "@drover/core/stories/criteria";
-import { STORY_KINDS, storyTemplate } from "@drover/core/stories/file";
+import { retitleBody, STORY_KINDS, storyTemplate } from "@drover/core/stories/file";
 import { QA_MODES } from "@drover/core/config/types";
 import type { Db } from "../client.ts";
 import type { Prisma, Story } from "../generated/prisma/client.ts";
@@ -99,6 +99,8 @@ export async function updateStory(db: Db, input: z.input<typeof updateStoryInput
     const data: Prisma.StoryUpdateInput = {};
     if (i.title !== undefined) data.title = i.title;
     if (i.body !== undefined) data.body = i.body;
+    // Keep the body's "# Story N: Title" heading in step with a new title (unless a body was given).
+    else if (i.title !== undefined && i.title !== story.title) data.body = retitleBody(story.body, story.title, i.title);
     if (i.kind !== undefined) data.kind = i.kind;
     if (i.slug !== undefined && i.slug !== story.slug) {
       // The slug names the story's branch and worktree: it is fixed once an agent has used them.

@@ -41,6 +41,8 @@ describe("stories", () => {
   it("updates body and front matter", async () => {
     const p = await projectWithRoster(t.db);
     const s = await createStory(t.db, { projectId: p.id, title: "Edit me" });
+    const retitled = await updateStory(t.db, { projectId: p.id, storyNumber: s.number, title: "Edit me: now" });
+    expect(retitled.body).toMatch(new RegExp(`^# Story ${s.number}: Edit me: now\n`));
     const u = await updateStory(t.db, { projectId: p.id, storyNumber: s.number, title: "Edited", body: "# Story 1: Edited\n", agent: "coder-2", qa: "human", reviewHold: true, dependsOn: [5] });
     expect([u.title, u.body, u.agent, u.qa, u.reviewHold, u.dependsOn]).toEqual(["Edited", "# Story 1: Edited\n", "coder-2", "human", true, [5]]);
     await rejects(updateStory(t.db, { projectId: p.id, storyNumber: s.number, dependsOn: [s.number] }), "BAD_REQUEST", /cannot depend on itself/);
