@@ -31,3 +31,42 @@ test("a story body holding a script tag renders it as text and never runs it", a
   await expect(page.getByText("Acceptance criteria (1/2)")).toBeVisible();
   await screenshot(page, "story-page");
 });
+
+test("human QA from the story page: reject needs notes and sends the story back; approve sends it to merge", async ({ page, db }) => {
+  const a = await newStory(db, `Review reject ${uid()}`, { stage: "qa" });
+  await db.story.update({ where: { id: a.id }, data: { reviewHold: true } });
+  await page.goto(`/stories/${a.id}`);
+  await expect(page.getByTestId("story-stage")).toHaveText("qa");
+  await page.getByRole("button", { name: "Reject" }).click();
+  await expect(page.getByTestId("action-error")).toContainText("notes must not be empty");
+  await page.getByLabel("QA notes").fill("The greeting still says hello world.");
+  await page.getByRole("button", { name: "Reject" }).click();
+  await expect(page.getByTestId("story-stage")).toHaveText("current");
+  expect((await db.story.findUniqueOrThrow({ where: { id: a.id } })).body).toContain("The greeting still says hello world.");
+
+  const b = await newStory(db, `Review approve ${uid()}`, { stage: "qa" });
+  await db.story.update({ where: { id: b.id }, data: { reviewHold: true } });
+  await page.goto(`/stories/${b.id}`);
+  await page.getByRole("button", { name: "Approve" }).click();
+  // Once in merge, a running runner may merge it at once: either way it has left qa.
+  await expect(page.getByTestId("story-stage")).toHaveText(/merge|done/);
+  await screenshot(page, "story-approved");
+});
+
+test("front matter edits are validated in the page and saved through the API", async ({ page, db }) => {
+  const s = await newStory(db, `Front matter ${uid()}`);
+  await page.goto(`/stories/${s.id}`);
+  const form = page.getByTestId("front-matter");
+  await form.getByLabel("depends_on").fill("abc");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("front-matter-error")).toContainText("dependsOn");
+  await form.getByLabel("depends_on").fill("1");
+  await form.getByLabel("title").fill(`Renamed ${s.title}`);
+  await form.getByLabel("qa").selectOption("human");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByText("Saved")).toBeVisible();
+  await expect(page.getByRole("heading", { name: `#${s.number} Renamed ${s.title}` })).toBeVisible();
+  const saved = await db.story.findUniqueOrThrow({ where: { id: s.id } });
+  expect(saved).toMatchObject({ title: `Renamed ${s.title}`, qa: "human", dependsOn: [1] });
+  await screenshot(page, "story-front-matter");
+});

@@ -60,3 +60,14 @@ describe("small helpers", () => {
     expect(positionBetween(5, undefined)).toBeGreaterThan(5);
   });
 });
+
+describe("action errors", async () => {
+  const { errorMessage } = await import("../src/lib/actions.ts");
+  const { TRPCClientError } = await import("@trpc/client");
+  it("says zod issues as field: problem", () => {
+    const err = new TRPCClientError(JSON.stringify([{ code: "too_small", path: ["notes"], message: "Say what to fix" }]));
+    expect(errorMessage(err)).toBe("notes: Say what to fix");
+    expect(errorMessage(new TRPCClientError('No procedure found on path "x.y"'))).toMatch(/not available yet/);
+    expect(errorMessage(new TRPCClientError("Cannot move story 3"))).toBe("Cannot move story 3");
+  });
+});

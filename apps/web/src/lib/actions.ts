@@ -55,6 +55,15 @@ export async function callAction(client: unknown, path: ActionPath, input: unkno
 
 export function errorMessage(err: unknown): string {
   if (err instanceof TRPCClientError) {
+    // Input validation failures arrive as zod's issue list in JSON: say them as "field: problem".
+    if (err.message.startsWith("[")) {
+      try {
+        const issues = JSON.parse(err.message) as { path?: (string | number)[]; message: string }[];
+        return issues.map((i) => (i.path?.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+      } catch {
+        /* not JSON after all */
+      }
+    }
     if (missing(err)) return `This action is not available yet on the server (${err.message}).`;
     return err.message;
   }

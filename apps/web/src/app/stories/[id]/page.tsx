@@ -169,7 +169,7 @@ function Actions({ story }: { story: StoryData }) {
           <button className={btn2} onClick={() => approve.mutate({ ...key, notes: notes || undefined }, { onError: fail })}>
             Approve
           </button>
-          <button className={btn2} onClick={() => reject.mutate({ ...key, notes: notes || undefined }, { onError: fail })}>
+          <button className={btn2} onClick={() => reject.mutate({ ...key, notes }, { onError: fail })}>
             Reject
           </button>
           <button className={btn2} onClick={() => retry.mutate(key, { onError: fail })}>
