@@ -4,6 +4,7 @@ import os from "node:os";
 import type { Db } from "@drover/db";
 import type { Logger } from "pino";
 import { killGroup, groupAlive, processStartMs } from "./process-group.ts";
+import { CHANNELS, notify } from "@drover/db/notify";
 import { logProjectEvent, notifyBoard } from "./project-events.ts";
 
 const RESUME_NOTE = (why: string) =>
@@ -28,8 +29,8 @@ export async function scheduleResume(db: Pick<Db, "$executeRaw">, sessionId: num
       resume_runtime_session_id, prompt, fresh_prompt, worktree_path, branch, base_branch, updated_at)
     SELECT s.project_id, s.story_id, s.agent_id, s.stage, 'pending', s.runtime, s.model, s.id, 'recovery',
       s.runtime_session_id,
-      CASE WHEN s.runtime_session_id IS NOT NULL THEN ${note} ELSE COALESCE(s.fresh_prompt, s.prompt) END,
-      CASE WHEN s.runtime_session_id IS NOT NULL THEN concat_ws(E'\n\n', COALESCE(s.fresh_prompt, s.prompt), ${note}) ELSE NULL END,
+      CASE WHEN s.runtime_session_id IS NOT NULL THEN ${note}::text ELSE COALESCE(s.fresh_prompt, s.prompt) END,
+      CASE WHEN s.runtime_session_id IS NOT NULL THEN concat_ws(E'\n\n', COALESCE(s.fresh_prompt, s.prompt), ${note}::text) ELSE NULL END,
       s.worktree_path, s.branch, s.base_branch, now()
     FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
     WHERE s.id = ${sessionId} AND a.enabled AND s.stop_requested_at IS NULL
@@ -39,7 +40,9 @@ export async function scheduleResume(db: Pick<Db, "$executeRaw">, sessionId: num
 
 /** Interrupts every running session whose lease has expired (its runner is gone or cut off). */
 export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: boolean }): Promise<number> {
-  const ended = await db.$queryRaw<Ended[]>`
+  // One transaction: the status, its project event and the queued resume appear together.
+  const ended = await db.$transaction(async (tx) => {
+  const rows = await tx.$queryRaw<Ended[]>`
     UPDATE agent_sessions s
     SET status = 'interrupted', reason = 'runner_lost',
         message = 'The runner running this session stopped heartbeating (lease expired)',
@@ -47,19 +50,24 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
     FROM agents a
     WHERE a.id = s.agent_id AND s.status = 'running' AND s.lease_expires_at < now()
     RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
-  for (const s of ended) {
-    log.warn({ sessionId: s.id }, "lease expired: session interrupted (runner_lost)");
-    await logProjectEvent(db, {
+  for (const s of rows) {
+    await logProjectEvent(tx, {
       projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
       kind: "session_interrupted", message: `${s.agent_name}: session ${s.id} interrupted, its runner was lost`, payload: { reason: "runner_lost" },
     });
-    if (opts.recover && (await scheduleResume(db, s.id, "runner lost"))) {
-      await logProjectEvent(db, {
+    if (opts.recover && (await scheduleResume(tx, s.id, "runner lost"))) {
+      await logProjectEvent(tx, {
         projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
         kind: "session_resume_queued", message: `${s.agent_name}: resume of session ${s.id} queued after the runner was lost`,
       });
     }
+  }
+  return rows;
+  });
+  for (const s of ended) {
+    log.warn({ sessionId: s.id }, "lease expired: session interrupted (runner_lost)");
     await notifyBoard(db, s.project_id, s.story_id);
+    await notify(db, CHANNELS.sessions, { projectId: s.project_id }).catch(() => {}); // a resume may be pending
   }
   // A stop requested before a runner claimed the session: nothing to kill, just end it.
   const stopped = await db.$queryRaw<Ended[]>`
@@ -93,8 +101,14 @@ export async function reapLeftovers(db: Db, log: Logger, runnerId: string, lease
   for (const r of rows) {
     if (!groupAlive(r.pgid)) continue;
     const start = processStartMs(r.pid);
-    const same = start === undefined || (r.started !== null && Math.abs(start - r.started.getTime()) < 3_000);
-    if (!same) continue;
+    // processStartedAt is when the runner saw the spawn (load can delay that by seconds); /proc's
+    // start time is exact up to the boot-time clock offset. Generous, yet a reused pid that also
+    // leads a live group within this window is not a realistic event.
+    const same = start === undefined || (r.started !== null && Math.abs(start - r.started.getTime()) < 30_000);
+    if (!same) {
+      log.info({ sessionId: r.id, pid: r.pid, recorded: r.started, actual: start && new Date(start) }, "recorded pid is another process now; left alone");
+      continue;
+    }
     killGroup(r.pgid, "SIGKILL");
     reaped++;
     log.warn({ sessionId: r.id, pgid: r.pgid }, "reaped a process group left by a dead runner");

@@ -98,7 +98,8 @@ export async function spawnRunner(databaseUrl: string, args: string[], dataDir: 
   // node --import tsx is one process (cheaper, and its pid is the runner's); pnpm exec tsx is how
   // other suites drive it and is exercised too.
   const [file, pre] = opts.viaPnpm ? ["pnpm", ["exec", "tsx"]] : [process.execPath, ["--import", "tsx"]];
-  const proc = execa(file, [...pre, cliMain, "runner", "--data-dir", dataDir, ...args], {
+  // The runner on its own: sessions end by exit code (the pipeline's hooks have their own suites).
+  const proc = execa(file, [...pre, cliMain, "runner", "--no-pipeline", "--data-dir", dataDir, ...args], {
     cwd: repoRoot,
     env: { DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
     reject: false,

@@ -7,7 +7,8 @@ import { startRunner } from "../../runner/runner.ts";
 import { defaultLifecycleHooks, type SessionLifecycleHooks } from "../../runner/lifecycle.ts";
 
 /** The pipeline's hooks (gates, advancing, retries) once apps/runner/src/pipeline exists. */
-async function loadHooks(): Promise<SessionLifecycleHooks> {
+async function loadHooks(usePipeline: boolean): Promise<SessionLifecycleHooks> {
+  if (!usePipeline) return defaultLifecycleHooks;
   const file = fileURLToPath(new URL("../../pipeline/index.ts", import.meta.url));
   if (!fs.existsSync(file)) return defaultLifecycleHooks;
   const mod = (await import(file)) as { createPipelineHooks?: () => SessionLifecycleHooks | Promise<SessionLifecycleHooks> };
@@ -26,8 +27,9 @@ export function register(program: Command): void {
     .option("--grace-secs <s>", "grace between SIGTERM and SIGKILL for agents", process.env.DROVER_RUNNER_GRACE_SECS)
     .option("--data-dir <dir>", "where session folders (HOME, TMPDIR) live", process.env.DROVER_RUNNER_DATA_DIR)
     .option("--no-recover", "do not queue resumes of interrupted sessions")
+    .option("--no-pipeline", "end sessions by exit code only: no gates, no advancing (runner tests, debugging)")
     .action(async (o: Record<string, string | boolean | undefined>) => {
-      const hooks = await loadHooks();
+      const hooks = await loadHooks(o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0");
       let runner;
       try {
         runner = await startRunner({
