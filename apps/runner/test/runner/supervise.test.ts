@@ -239,4 +239,24 @@ describe("runner supervising sessions", () => {
     const pe = await waitFor(() => t.db.projectEvent.findFirst({ where: { sessionId: s.id, kind: "base_branch_moved" } }), "base_branch_moved event");
     expect(pe.message).toMatch(/main moved/);
   });
+
+  it("respects the project's max_coders at claim time", async () => {
+    const p = await seedProject(t.db, await makeRepo(), { max_coders: 1 });
+    const a = await seedSession(t.db, p.id, { command: ["sh", "-c", "sleep 1"], storyNumber: 1 });
+    const b = await seedSession(t.db, p.id, { command: ["sh", "-c", "sleep 1"], storyNumber: 2 });
+    const [da, db2] = [await ended(a.id), await ended(b.id)];
+    expect([da.status, db2.status]).toEqual(["completed", "completed"]);
+    const [first, second] = [da, db2].sort((x, y) => x.processStartedAt!.getTime() - y.processStartedAt!.getTime());
+    expect(second.processStartedAt!.getTime()).toBeGreaterThanOrEqual(first.finishedAt!.getTime());
+  });
+
+  it("refuses a branch name git would reject", async () => {
+    const p = await seedProject(t.db, await makeRepo());
+    const s = await seedSession(t.db, p.id, { command: ["true"] });
+    await t.db.agentSession.update({ where: { id: s.id }, data: { branch: "drover/bad..name" } });
+    const done = await ended(s.id);
+    expect(done.status).toBe("failed");
+    expect(done.reason).toBe("bad_branch");
+    expect(done.message).toContain("drover/bad..name");
+  });
 });
