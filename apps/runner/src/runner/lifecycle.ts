@@ -44,7 +44,10 @@ export interface SessionEndContext {
 export interface SessionLifecycleHooks {
   /** After a normal exit (not user stop, inactivity timeout or spawn error), events flushed. */
   onExit(ctx: SessionExitContext): Promise<SessionExitDecision>;
-  /** After the final status is written, for every ended session. */
+  /**
+   * After the final status is written, for every session this runner ended (or tried to: see
+   * `written`). Not called when the runner lost its lease: the sweeper ended that session.
+   */
   afterEnd(ctx: SessionEndContext): Promise<void>;
   /** Once when the runner has registered and reaped, before it claims work. */
   onRunnerStart?(): Promise<void>;
