@@ -26,6 +26,13 @@ test("start an agent, see its log stream live, stop it, resume it with context",
   await page.goto("/runners");
   await expect(page.getByTestId("runners")).toContainText(`slow-coder on #${story.number}`);
   await screenshot(page, "runners");
+
+  // The board card shows the agent on it, live: ● running.
+  await page.goto(`/?project=${seeded().projectId}`);
+  const card = page.getByTestId(`card-${story.number}`);
+  await expect(card.getByTestId("card-agent")).toContainText("slow-coder");
+  await expect(card.locator('[data-status="running"]')).toHaveText("●");
+  await screenshot(page, "board-agent-running");
   await page.goto(`/sessions/${firstId}`);
   await expect(page.getByTestId("session-status")).toHaveText("running");
 
