@@ -14,7 +14,10 @@ export const runnerOptionsSchema = z.object({
   pollMs: int(50).default(2000),
   graceSecs: z.coerce.number().min(0).default(10),
   dataDir: z.string().optional(),
-  /** Create a pending resume of each session interrupted by a lost runner or a shutdown. */
+  /**
+   * Create a pending resume of each session interrupted by a lost runner or a shutdown. startRunner
+   * defaults it to true with the default hooks and false with others (the pipeline resumes itself).
+   */
   recoverInterrupted: z.boolean().default(true),
   /** Runner-wide cap on events buffered while the database is unreachable. */
   maxBufferedEvents: int(100).default(100_000),

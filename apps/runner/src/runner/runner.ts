@@ -33,7 +33,9 @@ export interface RunnerHandle {
 
 export async function startRunner(input: StartRunnerOptions): Promise<RunnerHandle> {
   const { hooks = defaultLifecycleHooks, logger, ...rest } = input;
-  const opts = parseRunnerOptions(rest);
+  // With the pipeline's hooks, its auto-assign resumes interrupted sessions (it knows whether the
+  // story still needs them); on its own the runner queues the resume itself.
+  const opts = parseRunnerOptions({ ...rest, recoverInterrupted: rest.recoverInterrupted ?? hooks === defaultLifecycleHooks });
   const log = (logger ?? createLogger("drover-runner")).child({ runnerId: opts.id });
   const db = createDb(opts.databaseUrl, { max: 8 });
   const runner = new Runner(db, opts, hooks, log);

@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option("--poll-ms <ms>", "polling fallback interval in ms", process.env.DROVER_RUNNER_POLL_MS)
     .option("--grace-secs <s>", "grace between SIGTERM and SIGKILL for agents", process.env.DROVER_RUNNER_GRACE_SECS)
     .option("--data-dir <dir>", "where session folders (HOME, TMPDIR) live", process.env.DROVER_RUNNER_DATA_DIR)
-    .option("--no-recover", "do not queue resumes of interrupted sessions")
+    .option("--no-recover", "do not queue resumes of interrupted sessions (off anyway with the pipeline, which resumes them itself)")
     .option("--no-pipeline", "end sessions by exit code only: no gates, no advancing (runner tests, debugging)")
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const hooks = await loadHooks(o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0");
@@ -41,7 +41,7 @@ export function register(program: Command): void {
           pollMs: o.pollMs as never,
           graceSecs: o.graceSecs as never,
           dataDir: o.dataDir as string | undefined,
-          recoverInterrupted: o.recover !== false,
+          recoverInterrupted: o.recover === false ? false : undefined,
           hooks,
         });
       } catch (err) {
