@@ -66,6 +66,14 @@ export async function runSetup(opts: {
         for (const l of lines) opts.emit({ kind: "setup", text: l, command, raw: l });
       });
       const r = await sub;
+      // Nothing a setup command started outlives it (its own group, like the agent's).
+      if (sub.pid) {
+        try {
+          process.kill(-sub.pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }
       opts.onChild?.(undefined);
       if (partial) opts.emit({ kind: "setup", text: partial, command, raw: partial });
       const code = r.exitCode ?? null;
