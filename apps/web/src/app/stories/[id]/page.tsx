@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
-import { Suspense, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { PatchView } from "@/components/diff-view";
 import { fmtCost, fmtDuration, fmtTokens, SessionStatus, StatusGlyph } from "@/components/glyph";
 import { Markdown } from "@/components/markdown";
@@ -68,7 +68,7 @@ function StoryPage() {
         </div>
         <aside className="space-y-4">
           <Actions story={s} />
-          <FrontMatterForm story={s} />
+          <FrontMatterForm key={String(s.updatedAt)} story={s} />
         </aside>
       </main>
     </>
@@ -87,6 +87,7 @@ function Actions({ story }: { story: StoryData }) {
   const agents = useQuery(trpc.views.agents.queryOptions({ projectId: story.projectId }));
   const [agentName, setAgentName] = useState("");
   const [stage, setStage] = useState<string>(story.stage);
+  useEffect(() => setStage(story.stage), [story.stage]);
   const [reason, setReason] = useState("");
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<string | null>(null);
