@@ -60,6 +60,7 @@ class Runner {
   private timers: NodeJS.Timeout[] = [];
   private listener: { close(): Promise<void> } | undefined;
   private readonly sessionsDir: string;
+  private readonly stateRoot: string;
   private runDone = new Set<Promise<void>>();
 
   constructor(
@@ -70,6 +71,7 @@ class Runner {
   ) {
     this.budget = new EventBudget(opts.maxBufferedEvents);
     this.sessionsDir = path.join(opts.dataDir ?? path.join(dataDir(), "runner", opts.id), "sessions");
+    this.stateRoot = path.join(opts.dataDir ?? dataDir(), "runtime-state");
   }
 
   async start(): Promise<void> {
@@ -145,7 +147,7 @@ class Runner {
 
   private startRun(id: number, attempt: number): void {
     const run = new SessionRun(
-      { db: this.db, log: this.log, runnerId: this.opts.id, opts: this.opts, hooks: this.hooks, guard: this.guard, budget: this.budget, sessionsDir: this.sessionsDir },
+      { db: this.db, log: this.log, runnerId: this.opts.id, opts: this.opts, hooks: this.hooks, guard: this.guard, budget: this.budget, sessionsDir: this.sessionsDir, stateRoot: this.stateRoot },
       id,
       attempt,
     );

@@ -10,6 +10,7 @@ import { DomainError } from "@drover/core/errors";
 import { getRuntimeAdapter } from "@drover/core/runtimes/index";
 import type { AgentSpec, NormalizedEvent, RuntimeAdapter } from "@drover/core/runtimes/types";
 import type { Db } from "@drover/db";
+import { recordEstimatedCost } from "@drover/db/services/costs";
 import type { Logger } from "pino";
 import { buildAgentEnv } from "./environment.ts";
 import { EventBudget, SessionEventLog } from "./event-log.ts";
@@ -48,6 +49,8 @@ export interface RunDeps {
   guard: Guard;
   budget: EventBudget;
   sessionsDir: string;
+  /** Root of the runtimes' conversation state (see stateDir in runOnce). */
+  stateRoot: string;
 }
 
 const SETUP_MARKER = "drover-setup-done";
@@ -136,6 +139,9 @@ export class SessionRun {
     }
 
     const sessionDir = path.join(this.deps.sessionsDir, String(this.id));
+    // Conversations the CLIs keep (for resume) live per project and agent, not per session or
+    // runner, so a later session, or a restarted runner on this host, can resume them.
+    const stateDir = path.join(this.deps.stateRoot, `${session.projectId}-${session.agent.name}`);
     const home = path.join(sessionDir, "home");
     const tmp = path.join(sessionDir, "tmp");
     fs.mkdirSync(home, { recursive: true });
@@ -182,14 +188,16 @@ export class SessionRun {
       story_id: String(session.story.number),
       story_number: String(session.story.number),
       story_slug: session.story.slug,
+      story_name: session.story.title,
       agent: session.agent.name,
+      agent_name: session.agent.name,
       worktree_path: wt.path,
       branch,
       base_branch: baseBranch,
     };
     const baseBefore = await branchHead(repoPath, baseBranch);
     const run = (prompt: string, resumeId?: string) =>
-      this.runOnce(adapter, spec, { prompt, resumeId, cwd: wt.path, sessionDir, home, tmp, drover, vars });
+      this.runOnce(adapter, spec, { prompt, resumeId, cwd: wt.path, sessionDir, stateDir, home, tmp, drover, vars });
 
     let exit = await run(session.prompt ?? "", session.resumeRuntimeSessionId ?? undefined);
     const res = this.events.lastResult;
@@ -245,9 +253,19 @@ export class SessionRun {
   private async runOnce(
     adapter: RuntimeAdapter,
     spec: AgentSpec,
-    r: { prompt: string; resumeId?: string; cwd: string; sessionDir: string; home: string; tmp: string; drover: Record<string, string>; vars: Record<string, string> },
+    r: {
+      prompt: string;
+      resumeId?: string;
+      cwd: string;
+      sessionDir: string;
+      stateDir: string;
+      home: string;
+      tmp: string;
+      drover: Record<string, string>;
+      vars: Record<string, string>;
+    },
   ): Promise<Exit> {
-    const req = { agent: spec, prompt: r.prompt, resumeId: r.resumeId, cwd: r.cwd, sessionDir: r.sessionDir, vars: r.vars };
+    const req = { agent: spec, prompt: r.prompt, resumeId: r.resumeId, cwd: r.cwd, sessionDir: r.sessionDir, stateDir: r.stateDir, vars: r.vars };
     const plan = adapter.plan(req);
     for (const [file, content] of Object.entries(plan.files ?? {})) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -394,6 +412,8 @@ export class SessionRun {
       }
     }
     if (written) {
+      // Runtimes that report tokens but no cost (Gemini, Codex) get a cost from the price table.
+      await recordEstimatedCost(db, this.id).catch((err) => this.log.warn({ err: (err as Error).message }, "could not estimate the session's cost"));
       await this.projectEvent(session, `session_${end.status}`, `${session.agent.name} ${end.status} on story ${session.story.number} (session ${this.id}, ${end.reason})${end.message ? `: ${end.message.slice(0, 500)}` : ""}`, { reason: end.reason, worktreePath: wtPath }).catch(() => {});
       if (end.reason === "runner_shutdown" && this.deps.opts.recoverInterrupted) {
         await scheduleResume(db, this.id, "runner shutdown").catch(() => false);

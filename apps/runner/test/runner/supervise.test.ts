@@ -92,6 +92,25 @@ describe("runner supervising sessions", () => {
     expect(kinds).toEqual(expect.arrayContaining(["session_started", "session_completed"]));
   });
 
+  it("gives command agents every template variable the config accepts, and an estimated cost", async () => {
+    const repo = await makeRepo();
+    const p = await seedProject(t.db, repo, { prices: { "demo-model": { input_per_mtok: 1_000_000, output_per_mtok: 2_000_000 } } });
+    const script = 'echo "vars=$1|$2|$3|$4|$5|$6"; echo \'{"kind":"usage","inputTokens":3,"outputTokens":2}\'';
+    const s = await seedSession(t.db, p.id, {
+      agent: "coder-x",
+      command: ["sh", "-c", script, "sh", "{{story_id}}", "{{story_name}}", "{{agent_name}}", "{{branch}}", "{{base_branch}}", "{{worktree_path}}"],
+      agentConfig: { model: "demo-model" },
+    });
+    await t.db.agentSession.update({ where: { id: s.id }, data: { model: "demo-model" } });
+    const done = await ended(s.id);
+    expect(done.status).toBe("completed");
+    const story = await t.db.story.findUniqueOrThrow({ where: { id: done.storyId } });
+    const text = (await events(s.id)).map((e) => e.text ?? "").join("\n");
+    expect(text).toContain(`vars=${story.number}|${story.title}|coder-x|${done.branch}|main|${done.worktreePath}`);
+    // Gemini and Codex report tokens only: the runner prices them from the project's table.
+    expect(done).toMatchObject({ inputTokens: 3, outputTokens: 2, costUsd: 7, costEstimated: true });
+  });
+
   it("fails on a non-zero exit, and reuses the story's worktree without re-running setup", async () => {
     const repo = await makeRepo();
     const p = await seedProject(t.db, repo, { component: [{ name: "app", setup: ["echo x >> setup-count"] }] });
