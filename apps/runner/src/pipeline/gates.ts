@@ -1,7 +1,6 @@
 // Runs a project's acceptance gates in a worktree: each gate is an argv (a string is split like a
 // shell would split words, but never run through one), in its own process group so a timeout
 // kills everything it started. Output is streamed into the session log and summarised in the report.
-// node:child_process rather than execa: execa 10 needs Node 22 (Set.prototype.union) and we run 20.
 import { spawn } from "node:child_process";
 import { parseArgsStringToArgv } from "string-argv";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";

@@ -5,7 +5,7 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import { execa } from "execa9"; // execa 10 needs Node 22 (Set.prototype.union); Drover runs on Node 20
+import { execa } from "execa";
 import { DomainError } from "@drover/core/errors";
 import { getRuntimeAdapter } from "@drover/core/runtimes/index";
 import type { AgentSpec, NormalizedEvent, RuntimeAdapter } from "@drover/core/runtimes/types";

@@ -2,7 +2,7 @@
 // main checkout, then run each component's setup commands in its folder, output into the session log.
 import fs from "node:fs";
 import path from "node:path";
-import { execa } from "execa9"; // execa 10 needs Node 22 (Set.prototype.union); Drover runs on Node 20
+import { execa } from "execa";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 
 export interface ComponentSpec {

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { execa, type ResultPromise } from "execa9";
+import { execa, type ResultPromise } from "execa";
 import { repoRoot } from "@drover/db/paths";
 
 export type Child = ResultPromise<{ reject: false; stdio: ["ignore", "inherit", "inherit"] }>;

@@ -12,7 +12,6 @@ export const fixtureDir = path.resolve(here, "../fixtures/storkit");
 const main = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 
 export async function drover(databaseUrl: string, args: string[]) {
-  // execa 10 needs Node 22 (Set.prototype.union); plain execFile works on Node 20.
   const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,

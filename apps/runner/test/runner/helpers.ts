@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execa, type ResultPromise } from "execa9";
+import { execa, type ResultPromise } from "execa";
 import type { Db } from "@drover/db";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../../../..");

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execa } from "execa9";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNELS, notify } from "@drover/db/notify";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
