@@ -5,7 +5,7 @@ import type { Db } from "@drover/db";
 import type { Logger } from "pino";
 import { killGroup, groupAlive, processStartMs } from "./process-group.ts";
 import { CHANNELS, notify } from "@drover/db/notify";
-import { logProjectEvent, notifyBoard } from "./project-events.ts";
+import { logProjectEvent } from "@drover/db/services/events";
 
 const RESUME_NOTE = (why: string) =>
   `Drover: your previous session was interrupted (${why}) before it finished. Check the state of the worktree and continue the task where you left off.`;
@@ -65,8 +65,7 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
   return rows;
   });
   for (const s of ended) {
-    log.warn({ sessionId: s.id }, "lease expired: session interrupted (runner_lost)");
-    await notifyBoard(db, s.project_id, s.story_id);
+    log.warn({ sessionId: s.id }, "lease expired: session interrupted (runner_lost)"); // its project event notified the board on commit
     await notify(db, CHANNELS.sessions, { projectId: s.project_id }).catch(() => {}); // a resume may be pending
   }
   // A stop requested before a runner claimed the session: nothing to kill, just end it.
@@ -79,8 +78,7 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
     await logProjectEvent(db, {
       projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
       kind: "session_stopped", message: `${s.agent_name}: session ${s.id} stopped before it started`, payload: { reason: "user_stop" },
-    });
-    await notifyBoard(db, s.project_id, s.story_id);
+    }); // notifies the board
   }
   return ended.length;
 }

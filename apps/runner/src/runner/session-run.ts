@@ -18,7 +18,7 @@ import type { Guard } from "./guard.ts";
 import type { SessionLifecycleHooks, SessionRow } from "./lifecycle.ts";
 import type { RunnerOptions } from "./options.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
-import { logProjectEvent, notifyBoard } from "./project-events.ts";
+import { logProjectEvent, notifyBoard, type ProjectEventInput } from "@drover/db/services/events";
 import { readProjectConfig } from "./project-config.ts";
 import { scheduleResume } from "./recovery.ts";
 import { copyFiles, runSetup, SetupError } from "./setup.ts";
@@ -370,7 +370,7 @@ export class SessionRun {
     return { id: this.id, attempt: this.attempt, runnerId: this.deps.runnerId, status: "running" as const };
   }
 
-  private async projectEvent(session: SessionRow, kind: string, message: string, payload?: Record<string, unknown>): Promise<void> {
+  private async projectEvent(session: SessionRow, kind: string, message: string, payload?: ProjectEventInput["payload"]): Promise<void> {
     await logProjectEvent(this.deps.db, { projectId: session.projectId, storyId: session.storyId, sessionId: this.id, agentName: session.agent.name, kind, message, payload });
   }
 
