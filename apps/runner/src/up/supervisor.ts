@@ -54,7 +54,7 @@ export async function runSupervisor(): Promise<number> {
       });
     }
     const url = `http://${env.DROVER_WEB_HOST}:${port}`;
-    await waitForHttp(`${url}/api/trpc/board.projects`, web);
+    await waitForHttp(`${url}/api/trpc/projects.list`, web);
     // Plain line on stdout: the one thing a newcomer (and the start-up test) looks for.
     process.stdout.write(`\nDrover is running at ${url}  (Ctrl-C stops it)\n\n`);
   } catch (err) {

@@ -27,7 +27,7 @@ function startUp(dataDir: string) {
 }
 
 async function projects(url: string) {
-  const res = await fetch(`${url}/api/trpc/board.projects`);
+  const res = await fetch(`${url}/api/trpc/projects.list`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { result: { data: { json: unknown } } }).result.data.json as Array<{ name: string; isDemo: boolean; id: number }>;
 }
@@ -44,7 +44,7 @@ describe.skipIf(!built && !process.env.CI)("drover up", () => {
     const list = await projects(url);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ isDemo: true });
-    const stories = await fetch(`${url}/api/trpc/board.stories?input=${encodeURIComponent(JSON.stringify({ json: { projectId: list[0]!.id } }))}`);
+    const stories = await fetch(`${url}/api/trpc/stories.list?input=${encodeURIComponent(JSON.stringify({ json: { projectId: list[0]!.id } }))}`);
     const body = ((await stories.json()) as { result: { data: { json: unknown } } }).result.data.json as Array<{ stage: string; title: string }>;
     // The runner may already be moving the current story along; backlog and done stay put.
     const stageOf = Object.fromEntries(body.map((s) => [s.title, s.stage]));

@@ -1,7 +1,6 @@
 // The app's tRPC router: one sub-router per area, each in routers/. Domain routers register
 // themselves here with one line each.
 import { router } from "./trpc.ts";
-import { boardRouter } from "./routers/board.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { storiesRouter } from "./routers/stories.ts";
 import { agentsRouter } from "./routers/agents.ts";
@@ -12,7 +11,6 @@ import { importsRouter } from "./routers/imports.ts";
 import { pipelineRouter } from "./routers/pipeline.ts";
 
 export const appRouter = router({
-  board: boardRouter,
   projects: projectsRouter,
   stories: storiesRouter,
   agents: agentsRouter,
