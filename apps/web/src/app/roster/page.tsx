@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Suspense } from "react";
 import { StatusGlyph } from "@/components/glyph";
+import { DataTable } from "@/components/data-table";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -18,28 +19,23 @@ function Roster() {
       <Nav projectId={projectId} />
       <main className="mx-auto max-w-5xl p-4">
         <h1 className="mb-3 text-xl font-semibold">Roster</h1>
-        <table className="w-full rounded border bg-white text-left text-sm" data-testid="roster">
-          <thead className="text-xs text-slate-500">
-            <tr><th className="p-2">Agent</th><th>Stage</th><th>Runtime</th><th>Model</th><th>Status</th><th>Working on</th><th>Sessions</th></tr>
-          </thead>
-          <tbody>
-            {agents.data?.map((a) => (
-              <tr key={a.id} className={`border-t ${a.enabled ? "" : "text-slate-400"}`}>
-                <td className="p-2"><Link className="underline" href={`/agents/${a.id}`}>{a.name}</Link></td>
-                <td>{a.stage}</td>
-                <td>{a.runtime}</td>
-                <td>{a.model ?? "–"}</td>
-                <td><StatusGlyph status={a.status} /> {a.status}{a.enabled ? "" : " (removed)"}</td>
-                <td>
-                  {a.active ? (
-                    <Link className="underline" href={`/sessions/${a.active.id}`}>#{a.active.story.number} {a.active.story.title} ({a.active.story.stage})</Link>
-                  ) : "–"}
-                </td>
-                <td>{a.sessionCount}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable headers={["Agent", "Stage", "Runtime", "Model", "Status", "Working on", "Sessions"]} testId="roster">
+          {agents.data?.map((a) => (
+            <tr key={a.id} className={`border-t ${a.enabled ? "" : "text-slate-400"}`}>
+              <td className="p-2"><Link className="underline" href={`/agents/${a.id}`}>{a.name}</Link></td>
+              <td>{a.stage}</td>
+              <td>{a.runtime}</td>
+              <td>{a.model ?? "–"}</td>
+              <td><StatusGlyph status={a.status} /> {a.status}{a.enabled ? "" : " (removed)"}</td>
+              <td>
+                {a.active ? (
+                  <Link className="underline" href={`/sessions/${a.active.id}`}>#{a.active.story.number} {a.active.story.title} ({a.active.story.stage})</Link>
+                ) : "–"}
+              </td>
+              <td>{a.sessionCount}</td>
+            </tr>
+          ))}
+        </DataTable>
       </main>
     </>
   );

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Suspense } from "react";
 import { fmtDuration } from "@/components/glyph";
+import { DataTable } from "@/components/data-table";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -20,30 +21,25 @@ function Runners() {
       <main className="mx-auto max-w-5xl p-4">
         <h1 className="mb-3 text-xl font-semibold">Runners</h1>
         {runners.data?.length === 0 && <p className="text-slate-500">No runner has started yet. Start one with <code>pnpm drover runner</code>.</p>}
-        <table className="w-full rounded border bg-white text-left text-sm" data-testid="runners">
-          <thead className="text-xs text-slate-500">
-            <tr><th className="p-2">Runner</th><th>Host / pid</th><th>Heartbeat</th><th>Capacity</th><th>Running</th></tr>
-          </thead>
-          <tbody>
-            {runners.data?.map((r) => (
-              <tr key={r.id} className={`border-t align-top ${r.stoppedAt ? "text-slate-400" : ""}`}>
-                <td className="p-2 font-mono text-xs">{r.id}</td>
-                <td>{r.host} / {r.pid}</td>
-                <td className={!r.stoppedAt && r.heartbeatAgeMs > 30_000 ? "text-red-700" : ""}>
-                  {r.stoppedAt ? `stopped ${new Date(r.stoppedAt).toLocaleString()}` : `${fmtDuration(r.heartbeatAgeMs)} ago`}
-                </td>
-                <td>{r.sessions.length}/{r.capacity}</td>
-                <td>
-                  {r.sessions.map((s) => (
-                    <div key={s.id}>
-                      <Link className="underline" href={`/sessions/${s.id}`}>{s.agentName} on #{s.story.number}</Link> ({s.status})
-                    </div>
-                  ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable headers={["Runner", "Host / pid", "Heartbeat", "Capacity", "Running"]} testId="runners">
+          {runners.data?.map((r) => (
+            <tr key={r.id} className={`border-t align-top ${r.stoppedAt ? "text-slate-400" : ""}`}>
+              <td className="p-2 font-mono text-xs">{r.id}</td>
+              <td>{r.host} / {r.pid}</td>
+              <td className={!r.stoppedAt && r.heartbeatAgeMs > 30_000 ? "text-red-700" : ""}>
+                {r.stoppedAt ? `stopped ${new Date(r.stoppedAt).toLocaleString()}` : `${fmtDuration(r.heartbeatAgeMs)} ago`}
+              </td>
+              <td>{r.sessions.length}/{r.capacity}</td>
+              <td>
+                {r.sessions.map((s) => (
+                  <div key={s.id}>
+                    <Link className="underline" href={`/sessions/${s.id}`}>{s.agentName} on #{s.story.number}</Link> ({s.status})
+                  </div>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </main>
     </>
   );

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { Suspense } from "react";
 import { fmtCost, fmtDuration, SessionStatus } from "@/components/glyph";
+import { DataTable } from "@/components/data-table";
 import { Nav } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -43,24 +44,19 @@ function AgentPage() {
           <summary className="cursor-pointer font-semibold">Roster entry</summary>
           <pre className="mt-2 overflow-x-auto text-xs">{JSON.stringify(a.config, null, 2)}</pre>
         </details>
-        <table className="w-full rounded border bg-white text-left text-sm">
-          <thead className="text-xs text-slate-500">
-            <tr><th className="p-1">Session</th><th>Story</th><th>Status</th><th>Reason</th><th>Duration</th><th>Turns</th><th>Cost</th></tr>
-          </thead>
-          <tbody>
-            {a.sessions.map((s) => (
-              <tr key={s.id} className="border-t">
-                <td className="p-1"><Link className="underline" href={`/sessions/${s.id}`}>{s.id}</Link></td>
-                <td><Link className="underline" href={`/stories/${s.story.id}`}>#{s.story.number} {s.story.title}</Link></td>
-                <td><SessionStatus status={s.status} /></td>
-                <td>{s.reason ?? ""}</td>
-                <td>{fmtDuration(s.durationMs)}</td>
-                <td>{s.turns}</td>
-                <td>{fmtCost(s.costUsd)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable headers={["Session", "Story", "Status", "Reason", "Duration", "Turns", "Cost"]} firstCellPadding="p-1">
+          {a.sessions.map((s) => (
+            <tr key={s.id} className="border-t">
+              <td className="p-1"><Link className="underline" href={`/sessions/${s.id}`}>{s.id}</Link></td>
+              <td><Link className="underline" href={`/stories/${s.story.id}`}>#{s.story.number} {s.story.title}</Link></td>
+              <td><SessionStatus status={s.status} /></td>
+              <td>{s.reason ?? ""}</td>
+              <td>{fmtDuration(s.durationMs)}</td>
+              <td>{s.turns}</td>
+              <td>{fmtCost(s.costUsd)}</td>
+            </tr>
+          ))}
+        </DataTable>
       </main>
     </>
   );
