@@ -15,44 +15,26 @@ export interface ImportStoriesResult {
   unchanged: number[];
 }
 
-function rowData(s: ImportedStory) {
-  return {
-    kind: s.kind,
-    slug: s.slug,
-    title: s.title,
-    body: s.body,
-    stage: s.stage,
-    position: s.position ?? s.number,
-    agent: s.agent,
-    qa: s.qa,
-    retryCount: s.retryCount,
-    blocked: s.blocked,
-    blockedReason: s.blockedReason,
-    mergeFailure: s.mergeFailure,
-    reviewHold: s.reviewHold,
-    dependsOn: s.dependsOn,
-    extraFrontMatter: s.extraFrontMatter,
-  };
+/** The fields a story file and a story row share, besides number, position and extra front matter. */
+const SHARED_FIELDS = ["kind", "slug", "title", "body", "stage"] as const;
+const FLAG_FIELDS = ["agent", "qa", "retryCount", "blocked", "blockedReason", "mergeFailure", "reviewHold", "dependsOn"] as const;
+type SharedField = (typeof SHARED_FIELDS)[number] | (typeof FLAG_FIELDS)[number];
+
+function pick<T extends Pick<ImportedStory, SharedField>, K extends SharedField>(s: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, s[k]])) as Pick<T, K>;
 }
 
-/** A story row as the fields a story file carries (for export and round-trip comparison). */
+function rowData(s: ImportedStory) {
+  return { ...pick(s, SHARED_FIELDS), position: s.position ?? s.number, ...pick(s, FLAG_FIELDS), extraFrontMatter: s.extraFrontMatter };
+}
+
+/** A story row as the fields a story file carries (for export, round-trip comparison and status). */
 export function storyFieldsOf(s: Story): StoryFields & { stage: StageName } {
   return {
     number: s.number,
-    kind: s.kind,
-    slug: s.slug,
-    title: s.title,
-    body: s.body,
-    stage: s.stage,
-    agent: s.agent,
-    qa: s.qa,
-    retryCount: s.retryCount,
-    blocked: s.blocked,
-    blockedReason: s.blockedReason,
-    mergeFailure: s.mergeFailure,
-    reviewHold: s.reviewHold,
-    dependsOn: s.dependsOn,
+    ...pick(s, SHARED_FIELDS),
     position: s.position,
+    ...pick(s, FLAG_FIELDS),
     extraFrontMatter: (s.extraFrontMatter ?? {}) as Record<string, unknown>,
   };
 }

@@ -1,7 +1,7 @@
 // `drover status [project] [--json]`: projects, their stories and agents, for people and scripts.
 import type { Command } from "commander";
 import type { Db } from "@drover/db";
-import { criteriaOf, findProject, listProjects, listRoster } from "@drover/db/services/index";
+import { criteriaOf, findProject, listProjects, listRoster, storyFieldsOf } from "@drover/db/services/index";
 import { STAGES } from "@drover/core/pipeline/stages";
 import { print, withDb } from "../with-db.ts";
 
@@ -18,24 +18,10 @@ export async function statusOf(db: Db, ref?: string) {
           repoPath: p.repoPath,
           baseBranch: p.baseBranch,
           configError: p.configError,
-          stories: stories.map((s) => ({
-            number: s.number,
-            kind: s.kind,
-            slug: s.slug,
-            title: s.title,
-            stage: s.stage,
-            position: s.position,
-            agent: s.agent,
-            qa: s.qa,
-            retryCount: s.retryCount,
-            blocked: s.blocked,
-            blockedReason: s.blockedReason,
-            mergeFailure: s.mergeFailure,
-            reviewHold: s.reviewHold,
-            dependsOn: s.dependsOn,
-            extraFrontMatter: s.extraFrontMatter,
-            criteria: criteriaOf(s),
-          })),
+          stories: stories.map((s) => {
+            const { body: _body, ...fields } = storyFieldsOf(s);
+            return { ...fields, criteria: criteriaOf(s) };
+          }),
           agents: roster.map((a) => ({
             name: a.name,
             stage: a.stage,
