@@ -385,6 +385,9 @@ export class SessionRun {
       this.log.warn("lease lost: not writing a final status");
       return;
     }
+    // Runtimes that report tokens but no cost (Gemini, Codex) get a cost from the price table,
+    // before the final status, so whoever sees the session ended sees its cost too.
+    await recordEstimatedCost(db, this.id).catch((err) => this.log.warn({ err: (err as Error).message }, "could not estimate the session's cost"));
     let written = false;
     for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
       try {
@@ -412,8 +415,6 @@ export class SessionRun {
       }
     }
     if (written) {
-      // Runtimes that report tokens but no cost (Gemini, Codex) get a cost from the price table.
-      await recordEstimatedCost(db, this.id).catch((err) => this.log.warn({ err: (err as Error).message }, "could not estimate the session's cost"));
       await this.projectEvent(session, `session_${end.status}`, `${session.agent.name} ${end.status} on story ${session.story.number} (session ${this.id}, ${end.reason})${end.message ? `: ${end.message.slice(0, 500)}` : ""}`, { reason: end.reason, worktreePath: wtPath }).catch(() => {});
       if (end.reason === "runner_shutdown" && this.deps.opts.recoverInterrupted) {
         await scheduleResume(db, this.id, "runner shutdown").catch(() => false);
