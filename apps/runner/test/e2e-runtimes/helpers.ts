@@ -6,9 +6,11 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { pino } from "pino";
+import { afterAll, beforeAll } from "vitest";
 import type { Db } from "@drover/db";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
+import { startMockModel, type MockModelServer } from "../mock-models/server.ts";
 
 const runnerDir = path.resolve(import.meta.dirname, "../..");
 const binDir = path.join(runnerDir, "node_modules/.bin");
@@ -54,6 +56,30 @@ export async function startEnv(prices: Record<string, unknown> = {}): Promise<En
 export async function stopEnv(env: Env | undefined): Promise<void> {
   await env?.runner.stop();
   await env?.t.drop();
+}
+
+/**
+ * One environment per test file (started before its tests, torn down after) and a `mock` that
+ * starts a mock model server closed with it. `suite.env` is set once beforeAll has run.
+ */
+export function runtimeSuite(prices: Record<string, unknown> = {}) {
+  const mocks: MockModelServer[] = [];
+  const suite = {
+    env: undefined as unknown as Env,
+    mock: async (...args: Parameters<typeof startMockModel>) => {
+      const m = await startMockModel(...args);
+      mocks.push(m);
+      return m;
+    },
+  };
+  beforeAll(async () => {
+    suite.env = await startEnv(prices);
+  });
+  afterAll(async () => {
+    await stopEnv(suite.env);
+    await Promise.all(mocks.map((m) => m.close()));
+  });
+  return suite;
 }
 
 export interface SessionSpec {
