@@ -2,7 +2,7 @@
 // errors on stderr with an exit code per kind.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { importRepo } from "../../src/storkit-io/import-repo.ts";
+import { importRepo } from "@drover/db/services/storkit-io/import-repo";
 import { drover, fixtureRepo } from "./helpers.ts";
 
 let t: TestDatabase;

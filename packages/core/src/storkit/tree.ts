@@ -1,5 +1,5 @@
-// Import and export plans for a storkit tree, as pure functions over file contents. The runner's
-// storkit-io does the file system walking and writing.
+// Import and export plans for a storkit tree, as pure functions over file contents. The file system
+// walking and writing is in @drover/db/services/storkit-io.
 import { stringify as toToml } from "smol-toml";
 import type { ProjectConfig } from "../config/types.ts";
 import type { StageName } from "../pipeline/stages.ts";

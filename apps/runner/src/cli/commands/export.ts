@@ -1,6 +1,6 @@
 // `drover export <project> <dir>`: the project as a storkit tree under <dir>/.storkit.
 import type { Command } from "commander";
-import { exportProject } from "../../storkit-io/export-project.ts";
+import { exportProject } from "@drover/db/services/storkit-io/export-project";
 import { print, withDb } from "../with-db.ts";
 
 export function register(program: Command): void {

@@ -1,6 +1,6 @@
 // `drover import <repo>`: a storkit / story-kit / huskies tree into Drover (idempotent).
 import type { Command } from "commander";
-import { importRepo } from "../../storkit-io/import-repo.ts";
+import { importRepo } from "@drover/db/services/storkit-io/import-repo";
 import { print, withDb } from "../with-db.ts";
 
 export function register(program: Command): void {

@@ -1,7 +1,7 @@
 // Import a storkit (story-kit, huskies) tree from a repository on this host: creates or updates
 // the project, its roster and its stories. The import itself is the CLI's (`drover import`).
 import { z } from "zod";
-import { importRepo } from "@drover/runner/storkit-io/import-repo";
+import { importRepo } from "@drover/db/services/storkit-io/import-repo";
 import { publicProcedure, router } from "../trpc.ts";
 
 export const importsRouter = router({

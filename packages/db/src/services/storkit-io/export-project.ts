@@ -1,11 +1,11 @@
-// `drover export <project> <dir>`: writes the project's config and stories as a storkit tree
+// Exports a project (`drover export <project> <dir>`): writes its config and stories as a storkit tree
 // (<dir>/.storkit/project.toml, <dir>/.storkit/work/<stage>/NNN_<kind>_<slug>.md).
 import fs from "node:fs";
 import path from "node:path";
 import { badRequest } from "@drover/core/errors";
 import { planExport } from "@drover/core/storkit/tree";
-import type { Db } from "@drover/db";
-import { findProject, projectConfigOf, storyFieldsOf } from "@drover/db/services/index";
+import type { Db } from "../../client.ts";
+import { findProject, projectConfigOf, storyFieldsOf } from "../index.ts";
 
 export async function exportProject(db: Db, ref: string | number, dir: string, opts: { force?: boolean } = {}) {
   const project = await findProject(db, ref);

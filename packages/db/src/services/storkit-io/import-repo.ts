@@ -1,10 +1,10 @@
-// `drover import <repo>`: creates or updates the project, its agents and its stories from a
-// storkit tree. Idempotent; reports what it skipped and why.
+// Imports a storkit tree (`drover import <repo>` and the web import): creates or updates the project,
+// its agents and its stories. Idempotent; reports what it skipped and why.
 import fs from "node:fs";
 import path from "node:path";
 import { planImport } from "@drover/core/storkit/tree";
-import type { Db } from "@drover/db";
-import { addProject, importStories, reloadProjectConfig, type ImportStoriesResult } from "@drover/db/services/index";
+import type { Db } from "../../client.ts";
+import { addProject, importStories, reloadProjectConfig, type ImportStoriesResult } from "../index.ts";
 import { readStorkitTree } from "./read-tree.ts";
 
 export interface ImportReport {
