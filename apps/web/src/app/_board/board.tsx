@@ -252,7 +252,7 @@ function CardBody({ card }: { card: Card }) {
           </span>
         )}
       </div>
-      {card.reviewHold && card.stage === "qa" && <p className="mt-1 text-xs text-violet-700">⏸ waiting for human review</p>}
+      {card.reviewHold && card.stage === "qa" && <p className="mt-1 text-xs text-violet-700">◷ waiting for human review</p>}
       {card.blocked && <p className="mt-1 text-xs text-red-700">Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}</p>}
       {card.mergeFailure && <p className="mt-1 text-xs text-red-700">Merge failed: {card.mergeFailure}</p>}
     </article>
