@@ -32,6 +32,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
   });
   const resumeAfterMergemaster = mm?.status === "completed" && fs.existsSync(target.worktreePath);
 
+  const gates = gatesFor(cfg, target.worktreePath);
   if (!resumeAfterMergemaster) {
     const prep = await prepareMerge(target);
     if (prep.status === "empty" || prep.status === "error") return recordFailure(db, story, target, prep.reason, event);
@@ -39,7 +40,6 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
       await event("merge_conflicts", `Story ${story.number}: squashing ${target.storyBranch} onto ${target.baseBranch} conflicts in ${prep.conflicts.join(", ")}`, { conflicts: prep.conflicts });
       return handOff(db, story, project, target, conflictBrief(target, prep.conflicts), event, log);
     }
-    const gates = gatesFor(cfg, target.worktreePath);
     if (gates.length) {
       const report = await runGates({ cwd: target.worktreePath, gates, timeoutSecs: gateTimeoutSecs(cfg) });
       await event(report.passed ? "merge_gates_passed" : "merge_gates_failed", `Story ${story.number}: gates in the merge worktree ${report.passed ? "passed" : "failed"}`, { gates: report.gates as never });
@@ -47,9 +47,18 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     }
   }
 
-  const adv = await advanceBase(target);
+  const regate = async (cwd: string) => {
+    const report = await runGates({ cwd, gates, timeoutSecs: gateTimeoutSecs(cfg) });
+    await event(report.passed ? "merge_gates_passed" : "merge_gates_failed", `Story ${story.number}: gates on the base that moved meanwhile ${report.passed ? "passed" : "failed"}`, { gates: report.gates as never });
+    return report.passed ? ({ ok: true } as const) : ({ ok: false, reason: "gates failed on the moved base", text: gateFailureText(report, gateTimeoutSecs(cfg)) } as const);
+  };
+  const adv = await advanceBase(target, gates.length ? { regate } : {});
   if (!adv.ok) {
     if (adv.conflicts?.length) return handOff(db, story, project, target, conflictBrief(target, adv.conflicts), event, log);
+    if (adv.gateFailure) {
+      const where = `You are in the merge worktree ${target.worktreePath} (branch merge-queue/${story.number}), now on top of the moved ${target.baseBranch}; fix it there.`;
+      return handOff(db, story, project, target, `${adv.gateFailure}\n\n${where}`, event, log);
+    }
     return recordFailure(db, story, target, adv.reason, event);
   }
   const moved = await inTx(db, async (tx) => {

@@ -83,15 +83,19 @@ export async function sealMergeWorktree(
 
 export type AdvanceResult =
   | { ok: true; commit: string; baseBefore: string; method: "fast-forward" | "cherry-pick" }
-  | { ok: false; reason: string; conflicts?: string[]; baseBefore?: string };
+  | { ok: false; reason: string; conflicts?: string[]; baseBefore?: string; gateFailure?: string };
+
+/** Re-runs the gates on a commit that was cherry-picked onto a moved base, before the base moves. */
+export type Regate = (worktreePath: string) => Promise<{ ok: true } | { ok: false; reason: string; text: string }>;
 
 /**
  * Moves the base branch to the merge commit: a fast-forward when the base has not moved since the
- * merge worktree was made, else a cherry-pick of the commit onto the new base (conflicts reported).
+ * merge worktree was made, else a cherry-pick of the commit onto the new base (conflicts reported),
+ * gated again through `regate` before the base moves.
  * Then verifies from git that the base moved forward, carries a non-empty diff without conflict
  * markers, and that the main checkout is on the base branch.
  */
-export async function advanceBase(t: MergeTarget): Promise<AdvanceResult & { facts?: MergeFacts }> {
+export async function advanceBase(t: MergeTarget, opts: { regate?: Regate } = {}): Promise<AdvanceResult & { facts?: MergeFacts }> {
   const baseBefore = await revParse(t.repoPath, t.baseBranch);
   if (!baseBefore) return { ok: false, reason: `base branch ${t.baseBranch} not found` };
   let commit = await revParse(t.worktreePath, "HEAD");
@@ -108,6 +112,11 @@ export async function advanceBase(t: MergeTarget): Promise<AdvanceResult & { fac
     if (conflicts.length) return { ok: false, reason: `cherry-pick onto the moved ${t.baseBranch} conflicts`, conflicts, baseBefore };
     if (picked) return { ok: false, reason: `cherry-pick onto the moved ${t.baseBranch} failed: ${picked}`, baseBefore };
     commit = (await revParse(t.worktreePath, "HEAD"))!;
+    // The gates passed on the old base; the combination with what landed since is new code.
+    if (opts.regate) {
+      const gated = await opts.regate(t.worktreePath);
+      if (!gated.ok) return { ok: false, reason: gated.reason, gateFailure: gated.text, baseBefore };
+    }
   }
 
   // Put the main checkout back on the base if a previous tool left it on a merge-queue branch.

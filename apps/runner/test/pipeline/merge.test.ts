@@ -113,6 +113,28 @@ describe("merge", () => {
     expect(await readFile(join(repo, "other.txt"), "utf8")).toBe("o\n");
   });
 
+  it("gates the cherry-picked combination again and leaves the base alone when it fails", async () => {
+    const repo = await setup();
+    await storyBranch(repo, "drover/7-feature", { "feature.txt": "f\n" });
+    expect((await prepareMerge(target(repo))).status).toBe("ready");
+    await commitOnMain(repo, { "other.txt": "o\n" }, "someone else");
+    const before = await sh(repo, "rev-parse", "main");
+    const seen: string[] = [];
+    const adv = await advanceBase(target(repo), {
+      regate: async (cwd) => {
+        // The gate sees both the story's change and what landed on main meanwhile.
+        seen.push(await readFile(join(cwd, "feature.txt"), "utf8"), await readFile(join(cwd, "other.txt"), "utf8"));
+        return { ok: false, reason: "gates failed on the moved base", text: "script/test: 1 failing" };
+      },
+    });
+    expect(seen).toEqual(["f\n", "o\n"]);
+    expect(adv).toMatchObject({ ok: false, gateFailure: "script/test: 1 failing" });
+    expect(await sh(repo, "rev-parse", "main")).toBe(before);
+    const passing = await advanceBase(target(repo), { regate: async () => ({ ok: true }) });
+    expect(passing).toMatchObject({ ok: true });
+    expect(await sh(repo, "log", "--format=%s", "-2", "main")).toBe("Story #7: Add the feature\nsomeone else");
+  });
+
   it("puts a main checkout left on a merge-queue branch back on the base", async () => {
     const repo = await setup();
     await storyBranch(repo, "drover/7-feature", { "feature.txt": "f\n" });
