@@ -6,13 +6,15 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "@drover/db/paths";
+import { createTestDatabase } from "@drover/db/testing/test-database";
 
 const main = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 const built = fs.existsSync(path.join(repoRoot, "apps/web/.next/BUILD_ID"));
 
-function startUp(dataDir: string) {
+function startUp(dataDir: string, databaseUrl?: string) {
   const env: Record<string, string | undefined> = { ...process.env, DROVER_DATA_DIR: dataDir, DROVER_WEB_PORT: "0", LOG_FORMAT: "json" };
   delete env.DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const child = execa(process.execPath, ["--import", "tsx", main, "up"], { env, reject: false, all: true, cwd: repoRoot });
   const url = new Promise<string>((resolve, reject) => {
     let out = "";
@@ -67,5 +69,24 @@ describe.skipIf(!built && !process.env.CI)("drover up", () => {
     expect((await projects(url)).filter((p) => p.isDemo)).toHaveLength(1);
     second.child.kill("SIGTERM");
     expect((await second.child).exitCode).toBe(0);
+  }, 180_000);
+
+  it("uses the server DATABASE_URL names instead of an embedded one", async () => {
+    const t = await createTestDatabase({ empty: true });
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "drover-up-url-"));
+    try {
+      const run = startUp(own, t.url);
+      const url = await run.url;
+      expect((await projects(url)).map((p) => p.name)).toEqual(["demo"]);
+      // Migrated and seeded in that database; no embedded cluster was created.
+      expect(await t.db.project.count()).toBe(1);
+      expect(await t.db.story.count()).toBe(5);
+      expect(fs.existsSync(path.join(own, "pg"))).toBe(false);
+      run.child.kill("SIGINT");
+      expect((await run.child).exitCode).toBe(0);
+    } finally {
+      await t.drop();
+      fs.rmSync(own, { recursive: true, force: true });
+    }
   }, 180_000);
 });
