@@ -34,6 +34,19 @@ async function projects(url: string) {
   return ((await res.json()) as { result: { data: { json: unknown } } }).result.data.json as Array<{ name: string; isDemo: boolean; id: number }>;
 }
 
+describe("the README's start command", () => {
+  it("ends by running `drover up` (install and build come first)", async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const steps = pkg.scripts.start!.split("&&").map((x) => x.trim());
+    expect(steps.slice(0, 2)).toEqual(["pnpm install --frozen-lockfile", "pnpm build"]);
+    const [tool, script, ...args] = steps.at(-1)!.split(/\s+/);
+    expect(tool).toBe("tsx");
+    // Run the command as written, asking for its help: it must be the `up` command.
+    const help = await execa(process.execPath, ["--import", "tsx", path.join(repoRoot, script!), ...args, "--help"], { cwd: repoRoot });
+    expect(help.stdout).toMatch(/^Usage: drover up\b/m);
+  });
+});
+
 describe.skipIf(!built && !process.env.CI)("drover up", () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-up-"));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
