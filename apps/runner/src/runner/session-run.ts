@@ -18,7 +18,7 @@ import type { Guard } from "./guard.ts";
 import type { SessionLifecycleHooks, SessionRow } from "./lifecycle.ts";
 import type { RunnerOptions } from "./options.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
-import { logProjectEvent, notifyBoard, type ProjectEventInput } from "@drover/db/services/events";
+import { logProjectEvent, type ProjectEventInput } from "@drover/db/services/events";
 import { readProjectConfig } from "./project-config.ts";
 import { scheduleResume } from "./recovery.ts";
 import { copyFiles, runSetup, SetupError } from "./setup.ts";
@@ -104,7 +104,6 @@ export class SessionRun {
     this.events = new SessionEventLog(db, this.id, { attempt: this.attempt, runnerId: this.deps.runnerId }, (last._max.seq ?? 0) + 1, this.deps.budget, this.log);
     this.emit({ kind: "status", status: "running", text: `Claimed by runner ${this.deps.runnerId} (attempt ${this.attempt})` });
     await this.projectEvent(session, "session_started", `${session.agent.name} started on story ${session.story.number} (session ${this.id})`).catch(() => {});
-    await notifyBoard(db, session.projectId, session.storyId);
 
     let end: End;
     let wtPath = session.worktreePath ?? "";
@@ -419,7 +418,6 @@ export class SessionRun {
       if (end.reason === "runner_shutdown" && this.deps.opts.recoverInterrupted) {
         await scheduleResume(db, this.id, "runner shutdown").catch(() => false);
       }
-      await notifyBoard(db, session.projectId, session.storyId);
     } else {
       this.log.warn("the session was taken over by a newer attempt; final status not written");
     }

