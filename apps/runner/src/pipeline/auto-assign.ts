@@ -1,5 +1,6 @@
 // The auto-assign pass for one project: a snapshot of the board goes through the pure planner,
-// and each pick goes through startAgent, which re-checks every rule atomically. Runners may run
+// and each pick goes through startAgent, which re-checks every rule and the story's eligibility
+// atomically (autoAssign: true). Runners may run
 // passes at once (the advisory lock only saves work; correctness comes from startAgent).
 import { planAutoAssign, type AssignPlan, type AssignStory } from "@drover/core/automation/auto-assign";
 import { utcDayStart } from "@drover/core/automation/budget";
@@ -97,6 +98,7 @@ export async function autoAssignProject(db: Db, projectId: number, log: Logger):
         storyNumber: pick.storyNumber,
         agentName: pick.agentName,
         trigger: pick.trigger,
+        autoAssign: true,
         ...(resume ? { resumeOfSessionId: resume.id, context: RESUME_NOTE } : {}),
         ...(resume?.stage === "mergemaster" && resume.worktreePath && resume.branch ? { worktreePath: resume.worktreePath, branch: resume.branch } : {}),
       });

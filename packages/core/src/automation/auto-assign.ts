@@ -1,6 +1,7 @@
 // Which agents auto-assign starts, in board order. Pure: the runner feeds it a snapshot and then
-// asks startAgent (which re-checks every rule atomically) for each pick, so a stale snapshot or a
-// second runner doing the same pass can only cause refused starts, never double work.
+// asks startAgent (which re-checks every rule, and with `autoAssign` the story's eligibility,
+// under its row lock) for each pick, so a stale snapshot or a second runner doing the same pass
+// can only cause refused starts, never double work.
 import { resolveQaMode } from "./qa-mode.ts";
 import { WORKER_STAGE, type AgentStage, type PipelineSettings, type QaMode, type StoryKind, type StoryStage } from "./types.ts";
 
@@ -24,6 +25,23 @@ export interface AssignStory {
   scheduled?: boolean;
   /** The last session at this stage ended but the pipeline has not applied its decision yet. */
   awaitingVerdict?: boolean;
+}
+
+/**
+ * Why a story may not be auto-assigned right now, or null. The planner uses it on its snapshot;
+ * startAgent asks it again under the story's row lock, because the snapshot can be stale.
+ */
+export function notAssignableBecause(
+  s: Pick<AssignStory, "blocked" | "mergeFailure" | "reviewHold" | "dependsOn" | "awaitingVerdict">,
+  doneNumbers: ReadonlySet<number>,
+): string | null {
+  if (s.blocked) return "blocked";
+  if (s.mergeFailure) return "merge failure recorded";
+  if (s.reviewHold) return "waiting for human review";
+  const missing = s.dependsOn.filter((n) => !doneNumbers.has(n));
+  if (missing.length) return `depends on ${missing.map((n) => `#${n}`).join(", ")} not done`;
+  if (s.awaitingVerdict) return "waiting for the pipeline's decision on the last session";
+  return null;
 }
 
 export interface AssignAgent {
@@ -89,14 +107,12 @@ export function planAutoAssign(input: AssignInput): AssignPlan {
 
   for (const s of ordered) {
     const skip = (why: string) => skipped.push({ storyNumber: s.number, why });
-    if (s.blocked) { skip("blocked"); continue; }
-    if (s.mergeFailure) { skip("merge failure recorded"); continue; }
-    if (s.reviewHold) { skip("waiting for human review"); continue; }
-    const missing = s.dependsOn.filter((n) => !input.doneNumbers.has(n));
-    if (missing.length) { skip(`depends on ${missing.map((n) => `#${n}`).join(", ")} not done`); continue; }
     const need = WORKER_STAGE[s.stage]!;
+    // awaitingVerdict is only ever set when no session of `need` is active, so checking it
+    // before "already being worked" changes no outcome.
+    const why = notAssignableBecause(s, input.doneNumbers);
+    if (why) { skip(why); continue; }
     if (s.activeStages.includes(need) || s.scheduled) { skip("already being worked"); continue; }
-    if (s.awaitingVerdict) { skip("waiting for the pipeline's decision on the last session"); continue; }
     if (need === "qa" && resolveQaMode(s, input.settings.defaultQa) !== "agent" && !s.interrupted) {
       skip("QA is not done by an agent"); continue;
     }

@@ -3,6 +3,8 @@
 import path from "node:path";
 import { z } from "zod";
 import type { AgentConfig } from "@drover/core/config/types";
+import { notAssignableBecause } from "@drover/core/automation/auto-assign";
+import { WORKER_STAGE } from "@drover/core/automation/types";
 import { conflict, DomainError, notFound } from "@drover/core/errors";
 import { decideStart, type ActiveSession } from "@drover/core/pipeline/start-decision";
 import { storyBranch, worktreeDirName } from "@drover/core/pipeline/workspace";
@@ -30,6 +32,8 @@ export const startAgentInput = z.object({
   /** Pipeline: run somewhere other than the story's worktree (the mergemaster in the merge worktree). */
   worktreePath: z.string().min(1).optional(),
   branch: z.string().min(1).optional(),
+  /** Auto-assign: the pick came from a board snapshot; re-check the story is still eligible. */
+  autoAssign: z.boolean().optional(),
 });
 export type StartAgentInput = z.input<typeof startAgentInput>;
 
@@ -70,11 +74,31 @@ export async function startAgent(db: Db, input: StartAgentInput): Promise<AgentS
   return outcome.session;
 }
 
+/**
+ * Auto-assign plans from a snapshot; by the time it starts, the story may have been blocked, held
+ * or be waiting for the verdict on a session that just ended. Checked under the story's row lock,
+ * which every writer of those fields takes too.
+ */
+async function assertStillAssignable(tx: Tx, story: Story): Promise<void> {
+  const need = WORKER_STAGE[story.stage];
+  const last = need
+    ? await tx.agentSession.findFirst({ where: { storyId: story.id, stage: need }, orderBy: { id: "desc" }, select: { createdAt: true, handledAt: true, status: true } })
+    : null;
+  const awaitingVerdict =
+    !!last && last.createdAt >= story.stageChangedAt && !last.handledAt && ["completed", "failed", "stopped"].includes(last.status);
+  const done = story.dependsOn.length
+    ? await tx.story.findMany({ where: { projectId: story.projectId, number: { in: story.dependsOn }, stage: { in: ["done", "archived"] } }, select: { number: true } })
+    : [];
+  const why = notAssignableBecause({ ...story, awaitingVerdict }, new Set(done.map((d) => d.number)));
+  if (why) throw conflict(`Story ${story.number} is no longer up for auto-assign: ${why}`);
+}
+
 async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<Outcome> {
   const project = await tx.project.findUnique({ where: { id: i.projectId } });
   if (!project) throw notFound(`No project #${i.projectId}`);
   const config = projectConfigOf(project);
   let story = await lockStory(tx, i.projectId, i.storyNumber);
+  if (i.autoAssign) await assertStillAssignable(tx, story);
 
   let agentName = i.agentName;
   let resumeOf: AgentSession | null = null;

@@ -241,6 +241,33 @@ describe("startAgent rules", () => {
 });
 
 describe("stopAgent", () => {
+  it("an auto-assign start re-checks the story under its lock: blocked, held, waiting on depends_on or on a verdict is refused", async () => {
+    const { story, start, project, finish } = await setup();
+    const auto = (n: number) => start(n, undefined, { trigger: "auto_assign", autoAssign: true });
+    // Blocked after the planner's snapshot was taken.
+    const a = await story("current");
+    await blockStory(t.db, { projectId: project.id, storyNumber: a.number, reason: "gate_failed after 2 retries" });
+    await rejects(auto(a.number), "CONFLICT", /no longer up for auto-assign: blocked/);
+    // Held for human review.
+    const b = await story("current");
+    await t.db.story.update({ where: { id: b.id }, data: { reviewHold: true } });
+    await rejects(auto(b.number), "CONFLICT", /waiting for human review/);
+    // Depends on a story that is not done.
+    const c = await story("current");
+    await t.db.story.update({ where: { id: c.id }, data: { dependsOn: [a.number] } });
+    await rejects(auto(c.number), "CONFLICT", /depends on #\d+ not done/);
+    // Its last coder session ended and the pipeline has not applied its decision yet.
+    const d = await story("current");
+    const first = await auto(d.number);
+    await finish(first.id);
+    await rejects(auto(d.number), "CONFLICT", /waiting for the pipeline's decision/);
+    await t.db.agentSession.update({ where: { id: first.id }, data: { handledAt: new Date() } });
+    expect((await auto(d.number)).trigger).toBe("auto_assign");
+    // A person's start is not bound by auto-assign's conditions.
+    expect((await start(c.number, "coder-2")).status).toBe("pending");
+    expect(await t.db.agentSession.count({ where: { storyId: { in: [a.id, b.id] } } })).toBe(0);
+  });
+
   it("stops a pending session at once and asks the runner to stop a running one", async () => {
     const { story, start, project } = await setup();
     const got: Array<Record<string, unknown>> = [];
