@@ -27,7 +27,13 @@ export async function planForProject(db: Db, projectId: number, now = new Date()
     select: { storyId: true, stage: true, agentId: true },
   });
   const agents = await db.agent.findMany({ where: { projectId }, orderBy: { id: "asc" } });
-  const busyAgents = new Set(active.map((a) => a.agentId));
+  // An agent whose last session ended but whose verdict is not applied yet stays reserved: the
+  // verdict may restart it on the same story (a retry carrying the failure output).
+  const awaiting = await db.agentSession.findMany({
+    where: { projectId, handledAt: null, status: { in: ["completed", "failed", "stopped"] } },
+    select: { agentId: true },
+  });
+  const busyAgents = new Set([...active, ...awaiting].map((a) => a.agentId));
   const activeByStory = new Map<number, AgentStage[]>();
   for (const a of active) activeByStory.set(a.storyId, [...(activeByStory.get(a.storyId) ?? []), a.stage]);
 

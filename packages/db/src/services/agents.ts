@@ -76,10 +76,11 @@ export async function startAgent(db: Db, input: StartAgentInput): Promise<AgentS
 
 /**
  * Auto-assign plans from a snapshot; by the time it starts, the story may have been blocked, held
- * or be waiting for the verdict on a session that just ended. Checked under the story's row lock,
- * which every writer of those fields takes too.
+ * or be waiting for the verdict on a session that just ended, and the agent may be reserved for
+ * its own retry. Checked under the story's row lock, which every writer of those fields takes too;
+ * a verdict marks its session handled only after the retry it starts is committed.
  */
-async function assertStillAssignable(tx: Tx, story: Story): Promise<void> {
+async function assertStillAssignable(tx: Tx, story: Story, agentName: string | undefined): Promise<void> {
   const need = WORKER_STAGE[story.stage];
   const last = need
     ? await tx.agentSession.findFirst({ where: { storyId: story.id, stage: need }, orderBy: { id: "desc" }, select: { createdAt: true, handledAt: true, status: true } })
@@ -91,6 +92,13 @@ async function assertStillAssignable(tx: Tx, story: Story): Promise<void> {
     : [];
   const why = notAssignableBecause({ ...story, awaitingVerdict }, new Set(done.map((d) => d.number)));
   if (why) throw conflict(`Story ${story.number} is no longer up for auto-assign: ${why}`);
+  // The agent's own last session may be about to be retried by its verdict: keep it for that.
+  if (agentName) {
+    const unhandled = await tx.agentSession.count({
+      where: { projectId: story.projectId, agent: { name: agentName }, handledAt: null, status: { in: ["completed", "failed", "stopped"] } },
+    });
+    if (unhandled) throw conflict(`${agentName} is not up for auto-assign: waiting for the pipeline's decision on its last session`);
+  }
 }
 
 async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<Outcome> {
@@ -98,7 +106,7 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
   if (!project) throw notFound(`No project #${i.projectId}`);
   const config = projectConfigOf(project);
   let story = await lockStory(tx, i.projectId, i.storyNumber);
-  if (i.autoAssign) await assertStillAssignable(tx, story);
+  if (i.autoAssign) await assertStillAssignable(tx, story, i.agentName);
 
   let agentName = i.agentName;
   let resumeOf: AgentSession | null = null;

@@ -261,6 +261,10 @@ describe("stopAgent", () => {
     const first = await auto(d.number);
     await finish(first.id);
     await rejects(auto(d.number), "CONFLICT", /waiting for the pipeline's decision/);
+    // Its agent is kept for that verdict too (it may retry it here): not given another story.
+    const e = await story("current");
+    const agentOfFirst = (await t.db.agent.findUniqueOrThrow({ where: { id: first.agentId } })).name;
+    await rejects(start(e.number, agentOfFirst, { trigger: "auto_assign", autoAssign: true }), "CONFLICT", /waiting for the pipeline's decision on its last session/);
     await t.db.agentSession.update({ where: { id: first.id }, data: { handledAt: new Date() } });
     expect((await auto(d.number)).trigger).toBe("auto_assign");
     // A person's start is not bound by auto-assign's conditions.
