@@ -14,6 +14,7 @@ import type { AgentSession, Story } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
 import { logProjectEvent } from "./events.ts";
 import { projectConfigOf } from "./projects.ts";
+import { redactAgent } from "./redact.ts";
 import { moveLocked } from "./stories.ts";
 import { inTx, lockStory, uniqueViolation, type DbOrTx, type Tx } from "./tx.ts";
 import { parseInput } from "./validate.ts";
@@ -227,7 +228,7 @@ export async function listRoster(db: DbOrTx, projectId: number) {
     },
   });
   return agents.map(({ sessions, ...a }) => ({
-    ...a,
+    ...redactAgent(a),
     busy: sessions[0] ? { sessionId: sessions[0].id, status: sessions[0].status, storyNumber: sessions[0].story.number, storyTitle: sessions[0].story.title } : null,
   }));
 }

@@ -9,6 +9,7 @@ import type { Db } from "../client.ts";
 import type { Prisma, Project } from "../generated/prisma/client.ts";
 import { syncAgents, type SyncResult } from "./config-sync.ts";
 import { logProjectEvent } from "./events.ts";
+import { redactProject } from "./redact.ts";
 import { readRepoConfig } from "./repo-config.ts";
 import { inTx, uniqueViolation, type DbOrTx } from "./tx.ts";
 import { parseInput } from "./validate.ts";
@@ -74,8 +75,9 @@ export async function findProject(db: DbOrTx, ref: number | string): Promise<Pro
   return p;
 }
 
-export function listProjects(db: DbOrTx) {
-  return db.project.findMany({ orderBy: { id: "asc" } });
+/** Every project, as the web and CLI may see it (env values masked). */
+export async function listProjects(db: DbOrTx) {
+  return (await db.project.findMany({ orderBy: { id: "asc" } })).map(redactProject);
 }
 
 export interface AddProjectResult {

@@ -1,5 +1,6 @@
 // Read-only view queries for the web pages. Writes go through the domain routers
 // (projects, stories, agents, sessions, pipeline); nothing here changes state.
+import { redactAgent, redactProject } from "@drover/db/services/redact";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { criteriaProgress } from "../../lib/criteria.ts";
@@ -165,7 +166,7 @@ export const viewsRouter = router({
     });
     const now = Date.now();
     return agents.map(({ sessions, _count, ...a }) => ({
-      ...a,
+      ...redactAgent(a),
       sessionCount: _count.sessions,
       active: sessions[0] ? { id: sessions[0].id, status: sessions[0].status, story: sessions[0].story } : null,
       status: (!sessions[0]
@@ -193,7 +194,7 @@ export const viewsRouter = router({
     if (!agent) notFound(`Agent ${input.agentId}`);
     const { sessions, ...rest } = agent!;
     return {
-      ...rest,
+      ...redactAgent(rest),
       sessions: sessions.map((s) => ({
         id: s.id,
         status: s.status,
@@ -324,6 +325,6 @@ export const viewsRouter = router({
   settings: publicProcedure.input(z.object({ projectId: id })).query(async ({ ctx, input }) => {
     const p = await ctx.db.project.findUnique({ where: { id: input.projectId } });
     if (!p) notFound(`Project ${input.projectId}`);
-    return p!;
+    return redactProject(p!);
   }),
 });
