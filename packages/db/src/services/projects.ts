@@ -12,17 +12,16 @@ import { logProjectEvent } from "./events.ts";
 import { redactProject } from "./redact.ts";
 import { readRepoConfig } from "./repo-config.ts";
 import { inTx, uniqueViolation, type DbOrTx } from "./tx.ts";
-import { parseInput } from "./validate.ts";
+import { textSchema, parseInput } from "./validate.ts";
 
-export const projectNameSchema = z
-  .string()
+export const projectNameSchema = textSchema
   .trim()
   .min(1, { error: "Project name must not be empty" })
   .max(100, { error: "Project name must be at most 100 characters" })
-  .regex(/^[^/\\\0]+$/, { error: "Project name must not contain slashes" });
+  .regex(/^[^/\\]+$/, { error: "Project name must not contain slashes" });
 
 const addInput = z.object({
-  repoPath: z.string().min(1, { error: "Give the path of a git repository" }),
+  repoPath: textSchema.min(1, { error: "Give the path of a git repository" }),
   name: projectNameSchema.optional(),
 });
 

@@ -1,15 +1,16 @@
 // Projects: list, add a repository (validated), reload its config.
 import { z } from "zod";
+import { idSchema, textSchema } from "@drover/db/services/validate";
 import { addProject, findProject, listProjects, redactProject, reloadProjectConfig } from "@drover/db/services/index";
 import { publicProcedure, router } from "../trpc.ts";
 
-const projectId = z.object({ projectId: z.number().int().positive() });
+const projectId = z.object({ projectId: idSchema });
 
 export const projectsRouter = router({
   list: publicProcedure.query(({ ctx }) => listProjects(ctx.db)),
   get: publicProcedure.input(projectId).query(async ({ ctx, input }) => redactProject(await findProject(ctx.db, input.projectId))),
   add: publicProcedure
-    .input(z.object({ repoPath: z.string().trim().min(1).max(4096), name: z.string().trim().min(1).max(100).optional() }))
+    .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
       const res = await addProject(ctx.db, input);
       return { ...res, project: redactProject(res.project) };
