@@ -59,7 +59,7 @@ test("request limits over HTTP: body size, batch size, id range and NUL characte
   expect((await batch(MAX_BATCH_SIZE)).status()).toBe(200);
   const tooMany = await batch(MAX_BATCH_SIZE + 1);
   expect(tooMany.status()).toBe(400);
-  expect(JSON.stringify(await tooMany.json())).toContain("Batch call exceeds maximum size");
+  expect(((await tooMany.json()) as ErrorBody).error.json.message).toBe(`Batch call exceeds maximum size: send at most ${MAX_BATCH_SIZE} calls in one request`);
 
   // An id past int4 and a NUL in a title: 400 with what to fix, no database text.
   const input = encodeURIComponent(JSON.stringify({ json: { storyId: 2 ** 31 } }));

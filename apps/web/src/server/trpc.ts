@@ -5,6 +5,7 @@ import { getDb, type Db } from "@drover/db";
 import { describeIssues } from "@drover/db/services/validate";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import { MAX_BATCH_SIZE } from "../lib/request-limits.ts";
 import { serverEnv } from "./env.ts";
 
 export interface Context {
@@ -15,7 +16,16 @@ export function createContext(): Context {
   return { db: getDb(serverEnv().DATABASE_URL) };
 }
 
-const t = initTRPC.context<Context>().create({ transformer: superjson });
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    // tRPC's own refusal of an oversized batch does not say the limit.
+    if (error.code === "BAD_REQUEST" && error.message === "Batch call exceeds maximum size") {
+      return { ...shape, message: `Batch call exceeds maximum size: send at most ${MAX_BATCH_SIZE} calls in one request` };
+    }
+    return shape;
+  },
+});
 
 /** Runs a procedure and turns a DomainError into the matching TRPCError. */
 const domainErrors = t.middleware(async ({ next }) => {
