@@ -14,24 +14,25 @@ import type { AgentSession, Story } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
 import { logProjectEvent } from "./events.ts";
 import { projectConfigOf } from "./projects.ts";
+import { redactAgent } from "./redact.ts";
 import { moveLocked } from "./stories.ts";
 import { inTx, lockStory, uniqueViolation, type DbOrTx, type Tx } from "./tx.ts";
-import { parseInput } from "./validate.ts";
+import { idSchema, textSchema, parseInput } from "./validate.ts";
 
 export const startAgentInput = z.object({
-  projectId: z.number().int().positive(),
-  storyNumber: z.number().int().positive(),
-  agentName: z.string().trim().min(1).max(100).optional(),
-  resumeOfSessionId: z.number().int().positive().optional(),
-  context: z.string().max(100_000).optional(),
+  projectId: idSchema,
+  storyNumber: idSchema,
+  agentName: textSchema.trim().min(1).max(100).optional(),
+  resumeOfSessionId: idSchema.optional(),
+  context: textSchema.max(100_000).optional(),
   fresh: z.boolean().optional(),
   /** user, auto_assign, retry, resume, recovery ... */
-  trigger: z.string().min(1).max(40),
+  trigger: textSchema.min(1).max(40),
   /** Pipeline: not claimable before this time (scheduled rate-limit / backoff restarts). */
   notBefore: z.date().optional(),
   /** Pipeline: run somewhere other than the story's worktree (the mergemaster in the merge worktree). */
-  worktreePath: z.string().min(1).optional(),
-  branch: z.string().min(1).optional(),
+  worktreePath: textSchema.min(1).optional(),
+  branch: textSchema.min(1).optional(),
   /** Auto-assign: the pick came from a board snapshot; re-check the story is still eligible. */
   autoAssign: z.boolean().optional(),
 });
@@ -227,7 +228,7 @@ export async function listRoster(db: DbOrTx, projectId: number) {
     },
   });
   return agents.map(({ sessions, ...a }) => ({
-    ...a,
+    ...redactAgent(a),
     busy: sessions[0] ? { sessionId: sessions[0].id, status: sessions[0].status, storyNumber: sessions[0].story.number, storyTitle: sessions[0].story.title } : null,
   }));
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { estimateCost } from "@drover/core/runtimes/pricing";
 import type { ModelPrice } from "@drover/core/config/types";
 import type { DbOrTx } from "./tx.ts";
-import { parseInput } from "./validate.ts";
+import { idSchema, parseInput } from "./validate.ts";
 import { projectConfigOf } from "./projects.ts";
 
 export interface CostSession {
@@ -72,9 +72,9 @@ function add(t: CostTotal, c: SessionCost, model: string | null): void {
 }
 
 const costsInput = z.object({
-  projectId: z.number().int().positive({ error: "projectId must be a positive integer" }),
-  storyId: z.number().int().positive().optional(),
-  agentId: z.number().int().positive().optional(),
+  projectId: idSchema,
+  storyId: idSchema.optional(),
+  agentId: idSchema.optional(),
   /** Inclusive lower bound on the session's start (or creation) time. */
   from: z.coerce.date().optional(),
   /** Exclusive upper bound. */

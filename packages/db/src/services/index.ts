@@ -9,3 +9,4 @@ export * from "./sessions.ts";
 export * from "./agents.ts";
 export * from "./validate.ts";
 export * from "./import.ts";
+export * from "./redact.ts";

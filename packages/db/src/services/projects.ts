@@ -9,19 +9,19 @@ import type { Db } from "../client.ts";
 import type { Prisma, Project } from "../generated/prisma/client.ts";
 import { syncAgents, type SyncResult } from "./config-sync.ts";
 import { logProjectEvent } from "./events.ts";
+import { redactProject } from "./redact.ts";
 import { readRepoConfig } from "./repo-config.ts";
 import { inTx, uniqueViolation, type DbOrTx } from "./tx.ts";
-import { parseInput } from "./validate.ts";
+import { textSchema, parseInput } from "./validate.ts";
 
-export const projectNameSchema = z
-  .string()
+export const projectNameSchema = textSchema
   .trim()
   .min(1, { error: "Project name must not be empty" })
   .max(100, { error: "Project name must be at most 100 characters" })
-  .regex(/^[^/\\\0]+$/, { error: "Project name must not contain slashes" });
+  .regex(/^[^/\\]+$/, { error: "Project name must not contain slashes" });
 
 const addInput = z.object({
-  repoPath: z.string().min(1, { error: "Give the path of a git repository" }),
+  repoPath: textSchema.min(1, { error: "Give the path of a git repository" }),
   name: projectNameSchema.optional(),
 });
 
@@ -74,8 +74,9 @@ export async function findProject(db: DbOrTx, ref: number | string): Promise<Pro
   return p;
 }
 
-export function listProjects(db: DbOrTx) {
-  return db.project.findMany({ orderBy: { id: "asc" } });
+/** Every project, as the web and CLI may see it (env values masked). */
+export async function listProjects(db: DbOrTx) {
+  return (await db.project.findMany({ orderBy: { id: "asc" } })).map(redactProject);
 }
 
 export interface AddProjectResult {

@@ -9,11 +9,12 @@ import { logProjectEvent } from "./events.ts";
 import { startAgent } from "./agents.ts";
 import { moveLocked } from "./stories.ts";
 import { inTx, lockStory } from "./tx.ts";
+import { idSchema, textSchema } from "./validate.ts";
 
-const ref = { projectId: z.number().int().positive(), storyNumber: z.number().int().positive(), by: z.string().trim().min(1).max(100).optional() };
+const ref = { projectId: idSchema, storyNumber: idSchema, by: textSchema.trim().min(1).max(100).optional() };
 export const approveInput = z.object(ref);
-export const rejectInput = z.object({ ...ref, notes: z.string().trim().min(1, { error: "Say what to fix: rejection notes must not be empty" }).max(50_000) });
-export const retryInput = z.object({ ...ref, agentName: z.string().trim().min(1).max(100).optional() });
+export const rejectInput = z.object({ ...ref, notes: textSchema.trim().min(1, { error: "Say what to fix: rejection notes must not be empty" }).max(50_000) });
+export const retryInput = z.object({ ...ref, agentName: textSchema.trim().min(1).max(100).optional() });
 
 function assertWaitingForReview(s: Story): void {
   if (s.stage !== "qa" || !s.reviewHold) {

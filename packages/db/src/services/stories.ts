@@ -12,18 +12,18 @@ import type { Prisma, Story } from "../generated/prisma/client.ts";
 import { logProjectEvent } from "./events.ts";
 import { requestStop } from "./sessions.ts";
 import { inTx, lockStory, type DbOrTx, type Tx } from "./tx.ts";
-import { parseInput } from "./validate.ts";
+import { idSchema, indexSchema, textSchema, parseInput } from "./validate.ts";
 
-const storyNumber = z.number().int().positive();
-const title = z.string().trim().min(1, { error: "Title must not be empty" }).max(200, { error: "Title must be at most 200 characters" });
-const agentName = z.string().trim().min(1).max(100).nullable();
+const storyNumber = idSchema;
+const title = textSchema.trim().min(1, { error: "Title must not be empty" }).max(200, { error: "Title must be at most 200 characters" });
+const agentName = textSchema.trim().min(1).max(100).nullable();
 
 export const createStoryInput = z.object({
-  projectId: z.number().int().positive(),
+  projectId: idSchema,
   title,
   kind: z.enum(STORY_KINDS).default("story"),
-  slug: z.string().optional(),
-  body: z.string().max(200_000).optional(),
+  slug: textSchema.optional(),
+  body: textSchema.max(200_000).optional(),
   stage: z.enum(STAGES).default("backlog"),
   agent: agentName.optional(),
   qa: z.enum(QA_MODES).nullable().optional(),
@@ -31,15 +31,15 @@ export const createStoryInput = z.object({
 });
 
 export const updateStoryInput = z.object({
-  projectId: z.number().int().positive(),
+  projectId: idSchema,
   storyNumber,
   title: title.optional(),
-  body: z.string().max(200_000).optional(),
+  body: textSchema.max(200_000).optional(),
   kind: z.enum(STORY_KINDS).optional(),
-  slug: z.string().optional(),
+  slug: textSchema.optional(),
   agent: agentName.optional(),
   qa: z.enum(QA_MODES).nullable().optional(),
-  retryCount: z.number().int().min(0).optional(),
+  retryCount: indexSchema.optional(),
   reviewHold: z.boolean().optional(),
   dependsOn: z.array(storyNumber).optional(),
   extraFrontMatter: z.record(z.string(), z.unknown()).optional(),
@@ -174,7 +174,7 @@ export async function moveStory(db: Db, input: MoveStoryInput) {
 
 /** Puts a story at `index` (0-based) in its column; positions are fractional, so one row changes. */
 export async function reorderStory(db: Db, input: { projectId: number; storyNumber: number; index: number }): Promise<Story> {
-  const index = parseInput(z.number().int().min(0), input.index);
+  const index = parseInput(indexSchema, input.index);
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
     const column = (await tx.story.findMany({

@@ -1,10 +1,33 @@
-// Zod input validation that fails as a DomainError (BAD_REQUEST) with a message saying what to fix.
-import type { z } from "zod";
+// Zod input validation that fails as a DomainError (BAD_REQUEST) with a message saying what to fix,
+// and the shared schemas every input reuses for ids and text.
+import { z } from "zod";
 import { badRequest } from "@drover/core/errors";
+
+/** Largest value of a Postgres int4 column (ids, story numbers, counts, seqs). */
+export const INT4_MAX = 2_147_483_647;
+
+const int4 = (min: number) =>
+  z
+    .number({ error: (iss) => (iss.code === "invalid_type" ? "must be a number" : undefined) })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}` })
+    .max(INT4_MAX, { error: `must be at most ${INT4_MAX}` });
+
+/** An id or number a row is found by: 1..2147483647. */
+export const idSchema = int4(1);
+/** A position, index, count or seq stored as int4: 0..2147483647. */
+export const indexSchema = int4(0);
+
+/** Any text from a caller. Postgres text cannot hold NUL, so it is refused here with a clear error. */
+export const textSchema = z.string({ error: (iss) => (iss.code === "invalid_type" ? "must be text" : undefined) }).refine((s) => !s.includes("\0"), { error: "must not contain NUL characters (\\u0000); remove them" });
+
+/** Zod issues as one line: "field: problem; field: problem". */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+}
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const res = schema.safeParse(input);
   if (res.success) return res.data;
-  const msg = res.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-  throw badRequest(msg, { issues: res.error.issues });
+  throw badRequest(describeIssues(res.error.issues), { issues: res.error.issues });
 }

@@ -1,11 +1,12 @@
 // Agents: the roster with who is busy where, start (rules 1-10) and stop.
 import { z } from "zod";
+import { idSchema, textSchema } from "@drover/db/services/validate";
 import { listRoster, startAgent, stopAgent } from "@drover/db/services/index";
 import { publicProcedure, router } from "../trpc.ts";
 
-const projectId = z.number().int().positive();
-const storyNumber = z.number().int().positive();
-const agentName = z.string().trim().min(1).max(100);
+const projectId = idSchema;
+const storyNumber = idSchema;
+const agentName = textSchema.trim().min(1).max(100);
 
 export const agentsRouter = router({
   roster: publicProcedure.input(z.object({ projectId })).query(({ ctx, input }) => listRoster(ctx.db, input.projectId)),
@@ -15,8 +16,8 @@ export const agentsRouter = router({
         projectId,
         storyNumber,
         agentName: agentName.optional(),
-        resumeOfSessionId: z.number().int().positive().optional(),
-        context: z.string().max(100_000).optional(),
+        resumeOfSessionId: idSchema.optional(),
+        context: textSchema.max(100_000).optional(),
         fresh: z.boolean().optional(),
       }),
     )

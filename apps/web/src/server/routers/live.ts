@@ -1,10 +1,11 @@
 // Live updates over server-sent events: each subscription yields small "something changed"
 // hints from Postgres NOTIFY; the page then re-reads what it shows.
 import { z } from "zod";
+import { idSchema } from "@drover/db/services/validate";
 import { getHub } from "../live/hub.ts";
 import { publicProcedure, router } from "../trpc.ts";
 
-const id = z.number().int().positive();
+const id = idSchema;
 
 export const liveRouter = router({
   /** Board, session and agent changes of one project (or of all projects when projectId is absent). */

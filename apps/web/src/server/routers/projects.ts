@@ -1,15 +1,22 @@
 // Projects: list, add a repository (validated), reload its config.
 import { z } from "zod";
-import { addProject, findProject, listProjects, reloadProjectConfig } from "@drover/db/services/index";
+import { idSchema, textSchema } from "@drover/db/services/validate";
+import { addProject, findProject, listProjects, redactProject, reloadProjectConfig } from "@drover/db/services/index";
 import { publicProcedure, router } from "../trpc.ts";
 
-const projectId = z.object({ projectId: z.number().int().positive() });
+const projectId = z.object({ projectId: idSchema });
 
 export const projectsRouter = router({
   list: publicProcedure.query(({ ctx }) => listProjects(ctx.db)),
-  get: publicProcedure.input(projectId).query(({ ctx, input }) => findProject(ctx.db, input.projectId)),
+  get: publicProcedure.input(projectId).query(async ({ ctx, input }) => redactProject(await findProject(ctx.db, input.projectId))),
   add: publicProcedure
-    .input(z.object({ repoPath: z.string().trim().min(1).max(4096), name: z.string().trim().min(1).max(100).optional() }))
-    .mutation(({ ctx, input }) => addProject(ctx.db, input)),
-  reload: publicProcedure.input(projectId).mutation(({ ctx, input }) => reloadProjectConfig(ctx.db, input.projectId)),
+    .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const res = await addProject(ctx.db, input);
+      return { ...res, project: redactProject(res.project) };
+    }),
+  reload: publicProcedure.input(projectId).mutation(async ({ ctx, input }) => {
+      const res = await reloadProjectConfig(ctx.db, input.projectId);
+      return { ...res, project: redactProject(res.project) };
+    }),
 });

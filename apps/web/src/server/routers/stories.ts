@@ -1,5 +1,6 @@
 // Stories: list by stage, get, create (auto-numbered), update, move, reorder, tick, block, unblock.
 import { z } from "zod";
+import { idSchema, indexSchema, textSchema } from "@drover/db/services/validate";
 import { STAGES } from "@drover/core/pipeline/stages";
 import { STORY_KINDS } from "@drover/core/stories/file";
 import { QA_MODES } from "@drover/core/config/types";
@@ -18,10 +19,10 @@ import {
 } from "@drover/db/services/index";
 import { publicProcedure, router } from "../trpc.ts";
 
-const projectId = z.number().int().positive();
-const ref = z.object({ projectId, storyNumber: z.number().int().positive() });
-const slug = z.string().max(60).regex(SLUG_PATTERN, { error: "Slug: lowercase letters, digits and single dashes" });
-const agentName = z.string().trim().min(1).max(100);
+const projectId = idSchema;
+const ref = z.object({ projectId, storyNumber: idSchema });
+const slug = textSchema.max(60).regex(SLUG_PATTERN, { error: "Slug: lowercase letters, digits and single dashes" });
+const agentName = textSchema.trim().min(1).max(100);
 
 export const storiesRouter = router({
   list: publicProcedure.input(z.object({ projectId, stage: z.enum(STAGES).optional() })).query(async ({ ctx, input }) => {
@@ -36,39 +37,39 @@ export const storiesRouter = router({
     .input(
       z.object({
         projectId,
-        title: z.string().trim().min(1).max(200),
+        title: textSchema.trim().min(1).max(200),
         kind: z.enum(STORY_KINDS).optional(),
         slug: slug.optional(),
-        body: z.string().max(200_000).optional(),
+        body: textSchema.max(200_000).optional(),
         stage: z.enum(STAGES).optional(),
         agent: agentName.nullable().optional(),
         qa: z.enum(QA_MODES).nullable().optional(),
-        dependsOn: z.array(z.number().int().positive()).max(100).optional(),
+        dependsOn: z.array(idSchema).max(100).optional(),
       }),
     )
     .mutation(({ ctx, input }) => createStory(ctx.db, input)),
   update: publicProcedure
     .input(
       ref.extend({
-        title: z.string().trim().min(1).max(200).optional(),
-        body: z.string().max(200_000).optional(),
+        title: textSchema.trim().min(1).max(200).optional(),
+        body: textSchema.max(200_000).optional(),
         kind: z.enum(STORY_KINDS).optional(),
         slug: slug.optional(),
         agent: agentName.nullable().optional(),
         qa: z.enum(QA_MODES).nullable().optional(),
-        retryCount: z.number().int().min(0).optional(),
+        retryCount: indexSchema.optional(),
         reviewHold: z.boolean().optional(),
-        dependsOn: z.array(z.number().int().positive()).max(100).optional(),
+        dependsOn: z.array(idSchema).max(100).optional(),
       }),
     )
     .mutation(({ ctx, input }) => updateStory(ctx.db, input)),
   move: publicProcedure
     .input(ref.extend({ to: z.enum(STAGES) }))
     .mutation(async ({ ctx, input }) => (await moveStory(ctx.db, { ...input, by: "user" })).story),
-  reorder: publicProcedure.input(ref.extend({ index: z.number().int().min(0) })).mutation(({ ctx, input }) => reorderStory(ctx.db, input)),
+  reorder: publicProcedure.input(ref.extend({ index: indexSchema })).mutation(({ ctx, input }) => reorderStory(ctx.db, input)),
   tick: publicProcedure
-    .input(ref.extend({ index: z.number().int().min(0), checked: z.boolean() }))
+    .input(ref.extend({ index: indexSchema, checked: z.boolean() }))
     .mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
-  block: publicProcedure.input(ref.extend({ reason: z.string().max(2000).optional() })).mutation(({ ctx, input }) => blockStory(ctx.db, input)),
+  block: publicProcedure.input(ref.extend({ reason: textSchema.max(2000).optional() })).mutation(({ ctx, input }) => blockStory(ctx.db, input)),
   unblock: publicProcedure.input(ref).mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
 });

@@ -1,13 +1,17 @@
 // Read-only view queries for the web pages. Writes go through the domain routers
 // (projects, stories, agents, sessions, pipeline); nothing here changes state.
+import { redactAgent, redactProject } from "@drover/db/services/redact";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { idSchema, indexSchema, textSchema } from "@drover/db/services/validate";
 import { criteriaProgress } from "../../lib/criteria.ts";
 import { branchDiff } from "../branch-diff.ts";
 import { publicProcedure, router } from "../trpc.ts";
 
-const id = z.number().int().positive();
+const id = idSchema;
 const ACTIVE = ["pending", "running"] as const;
+/** Largest value of a Postgres int8 (project_events.id). */
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
 
 export type AgentLiveStatus = "idle" | "running" | "pending" | "throttled" | "blocked";
 
@@ -165,7 +169,7 @@ export const viewsRouter = router({
     });
     const now = Date.now();
     return agents.map(({ sessions, _count, ...a }) => ({
-      ...a,
+      ...redactAgent(a),
       sessionCount: _count.sessions,
       active: sessions[0] ? { id: sessions[0].id, status: sessions[0].status, story: sessions[0].story } : null,
       status: (!sessions[0]
@@ -193,7 +197,7 @@ export const viewsRouter = router({
     if (!agent) notFound(`Agent ${input.agentId}`);
     const { sessions, ...rest } = agent!;
     return {
-      ...rest,
+      ...redactAgent(rest),
       sessions: sessions.map((s) => ({
         id: s.id,
         status: s.status,
@@ -230,8 +234,8 @@ export const viewsRouter = router({
     .input(
       z.object({
         sessionId: id,
-        kinds: z.array(z.string().max(40)).max(20).optional(),
-        q: z.string().max(200).optional(),
+        kinds: z.array(textSchema.max(40)).max(20).optional(),
+        q: textSchema.max(200).optional(),
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -276,7 +280,7 @@ export const viewsRouter = router({
 
   /** One slice of a session log by seq (the virtual list asks for the slices on screen). */
   sessionEvents: publicProcedure
-    .input(z.object({ sessionId: id, fromSeq: z.number().int(), toSeq: z.number().int(), seqs: z.array(z.number().int()).max(1000).optional() }))
+    .input(z.object({ sessionId: id, fromSeq: indexSchema, toSeq: indexSchema, seqs: z.array(indexSchema).max(1000).optional() }))
     .query(async ({ ctx, input }) => {
       if (input.toSeq - input.fromSeq > 5000) throw new TRPCError({ code: "BAD_REQUEST", message: "Ask for at most 5000 events at once." });
       const rows = await ctx.db.sessionEvent.findMany({
@@ -310,7 +314,7 @@ export const viewsRouter = router({
   }),
 
   activity: publicProcedure
-    .input(z.object({ projectId: id, cursor: z.bigint().nullish(), limit: z.number().int().min(1).max(200).default(100) }))
+    .input(z.object({ projectId: id, cursor: z.bigint().min(1n).max(BIGINT_MAX).nullish(), limit: z.number().int().min(1).max(200).default(100) }))
     .query(async ({ ctx, input }) => {
       const rows = await ctx.db.projectEvent.findMany({
         where: { projectId: input.projectId, ...(input.cursor ? { id: { lt: input.cursor } } : {}) },
@@ -324,6 +328,6 @@ export const viewsRouter = router({
   settings: publicProcedure.input(z.object({ projectId: id })).query(async ({ ctx, input }) => {
     const p = await ctx.db.project.findUnique({ where: { id: input.projectId } });
     if (!p) notFound(`Project ${input.projectId}`);
-    return p!;
+    return redactProject(p!);
   }),
 });

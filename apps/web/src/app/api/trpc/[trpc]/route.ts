@@ -1,10 +1,18 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "@/lib/request-limits";
 import { appRouter } from "@/server/root";
+import { limitBody } from "@/server/body-limit";
 import { createContext } from "@/server/trpc";
 
 export const dynamic = "force-dynamic";
 
 const handler = (req: Request) =>
-  fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext });
+  fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req: limitBody(req, MAX_BODY_BYTES),
+    router: appRouter,
+    createContext,
+    maxBatchSize: MAX_BATCH_SIZE,
+  });
 
 export { handler as GET, handler as POST };
