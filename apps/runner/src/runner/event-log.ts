@@ -30,7 +30,7 @@ export interface SessionStats {
 }
 
 export interface EventLogLimits {
-  /** Memory held by one session's unwritten events; its producer is paused at half of it. */
+  /** Memory held by one session's unwritten events (reached only while the database is unreachable: the producer is paused far earlier). */
   maxQueueBytes: number;
   /** Lines of agent output stored per session (a runaway agent's later lines are counted, not stored). */
   maxOutputLines: number;
@@ -38,7 +38,7 @@ export interface EventLogLimits {
   maxOutputBytes: number;
 }
 
-export const DEFAULT_EVENT_LOG_LIMITS: EventLogLimits = { maxQueueBytes: 4 * 2 ** 20, maxOutputLines: 1_000_000, maxOutputBytes: 256 * 2 ** 20 };
+export const DEFAULT_EVENT_LOG_LIMITS: EventLogLimits = { maxQueueBytes: 64 * 2 ** 20, maxOutputLines: 1_000_000, maxOutputBytes: 256 * 2 ** 20 };
 
 /** Pauses and resumes whatever feeds the log (the agent's pipes). */
 export interface Producer {
@@ -50,6 +50,8 @@ interface Row extends EventRow {
   bytes: number;
 }
 
+/** Queued bytes at which the producer is paused while writes succeed (resumed at a quarter). */
+const PAUSE_BYTES = 4 * 2 ** 20;
 const BATCH_ROWS = 2_000;
 const BATCH_BYTES = 2 * 2 ** 20;
 const TIMER_ROWS = 200; // fewer rows than this wait for the interval, to write them together
@@ -165,10 +167,10 @@ export class SessionEventLog {
     else this.timer ??= setTimeout(() => void this.flush(), INTERVAL_MS);
   }
 
-  /** Pauses the producer at half the queue's bound while writes succeed; resumes it at a quarter, or when writes fail. */
+  /** Pauses the producer while writes succeed and the queue is full; resumes it when it has room, or when writes fail. */
   private applyPressure(): void {
     if (!this.producer) return;
-    const high = this.limits.maxQueueBytes / 2;
+    const high = Math.min(PAUSE_BYTES, this.limits.maxQueueBytes / 2);
     const full = !this.failing && (this.queueBytes >= high || this.budget.held >= this.budget.max / 2);
     if (full && !this.paused) {
       this.paused = true;

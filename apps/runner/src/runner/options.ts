@@ -22,7 +22,7 @@ export const runnerOptionsSchema = z.object({
   recoverInterrupted: z.boolean().default(true),
   /** Runner-wide cap on events buffered while the database is unreachable. */
   maxBufferedEvents: int(100).default(100_000),
-  /** Memory held by one session's unwritten events; the agent's pipes are not read at half of it. */
+  /** Memory held by one session's unwritten events while the database is unreachable (while it takes writes, the agent's pipes are paused at 4 MB). */
   maxSessionQueueBytes: int(64 * 1024).default(DEFAULT_EVENT_LOG_LIMITS.maxQueueBytes),
   /** Lines of an agent's output stored per session; a runaway agent's later lines are counted, not stored. */
   maxOutputLines: int(1).default(DEFAULT_EVENT_LOG_LIMITS.maxOutputLines),
