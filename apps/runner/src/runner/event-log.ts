@@ -171,11 +171,12 @@ export class SessionEventLog {
   private applyPressure(): void {
     if (!this.producer) return;
     const high = Math.min(PAUSE_BYTES, this.limits.maxQueueBytes / 2);
-    const full = !this.failing && (this.queueBytes >= high || this.budget.held >= this.budget.max / 2);
+    // Only this session's own queue decides: it alone is sure to drain and wake the producer again.
+    const full = !this.failing && this.queueBytes >= high;
     if (full && !this.paused) {
       this.paused = true;
       this.producer.pause();
-    } else if (this.paused && (this.failing || (this.queueBytes <= high / 2 && this.budget.held < this.budget.max / 2))) {
+    } else if (this.paused && (this.failing || this.queueBytes <= high / 4)) {
       this.paused = false;
       this.producer.resume();
     }

@@ -320,10 +320,11 @@ export class SessionRun {
     if (plan.stdin !== undefined) sub.stdin?.end(plan.stdin);
 
     let lastOutput = Date.now();
+    let paused = false; // by the event log's back-pressure: the agent waits on us, it is not idle
     this.inactivitySecs = Number(spec.inactivity_timeout_secs ?? this.deps.opts.defaultInactivitySecs);
     const limitMs = this.inactivitySecs * 1000;
     const idle = setInterval(() => {
-      if (!this.exited && Date.now() - lastOutput > limitMs) this.requestStop("inactivity_timeout");
+      if (!this.exited && !paused && Date.now() - lastOutput > limitMs) this.requestStop("inactivity_timeout");
     }, Math.min(1000, Math.max(100, limitMs / 4)));
 
     const out = readline.createInterface({ input: sub.stdout!, crlfDelay: Infinity });
@@ -332,10 +333,12 @@ export class SessionRun {
     // blocks on its writes instead of the runner holding (or dropping) its output.
     this.events.setProducer({
       pause: () => {
+        paused = true;
         out.pause();
         err.pause();
       },
       resume: () => {
+        paused = false;
         lastOutput = Date.now(); // waiting on the database is not the agent's inactivity
         out.resume();
         err.resume();
