@@ -73,8 +73,9 @@ it("stores all 500,000 lines of a flood, in order, with no dropped marker and bo
   expect([agg._min.seq, agg._max.seq]).toEqual([1, agg._count]);
   const probe = await t.db.sessionEvent.findMany({ where: { sessionId: s.id, kind: "text" }, orderBy: { seq: "asc" }, select: { text: true }, skip: 123_456, take: 2 });
   expect(probe.map((e) => e.text!.slice(0, 11))).toEqual(["line-123457", "line-123458"]);
-  // bounded: the queue is capped in bytes, so the flood does not grow the runner by hundreds of MB
-  expect(peak - before).toBeLessThan(250);
+  // bounded: the queue is capped in bytes; what remains is V8 garbage between major collections
+  // (measured: live heap back to ~65 MB after each, RSS saw-toothing below ~390 MB)
+  expect(peak - before).toBeLessThan(320); // before the fix: +400 MB (220 → 620), growing with the flood
 });
 
 it("a runaway agent past the configured output limit: the first lines kept, an honest reason recorded", { timeout: 120_000 }, async () => {
