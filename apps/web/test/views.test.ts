@@ -77,6 +77,14 @@ describe("views", () => {
     await t.db.agent.update({ where: { id: agentId }, data: { throttledUntil: null } });
   });
 
+  it("board: cards carry the retry limit (0 = no limit), and the project's config stays on the server", async () => {
+    const b = await caller().board({ projectId });
+    expect(b.stories[0]!.maxRetries).toBe(2);
+    expect(b.project).not.toHaveProperty("config");
+    await t.db.project.update({ where: { id: projectId }, data: { config: { max_retries: 0, agents: [] } } });
+    expect((await caller().board({ projectId })).stories[0]!.maxRetries).toBe(0);
+  });
+
   it("storyDiff: the branch against base, per file", async () => {
     const d = await caller().storyDiff({ storyId });
     expect(d.branch).toBe("feature/story-1");

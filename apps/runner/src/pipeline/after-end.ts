@@ -113,7 +113,7 @@ async function decideAndApply(db: Db, sessionId: number, status: SessionEndConte
         data: { retryCount: decision.retryCount },
       });
       if (!n.count) return { action: "none", why: "story changed meanwhile" };
-      await restart(db, session, decision.message, "retry", undefined, log);
+      await restart(db, session, decision.message, "retry", decision.notBefore, log);
       return decision;
     }
     case "restart_later":

@@ -2,6 +2,7 @@
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { DEFAULT_EVENT_LOG_LIMITS } from "./event-log.ts";
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -21,6 +22,12 @@ export const runnerOptionsSchema = z.object({
   recoverInterrupted: z.boolean().default(true),
   /** Runner-wide cap on events buffered while the database is unreachable. */
   maxBufferedEvents: int(100).default(100_000),
+  /** Memory held by one session's unwritten events while the database is unreachable (while it takes writes, the agent's pipes are paused at 4 MB). */
+  maxSessionQueueBytes: int(64 * 1024).default(DEFAULT_EVENT_LOG_LIMITS.maxQueueBytes),
+  /** Lines of an agent's output stored per session; a runaway agent's later lines are counted, not stored. */
+  maxOutputLines: int(1).default(DEFAULT_EVENT_LOG_LIMITS.maxOutputLines),
+  /** Bytes of an agent's output stored per session. */
+  maxOutputBytes: int(1024).default(DEFAULT_EVENT_LOG_LIMITS.maxOutputBytes),
   /** Timeout of each component setup command. */
   setupTimeoutSecs: z.coerce.number().min(1).default(1200),
   /** Used when an agent sets no inactivity_timeout_secs. */

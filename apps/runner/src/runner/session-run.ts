@@ -101,7 +101,11 @@ export class SessionRun {
       include: { story: true, agent: true, project: true },
     })) as SessionRow;
     const last = await db.sessionEvent.aggregate({ where: { sessionId: this.id }, _max: { seq: true } });
-    this.events = new SessionEventLog(db, this.id, { attempt: this.attempt, runnerId: this.deps.runnerId }, (last._max.seq ?? 0) + 1, this.deps.budget, this.log);
+    this.events = new SessionEventLog(db, this.id, { attempt: this.attempt, runnerId: this.deps.runnerId }, (last._max.seq ?? 0) + 1, this.deps.budget, this.log, {
+      maxQueueBytes: this.deps.opts.maxSessionQueueBytes,
+      maxOutputLines: this.deps.opts.maxOutputLines,
+      maxOutputBytes: this.deps.opts.maxOutputBytes,
+    });
     this.emit({ kind: "status", status: "running", text: `Claimed by runner ${this.deps.runnerId} (attempt ${this.attempt})` });
     await this.projectEvent(session, "session_started", `${session.agent.name} started on story ${session.story.number} (session ${this.id})`).catch(() => {});
 
@@ -316,14 +320,30 @@ export class SessionRun {
     if (plan.stdin !== undefined) sub.stdin?.end(plan.stdin);
 
     let lastOutput = Date.now();
+    let paused = false; // by the event log's back-pressure: the agent waits on us, it is not idle
     this.inactivitySecs = Number(spec.inactivity_timeout_secs ?? this.deps.opts.defaultInactivitySecs);
     const limitMs = this.inactivitySecs * 1000;
     const idle = setInterval(() => {
-      if (!this.exited && Date.now() - lastOutput > limitMs) this.requestStop("inactivity_timeout");
+      if (!this.exited && !paused && Date.now() - lastOutput > limitMs) this.requestStop("inactivity_timeout");
     }, Math.min(1000, Math.max(100, limitMs / 4)));
 
     const out = readline.createInterface({ input: sub.stdout!, crlfDelay: Infinity });
     const err = readline.createInterface({ input: sub.stderr!, crlfDelay: Infinity });
+    // Back-pressure: while the log's write queue is full the pipes are not read, so the agent
+    // blocks on its writes instead of the runner holding (or dropping) its output.
+    this.events.setProducer({
+      pause: () => {
+        paused = true;
+        out.pause();
+        err.pause();
+      },
+      resume: () => {
+        paused = false;
+        lastOutput = Date.now(); // waiting on the database is not the agent's inactivity
+        out.resume();
+        err.resume();
+      },
+    });
     out.on("line", (line) => {
       lastOutput = Date.now();
       let evs: NormalizedEvent[];
@@ -332,14 +352,14 @@ export class SessionRun {
       } catch (e) {
         evs = [{ kind: "error", text: `Could not parse a line of output: ${(e as Error).message}`, raw: line }];
       }
-      for (const ev of evs) this.emit(ev);
+      this.events.pushOutput(evs, Buffer.byteLength(line) + 1);
       // A fatal error from the adapter (Codex past max_turns or unable to reach its server) means
       // the run is over though the CLI keeps going: stop its group; the result is already emitted.
       if (evs.some((ev) => ev.kind === "error" && ev.fatal)) this.signalGroup();
     });
     err.on("line", (line) => {
       lastOutput = Date.now();
-      this.emit({ kind: "stderr", text: line, raw: line });
+      this.events.pushOutput([{ kind: "stderr", text: line, raw: line }], Buffer.byteLength(line) + 1);
       parser.stderr?.(line); // the adapter quotes the CLI's own words when it synthesizes a result
     });
     const closed = Promise.all([new Promise((res) => out.once("close", res)), new Promise((res) => err.once("close", res))]);
@@ -352,6 +372,8 @@ export class SessionRun {
     clearInterval(idle);
     // Whatever the agent left behind in its group goes with it (and releases the pipes).
     killGroup(pgid, "SIGKILL");
+    // What is left in the pipes is bounded by their buffers: read it all, without pausing.
+    this.events.setProducer(undefined);
     await Promise.race([closed, new Promise((res) => setTimeout(res, 5_000))]);
     out.close();
     err.close();
@@ -359,6 +381,7 @@ export class SessionRun {
     await waitGroupGone(pgid, 2_000);
     this.deps.guard.remove(pgid);
     for (const ev of parser.end({ exitCode, signal })) this.emit(ev);
+    this.events.reportOutputDropped();
     await recordPid;
     await this.deps.db.agentSession.updateMany({ where: this.guardWhere(), data: { exitCode } }).catch(() => {});
     this.log.info({ exitCode, signal }, "agent process exited");

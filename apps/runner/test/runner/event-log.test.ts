@@ -48,3 +48,25 @@ it("holds events while the database is away, counts what overflowed, then flushe
   expect(rows[0].raw).toBe("line-1");
   expect(budget.held).toBe(0);
 });
+
+it("with the database up, an overflow is marked as the write queue's, not as the database's", { timeout: 60_000 }, async () => {
+  const p = await seedProject(t.db, await makeRepo());
+  const s = await seedSession(t.db, p.id, { command: ["true"] });
+  const budget = new EventBudget(5);
+  const log = new SessionEventLog(t.db, s.id, { attempt: 1, runnerId: "x" }, 1, budget, pino({ level: "silent" }));
+  for (let i = 1; i <= 12; i++) log.push({ kind: "text", text: `line-${i}`, raw: `line-${i}` });
+  await log.drain();
+  const rows = await t.db.sessionEvent.findMany({ where: { sessionId: s.id }, orderBy: { seq: "asc" } });
+  expect(rows.map((r) => r.text)).toEqual(["line-1", "line-2", "line-3", "line-4", "line-5", "7 events dropped: the runner's write queue was full"]);
+});
+
+it("a NUL byte in the agent's output is stored replaced, not retried forever", { timeout: 60_000 }, async () => {
+  const p = await seedProject(t.db, await makeRepo());
+  const s = await seedSession(t.db, p.id, { command: ["true"] });
+  const log = new SessionEventLog(t.db, s.id, { attempt: 1, runnerId: "x" }, 1, new EventBudget(100), pino({ level: "silent" }));
+  log.push({ kind: "text", text: "a\0b", raw: "a\0b" });
+  const stored = await Promise.race([log.drain().then(() => true), new Promise((r) => setTimeout(() => r(false), 5_000))]);
+  expect(stored).toBe(true);
+  const row = await t.db.sessionEvent.findFirstOrThrow({ where: { sessionId: s.id } });
+  expect([row.text, row.raw, (row.payload as { text: string }).text]).toEqual(["a\uFFFDb", "a\uFFFDb", "a\uFFFDb"]);
+});

@@ -8,6 +8,18 @@ import { WORKER_STAGE, type AgentStage, type PipelineSettings, type QaMode, type
 /** Consecutive crash restarts allowed before a story is blocked (they never spend `max_retries`). */
 export const MAX_CRASH_RESTARTS = 3;
 
+export const RETRY_BACKOFF_BASE_MS = 10_000;
+export const RETRY_BACKOFF_MAX_MS = 10 * 60_000;
+
+/**
+ * How long work retry number `n` (1-based) waits before it may be claimed: the first goes at once
+ * (the failure output is usually all the agent needs), later ones wait 10 s, 20 s, 40 s ... up to
+ * 10 min, so an agent that fails the same way (with max_retries = 0, forever) cannot spin.
+ */
+export function retryDelayMs(n: number): number {
+  return n <= 1 ? 0 : backoffMs(n - 2, RETRY_BACKOFF_BASE_MS, RETRY_BACKOFF_MAX_MS);
+}
+
 export interface AfterSessionInput {
   session: {
     agentStage: AgentStage;
@@ -38,7 +50,7 @@ export type AfterSessionDecision =
   | { action: "advance"; to: "qa" | "merge"; reviewHold?: boolean; why: string }
   | { action: "hold_for_review"; why: string }
   | { action: "finish_merge"; why: string }
-  | { action: "retry"; retryCount: number; message: string; why: string }
+  | { action: "retry"; retryCount: number; notBefore?: Date; message: string; why: string }
   | { action: "restart_later"; notBefore: Date; message: string; why: string }
   | { action: "block"; reason: string; why: string };
 
@@ -98,7 +110,15 @@ export function decideAfterSession(input: AfterSessionInput): AfterSessionDecisi
           why: "retries exhausted",
         };
       }
-      return { action: "retry", retryCount: story.retryCount + 1, message: failure, why: "work failure: retry with the failure output" };
+      const retryCount = story.retryCount + 1;
+      const delay = retryDelayMs(retryCount);
+      return {
+        action: "retry",
+        retryCount,
+        ...(delay > 0 ? { notBefore: new Date(input.now.getTime() + delay) } : {}),
+        message: failure,
+        why: `work failure: retry${delay > 0 ? ` in ${Math.round(delay / 1000)} s` : ""} with the failure output`,
+      };
     }
   }
 }

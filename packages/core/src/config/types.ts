@@ -47,7 +47,7 @@ export interface ProjectConfig {
   default_qa: QaModeName;
   default_coder_model?: string;
   max_coders: number;
-  /** 0 means no limit. */
+  /** Work retries before the story is blocked; 0 means no limit. Retries back off either way (retryDelayMs). */
   max_retries: number;
   /** Unset: ["script/test"] when that file exists in the worktree (see effectiveGates). */
   gates?: string[];

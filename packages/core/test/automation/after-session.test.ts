@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideAfterSession, MAX_CRASH_RESTARTS, type AfterSessionInput } from "../../src/automation/after-session.ts";
+import { decideAfterSession, MAX_CRASH_RESTARTS, retryDelayMs, type AfterSessionInput } from "../../src/automation/after-session.ts";
 import { resolveQaMode } from "../../src/automation/qa-mode.ts";
 import { judgeExit } from "../../src/automation/exit-judgement.ts";
 import { failureKind } from "../../src/automation/failure-kind.ts";
@@ -60,7 +60,18 @@ describe("advancing after a pass", () => {
 describe("retries and blocking", () => {
   it("a gate failure retries with the failure output and counts", () => {
     const d = decideAfterSession(input({ session: { status: "failed", reason: "gate_failed", failureOutput: "FAIL: test_x" }, story: { retryCount: 1 } }));
-    expect(d).toEqual({ action: "retry", retryCount: 2, message: "FAIL: test_x", why: expect.any(String) });
+    // the second retry waits (see the schedule below)
+    expect(d).toEqual({ action: "retry", retryCount: 2, notBefore: new Date(now.getTime() + 10_000), message: "FAIL: test_x", why: expect.any(String) });
+  });
+  it("the first retry goes at once; later ones back off exponentially up to a cap", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 50].map((n) => retryDelayMs(n) / 1000)).toEqual([0, 10, 20, 40, 80, 160, 320, 600, 600, 600]);
+    const first = decideAfterSession(input({ session: { status: "failed", reason: "uncommitted_changes" }, story: { retryCount: 0 } }));
+    expect(first).toMatchObject({ action: "retry", retryCount: 1 });
+    expect(first).not.toHaveProperty("notBefore");
+  });
+  it("with max_retries 0 (no limit) retries still back off: the 45th waits the cap", () => {
+    const d = decideAfterSession(input({ session: { status: "failed", reason: "uncommitted_changes" }, story: { retryCount: 44 }, settings: { maxRetries: 0 } }));
+    expect(d).toMatchObject({ action: "retry", retryCount: 45, notBefore: new Date(now.getTime() + 10 * 60_000) });
   });
   it("beyond max_retries the story is blocked with the reason", () => {
     const d = decideAfterSession(input({ session: { status: "failed", reason: "gate_failed", message: "gate script/test exited 1" }, story: { retryCount: 2 } }));

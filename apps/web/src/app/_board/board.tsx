@@ -228,8 +228,12 @@ function CardBody({ card }: { card: Card }) {
         <span className="text-xs text-slate-500">#{card.number}</span>
         <span className={`rounded px-1 text-[10px] font-medium uppercase ${KIND_CLS[card.kind] ?? ""}`}>{card.kind}</span>
         {card.retryCount > 0 && (
-          <span className="text-[10px] text-orange-700" title="retries" data-testid="retry-count">
-            ↻{card.retryCount}
+          <span
+            className="text-[10px] text-orange-700"
+            title={`${card.retryCount} work retries of ${card.maxRetries === 0 ? "no limit (max_retries = 0)" : `max_retries ${card.maxRetries}`}; after the first, each retry waits longer (10 s, doubling, up to 10 min)`}
+            data-testid="retry-count"
+          >
+            ↻{card.retryCount}/{card.maxRetries === 0 ? "∞" : card.maxRetries}
           </span>
         )}
         <span className="ml-auto text-[10px] text-slate-500" data-testid="card-cost">

@@ -4,6 +4,7 @@ import { redactAgent, redactProject } from "@drover/db/services/redact";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { idSchema, indexSchema, textSchema } from "@drover/db/services/validate";
+import { DEFAULT_PIPELINE_SETTINGS } from "@drover/core/automation/types";
 import { criteriaProgress } from "../../lib/criteria.ts";
 import { branchDiff } from "../branch-diff.ts";
 import { publicProcedure, router } from "../trpc.ts";
@@ -38,9 +39,12 @@ export const viewsRouter = router({
     .query(async ({ ctx, input }) => {
       const project = await ctx.db.project.findUnique({
         where: { id: input.projectId },
-        select: { id: true, name: true, isDemo: true, configError: true, baseBranch: true },
+        select: { id: true, name: true, isDemo: true, configError: true, baseBranch: true, config: true },
       });
       if (!project) notFound(`Project ${input.projectId}`);
+      // Only the retry limit leaves the server (the config carries env values); 0 means no limit.
+      const { config, ...projectInfo } = project;
+      const maxRetries = (config as { max_retries?: number } | null)?.max_retries ?? DEFAULT_PIPELINE_SETTINGS.maxRetries;
       const [stories, agents, active, costs] = await Promise.all([
         ctx.db.story.findMany({
           where: { projectId: input.projectId, ...(input.includeArchived ? {} : { stage: { not: "archived" } }) },
@@ -72,7 +76,7 @@ export const viewsRouter = router({
         return status === "running" ? "running" : "pending";
       };
       return {
-        project: project!,
+        project: projectInfo,
         agents: agents.map((a) => {
           const s = active.find((x) => x.agentId === a.id);
           return { ...a, status: s ? agentStatus(a.id, s.status) : ("idle" as AgentLiveStatus), storyId: s?.storyId ?? null };
@@ -94,6 +98,7 @@ export const viewsRouter = router({
             agentStatus: status,
             activeSessionId: act?.id ?? null,
             retryCount: s.retryCount,
+            maxRetries,
             blocked: s.blocked,
             blockedReason: s.blockedReason,
             mergeFailure: s.mergeFailure,
