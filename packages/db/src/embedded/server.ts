@@ -9,10 +9,10 @@ import type { OsIds } from "./placement.ts";
 type Log = (line: string) => void;
 
 function serverEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LC_MESSAGES: "C" }; // readiness is read from English messages
+  const env: Record<string, string | undefined> = { PATH: process.env.PATH, LC_MESSAGES: "C" }; // readiness is read from English messages
   for (const k of ["LANG", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "TZ"]) if (process.env[k]) env[k] = process.env[k];
-  if (env.LC_ALL) env.LC_ALL = undefined; // it would override LC_MESSAGES
-  return env;
+  if (env.LC_ALL) [env.LANG, env.LC_ALL] = [env.LC_ALL, undefined]; // LC_ALL would override LC_MESSAGES
+  return env as NodeJS.ProcessEnv; // (apps/web declares NODE_ENV required; the server needs none)
 }
 
 function chownTo(file: string, ids: OsIds | undefined): void {
