@@ -5,9 +5,13 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import getPort from "get-port";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../src/embedded.ts";
+import { placeCluster } from "../src/embedded/placement.ts";
+import { initCluster, startServer, stopServer, writeHba } from "../src/embedded/server.ts";
+import { applyMigrations } from "../src/migrate.ts";
 
 let server: EmbeddedDatabase;
 let dataDir: string;
@@ -65,6 +69,53 @@ describe("embedded PostgreSQL logins", () => {
     const text = fs.readFileSync(file, "utf8");
     expect(new URL(server.url).password).not.toBe("drover");
     expect(text).toContain(new URL(server.url).password);
+  });
+});
+
+describe("a cluster made with the old fixed login", () => {
+  it("is upgraded on start: its password replaced, its tables handed to the app role, its rows kept", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-emb-legacy-"));
+    const place = placeCluster(dir);
+    const log = () => {};
+    try {
+      // What earlier versions made: bootstrap superuser drover/drover owning the migrated database.
+      await initCluster({ ...place, user: "drover", password: "drover", log });
+      writeHba(place.pgDir, place.ids);
+      const port = await getPort();
+      const old = await startServer({ ...place, port, flags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="], log });
+      const oldUrl = `postgresql://drover:drover@127.0.0.1:${port}`;
+      const c = new pg.Client(`${oldUrl}/postgres`);
+      await c.connect();
+      await c.query("CREATE DATABASE drover");
+      await c.end();
+      await applyMigrations(`${oldUrl}/drover`);
+      const d = new pg.Client(`${oldUrl}/drover`);
+      await d.connect();
+      await d.query("INSERT INTO projects (name, repo_path) VALUES ('old', '/old')");
+      await d.end();
+      await stopServer(old);
+
+      const db = await startEmbeddedPostgres({ dataDir: dir, fast: true, preferredPort: 0 });
+      try {
+        const app = new pg.Client(db.url);
+        await app.connect();
+        const me = await app.query<{ rolsuper: boolean }>("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
+        expect(me.rows[0]!.rolsuper).toBe(false);
+        await app.query("INSERT INTO projects (name, repo_path) VALUES ('new', '/new')"); // tables and sequences are its own
+        const names = await app.query<{ name: string }>("SELECT name FROM projects ORDER BY id");
+        await app.end();
+        expect(names.rows.map((r) => r.name)).toEqual(["old", "new"]);
+        expect(await applyMigrations(db.url)).toEqual([]);
+        const again = new pg.Client({ host: "127.0.0.1", port: db.port, user: "drover", password: "drover", database: "postgres" });
+        await expect(again.connect()).rejects.toMatchObject({ code: "28P01" });
+        await again.end().catch(() => {});
+      } finally {
+        await db.stop();
+      }
+    } finally {
+      if (!place.pgDir.startsWith(dir)) fs.rmSync(place.pgDir, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
