@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@drover/db/embedded";
+import { connectionUrl, readCredentials } from "@drover/db/embedded/credentials";
 import { applyMigrations } from "@drover/db/migrate";
 import { dataDir } from "@drover/db/paths";
 
@@ -13,8 +14,6 @@ export interface LocalDatabase {
   stop(): Promise<void>;
   embedded: boolean;
 }
-
-const USER = "drover";
 
 /** Port of a live embedded server on this data folder, read from postmaster.pid (line 4). */
 function runningEmbeddedPort(pgDir: string): number | undefined {
@@ -38,8 +37,10 @@ export async function ensureLocalDatabase(opts: { log?: (line: string) => void; 
   } else {
     const dir = dataDir();
     const port = runningEmbeddedPort(path.join(dir, "pg"));
-    if (port) {
-      db = { url: `postgresql://${USER}:${USER}@127.0.0.1:${port}/drover`, stop: async () => {}, embedded: true };
+    const creds = port ? readCredentials(dir) : undefined;
+    if (port && creds) {
+      // The app's own login (not the superuser), from the 0600 file only Drover's user can read.
+      db = { url: connectionUrl(creds.appUser, creds.appPassword, port, "drover"), stop: async () => {}, embedded: true };
     } else {
       const server = await startEmbeddedPostgres({ dataDir: dir, log: opts.log });
       db = { url: server.url, stop: server.stop, embedded: true };

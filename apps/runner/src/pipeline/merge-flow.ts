@@ -8,7 +8,9 @@ import { inTx, lockStory, logProjectEvent, moveLocked, startAgent } from "@drove
 import type { Logger } from "pino";
 import { gateFailureText, runGates } from "./gates.ts";
 import { advanceBase, prepareMerge, removeMergeWorktree, type MergeTarget } from "./merge.ts";
-import { gatesFor, gateTimeoutSecs, projectConfig } from "./settings.ts";
+import type { ProjectConfig } from "@drover/core/config/types";
+import { rosterConfig } from "../runner/roster.ts";
+import { gatesFor, gateTimeoutSecs } from "./settings.ts";
 import { mergeTargetFor } from "./target.ts";
 import { teardownStory } from "./teardown.ts";
 
@@ -20,10 +22,15 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
   const active = await db.agentSession.count({ where: { storyId, status: { in: ["pending", "running"] }, stage: "mergemaster" } });
   if (active) return "skipped";
   const project = story.project;
-  const cfg = projectConfig(project.config);
   const target = await mergeTargetFor(db, story, project);
   const event = (kind: string, message: string, payload?: object) =>
     logProjectEvent(db, { projectId, storyId, kind, message, agentName: "pipeline", ...(payload ? { payload: payload as never } : {}) });
+  let cfg: ProjectConfig;
+  try {
+    cfg = rosterConfig(project); // gates run from the parsed roster text, not the row's JSON
+  } catch (e) {
+    return recordFailure(db, story, target, (e as Error).message, event);
+  }
 
   // A mergemaster that finished after the story entered merge already sealed and gated the worktree.
   const mm = await db.agentSession.findFirst({

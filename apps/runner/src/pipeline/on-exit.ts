@@ -6,7 +6,8 @@ import type { SessionExitContext, SessionExitDecision } from "../runner/lifecycl
 import { gateFailureText, runGates, type GateReport } from "./gates.ts";
 import { uncommittedFiles } from "./git.ts";
 import { sealMergeWorktree } from "./merge.ts";
-import { gatesFor, gateTimeoutSecs, projectConfig } from "./settings.ts";
+import { rosterConfig } from "../runner/roster.ts";
+import { gatesFor, gateTimeoutSecs } from "./settings.ts";
 import { mergeTargetFor } from "./target.ts";
 
 export interface CompletionReport {
@@ -45,7 +46,7 @@ export async function pipelineOnExit(ctx: SessionExitContext): Promise<SessionEx
   }
   if (session.agent.stage === "other") return { status: "completed", reason: "completed", report: { passed: true } };
 
-  const cfg = projectConfig(session.project.config);
+  const cfg = rosterConfig(session.project); // gates run from the parsed roster text, not the row's JSON
   if (session.stage === "mergemaster") {
     // The mergemaster works in the merge worktree; whatever it left is sealed into one commit there.
     const target = { ...(await mergeTargetFor(db, session.story, session.project)), worktreePath: ctx.worktreePath };

@@ -9,6 +9,8 @@ import { logProjectEvent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { git, worktrees } from "./git.ts";
 import { mergeBranchName, removeMergeWorktree, type MergeTarget } from "./merge.ts";
+import type { ProjectConfig } from "@drover/core/config/types";
+import { rosterConfig } from "../runner/roster.ts";
 import { projectConfig } from "./settings.ts";
 
 function runCommand(argv: string[], cwd: string, timeoutMs = 300_000): Promise<{ code: number | null; output: string }> {
@@ -37,8 +39,14 @@ function runCommand(argv: string[], cwd: string, timeoutMs = 300_000): Promise<{
 }
 
 export async function teardownStory(db: Db, story: Story, project: Project, t: MergeTarget, log: Logger): Promise<void> {
-  const cfg = projectConfig(project.config);
   const notes: string[] = [];
+  let cfg: ProjectConfig;
+  try {
+    cfg = rosterConfig(project); // teardown commands come from the parsed roster text, not the row's JSON
+  } catch (e) {
+    notes.push(`teardown commands skipped: ${(e as Error).message}`);
+    cfg = { ...projectConfig(project.config), component: [] };
+  }
   const storyTrees = (await worktrees(t.repoPath)).filter((w) => w.branch === t.storyBranch);
   for (const wt of storyTrees) {
     for (const c of cfg.component ?? []) {

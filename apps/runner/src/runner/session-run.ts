@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { execa } from "execa";
-import { DomainError } from "@drover/core/errors";
+import { badRequest, DomainError } from "@drover/core/errors";
 import { getRuntimeAdapter } from "@drover/core/runtimes/index";
 import type { AgentSpec, NormalizedEvent, RuntimeAdapter } from "@drover/core/runtimes/types";
 import type { Db } from "@drover/db";
@@ -20,6 +20,7 @@ import type { RunnerOptions } from "./options.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
 import { logProjectEvent, type ProjectEventInput } from "@drover/db/services/events";
 import { readProjectConfig } from "./project-config.ts";
+import { rosterAgent, rosterConfig } from "./roster.ts";
 import { scheduleResume } from "./recovery.ts";
 import { copyFiles, runSetup, SetupError } from "./setup.ts";
 import { branchHead, ensureWorktree, storyDirName, worktreeRoot, WorktreeError } from "./worktree.ts";
@@ -128,7 +129,13 @@ export class SessionRun {
 
   private async execute(session: SessionRow, setWt: (p: string) => void): Promise<End> {
     const { db, opts } = this.deps;
-    const cfg = readProjectConfig(session.project.config);
+    // Commands come from the roster text, parsed again here (see roster.ts), not from the rows' JSON.
+    const roster = rosterConfig(session.project);
+    const agentSpecFromRoster = rosterAgent(session.project, session.agent.name, roster);
+    if (agentSpecFromRoster.runtime !== session.runtime) {
+      throw badRequest(`Agent ${session.agent.name} has runtime "${agentSpecFromRoster.runtime}" in the roster but the session was made for "${session.runtime}": start it again`);
+    }
+    const cfg = readProjectConfig(roster);
     const repoPath = session.project.repoPath;
     const root = worktreeRoot(repoPath, cfg.worktreeRoot);
     const name = storyDirName(session.story.number, session.story.slug);
@@ -180,7 +187,7 @@ export class SessionRun {
 
     const adapter = getRuntimeAdapter(session.runtime);
     const spec: AgentSpec = {
-      ...((session.agent.config ?? {}) as Record<string, unknown>),
+      ...agentSpecFromRoster,
       name: session.agent.name,
       runtime: session.runtime,
       model: session.model ?? session.agent.model ?? undefined,

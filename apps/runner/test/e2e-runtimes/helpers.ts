@@ -11,6 +11,7 @@ import type { Db } from "@drover/db";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
 import { startMockModel, type MockModelServer } from "../mock-models/server.ts";
+import { syncRosterText } from "../runner/helpers.ts";
 
 const runnerDir = path.resolve(import.meta.dirname, "../..");
 const binDir = path.join(runnerDir, "node_modules/.bin");
@@ -120,6 +121,7 @@ export async function createSession(env: Env, s: SessionSpec) {
     create: { projectId: env.projectId, name: s.agent, stage: "coder", runtime: s.runtime, model: s.model, config },
     update: { config },
   });
+  await syncRosterText(db, env.projectId);
   return db.agentSession.create({
     data: {
       projectId: env.projectId,

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { makeRepo, seedProject, spawnRunner, waitFor, type RunnerProcess } from "./helpers.ts";
+import { makeRepo, seedProject, spawnRunner, syncRosterText, waitFor, type RunnerProcess } from "./helpers.ts";
 
 const AGENTS = 50;
 const PER_AGENT = 4; // 200 sessions
@@ -35,10 +35,11 @@ it("4 runners × 200 sessions: every session runs exactly once, never two per ag
   for (let i = 0; i < AGENTS; i++) {
     agents.push(
       await t.db.agent.create({
-        data: { projectId: p.id, name: `a${i}`, stage: "other", runtime: "command", config: { name: `a${i}`, runtime: "command", command: ["sh", "-c", `echo "{{session_id}} {{agent}} $$" >> ${out}; echo ran`] } },
+        data: { projectId: p.id, name: `a${i}`, stage: "other", runtime: "command", config: { name: `a${i}`, runtime: "command", command: ["sh", "-c", `echo "$DROVER_SESSION_ID $DROVER_AGENT $$" >> ${out}; echo ran`] } },
       }),
     );
   }
+  await syncRosterText(t.db, p.id);
   const created = new Map<number, number>(); // agent id -> sessions created
   const feed = async () => {
     const active = new Set((await t.db.agentSession.findMany({ where: { projectId: p.id, status: { in: ["pending", "running"] } }, select: { agentId: true } })).map((s) => s.agentId));

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { defaultProjectConfig, mergeRoster, parseAgentsFile, parseProjectConfig, type ParsedConfig } from "@drover/core/config/index";
 import { TREE_ROOTS } from "@drover/core/storkit/layout";
+import { storedConfigText } from "./stored-config.ts";
 
 export const CONFIG_DIRS = [".drover", ...TREE_ROOTS] as const;
 
@@ -26,7 +27,7 @@ export function readRepoConfig(repoPath: string): RepoConfig {
     if (!hasProject && !hasAgents) continue;
     const text = hasProject ? fs.readFileSync(projectAbs, "utf8") : "";
     const agentsText = hasAgents ? fs.readFileSync(agentsAbs, "utf8") : undefined;
-    const stored = agentsText === undefined ? text : `${text}\n# --- ${agentsRel} ---\n${agentsText}`;
+    const stored = storedConfigText(text, agentsRel, agentsText);
     try {
       const project = parseProjectConfig(text, projectRel);
       const agents = agentsText === undefined ? undefined : parseAgentsFile(agentsText, agentsRel);

@@ -1,0 +1,26 @@
+// The roster text stored on a project (`configText`): project.toml, then agents.toml after a
+// marker line when the repository keeps its roster there. The runner parses this text again
+// before it runs anything (see apps/runner/src/runner/roster.ts), so it never trusts the parsed
+// JSON copies (`project.config`, `agent.config`) that anyone able to write a row could change.
+import path from "node:path";
+import { defaultProjectConfig, mergeRoster, parseAgentsFile, parseProjectConfig, type ParsedConfig } from "@drover/core/config/index";
+
+const marker = (agentsRel: string) => `\n# --- ${agentsRel} ---\n`;
+const MARKER = /\n# --- ([^\n]*agents\.toml) ---\n/g;
+
+/** The text stored for a project.toml and an optional agents.toml. */
+export function storedConfigText(projectText: string, agentsRel: string, agentsText: string | undefined): string {
+  return agentsText === undefined ? projectText : `${projectText}${marker(agentsRel)}${agentsText}`;
+}
+
+/** Parses stored text the way it was parsed when it was read from the repository. Throws DomainError BAD_REQUEST. */
+export function parseStoredConfig(stored: string | null): ParsedConfig {
+  if (stored === null) return { config: defaultProjectConfig(), warnings: [] };
+  const last = [...stored.matchAll(MARKER)].at(-1); // ours is appended last
+  if (!last) return parseProjectConfig(stored, "project.toml");
+  const agentsRel = last[1]!;
+  const projectRel = path.join(path.dirname(agentsRel), "project.toml");
+  const project = parseProjectConfig(stored.slice(0, last.index), projectRel);
+  const agents = parseAgentsFile(stored.slice(last.index + last[0].length), agentsRel);
+  return mergeRoster(project, agents, agentsRel);
+}
