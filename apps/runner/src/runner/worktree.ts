@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { simpleGit } from "simple-git";
+import { containedPath } from "@drover/db/contained-path";
 
 export class WorktreeError extends Error {
   constructor(
@@ -39,29 +40,11 @@ export async function checkBranchName(repoPath: string, branch: string): Promise
   }
 }
 
-/** realpath of the deepest existing ancestor, plus the rest: where `p` will really be. */
-function realResolve(p: string): string {
-  const abs = path.resolve(p);
-  let head = abs;
-  const rest: string[] = [];
-  while (!fs.existsSync(head)) {
-    rest.unshift(path.basename(head));
-    const up = path.dirname(head);
-    if (up === head) break;
-    head = up;
-  }
-  return path.join(fs.realpathSync(head), ...rest);
-}
-
 /** Refuses a worktree path that is not strictly inside the root once symlinks are resolved. */
 export function assertInsideRoot(root: string, wt: string): string {
   fs.mkdirSync(root, { recursive: true });
-  const realRoot = fs.realpathSync(root);
-  const real = realResolve(wt);
-  const rel = path.relative(realRoot, real);
-  if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) {
-    throw new WorktreeError("path_escape", `Worktree path ${wt} resolves to ${real}, outside the worktree root ${realRoot}; refusing to start`);
-  }
+  const real = containedPath(root, wt);
+  if (!real) throw new WorktreeError("path_escape", `Worktree path ${wt} resolves outside the worktree root ${fs.realpathSync(root)}; refusing to start`);
   return real;
 }
 
