@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
+import { isStrictlyInside } from "@drover/core/paths";
 import { containedPath } from "@drover/db/contained-path";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 
@@ -17,8 +18,7 @@ export class SetupError extends Error {}
 
 function inside(base: string, rel: string, what: string): string {
   const p = path.resolve(base, rel);
-  const r = path.relative(base, p);
-  if (!r || r.startsWith("..") || path.isAbsolute(r)) throw new SetupError(`${what} "${rel}" is outside ${base}`);
+  if (!isStrictlyInside(base, p)) throw new SetupError(`${what} "${rel}" is outside ${base}`);
   return p;
 }
 

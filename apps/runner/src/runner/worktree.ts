@@ -4,7 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { simpleGit } from "simple-git";
-import { containedPath } from "@drover/db/contained-path";
+import { isStrictlyInside } from "@drover/core/paths";
+import { containedPath, realResolve } from "@drover/db/contained-path";
 
 export class WorktreeError extends Error {
   constructor(
@@ -40,18 +41,26 @@ export async function checkBranchName(repoPath: string, branch: string): Promise
   }
 }
 
+function whereTo(p: string): string {
+  try {
+    return realResolve(p);
+  } catch {
+    return "a link that points nowhere";
+  }
+}
+
 /** Refuses a worktree path that is not strictly inside the root once symlinks are resolved. */
 export function assertInsideRoot(root: string, wt: string): string {
   fs.mkdirSync(root, { recursive: true });
   const real = containedPath(root, wt);
-  if (!real) throw new WorktreeError("path_escape", `Worktree path ${wt} resolves outside the worktree root ${fs.realpathSync(root)}; refusing to start`);
+  if (!real) throw new WorktreeError("path_escape", `Worktree path ${wt} resolves to ${whereTo(wt)}, outside the worktree root ${fs.realpathSync(root)}; refusing to start`);
   return real;
 }
 
 /** Keeps an in-repository worktree root out of `git status` without touching tracked files. */
 function excludeRoot(repoPath: string, root: string, gitCommonDir: string): void {
+  if (!isStrictlyInside(repoPath, root)) return;
   const rel = path.relative(repoPath, root);
-  if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) return;
   const exclude = path.join(gitCommonDir, "info", "exclude");
   const line = `/${rel.split(path.sep).join("/")}/`;
   const text = fs.existsSync(exclude) ? fs.readFileSync(exclude, "utf8") : "";
@@ -66,8 +75,7 @@ function worktreeGitDir(wt: string, commonDir: string): string | undefined {
     const m = /^gitdir: (.+)$/m.exec(fs.readFileSync(path.join(wt, ".git"), "utf8"));
     if (!m) return undefined;
     const gitDir = fs.realpathSync(path.resolve(wt, m[1].trim()));
-    const rel = path.relative(fs.realpathSync(path.join(commonDir, "worktrees")), gitDir);
-    if (!rel || rel.startsWith("..") || path.isAbsolute(rel) || !fs.existsSync(path.join(gitDir, "HEAD"))) return undefined;
+    if (!isStrictlyInside(fs.realpathSync(path.join(commonDir, "worktrees")), gitDir) || !fs.existsSync(path.join(gitDir, "HEAD"))) return undefined;
     return gitDir;
   } catch {
     return undefined;
