@@ -18,7 +18,7 @@ describe("copyFiles", () => {
     fs.symlinkSync(path.join(host, "shadow"), path.join(repo, ".env.local"));
     fs.symlinkSync(host, path.join(repo, "conf"));
     const said: string[] = [];
-    copyFiles(repo, wt, [".env"], (e) => said.push(e.text ?? ""));
+    copyFiles(repo, wt, [".env"], (e) => said.push("text" in e ? String(e.text) : e.kind));
     expect(fs.readFileSync(path.join(wt, ".env"), "utf8")).toBe("A=1\n");
     expect(() => copyFiles(repo, wt, [".env.local"], () => {})).toThrow(SetupError);
     expect(() => copyFiles(repo, wt, [".env.local"], () => {})).toThrow(/copy_files entry "\.env\.local" is a symbolic link leading outside/);
