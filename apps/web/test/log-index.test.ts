@@ -3,6 +3,7 @@ import { nextError, rowCount, rowOf, seqAt, type LogIndex } from "../src/lib/log
 import { fileChangePatch } from "../src/lib/file-change.ts";
 import { lineOfKey, locateConfigErrors } from "../src/lib/config-error.ts";
 import { positionBetween } from "../src/lib/position.ts";
+import { parseProjectConfig } from "@drover/core/config/index";
 
 describe("log index", () => {
   const range: LogIndex = { mode: "range", min: 1, max: 50_000, errorSeqs: [10, 400], lastSeq: 50_000 };
@@ -52,6 +53,16 @@ describe("small helpers", () => {
     expect(lineOfKey(toml, "default_qa")).toBe(1);
     expect(lineOfKey(toml, "prices.m.input")).toBe(11);
     expect(lineOfKey(toml, "nope")).toBeUndefined();
+  });
+  it("locates a refused agent name on its line", () => {
+    const toml = ["max_coders = 2", "", "[[agent]]", 'name = "x/../../../../tmp/escape"', 'stage = "coder"'].join("\n");
+    let message = "";
+    try {
+      parseProjectConfig(toml, ".drover/project.toml");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(locateConfigErrors(message, toml).map((p) => [p.key, p.line])).toEqual([["agent[0].name", 4]]);
   });
   it("puts positions between neighbours", () => {
     expect(positionBetween(undefined, undefined)).toBe(1024);

@@ -98,6 +98,21 @@ output_per_mtok = 15
     expect(err(`[[agent]]\nname = "  "\nstage = "coder"\n`).message).toMatch(/agent\[0\]\.name: must not be empty/);
   });
 
+  it("rejects agent names that could name a path: slashes, dots only, unsafe characters, too long", () => {
+    const e = err(`max_coders = 2\n\n[[agent]]\nname = "x/../../../../tmp/escape"\nstage = "coder"\nruntime = "gemini"\n`);
+    expect(e.message).toBe(
+      `${F}: invalid config:\n  agent[0] (x/../../../../tmp/escape).name: may contain only letters, digits, ".", "_" and "-" (it names folders), e.g. "coder-1" (got "x/../../../../tmp/escape")`,
+    );
+    expect(err(`[[agent]]\nname = ".."\nstage = "coder"\n`).message).toMatch(/agent\[0\] \(\.\.\)\.name: must not be "\." or "\.\." \(got "\.\."\)/);
+    expect(err(`[[agent]]\nname = "."\nstage = "coder"\n`).message).toMatch(/agent\[0\] \(\.\)\.name: must not be "\." or "\.\."/);
+    expect(err(`[[agent]]\nname = "a b"\nstage = "coder"\n`).message).toMatch(/agent\[0\] \(a b\)\.name: may contain only letters/);
+    expect(err(`[[agent]]\nname = "back\\\\slash"\nstage = "coder"\n`).message).toMatch(/\.name: may contain only letters/);
+    expect(err(`[[agent]]\nname = "${"a".repeat(65)}"\nstage = "coder"\n`).message).toMatch(/\.name: must be at most 64 characters/);
+    // The names rosters use stay valid.
+    const ok = parseProjectConfig(`[[agent]]\nname = "coder-1"\nstage = "coder"\n[[agent]]\nname = "qa_2.opus"\nstage = "qa"\n[[agent]]\nname = "${"a".repeat(64)}"\nstage = "other"\n`, F);
+    expect(ok.config.agent.map((a) => a.name)).toEqual(["coder-1", "qa_2.opus", "a".repeat(64)]);
+  });
+
   it("rejects an unknown stage, listing the valid ones", () => {
     expect(err(`[[agent]]\nname = "x"\nstage = "tester"\n`).message).toMatch(/agent\[0\] \(x\)\.stage: must be one of coder, qa, mergemaster, other \(got "tester"\)/);
   });

@@ -23,6 +23,7 @@ import { readProjectConfig } from "./project-config.ts";
 import { rosterAgent, rosterConfig } from "./roster.ts";
 import { scheduleResume } from "./recovery.ts";
 import { copyFiles, runSetup, SetupError } from "./setup.ts";
+import { containedIn, runtimeStateDir } from "./state-paths.ts";
 import { branchHead, ensureWorktree, storyDirName, worktreeRoot, WorktreeError } from "./worktree.ts";
 
 export type StopReason = "user_stop" | "inactivity_timeout" | "runner_shutdown" | "lease_lost";
@@ -151,7 +152,7 @@ export class SessionRun {
     const sessionDir = path.join(this.deps.sessionsDir, String(this.id));
     // Conversations the CLIs keep (for resume) live per project and agent, not per session or
     // runner, so a later session, or a restarted runner on this host, can resume them.
-    const stateDir = path.join(this.deps.stateRoot, `${session.projectId}-${session.agent.name}`);
+    const stateDir = runtimeStateDir(this.deps.stateRoot, session.projectId, session.agent.name);
     const home = path.join(sessionDir, "home");
     const tmp = path.join(sessionDir, "tmp");
     fs.mkdirSync(home, { recursive: true });
@@ -278,8 +279,9 @@ export class SessionRun {
     const req = { agent: spec, prompt: r.prompt, resumeId: r.resumeId, cwd: r.cwd, sessionDir: r.sessionDir, stateDir: r.stateDir, vars: r.vars };
     const plan = adapter.plan(req);
     for (const [file, content] of Object.entries(plan.files ?? {})) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
+      const real = containedIn([r.stateDir, r.sessionDir], file);
+      fs.mkdirSync(path.dirname(real), { recursive: true });
+      fs.writeFileSync(real, content);
     }
     const env = buildAgentEnv({ home: r.home, tmp: r.tmp, drover: r.drover, agentEnv: spec.env, planEnv: plan.env });
     const parser = adapter.parser(req); // the request carries limits the parser enforces (Codex max_turns)

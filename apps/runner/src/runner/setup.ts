@@ -3,6 +3,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
+import { isStrictlyInside } from "@drover/core/paths";
+import { containedPath } from "@drover/db/contained-path";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 
 export interface ComponentSpec {
@@ -16,8 +18,7 @@ export class SetupError extends Error {}
 
 function inside(base: string, rel: string, what: string): string {
   const p = path.resolve(base, rel);
-  const r = path.relative(base, p);
-  if (!r || r.startsWith("..") || path.isAbsolute(r)) throw new SetupError(`${what} "${rel}" is outside ${base}`);
+  if (!isStrictlyInside(base, p)) throw new SetupError(`${what} "${rel}" is outside ${base}`);
   return p;
 }
 
@@ -25,10 +26,14 @@ export function copyFiles(repoPath: string, wt: string, files: string[], emit: (
   for (const rel of files) {
     const from = inside(repoPath, rel, "copy_files entry");
     const to = inside(wt, rel, "copy_files entry");
-    if (!fs.existsSync(from)) {
+    if (!fs.lstatSync(from, { throwIfNoEntry: false })) {
       emit({ kind: "setup", text: `copy_files: ${rel} not found in the main checkout; skipped` });
       continue;
     }
+    // A link (or a folder above the entry) leading out of the repository is not copied: it would put
+    // a host file into the agent's worktree.
+    if (!containedPath(repoPath, from)) throw new SetupError(`copy_files entry "${rel}" is a symbolic link leading outside ${repoPath}; copy a regular file instead`);
+    if (!containedPath(wt, to)) throw new SetupError(`copy_files entry "${rel}" would be written outside the worktree ${wt} through a symbolic link`);
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.cpSync(from, to, { recursive: true });
     emit({ kind: "setup", text: `copied ${rel}` });

@@ -4,6 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { simpleGit } from "simple-git";
+import { isStrictlyInside } from "@drover/core/paths";
+import { containedPath, realResolve } from "@drover/db/contained-path";
 
 export class WorktreeError extends Error {
   constructor(
@@ -39,36 +41,26 @@ export async function checkBranchName(repoPath: string, branch: string): Promise
   }
 }
 
-/** realpath of the deepest existing ancestor, plus the rest: where `p` will really be. */
-function realResolve(p: string): string {
-  const abs = path.resolve(p);
-  let head = abs;
-  const rest: string[] = [];
-  while (!fs.existsSync(head)) {
-    rest.unshift(path.basename(head));
-    const up = path.dirname(head);
-    if (up === head) break;
-    head = up;
+function whereTo(p: string): string {
+  try {
+    return realResolve(p);
+  } catch {
+    return "a link that points nowhere";
   }
-  return path.join(fs.realpathSync(head), ...rest);
 }
 
 /** Refuses a worktree path that is not strictly inside the root once symlinks are resolved. */
 export function assertInsideRoot(root: string, wt: string): string {
   fs.mkdirSync(root, { recursive: true });
-  const realRoot = fs.realpathSync(root);
-  const real = realResolve(wt);
-  const rel = path.relative(realRoot, real);
-  if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) {
-    throw new WorktreeError("path_escape", `Worktree path ${wt} resolves to ${real}, outside the worktree root ${realRoot}; refusing to start`);
-  }
+  const real = containedPath(root, wt);
+  if (!real) throw new WorktreeError("path_escape", `Worktree path ${wt} resolves to ${whereTo(wt)}, outside the worktree root ${fs.realpathSync(root)}; refusing to start`);
   return real;
 }
 
 /** Keeps an in-repository worktree root out of `git status` without touching tracked files. */
 function excludeRoot(repoPath: string, root: string, gitCommonDir: string): void {
+  if (!isStrictlyInside(repoPath, root)) return;
   const rel = path.relative(repoPath, root);
-  if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) return;
   const exclude = path.join(gitCommonDir, "info", "exclude");
   const line = `/${rel.split(path.sep).join("/")}/`;
   const text = fs.existsSync(exclude) ? fs.readFileSync(exclude, "utf8") : "";
@@ -83,8 +75,7 @@ function worktreeGitDir(wt: string, commonDir: string): string | undefined {
     const m = /^gitdir: (.+)$/m.exec(fs.readFileSync(path.join(wt, ".git"), "utf8"));
     if (!m) return undefined;
     const gitDir = fs.realpathSync(path.resolve(wt, m[1].trim()));
-    const rel = path.relative(fs.realpathSync(path.join(commonDir, "worktrees")), gitDir);
-    if (!rel || rel.startsWith("..") || path.isAbsolute(rel) || !fs.existsSync(path.join(gitDir, "HEAD"))) return undefined;
+    if (!isStrictlyInside(fs.realpathSync(path.join(commonDir, "worktrees")), gitDir) || !fs.existsSync(path.join(gitDir, "HEAD"))) return undefined;
     return gitDir;
   } catch {
     return undefined;

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storyFieldsOf } from "@drover/db/services/index";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { drover, fixtureRepo, gitInit } from "./helpers.ts";
+import { drover, fixtureRepo, gitInit, repoRoot } from "./helpers.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -147,5 +147,13 @@ describe("drover import / export", { timeout: 300_000 }, () => {
       [1, "archived", "First thing"],
       [2, "backlog", "Next thing"],
     ]);
+  });
+
+  it("resolves a relative path against the shell's folder (the service itself takes absolute paths only)", async () => {
+    const dir = fixtureRepo();
+    const r = await drover(t.url, ["import", path.relative(repoRoot, dir), "--name", "relative-import", "--json"]); // drover runs in repoRoot
+    expect(r.stderr).toBe("");
+    expect(r.json()).toMatchObject({ projectName: "relative-import", projectCreated: true });
+    expect((await t.db.project.findUniqueOrThrow({ where: { name: "relative-import" } })).repoPath).toBe(dir);
   });
 });

@@ -13,8 +13,15 @@ const posNum = z.number().positive({ error: "must be greater than 0" });
 const nonNegInt = z.number().int({ error: "must be a whole number" }).min(0, { error: "must be 0 or more" });
 const nonNegNum = z.number().min(0, { error: "must be 0 or more" });
 
+/** Agent names become parts of folder names (runtime state, settings files): a safe set only. */
+export const AGENT_NAME_MAX = 64;
+const agentName = nonEmpty
+  .max(AGENT_NAME_MAX, { error: `must be at most ${AGENT_NAME_MAX} characters` })
+  .regex(/^[A-Za-z0-9._-]+$/, { error: `may contain only letters, digits, ".", "_" and "-" (it names folders), e.g. "coder-1"` })
+  .refine((n) => n !== "." && n !== "..", { error: `must not be "." or ".."` });
+
 const agentSchema = z.object({
-  name: nonEmpty,
+  name: agentName,
   role: z.string().optional(),
   stage: z.enum(AGENT_STAGES, { error: `must be one of ${AGENT_STAGES.join(", ")}` }),
   runtime: z.enum(RUNTIMES, { error: `must be one of ${RUNTIMES.join(", ")}` }).default("claude-code"),

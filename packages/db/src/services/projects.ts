@@ -30,7 +30,12 @@ export function projectConfigOf(project: Pick<Project, "config">): ProjectConfig
   return (project.config as unknown as ProjectConfig | null) ?? defaultProjectConfig();
 }
 
-async function validateRepo(repoPath: string): Promise<{ root: string; headBranch: string | null }> {
+/**
+ * The one rule for a repository path given to Drover (project add, storkit import): absolute, an
+ * existing git repository's root folder. A server process has no meaningful working directory, so a
+ * relative path is refused rather than resolved; the CLI resolves one against the user's shell first.
+ */
+export async function validateRepo(repoPath: string): Promise<{ root: string; headBranch: string | null }> {
   if (!path.isAbsolute(repoPath)) throw badRequest(`Repository path must be absolute (got "${repoPath}")`);
   let real: string;
   try {

@@ -1,4 +1,5 @@
 // `drover import <repo>`: a storkit / story-kit / huskies tree into Drover (idempotent).
+import path from "node:path";
 import type { Command } from "commander";
 import { importRepo } from "@drover/db/services/storkit-io/import-repo";
 import { print, withDb } from "../with-db.ts";
@@ -12,7 +13,8 @@ export function register(program: Command): void {
     .option("--json", "print the report as JSON")
     .action((repo: string, opts: { name?: string; json?: boolean }) =>
       withDb(async (db) => {
-        const r = await importRepo(db, repo, { name: opts.name });
+        // A path typed in a shell means the shell's folder; the service itself takes absolute paths only.
+        const r = await importRepo(db, path.resolve(repo), { name: opts.name });
         print(!!opts.json, r, () => {
           const lines = [
             `${r.projectCreated ? "Created" : "Updated"} project ${r.projectName} (#${r.projectId})`,

@@ -1,10 +1,9 @@
 // Imports a storkit tree (`drover import <repo>` and the web import): creates or updates the project,
 // its agents and its stories. Idempotent; reports what it skipped and why.
-import fs from "node:fs";
 import path from "node:path";
 import { planImport } from "@drover/core/storkit/tree";
 import type { Db } from "../../client.ts";
-import { addProject, importStories, reloadProjectConfig, type ImportStoriesResult } from "../index.ts";
+import { addProject, importStories, reloadProjectConfig, validateRepo, type ImportStoriesResult } from "../index.ts";
 import { readStorkitTree } from "./read-tree.ts";
 
 export interface ImportReport {
@@ -19,9 +18,9 @@ export interface ImportReport {
 }
 
 export async function importRepo(db: Db, repoPath: string, opts: { name?: string } = {}): Promise<ImportReport> {
-  const abs = path.resolve(repoPath);
-  const tree = readStorkitTree(abs);
-  const real = fs.realpathSync(abs);
+  // Same rule as project add (absolute, a repository's root): never the web process's working directory.
+  const { root: real } = await validateRepo(repoPath);
+  const tree = readStorkitTree(real);
   let project = await db.project.findUnique({ where: { repoPath: real } });
   let created = false;
   let warnings: string[];
@@ -50,6 +49,6 @@ export async function importRepo(db: Db, repoPath: string, opts: { name?: string
     warnings,
     agents,
     stories,
-    skipped: plan.skipped.map((s) => ({ file: path.join(path.relative(real, tree.root), s.file), reason: s.reason })),
+    skipped: [...tree.skipped, ...plan.skipped].map((s) => ({ file: path.join(path.relative(real, tree.root), s.file), reason: s.reason })),
   };
 }
