@@ -43,6 +43,7 @@ export class SupervisedChild {
   /** The first start: errors propagate (start-up fails as a whole). */
   async start(): Promise<Running> {
     const r = await this.startFn();
+    this.log.info({ child: this.name, childPid: r.pid }, `started the ${this.name}`);
     this.watch(r, Date.now());
     return r;
   }
@@ -75,7 +76,7 @@ export class SupervisedChild {
             await r.stop();
             return;
           }
-          this.log.info({ child: this.name, pid: r.pid }, `the ${this.name} is running again`);
+          this.log.info({ child: this.name, childPid: r.pid }, `the ${this.name} is running again`);
           this.watch(r, at);
           this.onRestarted?.(r);
         } catch (err) {
