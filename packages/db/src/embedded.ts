@@ -23,6 +23,8 @@ export interface EmbeddedOptions {
   dataDir: string;
   database?: string;
   preferredPort?: number;
+  /** This port and no other (a restarted server keeps the URL its clients have); start fails when it is taken. */
+  port?: number;
   /** Test clusters trade durability for speed. */
   fast?: boolean;
   log?: (line: string) => void;
@@ -120,7 +122,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     letPostgresUserReach(dataDir);
     if (pkgDir) letPostgresUserReach(path.join(pkgDir, "native", "bin"));
   }
-  const port = await getPort({ port: opts.preferredPort ?? 54329 });
+  const port = opts.port ?? (await getPort({ port: opts.preferredPort ?? 54329 }));
   const log = opts.log ?? (() => {});
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=300"];
   if (opts.fast) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");

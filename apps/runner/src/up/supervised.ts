@@ -23,36 +23,55 @@ export interface RestartPolicy {
 
 export const DEFAULT_RESTART_POLICY: RestartPolicy = { firstDelayMs: 500, maxDelayMs: 30_000, fastCrashMs: 15_000, maxFastCrashes: 5 };
 
+export interface SupervisedOptions {
+  name: string;
+  start(): Promise<Running> | Running;
+  log: Logger;
+  onGiveUp(why: string): void;
+  /** Awaited before each restart: a runner or web restarted while the database is down would only crash again. */
+  needs?: SupervisedChild;
+  policy?: RestartPolicy;
+}
+
 export class SupervisedChild {
   current: Running | undefined;
+  readonly name: string;
+  private alive = false;
   private stopping = false;
   private fastCrashes = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
+  private waiters: Array<() => void> = [];
+  private readonly policy: RestartPolicy;
+  private resolveStopped!: () => void;
+  private readonly stopped = new Promise<void>((r) => (this.resolveStopped = r));
 
-  constructor(
-    readonly name: string,
-    private readonly startFn: () => Promise<Running> | Running,
-    private readonly log: Logger,
-    private readonly onGiveUp: (why: string) => void,
-    private readonly policy: RestartPolicy = DEFAULT_RESTART_POLICY,
-    /** Called after each successful restart (not the first start). */
-    private readonly onRestarted?: (r: Running) => void,
-  ) {}
+  constructor(private readonly opts: SupervisedOptions) {
+    this.name = opts.name;
+    this.policy = opts.policy ?? DEFAULT_RESTART_POLICY;
+  }
+
+  /** Resolves while it runs: at once, or when it is running again. */
+  whenRunning(): Promise<void> {
+    return this.alive ? Promise.resolve() : new Promise((r) => this.waiters.push(r));
+  }
 
   /** The first start: errors propagate (start-up fails as a whole). */
   async start(): Promise<Running> {
-    const r = await this.startFn();
-    this.log.info({ child: this.name, childPid: r.pid }, `started the ${this.name}`);
+    const r = await this.opts.start();
+    this.opts.log.info({ child: this.name, childPid: r.pid }, `started the ${this.name}`);
     this.watch(r, Date.now());
     return r;
   }
 
   private watch(r: Running, startedAt: number): void {
     this.current = r;
+    this.alive = true;
+    for (const w of this.waiters.splice(0)) w();
     void r.exited.then((how) => {
-      if (this.stopping || this.current !== r) return;
-      this.crashed(how, Date.now() - startedAt);
+      if (this.current !== r) return;
+      this.alive = false;
+      if (!this.stopping) this.crashed(how, Date.now() - startedAt);
     });
   }
 
@@ -60,25 +79,29 @@ export class SupervisedChild {
     this.fastCrashes = ranMs < this.policy.fastCrashMs ? this.fastCrashes + 1 : 0;
     if (this.fastCrashes >= this.policy.maxFastCrashes) {
       const why = `the ${this.name} died ${this.fastCrashes} times in a row within ${this.policy.fastCrashMs / 1000} s of starting (last: ${how}); giving up`;
-      this.log.error({ child: this.name, how }, why);
-      this.onGiveUp(why);
+      this.opts.log.error({ child: this.name, how }, why);
+      this.opts.onGiveUp(why);
       return;
     }
     const delayMs = Math.min(this.policy.firstDelayMs * 2 ** Math.max(0, this.fastCrashes - 1), this.policy.maxDelayMs);
-    this.log.warn({ child: this.name, how, ranMs, restartInMs: delayMs, fastCrashesInARow: this.fastCrashes }, `the ${this.name} died; restarting it`);
+    this.opts.log.warn({ child: this.name, how, ranMs, restartInMs: delayMs, fastCrashesInARow: this.fastCrashes }, `the ${this.name} died; restarting it`);
     this.retryTimer = setTimeout(() => {
       this.starting = (async () => {
+        if (this.opts.needs && !this.stopping) {
+          const waited = Date.now();
+          await Promise.race([this.opts.needs.whenRunning(), this.stopped]);
+          if (Date.now() - waited > 100) this.opts.log.info({ child: this.name, waitedMs: Date.now() - waited }, `waited for the ${this.opts.needs.name}`);
+        }
         if (this.stopping) return;
         const at = Date.now();
         try {
-          const r = await this.startFn();
+          const r = await this.opts.start();
           if (this.stopping) {
             await r.stop();
             return;
           }
-          this.log.info({ child: this.name, childPid: r.pid }, `the ${this.name} is running again`);
+          this.opts.log.info({ child: this.name, childPid: r.pid }, `the ${this.name} is running again`);
           this.watch(r, at);
-          this.onRestarted?.(r);
         } catch (err) {
           this.crashed(`could not start: ${(err as Error).message}`, Date.now() - at);
         }
@@ -89,6 +112,7 @@ export class SupervisedChild {
   /** Stops it whatever state it is in (running, dead, waiting to restart, starting). */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.resolveStopped();
     clearTimeout(this.retryTimer);
     await this.starting;
     await this.current?.stop();

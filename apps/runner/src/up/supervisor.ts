@@ -44,7 +44,8 @@ export async function runSupervisor(): Promise<number> {
     const started = Date.now();
     log.info({ why }, "stopping Drover");
     // Runner, web, then the database: each bounded by its own timeout.
-    for (const c of [...children].reverse()) await c.stop().catch((err) => log.warn({ child: c.name, err: (err as Error).message }, "stop failed"));
+    const order = ["runner", "web", "database"];
+    for (const c of [...children].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))) await c.stop().catch((err) => log.warn({ child: c.name, err: (err as Error).message }, "stop failed"));
     if (!children.some((c) => c.name === "database")) await database.stop().catch(() => {});
     log.info({ ms: Date.now() - started }, "stopped");
     resolveDone(code);
@@ -54,24 +55,25 @@ export async function runSupervisor(): Promise<number> {
   process.on("SIGINT", () => void shutdown(0, "SIGINT"));
   process.on("disconnect", () => void shutdown(0, "the foreground process went away"));
 
+  let pg: SupervisedChild | undefined;
   try {
     const server = database.server;
     if (server) {
       // Restarted on the same port and data folder, so the runner's and the web's URL stays valid;
       // their pools connect anew.
       let first = true;
-      const pg = new SupervisedChild("database", async () => {
-        if (first) {
-          first = false;
-          return postmaster(server);
-        }
-        const again = await startEmbeddedPostgres({ dataDir: dataDir(), preferredPort: server.port, log: pgLog });
-        if (again.port !== server.port) {
-          await again.stop();
-          throw new Error(`port ${server.port} is taken by another process`);
-        }
-        return postmaster(again);
-      }, log, giveUp);
+      pg = new SupervisedChild({
+        name: "database",
+        start: async () => {
+          if (first) {
+            first = false;
+            return postmaster(server);
+          }
+          return postmaster(await startEmbeddedPostgres({ dataDir: dataDir(), port: server.port, log: pgLog }));
+        },
+        log,
+        onGiveUp: giveUp,
+      });
       children.push(pg);
       await pg.start();
     }
@@ -85,11 +87,11 @@ export async function runSupervisor(): Promise<number> {
     delete childEnv.DROVER_SUPERVISED;
     // One id for every life of this runner: a restarted runner reaps what its predecessor left.
     const runnerEnv = { ...childEnv, DROVER_RUNNER_ID: process.env.DROVER_RUNNER_ID ?? `up-${os.hostname()}-${process.pid}` };
-    const runner = new SupervisedChild("runner", () => startRunnerProcess(runnerEnv), log, giveUp);
+    const runner = new SupervisedChild({ name: "runner", start: () => startRunnerProcess(runnerEnv), log, onGiveUp: giveUp, needs: pg });
     children.push(runner);
     await runner.start();
     const port = await getPort({ port: env.DROVER_WEB_PORT, host: env.DROVER_WEB_HOST });
-    const web = new SupervisedChild("web", () => startWebProcess(childEnv, env.DROVER_WEB_HOST, port), log, giveUp);
+    const web = new SupervisedChild({ name: "web", start: () => startWebProcess(childEnv, env.DROVER_WEB_HOST, port), log, onGiveUp: giveUp, needs: pg });
     children.push(web);
     const url = `http://${env.DROVER_WEB_HOST}:${port}`;
     await waitForHttp(`${url}/api/trpc/projects.list`, await web.start());
