@@ -5,6 +5,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { execa, type ResultPromise } from "execa";
 import { repoRoot } from "@drover/db/paths";
+import { processGuard } from "../runner/guard.ts";
 import { killGroup } from "../runner/process-group.ts";
 import type { Running } from "./supervised.ts";
 
@@ -45,9 +46,14 @@ export function startWebProcess(env: Record<string, string>, host: string, port:
 
 function running(sub: Sub, stopMs: number): Running {
   const pid = sub.pid;
+  // A supervisor killed with SIGKILL takes them with it, like a runner its agents.
+  if (pid) processGuard().add(pid);
   const exited = sub.then((r) => {
     // Whatever it started goes with it (next start's workers, say).
-    if (pid) killGroup(pid, "SIGKILL");
+    if (pid) {
+      killGroup(pid, "SIGKILL");
+      processGuard().remove(pid);
+    }
     return r.signal ?? `exit code ${r.exitCode}`;
   });
   const within = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);

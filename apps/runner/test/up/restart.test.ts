@@ -196,4 +196,22 @@ describe.skipIf(!built && !process.env.CI)("drover up supervises its children", 
     const left = fs.existsSync(path.join(dir, "pg", "postmaster.pid")) ? postmasterPid(dir) : undefined;
     expect(left === undefined || left === pm || !alive(left)).toBe(true);
   }, 90_000);
+
+  it("a supervisor killed with SIGKILL takes the runner and the web with it (the guard)", async () => {
+    const dir = tmpData();
+    const up3 = await startUp(dir);
+    const groups = [...up3.pids("runner"), ...up3.pids("web")];
+    expect(groups).toHaveLength(2);
+    process.kill(up3.supervisorPid(), "SIGKILL");
+    const killedAt = Date.now();
+    try {
+      await until(() => groups.every((g) => !groupAlive(g)), "the runner's and web's groups to die", 10_000, up3);
+    } finally {
+      for (const g of groups) if (groupAlive(g)) process.kill(-g, "SIGKILL");
+      const pm = postmasterPid(dir);
+      if (pm && alive(pm)) process.kill(pm, "SIGKILL"); // the postmaster is no group leader: its own exit hook never ran
+      if (groupAlive(up3.pid)) process.kill(-up3.pid, "SIGKILL");
+    }
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+  }, 90_000);
 });
