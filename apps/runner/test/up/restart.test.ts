@@ -17,7 +17,7 @@ interface Up {
   pid: number;
   url: string;
   out(): string;
-  /** Pids of the supervisor's live runner or web processes, from /proc. */
+  /** Pids of the supervisor's live runner or web processes, from /proc (next renames itself "next-server"). */
   pids(child: "runner" | "web"): number[];
   supervisorPid(): number;
   exited: Promise<{ exitCode?: number; signal?: string }>;
@@ -31,6 +31,20 @@ async function startUp(dataDir: string): Promise<Up> {
   let out = "";
   child.all!.on("data", (d: Buffer) => (out += d.toString()));
   const exited = child.then((r) => ({ exitCode: r.exitCode, signal: r.signal }));
+  const lines = () =>
+    out.split("\n").flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  // Whatever happens to the test, nothing of this `drover up` outlives it: the supervisor's group
+  // holds the postmaster, and the guard takes the runner and the web when the supervisor dies.
+  cleanup.unshift(() => {
+    const sup = lines().find((l) => l.name === "drover-up")?.pid as number | undefined;
+    for (const g of [sup, child.pid]) if (g && groupAlive(g)) process.kill(-g, "SIGKILL");
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const t = setInterval(() => {
       const m = /Drover is running at (http:\/\/\S+)/.exec(out);
@@ -44,19 +58,11 @@ async function startUp(dataDir: string): Promise<Up> {
       reject(new Error(`drover up exited (${r.exitCode}) before printing its URL:\n${out}`));
     });
   });
-  const lines = () =>
-    out.split("\n").flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
   return {
     pid: child.pid!,
     url,
     out: () => out,
-    pids: (name) => childrenOf(lines().find((l) => l.name === "drover-up")!.pid as number).filter((c) => (name === "runner" ? c.argv.at(-1) === "runner" : c.argv.includes("start") && c.argv.some((a) => a.includes("next")))).map((c) => c.pid),
+    pids: (name) => childrenOf(lines().find((l) => l.name === "drover-up")!.pid as number).filter((c) => (name === "runner" ? c.argv.at(-1) === "runner" : /\bnext\b/.test(c.argv.join(" ")))).map((c) => c.pid),
     supervisorPid: () => lines().find((l) => l.name === "drover-up")!.pid as number,
     exited,
   };
@@ -132,9 +138,6 @@ function tmpData(): string {
 describe.skipIf(!built && !process.env.CI)("drover up supervises its children", () => {
   let up: Up;
   let dataDir: string;
-  afterAll(() => {
-    if (up && groupAlive(up.pid)) process.kill(-up.pid, "SIGKILL");
-  });
 
   it("restarts a runner killed with SIGKILL; the web keeps answering", async () => {
     expect(built, "apps/web is not built: run `pnpm build` first").toBe(true);
@@ -142,6 +145,7 @@ describe.skipIf(!built && !process.env.CI)("drover up supervises its children", 
     up = await startUp(dataDir);
     const runners = up.pids("runner");
     expect(runners).toHaveLength(1);
+    expect(up.pids("web")).toHaveLength(1);
     const first = runners[0];
     process.kill(first!, "SIGKILL");
     const second = await until(() => up.pids("runner").find((p) => p !== first), "a new runner", 30_000, up);
@@ -208,9 +212,6 @@ describe.skipIf(!built && !process.env.CI)("drover up supervises its children", 
       await until(() => groups.every((g) => !groupAlive(g)), "the runner's and web's groups to die", 10_000, up3);
     } finally {
       for (const g of groups) if (groupAlive(g)) process.kill(-g, "SIGKILL");
-      const pm = postmasterPid(dir);
-      if (pm && alive(pm)) process.kill(pm, "SIGKILL"); // the postmaster is no group leader: its own exit hook never ran
-      if (groupAlive(up3.pid)) process.kill(-up3.pid, "SIGKILL");
     }
     expect(Date.now() - killedAt).toBeLessThan(10_000);
   }, 90_000);
