@@ -1,4 +1,4 @@
-// What a run starts besides its agent (setup commands, gates, teardown) runs the repository's code:
+// What a run starts besides its agent (setup commands, gates, teardown, git and its hooks) runs the repository's code:
 // it gets the allow-listed environment, never the runner's (no DATABASE_URL, nothing the operator
 // exported), and it is guarded: a runner killed with SIGKILL takes their process groups with it.
 import fs from "node:fs";
@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { runGates } from "../../src/pipeline/gates.ts";
 import { runTeardown } from "../../src/pipeline/teardown.ts";
 import { startRunner } from "../../src/runner/runner.ts";
+import { ensureWorktree } from "../../src/runner/worktree.ts";
 import { groupAlive, makeRepo, repoRoot, seedProject, seedSession, waitFor } from "./helpers.ts";
 
 const SECRET_DB = "postgresql://drover:supersecret@127.0.0.1:1/drover";
@@ -63,6 +64,19 @@ describe("the environment of setup, gates and teardown", () => {
     process.env.DATABASE_URL = SECRET_DB;
     expect(await runTeardown([{ name: "c", teardown: ['sh -c "env > teardown.env"'] }], dir)).toEqual([]);
     expectClean(dumped(path.join(dir, "teardown.env")));
+  });
+
+  it("a git hook the repository installed (post-checkout on worktree add) likewise", async () => {
+    process.env.DATABASE_URL = SECRET_DB;
+    const repo = await makeRepo();
+    const out = path.join(dir, "hook.env");
+    fs.writeFileSync(path.join(repo, ".git", "hooks", "post-checkout"), `#!/bin/sh\nenv > ${out}\n`, { mode: 0o755 });
+    const root = path.join(repo, ".worktrees");
+    await ensureWorktree({ repoPath: repo, root, path: path.join(root, "1-hook"), branch: "drover/1-hook", baseBranch: "main" });
+    const env = dumped(out);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.SECRET_X).toBeUndefined();
+    expect(env.PATH).toBeDefined(); // git puts its exec-path first
   });
 
   it("a setup command run by the runner for a session likewise", async () => {
