@@ -45,7 +45,9 @@ export async function runSupervisor(): Promise<number> {
     log.info({ why }, "stopping Drover");
     // Runner, web, then the database: each bounded by its own timeout.
     const order = ["runner", "web", "database"];
-    for (const c of [...children].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))) await c.stop().catch((err) => log.warn({ child: c.name, err: (err as Error).message }, "stop failed"));
+    for (const c of [...children].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))) {
+      await c.stop().catch((err) => log.warn({ child: c.name, err: (err as Error).message }, "stop failed"));
+    }
     if (!children.some((c) => c.name === "database")) await database.stop().catch(() => {});
     log.info({ ms: Date.now() - started }, "stopped");
     resolveDone(code);
@@ -58,6 +60,7 @@ export async function runSupervisor(): Promise<number> {
   let pg: SupervisedChild | undefined;
   try {
     const server = database.server;
+    if (stopping) return done;
     if (server) {
       // Restarted on the same port and data folder, so the runner's and the web's URL stays valid;
       // their pools connect anew.
@@ -87,10 +90,12 @@ export async function runSupervisor(): Promise<number> {
     delete childEnv.DROVER_SUPERVISED;
     // One id for every life of this runner: a restarted runner reaps what its predecessor left.
     const runnerEnv = { ...childEnv, DROVER_RUNNER_ID: process.env.DROVER_RUNNER_ID ?? `up-${os.hostname()}-${process.pid}` };
+    if (stopping) return done; // Ctrl-C during start-up: start nothing more
     const runner = new SupervisedChild({ name: "runner", start: () => startRunnerProcess(runnerEnv), log, onGiveUp: giveUp, needs: pg });
     children.push(runner);
     await runner.start();
     const port = await getPort({ port: env.DROVER_WEB_PORT, host: env.DROVER_WEB_HOST });
+    if (stopping) return done;
     const web = new SupervisedChild({ name: "web", start: () => startWebProcess(childEnv, env.DROVER_WEB_HOST, port), log, onGiveUp: giveUp, needs: pg });
     children.push(web);
     const url = `http://${env.DROVER_WEB_HOST}:${port}`;
