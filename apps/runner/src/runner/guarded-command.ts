@@ -32,8 +32,8 @@ export async function runGuardedCommand(
   const started = Date.now();
   const tailChars = opts.tailChars ?? 4000;
   if (argv.length === 0) return { exitCode: null, signal: null, timedOut: false, error: "empty command", durationMs: 0, tail: "" };
+  const guard = processGuard(); // before the spawn: registered at once, however fast the runner dies after
   const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const guard = processGuard();
   if (child.pid) guard.add(child.pid);
   let tail = "";
   const collect = (text: string) => {

@@ -82,6 +82,7 @@ class Runner {
       create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity },
       update: { host: os.hostname(), pid: process.pid, capacity: opts.capacity, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null },
     });
+    processGuard(); // started now, so it is up long before the first agent or gate needs it
     // Looked up on each use: a guard that died is started again (see processGuard).
     this.guard = { add: (g) => processGuard().add(g), remove: (g) => processGuard().remove(g), close: () => {} };
     const reaped = await reapLeftovers(db, this.log, opts.id, opts.leaseSecs, { recover: opts.recoverInterrupted });

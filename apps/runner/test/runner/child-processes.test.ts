@@ -12,6 +12,7 @@ import { runGates } from "../../src/pipeline/gates.ts";
 import { runTeardown } from "../../src/pipeline/teardown.ts";
 import { startRunner } from "../../src/runner/runner.ts";
 import { ensureWorktree } from "../../src/runner/worktree.ts";
+import { groupMembers } from "../../src/runner/process-group.ts";
 import { groupAlive, makeRepo, repoRoot, seedProject, seedSession, waitFor } from "./helpers.ts";
 
 const SECRET_DB = "postgresql://drover:supersecret@127.0.0.1:1/drover";
@@ -106,13 +107,18 @@ describe("a runner killed with SIGKILL while a command runs", () => {
     it(`takes the ${kind}'s process group with it within seconds`, async () => {
       const cwd = fs.mkdtempSync(path.join(dir, `${kind}-`));
       const proc = execa(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "fixtures/long-command.ts"), kind, cwd], { cwd: repoRoot, reject: false, all: true });
+      let out = "";
+      proc.all!.on("data", (d: Buffer) => (out += d.toString()));
       const pgid = await waitFor(async () => Number(fs.readFileSync(path.join(cwd, "pgid"), "utf8").trim()) || undefined, `the ${kind} to start`, 30_000, 50);
       expect(groupAlive(pgid)).toBe(true);
       proc.kill("SIGKILL");
       await proc;
       const killedAt = Date.now();
       try {
-        await waitFor(async () => !groupAlive(pgid), `the ${kind}'s group to die`, 5_000, 50);
+        // The bound crash.test.ts gives agents: the guard (a fresh node process here) may boot slowly on a busy machine.
+        await waitFor(async () => !groupAlive(pgid), `the ${kind}'s group to die`, 10_000, 50).catch((e) => {
+          throw new Error(`${(e as Error).message}; members ${JSON.stringify(groupMembers(pgid))}; fixture output: ${out}`);
+        });
       } finally {
         try {
           process.kill(-pgid, "SIGKILL"); // never leave it behind, even when the test fails
@@ -120,7 +126,9 @@ describe("a runner killed with SIGKILL while a command runs", () => {
           /* gone, as it should be */
         }
       }
-      expect(Date.now() - killedAt).toBeLessThan(5_000);
+      const ms = Date.now() - killedAt;
+      console.log(`${kind}: process group gone ${ms} ms after kill -9 of the runner`);
+      expect(ms).toBeLessThan(10_000);
     }, 60_000);
   }
 });
