@@ -111,9 +111,9 @@ describe("a runner killed with SIGKILL while a command runs", () => {
       proc.all!.on("data", (d: Buffer) => (out += d.toString()));
       const pgid = await waitFor(async () => Number(fs.readFileSync(path.join(cwd, "pgid"), "utf8").trim()) || undefined, `the ${kind} to start`, 30_000, 50);
       expect(groupAlive(pgid)).toBe(true);
-      proc.kill("SIGKILL");
-      await proc;
       const killedAt = Date.now();
+      proc.kill("SIGKILL");
+      await proc; // resolves once the guard, which shares its stderr, is gone too
       try {
         // The bound crash.test.ts gives agents: the guard (a fresh node process here) may boot slowly on a busy machine.
         await waitFor(async () => !groupAlive(pgid), `the ${kind}'s group to die`, 10_000, 50).catch((e) => {
