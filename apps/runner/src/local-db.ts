@@ -3,7 +3,7 @@
 // import ...) connect to it instead of starting a second server on the same folder.
 import fs from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres } from "@drover/db/embedded";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@drover/db/embedded";
 import { connectionUrl, readCredentials } from "@drover/db/embedded/credentials";
 import { applyMigrations } from "@drover/db/migrate";
 import { dataDir } from "@drover/db/paths";
@@ -13,6 +13,8 @@ export interface LocalDatabase {
   /** Stops the embedded server if this process started it; a no-op otherwise. */
   stop(): Promise<void>;
   embedded: boolean;
+  /** The embedded server when this process started it (`drover up` watches and restarts it). */
+  server?: EmbeddedDatabase;
 }
 
 /** Port of a live embedded server on this data folder, read from postmaster.pid (line 4). */
@@ -43,7 +45,7 @@ export async function ensureLocalDatabase(opts: { log?: (line: string) => void; 
       db = { url: connectionUrl(creds.appUser, creds.appPassword, port, "drover"), stop: async () => {}, embedded: true };
     } else {
       const server = await startEmbeddedPostgres({ dataDir: dir, log: opts.log });
-      db = { url: server.url, stop: server.stop, embedded: true };
+      db = { url: server.url, stop: () => server.stop(), embedded: true, server };
     }
   }
   if (opts.migrate !== false) await applyMigrations(db.url);

@@ -18,13 +18,20 @@ export interface EmbeddedDatabase {
   port: number;
   /** The cluster's folder: `<dataDir>/pg`, or where that links to when it had to live elsewhere (as root). */
   clusterDir: string;
-  stop(): Promise<void>;
+  /** The postmaster's pid. */
+  pid: number | undefined;
+  /** Resolves when the postmaster exits, however (stop(), a crash, kill -9). */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Fast shutdown; bounded even when the server is dead or hangs (SIGKILL after `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export interface EmbeddedOptions {
   dataDir: string;
   database?: string;
   preferredPort?: number;
+  /** This port and no other (a restarted server keeps the URL its clients have); start fails when it is taken. */
+  port?: number;
   /** Test clusters trade durability for speed. */
   fast?: boolean;
   log?: (line: string) => void;
@@ -59,7 +66,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (fresh) await initCluster({ ...place, user: creds.adminUser, password: creds.adminPassword, log });
   else removeStalePid(place.pgDir);
   writeHba(place.pgDir, place.ids);
-  const port = await getPort({ port: opts.preferredPort ?? 54329 });
+  const port = opts.port ?? (await getPort({ port: opts.preferredPort ?? 54329 }));
   // No Unix socket: other `drover` commands find the server by the port in postmaster.pid.
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256", "-c", "max_connections=300"];
   if (opts.fast) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
@@ -75,6 +82,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     }
   };
   process.on("exit", killOnExit);
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    if (server.exitCode !== null || server.signalCode !== null) resolve({ code: server.exitCode, signal: server.signalCode });
+    else server.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+  void exited.then(() => process.removeListener("exit", killOnExit));
   const database = opts.database ?? "drover";
   try {
     await ensureAppRole(port, creds, database);
@@ -87,9 +99,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     adminUrl: connectionUrl(creds.adminUser, creds.adminPassword, port, "postgres"),
     port,
     clusterDir: place.pgDir,
-    stop: async () => {
+    pid: server.pid,
+    exited,
+    stop: async (timeoutMs = 15_000) => {
       process.removeListener("exit", killOnExit);
+      // A dead server (kill -9) resolves at once; a hanging one is killed after timeoutMs.
+      const timer = setTimeout(() => {
+        try {
+          server.kill("SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }, timeoutMs);
       await stopServer(server);
+      clearTimeout(timer);
     },
   };
 }

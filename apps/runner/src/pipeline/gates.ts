@@ -1,9 +1,11 @@
 // Runs a project's acceptance gates in a worktree: each gate is an argv (a string is split like a
-// shell would split words, but never run through one), in its own process group so a timeout
+// shell would split words, but never run through one), guarded in its own process group (see
+// runner/guarded-command.ts) so a timeout or the runner's death
 // kills everything it started. Output is streamed into the session log and summarised in the report.
-import { spawn } from "node:child_process";
 import { parseArgsStringToArgv } from "string-argv";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
+import { buildCommandEnv } from "../runner/environment.ts";
+import { runGuardedCommand } from "../runner/guarded-command.ts";
 
 export const DEFAULT_GATE_TIMEOUT_SECS = 1200;
 const TAIL_CHARS = 4000;
@@ -56,49 +58,22 @@ export async function runGates(opts: {
 async function runGate(spec: GateSpec, opts: { cwd: string; timeoutSecs?: number; env?: Record<string, string> }): Promise<GateResult> {
   const argv = gateArgv(spec);
   const command = argv.join(" ");
-  const started = Date.now();
   if (argv.length === 0) return { command, exitCode: null, timedOut: false, durationMs: 0, outputTail: "", error: "empty gate command" };
-  const timeoutMs = (opts.timeoutSecs ?? DEFAULT_GATE_TIMEOUT_SECS) * 1000;
-  let output = "";
-  let timedOut = false;
-  const child = spawn(argv[0], argv.slice(1), {
+  // A gate runs the repository's code (an agent may have rewritten it): the allow-listed environment, guarded.
+  const r = await runGuardedCommand(argv, {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env, CI: "1" },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    env: buildCommandEnv({ extra: { ...opts.env, CI: "1" } }),
+    timeoutMs: (opts.timeoutSecs ?? DEFAULT_GATE_TIMEOUT_SECS) * 1000,
+    killGraceMs: 5_000,
+    tailChars: TAIL_CHARS,
   });
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString("utf8")).slice(-TAIL_CHARS * 4);
-  };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
-  const killGroup = (sig: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, sig);
-    } catch {
-      /* already gone */
-    }
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup("SIGTERM");
-    setTimeout(() => killGroup("SIGKILL"), 5_000).unref();
-  }, timeoutMs);
-  const res = await new Promise<{ exitCode: number | null; error?: string }>((resolve) => {
-    child.once("error", (err) => resolve({ exitCode: null, error: `cannot run ${argv[0]}: ${err.message}` }));
-    child.once("close", (code) => resolve({ exitCode: code }));
-  });
-  clearTimeout(timer);
-  // Anything the gate left behind in its group goes too.
-  killGroup("SIGKILL");
-  const error = res.error;
   return {
     command,
-    exitCode: res.exitCode,
-    timedOut,
-    durationMs: Date.now() - started,
-    outputTail: output.slice(-TAIL_CHARS),
-    ...(error ? { error } : {}),
+    exitCode: r.exitCode,
+    timedOut: r.timedOut,
+    durationMs: r.durationMs,
+    outputTail: r.tail,
+    ...(r.error ? { error: r.error } : {}),
   };
 }
 

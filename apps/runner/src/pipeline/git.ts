@@ -1,12 +1,10 @@
 // Small git helpers over simple-git for the pipeline (uncommitted-changes check, branch lookups).
 import { execFile } from "node:child_process";
 import { simpleGit, type SimpleGit } from "simple-git";
+import { buildGitEnv } from "../runner/environment.ts";
 
 export function git(cwd: string): SimpleGit {
-  // A small environment (local operations only): nothing (EDITOR, GIT_DIR ...) that changes what git does.
-  const env: Record<string, string> = { LANG: "C" };
-  for (const k of ["PATH", "HOME", "TMPDIR"]) if (process.env[k]) env[k] = process.env[k]!;
-  return simpleGit({ baseDir: cwd, maxConcurrentProcesses: 2 }).env(env);
+  return simpleGit({ baseDir: cwd, maxConcurrentProcesses: 2 }).env(buildGitEnv());
 }
 
 /** Files with uncommitted changes (modified, staged, untracked but not ignored). */
@@ -35,7 +33,7 @@ export async function currentBranch(cwd: string): Promise<string | null> {
 // straight to git.
 export async function isAncestor(cwd: string, a: string, b: string): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile("git", ["merge-base", "--is-ancestor", a, b], { cwd }, (err) => resolve(!err));
+    execFile("git", ["merge-base", "--is-ancestor", a, b], { cwd, env: buildGitEnv() }, (err) => resolve(!err));
   });
 }
 

@@ -2,40 +2,33 @@
 // unless the project keeps them.
 import fs from "node:fs";
 import path from "node:path";
-import { spawn } from "node:child_process";
 import { parseArgsStringToArgv } from "string-argv";
 import type { Db, Project, Story } from "@drover/db";
 import { logProjectEvent } from "@drover/db/services/index";
 import type { Logger } from "pino";
+import { buildCommandEnv } from "../runner/environment.ts";
+import { runGuardedCommand } from "../runner/guarded-command.ts";
+import type { ComponentSpec } from "../runner/setup.ts";
 import { git, worktrees } from "./git.ts";
 import { mergeBranchName, removeMergeWorktree, type MergeTarget } from "./merge.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
 import { projectConfig } from "./settings.ts";
 
-function runCommand(argv: string[], cwd: string, timeoutMs = 300_000): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    let output = "";
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    const add = (b: Buffer) => (output = (output + b.toString()).slice(-4000));
-    child.stdout.on("data", add);
-    child.stderr.on("data", add);
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, timeoutMs);
-    child.once("error", (e) => {
-      clearTimeout(t);
-      resolve({ code: null, output: e.message });
-    });
-    child.once("close", (code) => {
-      clearTimeout(t);
-      resolve({ code, output });
-    });
-  });
+const TEARDOWN_TIMEOUT_MS = 300_000;
+
+/** Runs the components' teardown commands in one worktree (guarded, allow-listed env); returns a note per failure. */
+export async function runTeardown(components: ComponentSpec[], worktreePath: string): Promise<string[]> {
+  const notes: string[] = [];
+  for (const c of components) {
+    const dir = path.resolve(worktreePath, c.path ?? ".");
+    if (!fs.existsSync(dir)) continue;
+    for (const cmd of c.teardown ?? []) {
+      const r = await runGuardedCommand(parseArgsStringToArgv(cmd), { cwd: dir, env: buildCommandEnv(), timeoutMs: TEARDOWN_TIMEOUT_MS });
+      if (r.exitCode !== 0) notes.push(`teardown "${cmd}" in ${c.name} exited ${r.error ?? r.exitCode}: ${r.tail.trim().slice(-300)}`);
+    }
+  }
+  return notes;
 }
 
 export async function teardownStory(db: Db, story: Story, project: Project, t: MergeTarget, log: Logger): Promise<void> {
@@ -49,14 +42,7 @@ export async function teardownStory(db: Db, story: Story, project: Project, t: M
   }
   const storyTrees = (await worktrees(t.repoPath)).filter((w) => w.branch === t.storyBranch);
   for (const wt of storyTrees) {
-    for (const c of cfg.component ?? []) {
-      const dir = path.resolve(wt.path, c.path ?? ".");
-      if (!fs.existsSync(dir)) continue;
-      for (const cmd of c.teardown ?? []) {
-        const r = await runCommand(parseArgsStringToArgv(cmd), dir);
-        if (r.code !== 0) notes.push(`teardown "${cmd}" in ${c.name} exited ${r.code}: ${r.output.trim().slice(-300)}`);
-      }
-    }
+    notes.push(...(await runTeardown(cfg.component ?? [], wt.path)));
     await git(t.repoPath).raw(["worktree", "remove", "--force", "--force", wt.path]).catch((e: Error) => notes.push(`worktree remove ${wt.path}: ${e.message.trim()}`));
   }
   await removeMergeWorktree(t.repoPath, t.worktreePath, cfg.keep_branches ? undefined : mergeBranchName(t.storyNumber));

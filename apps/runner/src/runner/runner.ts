@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import { createLogger } from "../log.ts";
 import { claimNext } from "./claim.ts";
 import { EventBudget } from "./event-log.ts";
-import { startGuard, type Guard } from "./guard.ts";
+import { processGuard, type Guard } from "./guard.ts";
 import { defaultLifecycleHooks, type SessionLifecycleHooks } from "./lifecycle.ts";
 import { parseRunnerOptions, type RunnerOptions, type RunnerOptionsInput } from "./options.ts";
 import { reapLeftovers, sweepExpiredLeases } from "./recovery.ts";
@@ -82,7 +82,9 @@ class Runner {
       create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity },
       update: { host: os.hostname(), pid: process.pid, capacity: opts.capacity, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null },
     });
-    this.guard = startGuard();
+    processGuard(); // started now, so it is up long before the first agent or gate needs it
+    // Looked up on each use: a guard that died is started again (see processGuard).
+    this.guard = { add: (g) => processGuard().add(g), remove: (g) => processGuard().remove(g), close: () => {} };
     const reaped = await reapLeftovers(db, this.log, opts.id, opts.leaseSecs, { recover: opts.recoverInterrupted });
     if (reaped) this.log.warn({ reaped }, "reaped leftover agent process groups");
     await this.hooks.onRunnerStart?.();
@@ -234,7 +236,8 @@ class Runner {
       .updateMany({ where: { runnerId: this.opts.id, status: "running" }, data: { leaseExpiresAt: new Date() } })
       .catch(() => {});
     await this.db.runner.update({ where: { id: this.opts.id }, data: { stoppedAt: new Date() } }).catch(() => {});
-    this.guard.close();
+    // The guard is this process's (gates and teardown use it too): it stays, and kills whatever is
+    // still registered when this process ends.
     await this.db.$disconnect();
     this.log.info("runner stopped");
   }

@@ -169,7 +169,6 @@ export class SessionRun {
 
     const marker = path.join(wt.gitDir, SETUP_MARKER);
     if (!fs.existsSync(marker)) {
-      let setupPid: number | undefined;
       copyFiles(repoPath, wt.path, cfg.copyFiles, (e) => this.emit(e));
       await runSetup({
         wt: wt.path,
@@ -177,10 +176,6 @@ export class SessionRun {
         env: buildAgentEnv({ home, tmp, drover }),
         timeoutMs: opts.setupTimeoutSecs * 1000,
         emit: (e) => this.emit(e),
-        onChild: (pid) => {
-          if (pid) this.deps.guard.add((setupPid = pid));
-          else if (setupPid) this.deps.guard.remove(setupPid);
-        },
       });
       fs.writeFileSync(marker, new Date().toISOString());
     }

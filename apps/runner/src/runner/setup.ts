@@ -1,11 +1,12 @@
 // Before the first agent runs in a new worktree: copy the configured files (e.g. .env) from the
-// main checkout, then run each component's setup commands in its folder, output into the session log.
+// main checkout, then run each component's setup commands in its folder (guarded, in the agent's allow-listed
+// environment), output into the session log.
 import fs from "node:fs";
 import path from "node:path";
-import { execa } from "execa";
 import { isStrictlyInside } from "@drover/core/paths";
 import { containedPath } from "@drover/db/contained-path";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
+import { runGuardedCommand } from "./guarded-command.ts";
 
 export interface ComponentSpec {
   name: string;
@@ -52,39 +53,30 @@ export async function runSetup(opts: {
   env: Record<string, string>;
   timeoutMs: number;
   emit: (e: NormalizedEvent) => void;
-  onChild?: (pid: number | undefined) => void;
 }): Promise<void> {
   for (const c of opts.components) {
     for (const command of c.setup ?? []) {
       const cwd = c.path && path.normalize(c.path) !== "." ? inside(opts.wt, c.path, "component path") : opts.wt;
       opts.emit({ kind: "setup", text: `[${c.name}] $ ${command}`, command });
-      let out = "";
-      const sub = execa("sh", ["-c", command], { cwd, env: opts.env, extendEnv: false, all: true, reject: false, buffer: false, detached: true, stdin: "ignore", timeout: opts.timeoutMs, killSignal: "SIGKILL" });
-      opts.onChild?.(sub.pid);
-      sub.all?.setEncoding("utf8");
       let partial = "";
-      sub.all?.on("data", (chunk: string) => {
-        out = (out + chunk).slice(-TAIL);
-        partial += chunk;
-        const lines = partial.split("\n");
-        partial = lines.pop()!;
-        for (const l of lines) opts.emit({ kind: "setup", text: l, command, raw: l });
+      const r = await runGuardedCommand(["sh", "-c", command], {
+        cwd,
+        env: opts.env,
+        timeoutMs: opts.timeoutMs,
+        tailChars: TAIL,
+        onOutput: (chunk) => {
+          partial += chunk;
+          const lines = partial.split("\n");
+          partial = lines.pop()!;
+          for (const l of lines) opts.emit({ kind: "setup", text: l, command, raw: l });
+        },
       });
-      const r = await sub;
-      // Nothing a setup command started outlives it (its own group, like the agent's).
-      if (sub.pid) {
-        try {
-          process.kill(-sub.pid, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      }
-      opts.onChild?.(undefined);
       if (partial) opts.emit({ kind: "setup", text: partial, command, raw: partial });
-      const code = r.exitCode ?? null;
-      opts.emit({ kind: "setup", text: `[${c.name}] exit ${code ?? r.signal}`, command, exitCode: code ?? -1 });
+      const code = r.exitCode;
+      opts.emit({ kind: "setup", text: `[${c.name}] exit ${code ?? r.error ?? r.signal}`, command, exitCode: code ?? -1 });
       if (code !== 0) {
-        throw new SetupError(`Setup of component "${c.name}" failed (${command}: ${r.timedOut ? "timed out" : code === undefined || code === null ? `killed by ${r.signal}` : `exit ${code}`}):\n${out.trim()}`);
+        const how = r.timedOut ? "timed out" : r.error ? r.error : code === null ? `killed by ${r.signal}` : `exit ${code}`;
+        throw new SetupError(`Setup of component "${c.name}" failed (${command}: ${how}):\n${r.tail.trim()}`);
       }
     }
   }

@@ -6,6 +6,10 @@ import path from "node:path";
 import { simpleGit } from "simple-git";
 import { isStrictlyInside } from "@drover/core/paths";
 import { containedPath, realResolve } from "@drover/db/contained-path";
+import { buildGitEnv } from "./environment.ts";
+
+// git runs the repository's hooks (post-checkout on worktree add): never with the runner's environment.
+const repoGit = (dir: string) => simpleGit(dir).env(buildGitEnv());
 
 export class WorktreeError extends Error {
   constructor(
@@ -35,7 +39,7 @@ export function storyDirName(number: number, slug: string): string {
 
 export async function checkBranchName(repoPath: string, branch: string): Promise<void> {
   try {
-    await simpleGit(repoPath).raw(["check-ref-format", "--branch", branch]);
+    await repoGit(repoPath).raw(["check-ref-format", "--branch", branch]);
   } catch (e) {
     throw new WorktreeError("bad_branch", `"${branch}" is not a valid branch name: ${(e as Error).message.trim()}`);
   }
@@ -123,7 +127,7 @@ export async function ensureWorktree(opts: { repoPath: string; root: string; pat
     await checkBranchName(repoPath, branch);
     checkedBranches.add(branch);
   }
-  const git = simpleGit(repoPath);
+  const git = repoGit(repoPath);
   let commonDir = commonDirs.get(repoPath);
   if (!commonDir) {
     commonDir = (await git.raw(["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
@@ -153,7 +157,7 @@ export async function ensureWorktree(opts: { repoPath: string; root: string; pat
   });
 }
 
-async function createWorktree(git: ReturnType<typeof simpleGit>, wt: string, branch: string, baseBranch: string): Promise<void> {
+async function createWorktree(git: ReturnType<typeof repoGit>, wt: string, branch: string, baseBranch: string): Promise<void> {
   if (fs.existsSync(wt) && fs.readdirSync(wt).length > 0) {
     throw new WorktreeError("worktree_error", `${wt} already exists but is not a worktree of this repository; move it away or remove it`);
   }
@@ -175,7 +179,7 @@ async function createWorktree(git: ReturnType<typeof simpleGit>, wt: string, bra
 /** The commit a branch points at, read from the ref files (no git process: called around every run). */
 export async function branchHead(repoPath: string, branch: string): Promise<string | undefined> {
   try {
-    const commonDir = commonDirs.get(repoPath) ?? (await simpleGit(repoPath).raw(["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
+    const commonDir = commonDirs.get(repoPath) ?? (await repoGit(repoPath).raw(["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
     commonDirs.set(repoPath, commonDir);
     const loose = path.join(commonDir, "refs", "heads", ...branch.split("/"));
     if (fs.existsSync(loose)) return fs.readFileSync(loose, "utf8").trim() || undefined;
