@@ -1,6 +1,8 @@
 // Issue 10 item 7 end to end: a Gemini agent whose name climbs out of the runtime-state folder (a
 // row the roster parser would now refuse, inserted directly) must not make the runner write its
-// settings outside that folder; the session fails with path_escape instead.
+// settings outside that folder. The runner takes agents only from the roster it parses, and the parser
+// refuses such a name, so the session fails as bad_config before any path is derived; the
+// containment check behind it (path_escape) is tested on its own in state-paths.test.ts.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,7 +37,7 @@ it("refuses to write a Gemini agent's settings outside the runtime-state folder"
     return ["failed", "completed", "stopped", "interrupted"].includes(s.status) ? s : undefined;
   }, "session end", 60_000, 200);
   expect(done.status).toBe("failed");
-  expect(done.reason).toBe("path_escape");
+  expect(done.reason).toBe("bad_config");
   expect(fs.existsSync(path.join(dataDir, "escape"))).toBe(false);
   expect(fs.readdirSync(dataDir).sort()).not.toContain("escape");
 });

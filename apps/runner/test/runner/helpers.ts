@@ -51,6 +51,8 @@ export interface SessionSeed {
   stage?: "coder" | "qa" | "mergemaster" | "other";
   resumeRuntimeSessionId?: string;
   freshPrompt?: string;
+  /** Set at creation: a running runner may claim the session before a later update lands. */
+  baseBranch?: string;
 }
 
 export async function seedSession(db: Db, projectId: number, s: SessionSeed) {
@@ -79,6 +81,7 @@ export async function seedSession(db: Db, projectId: number, s: SessionSeed) {
       worktreePath: s.worktreePath,
       resumeRuntimeSessionId: s.resumeRuntimeSessionId,
       freshPrompt: s.freshPrompt,
+      baseBranch: s.baseBranch,
     },
   });
 }

@@ -188,8 +188,7 @@ describe("runner supervising sessions", () => {
   it("a worktree git cannot create fails loudly with git's message", async () => {
     const repo = await makeRepo();
     const p = await seedProject(t.db, repo);
-    const s = await seedSession(t.db, p.id, { command: ["true"], storyNumber: 4 });
-    await t.db.agentSession.update({ where: { id: s.id }, data: { baseBranch: "no-such-base" } });
+    const s = await seedSession(t.db, p.id, { command: ["true"], storyNumber: 4, baseBranch: "no-such-base" });
     const done = await ended(s.id);
     expect(done.status).toBe("failed");
     expect(done.reason).toBe("worktree_error");
