@@ -2,6 +2,7 @@
 // CLIs can run end to end without network. Fakes live only at this boundary.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Json } from "@drover/core/runtimes/shared";
 import { Script, type RecordedRequest, type Reply } from "./script.ts";
 import { anthropicHandler } from "./anthropic.ts";
 import { geminiHandler } from "./gemini.ts";
@@ -22,7 +23,7 @@ export interface HandlerContext {
   req: http.IncomingMessage;
   res: http.ServerResponse;
   path: string;
-  body: any;
+  body: Json;
   script: Script;
   record(main: boolean, replyIndex: number): void;
 }
@@ -99,7 +100,7 @@ export function sse(res: http.ServerResponse, status = 200, headers: Record<stri
   });
   return {
     event(name: string | undefined, data: unknown) {
-      res.write((name ? `event: ${name}\n` : "") + `data: ${JSON.stringify(data)}\n\n`);
+      res.write(`${name ? `event: ${name}\n` : ""}data: ${JSON.stringify(data)}\n\n`);
     },
     end() {
       res.end();

@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .option("--no-pipeline", "end sessions by exit code only: no gates, no advancing (runner tests, debugging)")
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const hooks = await loadHooks(o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0");
-      let runner;
+      let runner: Awaited<ReturnType<typeof startRunner>>;
       try {
         runner = await startRunner({
           databaseUrl: process.env.DATABASE_URL ?? "",

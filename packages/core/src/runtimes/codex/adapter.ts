@@ -50,7 +50,7 @@ export function planCodex(req: SpawnRequest): SpawnPlan {
     args,
     env,
     stdin: prompt,
-    files: { [path.join(codexHome, "config.toml")]: stringify(codexConfig(req)) + "\n" },
+    files: { [path.join(codexHome, "config.toml")]: `${stringify(codexConfig(req))}\n` },
     installHint: CODEX_PACKAGE,
   };
 }

@@ -41,7 +41,7 @@ export function planGemini(req: SpawnRequest): SpawnPlan {
     args,
     env,
     stdin: prompt,
-    files: { [path.join(geminiHome, ".gemini", "settings.json")]: JSON.stringify(geminiSettings(req), null, 2) + "\n" },
+    files: { [path.join(geminiHome, ".gemini", "settings.json")]: `${JSON.stringify(geminiSettings(req), null, 2)}\n` },
     installHint: GEMINI_PACKAGE,
   };
 }
