@@ -23,7 +23,8 @@ export interface HandlerContext {
   req: http.IncomingMessage;
   res: http.ServerResponse;
   path: string;
-  body: Json;
+  /** The request's JSON; handlers read each field optionally (a non-JSON body has none of them). */
+  body: Json | undefined;
   script: Script;
   record(main: boolean, replyIndex: number): void;
 }
@@ -55,7 +56,7 @@ export async function startMockModel(api: MockApi, replies: Reply[]): Promise<Mo
       const record = (main: boolean, replyIndex: number) =>
         requests.push({ method: req.method ?? "", path, headers: req.headers, body, main, replyIndex });
       try {
-        handlers[api]({ req, res, path, body, script, record });
+        handlers[api]({ req, res, path, body: body as Json | undefined, script, record });
       } catch (err) {
         record(false, -1);
         res.writeHead(500, { "content-type": "application/json" });
