@@ -1,8 +1,7 @@
 // Mock of the Gemini API: POST /v1beta/models/<model>:streamGenerateContent?alt=sse and
 // :generateContent, as Gemini CLI uses them (GOOGLE_GEMINI_BASE_URL points here).
 import type { Json } from "@drover/core/runtimes/shared";
-import type { Handler } from "./server.ts";
-import { json, sse } from "./server.ts";
+import { json, sse, type Handler } from "./respond.ts";
 import { chunks, type Reply } from "./script.ts";
 
 const STATUS: Record<number, string> = {
