@@ -3,7 +3,7 @@ import type http from "node:http";
 import type { Json } from "@drover/core/runtimes/shared";
 import type { Script } from "./script.ts";
 
-export interface HandlerContext {
+interface HandlerContext {
   req: http.IncomingMessage;
   res: http.ServerResponse;
   path: string;

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { NormalizedEvent, Outcome, SpawnRequest } from "./types.ts";
 
 /** Tool outputs longer than this are cut in the event (the raw line keeps them whole). */
-export const MAX_TOOL_OUTPUT = 4000;
+const MAX_TOOL_OUTPUT = 4000;
 
 export function truncate(text: string, max = MAX_TOOL_OUTPUT): { output: string; truncated?: boolean } {
   if (text.length <= max) return { output: text };

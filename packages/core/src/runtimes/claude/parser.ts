@@ -137,7 +137,7 @@ export class ClaudeParser implements StreamParser {
   }
 }
 
-export function claudeOutcome(j: Json, words: string): Outcome {
+function claudeOutcome(j: Json, words: string): Outcome {
   switch (j.subtype) {
     case "error_max_turns":
       return "max_turns";

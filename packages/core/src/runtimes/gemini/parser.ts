@@ -136,7 +136,7 @@ export class GeminiParser implements StreamParser {
 }
 
 /** "[API Error: {"error":{"code":401,...}}]" carries the HTTP status; otherwise judge the words. */
-export function geminiErrorOutcome(type: string | undefined, message: string): Outcome {
+function geminiErrorOutcome(type: string | undefined, message: string): Outcome {
   if (type === "FatalTurnLimitedError") return "max_turns";
   if (type === "FatalAuthenticationError") return "auth";
   const code = /"code"\s*:\s*(\d{3})/.exec(message)?.[1];
