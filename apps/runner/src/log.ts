@@ -9,5 +9,3 @@ export function createLogger(name: string, level = process.env.LOG_LEVEL ?? "inf
     ...(pretty ? { transport: { target: "pino-pretty", options: { ignore: "pid,hostname", translateTime: "HH:MM:ss" } } } : {}),
   });
 }
-
-export type Logger = ReturnType<typeof createLogger>;

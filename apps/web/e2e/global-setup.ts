@@ -57,7 +57,10 @@ function stopGroup(proc: ChildProcess | undefined): Promise<void> {
       }
       resolve();
     }, 15_000);
-    proc.once("exit", () => (clearTimeout(t), resolve()));
+    proc.once("exit", () => {
+      clearTimeout(t);
+      resolve();
+    });
     try {
       process.kill(-proc.pid!, "SIGTERM");
     } catch {

@@ -2,8 +2,9 @@
 // resume it with context and land on the new session. Needs the runner process.
 import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
 
+// Asking for the worker-scoped runner fixture starts `drover runner` before these tests.
 test.beforeEach(({ runner }) => {
-  test.skip(!runner, "apps/runner's `runner` command is not available");
+  expect(runner.pid, "the runner process did not start").toBeDefined();
 });
 
 test("start an agent, see its log stream live, stop it, resume it with context", async ({ page, db }) => {

@@ -18,7 +18,10 @@ test("a story body holding a script tag renders it as text and never runs it", a
   ].join("\n");
   const story = await newStory(db, `Script story ${uid()}`, { body });
   const dialogs: string[] = [];
-  page.on("dialog", (d) => (dialogs.push(d.message()), void d.dismiss()));
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
   await page.goto(`/stories/${story.id}`);
   const rendered = page.getByTestId("story-body");
   await expect(rendered.locator("strong")).toHaveText("bold");

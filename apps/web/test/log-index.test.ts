@@ -4,6 +4,8 @@ import { fileChangePatch } from "../src/lib/file-change.ts";
 import { lineOfKey, locateConfigErrors } from "../src/lib/config-error.ts";
 import { positionBetween } from "../src/lib/position.ts";
 import { parseProjectConfig } from "@drover/core/config/index";
+import { TRPCClientError } from "@trpc/client";
+import { errorMessage } from "../src/lib/actions.ts";
 
 describe("log index", () => {
   const range: LogIndex = { mode: "range", min: 1, max: 50_000, errorSeqs: [10, 400], lastSeq: 50_000 };
@@ -72,9 +74,7 @@ describe("small helpers", () => {
   });
 });
 
-describe("action errors", async () => {
-  const { errorMessage } = await import("../src/lib/actions.ts");
-  const { TRPCClientError } = await import("@trpc/client");
+describe("action errors", () => {
   it("says zod issues as field: problem", () => {
     const err = new TRPCClientError(JSON.stringify([{ code: "too_small", path: ["notes"], message: "Say what to fix" }]));
     expect(errorMessage(err)).toBe("notes: Say what to fix");

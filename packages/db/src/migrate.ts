@@ -10,7 +10,7 @@ import { migrationsDir as defaultMigrationsDir } from "./paths.ts";
 
 const LOCK_KEY = 72707369; // arbitrary constant shared by every Drover process
 
-export class MigrationError extends Error {
+class MigrationError extends Error {
   constructor(
     message: string,
     readonly migration: string,

@@ -54,7 +54,11 @@ export function readRepoFile(repoRoot: string, rel: string, opts: { what: string
     // Read at most max + 1 bytes: a file growing after fstat is still caught.
     const buf = Buffer.alloc(max + 1);
     let n = 0;
-    for (let r; n < buf.length && (r = fs.readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += r;
+    while (n < buf.length) {
+      const r = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
     if (n > max) throw badRequest(`${rel} is over ${sizeText(max)}; a ${opts.what} may be at most ${sizeText(max)}. Make it smaller`, { file: rel, limit: max });
     return buf.subarray(0, n).toString("utf8");
   } finally {

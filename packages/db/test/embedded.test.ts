@@ -68,8 +68,10 @@ console.log(JSON.stringify({ rows: rows[0].n, clusterDir: db.clusterDir }));`;
     const pidFile = path.join(dir, "pg", "postmaster.pid");
     const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : 0;
     const alive = () => {
+      if (pid <= 0) return false;
       try {
-        return pid > 0 && (process.kill(pid, 0), true);
+        process.kill(pid, 0); // signal 0 only checks that the process exists
+        return true;
       } catch {
         return false;
       }

@@ -11,7 +11,7 @@ import { createCallerFactory } from "../../../apps/web/src/server/trpc.ts";
 import { importRepo } from "../src/services/storkit-io/import-repo.ts";
 import { exportProject } from "../src/services/storkit-io/export-project.ts";
 import { addProject } from "../src/services/projects.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { makeRepo, rejects, ROSTER } from "./services/helpers.ts";
 
 let t: TestDatabase;

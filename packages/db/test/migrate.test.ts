@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations, readMigrations } from "../src/migrate.ts";
 import { migrationsDir } from "../src/paths.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 
 function copyMigrations(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-mig-"));

@@ -5,8 +5,8 @@ import fs from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schemaPath } from "../src/paths.ts";
-import { canonicalizePredicates, diffShapes, shapeFromDatabase, shapeFromSchema, type DbShape } from "../src/testing/schema-diff.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing/test-database.ts";
+import { canonicalizePredicates, diffShapes, shapeFromDatabase, shapeFromSchema, type DbShape } from "../testing/schema-diff.ts";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 
 const schemaText = fs.readFileSync(schemaPath, "utf8");
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../../../apps/web/src/server/root.ts";
 import { createCallerFactory } from "../../../apps/web/src/server/trpc.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { makeRepo, ROSTER } from "./services/helpers.ts";
 
 let t: TestDatabase;

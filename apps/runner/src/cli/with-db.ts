@@ -5,7 +5,7 @@ import { DomainError, type DomainErrorCode } from "@drover/core/errors";
 import { createDb, type Db } from "@drover/db";
 import { ensureLocalDatabase } from "../local-db.ts";
 
-export const EXIT_CODES: Record<DomainErrorCode, number> = {
+const EXIT_CODES: Record<DomainErrorCode, number> = {
   BAD_REQUEST: 2,
   NOT_FOUND: 3,
   CONFLICT: 4,

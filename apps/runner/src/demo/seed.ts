@@ -7,7 +7,7 @@ import { addProject, createStory, updateStory } from "@drover/db/services/index"
 import { createDemoRepo } from "./repo.ts";
 import { DEMO_STORIES } from "./stories.ts";
 
-export const DEMO_PROJECT_NAME = "demo";
+const DEMO_PROJECT_NAME = "demo";
 
 /** Creates the demo project when the database has no project yet; returns it, or null when skipped. */
 export async function seedDemoProject(db: Db, dataDir: string): Promise<Project | null> {

@@ -18,7 +18,7 @@ export type MergeOutcome = "done" | "mergemaster" | "merge_failure" | "skipped";
 
 export async function attemptMerge(db: Db, projectId: number, storyId: number, log: Logger): Promise<MergeOutcome> {
   const story = await db.story.findUnique({ where: { id: storyId }, include: { project: true } });
-  if (!story || story.stage !== "merge" || story.blocked || story.mergeFailure || story.reviewHold) return "skipped";
+  if (story?.stage !== "merge" || story.blocked || story.mergeFailure || story.reviewHold) return "skipped";
   const active = await db.agentSession.count({ where: { storyId, status: { in: ["pending", "running"] }, stage: "mergemaster" } });
   if (active) return "skipped";
   const project = story.project;

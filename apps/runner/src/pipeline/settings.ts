@@ -1,5 +1,5 @@
-// The project config keys the pipeline reads, with defaults (config is the normalized JSON the
-// config engineer's parser stored on the project; an old or partial one falls back to defaults).
+// The project config keys the pipeline reads, with defaults (config is the normalized JSON core's
+// config parser stored on the project; an old or partial one falls back to defaults).
 import fs from "node:fs";
 import path from "node:path";
 import { defaultProjectConfig, effectiveGates } from "@drover/core/config/parse";

@@ -18,7 +18,7 @@ export async function throttleFromEvents(db: Db, sinceId: bigint): Promise<bigin
   let max = sinceId;
   const now = new Date();
   for (const e of evs) {
-    max = e.id > max ? e.id : max;
+    if (e.id > max) max = e.id;
     const p = (e.payload ?? {}) as { level?: string; resetsAt?: string };
     const until = parseResetTime(p.resetsAt) ?? scheduleRateLimitRestart(null, now, 0).notBefore;
     if (until.getTime() <= now.getTime()) continue;

@@ -19,7 +19,7 @@ export function startGuard(onExit?: () => void): Guard {
   child.unref();
   (child.stdin as unknown as { unref?: () => void }).unref?.();
   const send = (line: string) => {
-    if (!child.stdin!.destroyed) child.stdin!.write(line + "\n");
+    if (!child.stdin!.destroyed) child.stdin!.write(`${line}\n`);
   };
   return {
     add: (pgid) => send(`+${pgid}`),

@@ -1,4 +1,4 @@
-// The slice of a project's normalized config the runner uses, read leniently: the config engineer
+// The slice of a project's normalized config the runner uses, read leniently: core's config parser
 // owns the full schema; a missing or odd field falls back to the default here.
 import { z } from "zod";
 import type { ComponentSpec } from "./setup.ts";

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../../../..");
-export const fixtureDir = path.resolve(here, "../fixtures/storkit");
+const fixtureDir = path.resolve(here, "../fixtures/storkit");
 const main = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 
 export async function drover(databaseUrl: string, args: string[]) {

@@ -1,6 +1,5 @@
 // Mock of Anthropic's POST /v1/messages (SSE streaming and plain JSON), as Claude Code uses it.
-import type { Handler } from "./server.ts";
-import { json, sse } from "./server.ts";
+import { json, sse, type Handler } from "./respond.ts";
 import { chunks, type Reply } from "./script.ts";
 
 let seq = 0;

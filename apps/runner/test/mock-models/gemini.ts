@@ -1,7 +1,7 @@
 // Mock of the Gemini API: POST /v1beta/models/<model>:streamGenerateContent?alt=sse and
 // :generateContent, as Gemini CLI uses them (GOOGLE_GEMINI_BASE_URL points here).
-import type { Handler } from "./server.ts";
-import { json, sse } from "./server.ts";
+import type { Json } from "@drover/core/runtimes/shared";
+import { json, sse, type Handler } from "./respond.ts";
 import { chunks, type Reply } from "./script.ts";
 
 const STATUS: Record<number, string> = {
@@ -25,7 +25,7 @@ export const geminiHandler: Handler = ({ res, path, body, script, record }) => {
     return json(res, 200, { totalTokens: 10 });
   }
   const tools = Array.isArray(body?.tools) ? body.tools : [];
-  const main = tools.some((t: any) => Array.isArray(t?.functionDeclarations) && t.functionDeclarations.length > 0);
+  const main = tools.some((t: Json) => Array.isArray(t?.functionDeclarations) && t.functionDeclarations.length > 0);
   let reply: Reply;
   let index = -1;
   if (main) ({ reply, index } = script.take());
@@ -63,6 +63,6 @@ export const geminiHandler: Handler = ({ res, path, body, script, record }) => {
     return json(res, 200, chunk(parts.flat(), true));
   }
   const s = sse(res);
-  parts.forEach((p, i) => s.event(undefined, chunk(p, i === parts.length - 1)));
+  for (const [i, p] of parts.entries()) s.event(undefined, chunk(p, i === parts.length - 1));
   s.end();
 };

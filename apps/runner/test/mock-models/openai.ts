@@ -1,6 +1,5 @@
 // Mock of OpenAI's POST /v1/responses (SSE), as Codex uses it through a custom model provider.
-import type { Handler } from "./server.ts";
-import { json, sse } from "./server.ts";
+import { json, sse, type Handler } from "./respond.ts";
 import { chunks, type Reply } from "./script.ts";
 
 let seq = 0;

@@ -98,7 +98,7 @@ async function record(cli: Cli, name: string, c: Case, work: string, outDir: str
   await mock?.close();
   fs.writeFileSync(path.join(outDir, `${name}.jsonl`), lines.map((l) => `${l}\n`).join(""));
   const meta = { cli, version: rt.version, case: name, note: c.note, exitCode: signal ? 124 : code, stderr: stderr.slice(0, 40) };
-  fs.writeFileSync(path.join(outDir, `${name}.meta.json`), JSON.stringify(meta, null, 1) + "\n");
+  fs.writeFileSync(path.join(outDir, `${name}.meta.json`), `${JSON.stringify(meta, null, 1)}\n`);
   console.log(`${cli}/${name}: exit ${code ?? signal}, ${lines.length} lines`);
 }
 

@@ -15,7 +15,7 @@ export type Reply =
   | { kind: "hang" };
 
 /** Rate-limit headers on a successful answer (status "allowed_warning" or "rejected"), reset in seconds. */
-export interface RateLimitHint {
+interface RateLimitHint {
   status: "allowed_warning" | "rejected";
   resetSeconds: number;
 }

@@ -2,6 +2,8 @@
 // CLIs can run end to end without network. Fakes live only at this boundary.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Json } from "@drover/core/runtimes/shared";
+import type { Handler } from "./respond.ts";
 import { Script, type RecordedRequest, type Reply } from "./script.ts";
 import { anthropicHandler } from "./anthropic.ts";
 import { geminiHandler } from "./gemini.ts";
@@ -17,17 +19,6 @@ export interface MockModelServer {
   mainRequests(): RecordedRequest[];
   close(): Promise<void>;
 }
-
-export interface HandlerContext {
-  req: http.IncomingMessage;
-  res: http.ServerResponse;
-  path: string;
-  body: any;
-  script: Script;
-  record(main: boolean, replyIndex: number): void;
-}
-
-export type Handler = (ctx: HandlerContext) => void;
 
 const handlers: Record<MockApi, Handler> = {
   anthropic: anthropicHandler,
@@ -54,7 +45,7 @@ export async function startMockModel(api: MockApi, replies: Reply[]): Promise<Mo
       const record = (main: boolean, replyIndex: number) =>
         requests.push({ method: req.method ?? "", path, headers: req.headers, body, main, replyIndex });
       try {
-        handlers[api]({ req, res, path, body, script, record });
+        handlers[api]({ req, res, path, body: body as Json | undefined, script, record });
       } catch (err) {
         record(false, -1);
         res.writeHead(500, { "content-type": "application/json" });
@@ -88,26 +79,4 @@ export async function closedPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-export function sse(res: http.ServerResponse, status = 200, headers: Record<string, string> = {}) {
-  res.writeHead(status, {
-    "content-type": "text/event-stream",
-    "cache-control": "no-cache",
-    connection: "keep-alive",
-    ...headers,
-  });
-  return {
-    event(name: string | undefined, data: unknown) {
-      res.write((name ? `event: ${name}\n` : "") + `data: ${JSON.stringify(data)}\n\n`);
-    },
-    end() {
-      res.end();
-    },
-  };
-}
-
-export function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
 }

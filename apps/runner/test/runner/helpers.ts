@@ -111,7 +111,7 @@ export interface RunnerProcess {
   output(): string;
 }
 
-/** `drover runner` as a child process, the way other engineers' end-to-end tests drive it. */
+/** `drover runner` as a child process, the way end-to-end tests drive it. */
 export async function spawnRunner(databaseUrl: string, args: string[], dataDir: string, opts: { viaPnpm?: boolean } = {}): Promise<RunnerProcess> {
   // node --import tsx is one process (cheaper, and its pid is the runner's); pnpm exec tsx is how
   // other suites drive it and is exercised too.

@@ -24,8 +24,7 @@ let shared: Db | undefined;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
 /** Starts `drover runner` against the test database; stops it (its whole process group) after. */
-async function startRunner(): Promise<ChildProcess | null> {
-  if (!fs.existsSync(path.join(repoRoot, "apps/runner/src/cli/commands/runner.ts"))) return null;
+async function startRunner(): Promise<ChildProcess> {
   const logDir = path.resolve(shotDir, "../e2e-logs");
   fs.mkdirSync(logDir, { recursive: true });
   const out = fs.openSync(path.join(logDir, "runner.log"), "a");
@@ -49,13 +48,13 @@ async function stopRunner(p: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
-export const test = base.extend<{ db: Db }, { runner: ChildProcess | null }>({
+export const test = base.extend<{ db: Db }, { runner: ChildProcess }>({
   baseURL: async ({}, use) => use(process.env.DROVER_E2E_BASE_URL),
   runner: [
     async ({}, use) => {
       const p = await startRunner();
       await use(p);
-      if (p) await stopRunner(p);
+      await stopRunner(p);
     },
     { scope: "worker" },
   ],

@@ -1,6 +1,5 @@
 // Seeds the e2e database through the domain services: the fixture project (command agents),
-// and the demo project when the runner's demo seed exists.
-import fs from "node:fs";
+// and the runner's demo project.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "@drover/db";
@@ -11,19 +10,16 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 
 export interface Seeded {
   projectId: number;
-  demoProjectId: number | null;
+  demoProjectId: number;
 }
 
 export async function seedFixtures(db: Db, tmp: string): Promise<Seeded> {
   // The demo seed only runs on an empty database, as on a first start: seed it first.
-  let demoProjectId: number | null = null;
   const demoSeed = path.join(repoRoot, "apps/runner/src/demo/seed.ts");
-  if (fs.existsSync(demoSeed)) {
-    const mod = (await import(demoSeed)) as { seedDemoProject?: (db: Db, dataDir: string) => Promise<{ id: number } | null> };
-    const demo = await mod.seedDemoProject?.(db, path.join(tmp, "demo-data"));
-    demoProjectId = demo?.id ?? null;
-  }
+  const { seedDemoProject } = (await import(demoSeed)) as { seedDemoProject: (db: Db, dataDir: string) => Promise<{ id: number } | null> };
+  const demo = await seedDemoProject(db, path.join(tmp, "demo-data"));
+  if (!demo) throw new Error("the demo seed created no project: the e2e database was not empty");
   const repo = createFixtureRepo(path.join(tmp, "fixture-repo"));
   const { project } = await addProject(db, { repoPath: repo, name: "e2e" });
-  return { projectId: project.id, demoProjectId };
+  return { projectId: project.id, demoProjectId: demo.id };
 }

@@ -11,7 +11,7 @@ export function StatusGlyph({ status }: { status: string | null | undefined }) {
   if (!status) return null;
   const x = GLYPH[status] ?? GLYPH.idle!;
   return (
-    <span className={x.cls} title={x.label} aria-label={x.label} data-status={status}>
+    <span role="img" className={x.cls} title={x.label} aria-label={x.label} data-status={status}>
       {x.g}
     </span>
   );

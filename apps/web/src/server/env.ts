@@ -16,5 +16,6 @@ export function serverEnv(): z.infer<typeof schema> {
   if (!parsed.success) {
     throw new Error(`Invalid environment for the web app:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
   }
-  return (cached = parsed.data);
+  cached = parsed.data;
+  return cached;
 }

@@ -8,8 +8,8 @@ import { WORKER_STAGE, type AgentStage, type PipelineSettings, type QaMode, type
 /** Consecutive crash restarts allowed before a story is blocked (they never spend `max_retries`). */
 export const MAX_CRASH_RESTARTS = 3;
 
-export const RETRY_BACKOFF_BASE_MS = 10_000;
-export const RETRY_BACKOFF_MAX_MS = 10 * 60_000;
+const RETRY_BACKOFF_BASE_MS = 10_000;
+const RETRY_BACKOFF_MAX_MS = 10 * 60_000;
 
 /**
  * How long work retry number `n` (1-based) waits before it may be claimed: the first goes at once

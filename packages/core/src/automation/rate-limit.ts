@@ -1,8 +1,8 @@
 // When to restart after a rate limit: at the runtime's reset time when it gave one (plus a small
 // margin so we do not hit the limit a second early), else exponential backoff.
-export const RATE_LIMIT_MARGIN_MS = 5_000;
-export const BACKOFF_BASE_MS = 60_000;
-export const BACKOFF_MAX_MS = 30 * 60_000;
+const RATE_LIMIT_MARGIN_MS = 5_000;
+const BACKOFF_BASE_MS = 60_000;
+const BACKOFF_MAX_MS = 30 * 60_000;
 
 export function backoffMs(previousAttempts: number, base = BACKOFF_BASE_MS, max = BACKOFF_MAX_MS): number {
   return Math.min(max, base * 2 ** Math.max(0, previousAttempts));

@@ -14,7 +14,7 @@ const nonNegInt = z.number().int({ error: "must be a whole number" }).min(0, { e
 const nonNegNum = z.number().min(0, { error: "must be 0 or more" });
 
 /** Agent names become parts of folder names (runtime state, settings files): a safe set only. */
-export const AGENT_NAME_MAX = 64;
+const AGENT_NAME_MAX = 64;
 const agentName = nonEmpty
   .max(AGENT_NAME_MAX, { error: `must be at most ${AGENT_NAME_MAX} characters` })
   .regex(/^[A-Za-z0-9._-]+$/, { error: `may contain only letters, digits, ".", "_" and "-" (it names folders), e.g. "coder-1"` })

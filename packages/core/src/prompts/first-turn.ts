@@ -2,7 +2,7 @@
 // missed (<recent-events>), and any new message. Resuming sends only what is new.
 import { renderTemplate, type TemplateVars } from "./template.ts";
 
-export const DEFAULT_PROMPT = [
+const DEFAULT_PROMPT = [
   "You are {{agent_name}}, working on story {{story_id}}: {{story_name}}.",
   "Your git worktree is {{worktree_path}}, on branch {{branch}} (base branch {{base_branch}}).",
   "Do the work the story asks for, commit it on your branch, and stop when the acceptance criteria hold.",

@@ -19,7 +19,3 @@ export function getRuntimeAdapter(name: string): RuntimeAdapter {
   if (!a) throw badRequest(`Unknown runtime "${name}"; known runtimes: ${Object.keys(adapters).sort().join(", ")}`);
   return a;
 }
-
-export function runtimeNames(): string[] {
-  return Object.keys(adapters).sort();
-}

@@ -4,15 +4,18 @@ import path from "node:path";
 import type { NormalizedEvent, Outcome, SpawnRequest } from "./types.ts";
 
 /** Tool outputs longer than this are cut in the event (the raw line keeps them whole). */
-export const MAX_TOOL_OUTPUT = 4000;
+const MAX_TOOL_OUTPUT = 4000;
 
 export function truncate(text: string, max = MAX_TOOL_OUTPUT): { output: string; truncated?: boolean } {
   if (text.length <= max) return { output: text };
   return { output: `${text.slice(0, max)}\n… [${text.length - max} more characters in the raw line]`, truncated: true };
 }
 
+/** A JSON object printed by a CLI or sent to a model API: untyped, each field checked where it is read. */
+export type Json = Record<string, any>;
+
 /** One stdout line as a JSON object, or undefined when it is not one (CLIs print stray text too). */
-export function parseJsonObject(line: string): Record<string, any> | undefined {
+export function parseJsonObject(line: string): Json | undefined {
   const t = line.trim();
   if (!t.startsWith("{")) return undefined;
   try {
@@ -28,7 +31,7 @@ export function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content))
     return content
-      .map((c) => (typeof c === "string" ? c : c && typeof c === "object" && typeof (c as any).text === "string" ? (c as any).text : JSON.stringify(c)))
+      .map((c) => (typeof c === "string" ? c : c && typeof c === "object" && typeof (c as Json).text === "string" ? (c as Json).text : JSON.stringify(c)))
       .join("\n");
   if (content === undefined || content === null) return "";
   return JSON.stringify(content);

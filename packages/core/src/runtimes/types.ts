@@ -54,8 +54,6 @@ export type NormalizedEvent = EventBase &
     | { kind: "gate"; text: string; command?: string; exitCode?: number; passed?: boolean }
   );
 
-export type EventKind = NormalizedEvent["kind"];
-
 /** What the runner knows about the session it is about to spawn. */
 export interface SpawnRequest {
   /** The agent's roster entry, as parsed from config (see config/roster). */

@@ -14,7 +14,7 @@ export interface Credentials {
   appPassword: string;
 }
 
-export const APP_USER = "drover_app";
+const APP_USER = "drover_app";
 /** The fixed login of clusters made before random passwords (still its bootstrap superuser). */
 export const LEGACY_ADMIN = { user: "drover", password: "drover" } as const;
 
@@ -24,7 +24,7 @@ function secret(): string {
   return randomBytes(24).toString("hex"); // URL-safe: goes into connection strings as is
 }
 
-export function credentialsFile(dataDir: string): string {
+function credentialsFile(dataDir: string): string {
   return path.join(dataDir, FILE);
 }
 

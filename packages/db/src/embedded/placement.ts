@@ -24,7 +24,7 @@ export interface Placement {
 }
 
 /** Drover's own folder for what the postgres user must reach when the data folder is out of its reach. */
-export const ROOT_HOME = "/var/lib/drover";
+const ROOT_HOME = "/var/lib/drover";
 
 /** Folder of the platform package that carries the PostgreSQL binaries. */
 function platformPackageDir(): string {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AgentConfig } from "@drover/core/config/types";
 import { notAssignableBecause } from "@drover/core/automation/auto-assign";
 import { WORKER_STAGE } from "@drover/core/automation/types";
-import { conflict, DomainError, notFound } from "@drover/core/errors";
+import { conflict, type DomainError, notFound } from "@drover/core/errors";
 import { decideStart, type ActiveSession } from "@drover/core/pipeline/start-decision";
 import { storyBranch, worktreeDirName } from "@drover/core/pipeline/workspace";
 import { buildFirstTurn } from "@drover/core/prompts/first-turn";

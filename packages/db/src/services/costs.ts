@@ -117,9 +117,12 @@ export async function projectCosts(db: DbOrTx, input: z.input<typeof costsInput>
     const day = (r.startedAt ?? r.createdAt).toISOString().slice(0, 10);
     out.bySession.push({ ...c, sessionId: r.id, storyId: r.storyId, agentId: r.agentId, agentName: r.agent.name, model, day });
     add(out.total, c, model);
-    add((out.byStory[r.storyId] ??= emptyTotal()), c, model);
-    add((out.byAgent[r.agent.name] ??= emptyTotal()), c, model);
-    add((out.byDay[day] ??= emptyTotal()), c, model);
+    out.byStory[r.storyId] ??= emptyTotal();
+    out.byAgent[r.agent.name] ??= emptyTotal();
+    out.byDay[day] ??= emptyTotal();
+    add(out.byStory[r.storyId], c, model);
+    add(out.byAgent[r.agent.name], c, model);
+    add(out.byDay[day], c, model);
   }
   return out;
 }

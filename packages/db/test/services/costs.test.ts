@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../src/testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { dailySpend, projectCosts, recordEstimatedCost } from "../../src/services/costs.ts";
 import { createStory } from "../../src/services/stories.ts";
 import { projectWithRoster } from "./helpers.ts";

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProject, reloadProjectConfig } from "../../src/services/index.ts";
-import { createTestDatabase, type TestDatabase } from "../../src/testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { makeRepo, rejects, ROSTER } from "./helpers.ts";
 
 let t: TestDatabase;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../src/client.ts";
 import { createStory, startAgent } from "../../src/services/index.ts";
-import { createTestDatabase, type TestDatabase } from "../../src/testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { projectWithRoster } from "./helpers.ts";
 
 const N = 50;

@@ -12,7 +12,7 @@ import {
   unblockStory,
   updateStory,
 } from "../../src/services/index.ts";
-import { createTestDatabase, type TestDatabase } from "../../src/testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { projectWithRoster, rejects } from "./helpers.ts";
 
 let t: TestDatabase;

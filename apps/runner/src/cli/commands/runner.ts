@@ -1,19 +1,9 @@
 // `drover runner`: a long-lived process that runs agents for pending sessions. Options come from
 // flags, else DROVER_RUNNER_* variables; SIGTERM/SIGINT shut it down gracefully (exit 0).
-import fs from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { startRunner } from "../../runner/runner.ts";
-import { defaultLifecycleHooks, type SessionLifecycleHooks } from "../../runner/lifecycle.ts";
-
-/** The pipeline's hooks (gates, advancing, retries) once apps/runner/src/pipeline exists. */
-async function loadHooks(usePipeline: boolean): Promise<SessionLifecycleHooks> {
-  if (!usePipeline) return defaultLifecycleHooks;
-  const file = fileURLToPath(new URL("../../pipeline/index.ts", import.meta.url));
-  if (!fs.existsSync(file)) return defaultLifecycleHooks;
-  const mod = (await import(file)) as { createPipelineHooks?: () => SessionLifecycleHooks | Promise<SessionLifecycleHooks> };
-  return mod.createPipelineHooks ? await mod.createPipelineHooks() : defaultLifecycleHooks;
-}
+import { defaultLifecycleHooks } from "../../runner/lifecycle.ts";
+import { createPipelineHooks } from "../../pipeline/index.ts";
 
 export function register(program: Command): void {
   program
@@ -31,8 +21,9 @@ export function register(program: Command): void {
     .option("--no-recover", "do not queue resumes of interrupted sessions (off anyway with the pipeline, which resumes them itself)")
     .option("--no-pipeline", "end sessions by exit code only: no gates, no advancing (runner tests, debugging)")
     .action(async (o: Record<string, string | boolean | undefined>) => {
-      const hooks = await loadHooks(o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0");
-      let runner;
+      // The pipeline's hooks (gates, advancing, retries), or end by exit code only (--no-pipeline).
+      const hooks = o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0" ? createPipelineHooks() : defaultLifecycleHooks;
+      let runner: Awaited<ReturnType<typeof startRunner>>;
       try {
         runner = await startRunner({
           databaseUrl: process.env.DATABASE_URL ?? "",

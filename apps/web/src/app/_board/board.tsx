@@ -154,7 +154,7 @@ export function Board({ projectId }: { projectId: number }) {
       {moveError && (
         <div role="alert" data-testid="move-error" className="mb-3 flex items-start justify-between rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           <span>{moveError}</span>
-          <button className="ml-4 text-red-500" onClick={() => setMoveError(null)} aria-label="Dismiss">
+          <button type="button" className="ml-4 text-red-500" onClick={() => setMoveError(null)} aria-label="Dismiss">
             ×
           </button>
         </div>
@@ -267,10 +267,14 @@ function CreateStory({ projectId }: { projectId: number }) {
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState("");
   const [kind, setKind] = useState<string>("story");
-  const create = useAction("stories.create", { onSuccess: () => (setTitle(""), setOpen(false)) });
+  const create = useAction("stories.create", { onSuccess: () => {
+      setTitle("");
+      setOpen(false);
+    },
+  });
   if (!open)
     return (
-      <button className="rounded bg-slate-900 px-2 py-1 text-white" onClick={() => setOpen(true)}>
+      <button type="button" className="rounded bg-slate-900 px-2 py-1 text-white" onClick={() => setOpen(true)}>
         New story
       </button>
     );
@@ -288,7 +292,7 @@ function CreateStory({ projectId }: { projectId: number }) {
           <option key={k}>{k}</option>
         ))}
       </select>
-      <button className="rounded bg-slate-900 px-2 py-1 text-white" disabled={create.isPending}>
+      <button type="submit" className="rounded bg-slate-900 px-2 py-1 text-white" disabled={create.isPending}>
         Create
       </button>
       <button type="button" onClick={() => setOpen(false)}>

@@ -39,7 +39,7 @@ function Activity() {
             </li>
           ))}
         </ol>
-        {feed.hasNextPage && <button className="mt-2 rounded border px-3 py-1 text-sm" onClick={() => feed.fetchNextPage()}>Older</button>}
+        {feed.hasNextPage && <button type="button" className="mt-2 rounded border px-3 py-1 text-sm" onClick={() => feed.fetchNextPage()}>Older</button>}
       </main>
     </>
   );

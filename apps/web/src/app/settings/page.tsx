@@ -30,7 +30,7 @@ function Settings() {
               <dt className="text-slate-500">Base branch</dt><dd>{data.baseBranch}</dd>
               <dt className="text-slate-500">Config read</dt><dd>{data.configLoadedAt ? new Date(data.configLoadedAt).toLocaleString() : "never"}</dd>
             </dl>
-            <button className="rounded border px-3 py-1 text-sm" onClick={() => reload.mutate({ projectId })}>Reload .drover/project.toml</button>
+            <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => reload.mutate({ projectId })}>Reload .drover/project.toml</button>
             {reload.error && <p role="alert" className="text-sm text-red-700">{errorMessage(reload.error)}</p>}
             {data.configError && (
               <div role="alert" data-testid="config-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">

@@ -31,7 +31,9 @@ function createHub(databaseUrl: string): LiveHub {
       },
       {
         // Anything may have changed while the connection was down: tell everyone to re-read.
-        onReconnect: () => [...NAMES, "any"].forEach((n) => emitter.emit(n, { reconnected: true })),
+        onReconnect: () => {
+          for (const n of [...NAMES, "any"]) emitter.emit(n, { reconnected: true });
+        },
         onError: () => {},
       },
     );

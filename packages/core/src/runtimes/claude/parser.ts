@@ -1,10 +1,8 @@
 // Claude Code's stream-json lines -> normalized events. Claude reports auth, connection and HTTP
 // failures as `subtype: "success"` with `is_error: true`: judge by is_error and
 // api_error_status, never by the subtype alone.
-import { contentText, outcomeForStatus, outcomeForText, parseJsonObject, StderrTail, truncate, withRaw } from "../shared.ts";
+import { contentText, outcomeForStatus, outcomeForText, parseJsonObject, StderrTail, truncate, withRaw, type Json } from "../shared.ts";
 import type { NormalizedEvent, Outcome, StreamParser } from "../types.ts";
-
-type Json = Record<string, any>;
 
 export class ClaudeParser implements StreamParser {
   private sawResult = false;
@@ -139,7 +137,7 @@ export class ClaudeParser implements StreamParser {
   }
 }
 
-export function claudeOutcome(j: Json, words: string): Outcome {
+function claudeOutcome(j: Json, words: string): Outcome {
   switch (j.subtype) {
     case "error_max_turns":
       return "max_turns";

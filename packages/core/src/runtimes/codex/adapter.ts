@@ -6,9 +6,9 @@ import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { CodexParser } from "./parser.ts";
 
-export const CODEX_PACKAGE = "@openai/codex";
+const CODEX_PACKAGE = "@openai/codex";
 
-export function codexConfig(req: SpawnRequest): Record<string, unknown> {
+function codexConfig(req: SpawnRequest): Record<string, unknown> {
   const env = req.agent.env ?? {};
   const retries = apiRetries(req);
   const cfg: Record<string, unknown> = {};
@@ -50,7 +50,7 @@ export function planCodex(req: SpawnRequest): SpawnPlan {
     args,
     env,
     stdin: prompt,
-    files: { [path.join(codexHome, "config.toml")]: stringify(codexConfig(req)) + "\n" },
+    files: { [path.join(codexHome, "config.toml")]: `${stringify(codexConfig(req))}\n` },
     installHint: CODEX_PACKAGE,
   };
 }

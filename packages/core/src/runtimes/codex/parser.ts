@@ -1,10 +1,8 @@
 // Codex's `exec --json` lines -> normalized events. Codex has no turn limit and never exits when
 // its server is unreachable (it keeps "Reconnecting..."), so this parser enforces both: it emits a
 // result and a fatal error, and the runner must then stop the process group (see README).
-import { outcomeForText, parseJsonObject, StderrTail, truncate } from "../shared.ts";
+import { outcomeForText, parseJsonObject, StderrTail, truncate, type Json } from "../shared.ts";
 import type { NormalizedEvent, Outcome, StreamParser } from "../types.ts";
-
-type Json = Record<string, any>;
 
 const TOOL_ITEMS = new Set(["command_execution", "file_change", "mcp_tool_call", "web_search"]);
 const RECONNECTING = /^Reconnecting\b/i;

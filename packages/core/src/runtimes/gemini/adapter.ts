@@ -5,9 +5,9 @@ import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { GeminiParser } from "./parser.ts";
 
-export const GEMINI_PACKAGE = "@google/gemini-cli";
+const GEMINI_PACKAGE = "@google/gemini-cli";
 
-export function geminiSettings(req: SpawnRequest): Record<string, unknown> {
+function geminiSettings(req: SpawnRequest): Record<string, unknown> {
   const retries = apiRetries(req);
   return {
     security: { auth: { selectedType: "gemini-api-key" } },
@@ -41,7 +41,7 @@ export function planGemini(req: SpawnRequest): SpawnPlan {
     args,
     env,
     stdin: prompt,
-    files: { [path.join(geminiHome, ".gemini", "settings.json")]: JSON.stringify(geminiSettings(req), null, 2) + "\n" },
+    files: { [path.join(geminiHome, ".gemini", "settings.json")]: `${JSON.stringify(geminiSettings(req), null, 2)}\n` },
     installHint: GEMINI_PACKAGE,
   };
 }

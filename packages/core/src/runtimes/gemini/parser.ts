@@ -1,9 +1,7 @@
 // Gemini CLI's stream-json lines -> normalized events. Some failures (no key, unknown resume id)
 // print nothing on stdout: the exit code and stderr tell them (41, 42, 53, HTTP status mod 256).
-import { outcomeForStatus, outcomeForText, parseJsonObject, StderrTail, truncate } from "../shared.ts";
+import { outcomeForStatus, outcomeForText, parseJsonObject, StderrTail, truncate, type Json } from "../shared.ts";
 import type { NormalizedEvent, Outcome, StreamParser } from "../types.ts";
-
-type Json = Record<string, any>;
 
 /** Gemini's documented exit codes; API errors exit with the HTTP status modulo 256. */
 const EXIT: Record<number, Outcome> = {
@@ -138,7 +136,7 @@ export class GeminiParser implements StreamParser {
 }
 
 /** "[API Error: {"error":{"code":401,...}}]" carries the HTTP status; otherwise judge the words. */
-export function geminiErrorOutcome(type: string | undefined, message: string): Outcome {
+function geminiErrorOutcome(type: string | undefined, message: string): Outcome {
   if (type === "FatalTurnLimitedError") return "max_turns";
   if (type === "FatalAuthenticationError") return "auth";
   const code = /"code"\s*:\s*(\d{3})/.exec(message)?.[1];

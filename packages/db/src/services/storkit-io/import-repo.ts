@@ -24,7 +24,7 @@ export async function importRepo(db: Db, repoPath: string, opts: { name?: string
   let project = await db.project.findUnique({ where: { repoPath: real } });
   let created = false;
   let warnings: string[];
-  let agents;
+  let agents: ImportReport["agents"];
   let configError: string | null = null;
   if (!project) {
     const added = await addProject(db, { repoPath: real, name: opts.name });

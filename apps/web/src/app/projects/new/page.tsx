@@ -43,7 +43,7 @@ function AddProject() {
             Name (optional)
             <input aria-label="Project name" className="w-full rounded border px-2 py-1" value={name} onChange={(e) => setName(e.target.value)} />
           </label>
-          <button className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending}>{mode === "add" ? "Add project" : "Import"}</button>
+          <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending}>{mode === "add" ? "Add project" : "Import"}</button>
           {m.error && <p role="alert" className="text-red-700">{errorMessage(m.error)}</p>}
         </form>
       </main>

@@ -41,7 +41,7 @@ function SessionPage() {
           <SessionStatus status={s.status} />
           {s.reason && <span className="text-sm text-slate-600">{s.reason}{s.message ? `: ${s.message}` : ""}</span>}
           {active && (
-            <button
+            <button type="button"
               className="rounded bg-red-700 px-3 py-1 text-sm text-white"
               disabled={stop.isPending || !!s.stopRequestedAt}
               onClick={() => stop.mutate({ sessionId, projectId: s.projectId, storyNumber: s.story.number, agentName: s.agent.name }, { onError: (e) => setStopError(errorMessage(e)) })}

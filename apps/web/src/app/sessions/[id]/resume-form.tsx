@@ -60,7 +60,7 @@ export function ResumeForm(props: { sessionId: number; projectId: number; storyN
             {!agents.data && <option value={props.agentName}>{props.agentName}</option>}
           </select>
         </label>
-        <button className="rounded bg-slate-900 px-3 py-1 text-white" disabled={resume.isPending}>
+        <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={resume.isPending}>
           Resume
         </button>
       </div>

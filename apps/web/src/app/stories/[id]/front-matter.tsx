@@ -80,7 +80,7 @@ export function FrontMatterForm({ story }: { story: Story }) {
         retry_count {story.retryCount} · blocked {String(story.blocked)}
         {story.mergeFailure ? ` · merge_failure: ${story.mergeFailure}` : ""}
       </p>
-      <button className="rounded bg-slate-900 px-2 py-1 text-white" disabled={update.isPending}>
+      <button type="submit" className="rounded bg-slate-900 px-2 py-1 text-white" disabled={update.isPending}>
         Save
       </button>
       {error && (

@@ -92,8 +92,14 @@ function Actions({ story }: { story: StoryData }) {
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [ok, setOk] = useState<string | null>(null);
-  const done = (what: string) => () => (setError(null), setOk(what));
-  const fail = (err: unknown) => (setOk(null), setError(errorMessage(err)));
+  const done = (what: string) => () => {
+    setError(null);
+    setOk(what);
+  };
+  const fail = (err: unknown) => {
+    setOk(null);
+    setError(errorMessage(err));
+  };
   const start = useAction<{ id: number }>("sessions.start", {
     onSuccess: (s) => (s && typeof s === "object" && "id" in s ? router.push(`/sessions/${s.id}`) : setOk("Started")),
   });
@@ -123,7 +129,7 @@ function Actions({ story }: { story: StoryData }) {
               </option>
             ))}
         </select>
-        <button
+        <button type="button"
           className={btn}
           disabled={start.isPending}
           onClick={() => start.mutate({ ...key, trigger: "user", agentName: agentName || story.agent || undefined }, { onError: fail })}
@@ -137,7 +143,7 @@ function Actions({ story }: { story: StoryData }) {
           <Link className="underline" href={`/sessions/${x.id}`}>
             {x.agentName} session {x.id}
           </Link>
-          <button className={btn2} onClick={() => stop.mutate({ ...key, sessionId: x.id, agentName: x.agentName }, { onError: fail })}>
+          <button type="button" className={btn2} onClick={() => stop.mutate({ ...key, sessionId: x.id, agentName: x.agentName }, { onError: fail })}>
             Stop
           </button>
         </div>
@@ -148,18 +154,18 @@ function Actions({ story }: { story: StoryData }) {
             <option key={x}>{x}</option>
           ))}
         </select>
-        <button className={btn2} onClick={() => move.mutate({ ...key, to: stage, stage }, { onError: fail })}>
+        <button type="button" className={btn2} onClick={() => move.mutate({ ...key, to: stage, stage }, { onError: fail })}>
           Move
         </button>
       </div>
       {story.blocked ? (
-        <button className={btn2} onClick={() => unblock.mutate(key, { onError: fail })}>
+        <button type="button" className={btn2} onClick={() => unblock.mutate(key, { onError: fail })}>
           Unblock
         </button>
       ) : (
         <div className="flex gap-2">
           <input aria-label="Block reason" className="flex-1 rounded border px-2 py-1" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button className={btn2} onClick={() => block.mutate({ ...key, reason: reason || undefined }, { onError: fail })}>
+          <button type="button" className={btn2} onClick={() => block.mutate({ ...key, reason: reason || undefined }, { onError: fail })}>
             Block
           </button>
         </div>
@@ -167,13 +173,13 @@ function Actions({ story }: { story: StoryData }) {
       <div className="space-y-2">
         <textarea aria-label="QA notes" className="w-full rounded border px-2 py-1" rows={2} placeholder="QA notes" value={notes} onChange={(e) => setNotes(e.target.value)} />
         <div className="flex gap-2">
-          <button className={btn2} onClick={() => approve.mutate({ ...key, notes: notes || undefined }, { onError: fail })}>
+          <button type="button" className={btn2} onClick={() => approve.mutate({ ...key, notes: notes || undefined }, { onError: fail })}>
             Approve
           </button>
-          <button className={btn2} onClick={() => reject.mutate({ ...key, notes }, { onError: fail })}>
+          <button type="button" className={btn2} onClick={() => reject.mutate({ ...key, notes }, { onError: fail })}>
             Reject
           </button>
-          <button className={btn2} onClick={() => retry.mutate(key, { onError: fail })}>
+          <button type="button" className={btn2} onClick={() => retry.mutate(key, { onError: fail })}>
             Retry
           </button>
         </div>

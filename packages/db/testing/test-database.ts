@@ -1,8 +1,8 @@
 // Per-test-file database: a clone of the migrated template, dropped when the file is done.
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import { createDb, type Db } from "../client.ts";
-import { ensureDatabase, dropDatabase } from "../embedded.ts";
+import { createDb, type Db } from "../src/client.ts";
+import { ensureDatabase, dropDatabase } from "../src/embedded.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

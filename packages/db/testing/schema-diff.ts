@@ -194,7 +194,10 @@ export async function shapeFromDatabase(url: string): Promise<DbShape> {
     );
     const table = (name: string) => {
       let t = shape.tables.get(name);
-      if (!t) shape.tables.set(name, (t = { columns: new Map(), indexes: new Map(), foreignKeys: new Map() }));
+      if (!t) {
+        t = { columns: new Map(), indexes: new Map(), foreignKeys: new Map() };
+        shape.tables.set(name, t);
+      }
       return t;
     };
     for (const r of cols.rows) {

@@ -5,8 +5,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres, ensureDatabase, dropDatabase } from "../embedded.ts";
-import { applyMigrations } from "../migrate.ts";
+import { startEmbeddedPostgres, ensureDatabase, dropDatabase } from "../src/embedded.ts";
+import { applyMigrations } from "../src/migrate.ts";
 // The ProvidedContext type (dbAdminUrl) is declared beside its consumer.
 export type { TestDatabase } from "./test-database.ts";
 
