@@ -9,11 +9,14 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { Part } from "./lib/part.ts";
+import { stopLeftovers } from "./lib/fixture.ts";
 import { startBenchPostgres } from "./lib/postgres.ts";
 import { Report } from "./lib/report.ts";
 import { dispatch } from "./parts/dispatch.ts";
+import { throughput } from "./parts/throughput.ts";
+import { ingestion } from "./parts/ingestion.ts";
 
-const PARTS: Part[] = [dispatch];
+const PARTS: Part[] = [dispatch, throughput, ingestion];
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const scripts = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "main.ts").map((f) => f.slice(0, -3));
@@ -47,6 +50,7 @@ if (name && scripts.includes(name)) {
         await part.run({ quick, pg, report, tmp: partTmp });
       } catch (err) {
         failed = true;
+        await stopLeftovers();
         console.error(`part ${part.name} failed: ${(err as Error).stack ?? err}`);
         report.note(part.name, `FAILED: ${(err as Error).message}`);
       }

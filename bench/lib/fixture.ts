@@ -18,40 +18,50 @@ export function makeRepo(dir: string): string {
   return dir;
 }
 
-export async function makeProject(db: Db, repo: string, opts: { stories: number; agents: { name: string; stage?: "coder" | "other"; command: string[]; runtime?: string }[] }) {
+export async function makeProject(db: Db, repo: string, opts: { stories: number; agents: { name: string; stage?: "coder" | "other"; command?: string[]; runtime?: string }[] }) {
   const project = await db.project.create({ data: { name: "bench", repoPath: repo, baseBranch: "main", config: {} } });
   await db.story.createMany({
     data: Array.from({ length: opts.stories }, (_, i) => ({ projectId: project.id, number: i + 1, slug: `s${i + 1}`, title: `Story ${i + 1}`, stage: "current" as const, position: i })),
   });
   const stories = await db.story.findMany({ where: { projectId: project.id }, orderBy: { number: "asc" } });
-  const agents = [];
-  for (const a of opts.agents) {
-    const runtime = a.runtime ?? "command";
-    agents.push(
-      await db.agent.create({
-        data: { projectId: project.id, name: a.name, stage: a.stage ?? "other", runtime, config: { name: a.name, runtime, ...(runtime === "command" ? { command: a.command } : {}) } },
-      }),
-    );
-  }
+  await db.agent.createMany({
+    data: opts.agents.map((a) => {
+      const runtime = a.runtime ?? "command";
+      return { projectId: project.id, name: a.name, stage: a.stage ?? "other", runtime, config: { name: a.name, runtime, ...(runtime === "command" ? { command: a.command } : {}) } };
+    }),
+  });
+  const agents = await db.agent.findMany({ where: { projectId: project.id }, orderBy: { id: "asc" } });
   return { project, stories, agents };
 }
 
-/** A `drover runner` process (the CLI, without the pipeline's hooks), ready once it registered. */
+const children = new Set<ChildProcess>();
+
+/**
+ * A `drover runner` process (the CLI, without the pipeline's hooks), ready once it registered.
+ * Started as `node --import tsx` (one process, so /proc figures are the runner's own).
+ */
 export async function spawnRunner(db: Db, opts: { databaseUrl: string; id: string; capacity: number; dataDir: string; pathPrefix?: string }): Promise<ChildProcess> {
   const child = spawn(
-    path.join(ROOT, "node_modules/.bin/tsx"),
-    [path.join(ROOT, "apps/runner/src/cli/main.ts"), "runner", "--no-pipeline", "--no-recover", "--id", opts.id, "--capacity", String(opts.capacity), "--data-dir", opts.dataDir],
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "apps/runner/src/cli/main.ts"), "runner", "--no-pipeline", "--no-recover", "--id", opts.id, "--capacity", String(opts.capacity), "--data-dir", opts.dataDir],
     {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: opts.databaseUrl, LOG_LEVEL: "warn", PATH: opts.pathPrefix ? `${opts.pathPrefix}:${process.env.PATH}` : process.env.PATH },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   await until(async () => {
     if (child.exitCode !== null) throw new Error(`runner ${opts.id} exited with ${child.exitCode}`);
     return db.runner.findFirst({ where: { id: opts.id, stoppedAt: null } });
   }, 50, 60_000, `runner ${opts.id} to register`);
   return child;
+}
+
+/** Stops every process a part started and left running (a part that failed half-way). */
+export async function stopLeftovers(): Promise<void> {
+  await Promise.all([...children].map((c) => stopProcess(c)));
 }
 
 /** SIGTERM (graceful shutdown) and wait for the exit. */

@@ -9,6 +9,7 @@ import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
 import { startRunner } from "../../apps/runner/src/runner/runner.ts";
 import { makeProject, makeRepo } from "../lib/fixture.ts";
 import type { Part } from "../lib/part.ts";
+import { anchorPool } from "../lib/postgres.ts";
 import { median, p99, until } from "../lib/stats.ts";
 
 /** Resolves when `true` has been spawned (its 'spawn' event); returns that time (Date.now()). */
@@ -25,7 +26,7 @@ async function spawnTrue(): Promise<number> {
 export const dispatch: Part = {
   name: "dispatch",
   async run({ quick, pg, report, tmp }) {
-    const N = quick ? 30 : 300;
+    const N = quick ? 20 : 300;
     const url = await pg.database("bench_dispatch");
     const db = createDb(url, { max: 4 });
     const repo = makeRepo(path.join(tmp, "repo"));
@@ -49,9 +50,10 @@ export const dispatch: Part = {
     await runner.stop();
 
     // graphile-worker in the same process, on the same database (its own schema), same command.
+    const pgPool = anchorPool(url);
     let onStart: ((startedAt: number, spawnedAt: number) => void) | undefined;
     const worker = await runWorker({
-      connectionString: url,
+      pgPool,
       concurrency: 1,
       noHandleSignals: true,
       pollInterval: 2000,
@@ -81,6 +83,7 @@ export const dispatch: Part = {
       await new Promise((r) => setTimeout(r, 5)); // let the job's completion land before the next
     }
     await worker.stop();
+    await pgPool.end();
 
     await spawnTrue();
     // Date.now() has 1 ms resolution: the floor is timed with performance.now().

@@ -96,14 +96,16 @@ export class SessionRun {
 
   async run(): Promise<void> {
     const { db } = this.deps;
-    const session = (await db.agentSession.findUniqueOrThrow({
-      where: { id: this.id },
-      include: { story: true, agent: true, project: true },
-    })) as SessionRow;
-    const last = await db.sessionEvent.aggregate({ where: { sessionId: this.id }, _max: { seq: true } });
+    // Independent reads run together, and the activity entry is written while the agent starts
+    // (awaited before the final status, so "started" still precedes "completed"): each round trip
+    // here is on the pending → process start path.
+    const [session, last] = await Promise.all([
+      db.agentSession.findUniqueOrThrow({ where: { id: this.id }, include: { story: true, agent: true, project: true } }) as Promise<SessionRow>,
+      db.sessionEvent.aggregate({ where: { sessionId: this.id }, _max: { seq: true } }),
+    ]);
     this.events = new SessionEventLog(db, this.id, { attempt: this.attempt, runnerId: this.deps.runnerId }, (last._max.seq ?? 0) + 1, this.deps.budget, this.log);
     this.emit({ kind: "status", status: "running", text: `Claimed by runner ${this.deps.runnerId} (attempt ${this.attempt})` });
-    await this.projectEvent(session, "session_started", `${session.agent.name} started on story ${session.story.number} (session ${this.id})`).catch(() => {});
+    const started = this.projectEvent(session, "session_started", `${session.agent.name} started on story ${session.story.number} (session ${this.id})`).catch(() => {});
 
     let end: End;
     let wtPath = session.worktreePath ?? "";
@@ -119,6 +121,7 @@ export class SessionRun {
         await this.projectEvent(session, "path_escape", `${session.agent.name}: refused to start session ${this.id}: ${err.message}`).catch(() => {});
       }
     }
+    await started;
     await this.finish(session, end, wtPath);
   }
 
