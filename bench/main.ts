@@ -15,8 +15,9 @@ import { Report } from "./lib/report.ts";
 import { dispatch } from "./parts/dispatch.ts";
 import { throughput } from "./parts/throughput.ts";
 import { ingestion } from "./parts/ingestion.ts";
+import { growth } from "./parts/growth.ts";
 
-const PARTS: Part[] = [dispatch, throughput, ingestion];
+const PARTS: Part[] = [dispatch, throughput, ingestion, growth];
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const scripts = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "main.ts").map((f) => f.slice(0, -3));
