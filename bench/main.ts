@@ -16,8 +16,10 @@ import { dispatch } from "./parts/dispatch.ts";
 import { throughput } from "./parts/throughput.ts";
 import { ingestion } from "./parts/ingestion.ts";
 import { growth } from "./parts/growth.ts";
+import { memory } from "./parts/memory.ts";
+import { restart } from "./parts/restart.ts";
 
-const PARTS: Part[] = [dispatch, throughput, ingestion, growth];
+const PARTS: Part[] = [dispatch, throughput, ingestion, growth, memory, restart];
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const scripts = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "main.ts").map((f) => f.slice(0, -3));

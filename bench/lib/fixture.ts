@@ -50,12 +50,18 @@ export async function spawnRunner(db: Db, opts: { databaseUrl: string; id: strin
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
-  children.add(child);
-  child.once("exit", () => children.delete(child));
+  trackChild(child);
   await until(async () => {
     if (child.exitCode !== null) throw new Error(`runner ${opts.id} exited with ${child.exitCode}`);
     return db.runner.findFirst({ where: { id: opts.id, stoppedAt: null } });
   }, 50, 60_000, `runner ${opts.id} to register`);
+  return child;
+}
+
+/** Registers a process for stopLeftovers. */
+export function trackChild(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   return child;
 }
 
