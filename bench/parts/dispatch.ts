@@ -26,7 +26,7 @@ async function spawnTrue(): Promise<number> {
 export const dispatch: Part = {
   name: "dispatch",
   async run({ quick, pg, report, tmp }) {
-    const N = quick ? 20 : 300;
+    const N = quick ? 10 : 300;
     const url = await pg.database("bench_dispatch");
     const db = createDb(url, { max: 4 });
     const repo = makeRepo(path.join(tmp, "repo"));

@@ -18,7 +18,6 @@ import type { Part } from "../lib/part.ts";
 import { sql } from "../lib/postgres.ts";
 import { cpuSeconds, p95, median, until } from "../lib/stats.ts";
 
-const AGENTS = 20;
 const STAMP = "bench-printed-at:";
 
 /** A node script standing in for `claude`: prints `cycles` transcript cycles, then the result. */
@@ -52,7 +51,8 @@ process.stdin.resume(); process.stdin.on("data", () => {}); process.stdin.on("en
 export const ingestion: Part = {
   name: "ingestion",
   async run({ quick, pg, report, tmp }) {
-    const CYCLES = quick ? 50 : 1250; // 4 stored events per cycle (text, tool call, tool result, text)
+    const AGENTS = quick ? 5 : 20;
+    const CYCLES = quick ? 25 : 1250; // 4 stored events per cycle (text, tool call, tool result, text)
     const url = await pg.database("bench_ingestion");
     process.env.DATABASE_URL = url; // the web modules read it
     const db = createDb(url, { max: 4 });

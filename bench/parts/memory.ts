@@ -11,8 +11,6 @@ import { makeProject, makeRepo, ROOT, spawnRunner, stopProcess, trackChild } fro
 import type { Part } from "../lib/part.ts";
 import { rssMb, until } from "../lib/stats.ts";
 
-const AGENTS = 20;
-const SUBSCRIBERS = 50;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -47,7 +45,10 @@ function treeRssMb(pid: number): number {
 
 export const memory: Part = {
   name: "memory",
-  async run({ pg, report, tmp }) {
+  async run({ quick, pg, report, tmp }) {
+    const AGENTS = quick ? 5 : 20;
+    const SUBSCRIBERS = quick ? 10 : 50;
+    const settle = quick ? 500 : 2000;
     const url = await pg.database("bench_memory");
     const db = createDb(url, { max: 2 });
     const repo = makeRepo(path.join(tmp, "repo"));
@@ -57,7 +58,7 @@ export const memory: Part = {
     });
     const runner = await spawnRunner(db, { databaseUrl: url, id: "bench-memory", capacity: AGENTS, dataDir: path.join(tmp, "runner") });
     try {
-      await new Promise((r) => setTimeout(r, 2000));
+      await new Promise((r) => setTimeout(r, settle));
       const idle = rssMb(runner.pid!);
       const sessions = await db.agentSession.createManyAndReturn({
         data: agents.map((a, i) => ({ projectId: project.id, storyId: stories[i]!.id, agentId: a.id, stage: "other" as const, runtime: "command", prompt: "" })),
@@ -65,8 +66,8 @@ export const memory: Part = {
       });
       await notify(db, CHANNELS.sessions, { projectId: project.id });
       const ids = sessions.map((s) => s.id);
-      await until(async () => (await db.agentSession.count({ where: { id: { in: ids }, processStartedAt: { not: null } } })) === AGENTS, 100, 120_000, "20 agents to run");
-      await new Promise((r) => setTimeout(r, 2000));
+      await until(async () => (await db.agentSession.count({ where: { id: { in: ids }, processStartedAt: { not: null } } })) === AGENTS, 100, 120_000, `${AGENTS} agents to run`);
+      await new Promise((r) => setTimeout(r, settle));
       const busy = rssMb(runner.pid!); // the runner process only: agents are its children, not counted
       report.add({ part: "memory", name: `runner RSS with ${AGENTS} supervised agents`, unit: "MB", drover: busy, anchorName: "same runner idle", anchor: idle });
     } finally {
@@ -108,7 +109,7 @@ export const memory: Part = {
       await until(async () => open === SUBSCRIBERS, 100, 60_000, `${SUBSCRIBERS} subscriptions`);
       // Some traffic for them: board notifications fan out to every subscriber.
       for (let i = 0; i < 20; i++) await notify(db, CHANNELS.board, { projectId: project.id });
-      await new Promise((r) => setTimeout(r, 2000));
+      await new Promise((r) => setTimeout(r, settle));
       const withSubs = treeRssMb(web.pid!);
       report.add({ part: "memory", name: `web server RSS with ${SUBSCRIBERS} live subscribers`, unit: "MB", drover: withSubs, anchorName: "same server idle", anchor: idle });
     } finally {

@@ -20,8 +20,8 @@ const CAPACITY = 4;
 export const throughput: Part = {
   name: "throughput",
   async run({ quick, pg, report, tmp }) {
-    const N = quick ? 40 : 1000;
-    const STORIES = quick ? 4 : 100;
+    const N = quick ? 20 : 1000;
+    const STORIES = quick ? 2 : 100;
     // An agent has at most one active session (a unique index): one agent per session queued.
     const AGENTS = N;
     const url = await pg.database("bench_throughput");
@@ -31,8 +31,9 @@ export const throughput: Part = {
     const command = ["sh", "-c", `echo "$DROVER_SESSION_ID" >> ${runsLog}`];
     const { project } = await makeProject(db, repo, { stories: STORIES, agents: Array.from({ length: AGENTS }, (_, i) => ({ name: `a${i}`, command })) });
 
-    const runners = [];
-    for (let i = 0; i < RUNNERS; i++) runners.push(await spawnRunner(db, { databaseUrl: url, id: `bench-${i}`, capacity: CAPACITY, dataDir: path.join(tmp, `runner-${i}`) }));
+    const runners = await Promise.all(
+      Array.from({ length: RUNNERS }, (_, i) => spawnRunner(db, { databaseUrl: url, id: `bench-${i}`, capacity: CAPACITY, dataDir: path.join(tmp, `runner-${i}`) })),
+    );
 
     /** Inserts `count` pending sessions (round robin over stories and agents) and waits until all ended. */
     const drain = async (count: number, offset: number) => {
