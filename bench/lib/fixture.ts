@@ -43,7 +43,10 @@ const children = new Set<ChildProcess>();
 export async function spawnRunner(db: Db, opts: { databaseUrl: string; id: string; capacity: number; dataDir: string; pathPrefix?: string }): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "apps/runner/src/cli/main.ts"), "runner", "--no-pipeline", "--no-recover", "--id", opts.id, "--capacity", String(opts.capacity), "--data-dir", opts.dataDir],
+    [
+      // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each runner (open it in Chrome's DevTools).
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : []),
+      "--import", "tsx", path.join(ROOT, "apps/runner/src/cli/main.ts"), "runner", "--no-pipeline", "--no-recover", "--id", opts.id, "--capacity", String(opts.capacity), "--data-dir", opts.dataDir],
     {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: opts.databaseUrl, LOG_LEVEL: "warn", PATH: opts.pathPrefix ? `${opts.pathPrefix}:${process.env.PATH}` : process.env.PATH },
