@@ -60,6 +60,7 @@ export const throughput: Part = {
     console.log(`  warm-up (${STORIES} worktrees): ${warmSecs.toFixed(1)} s`);
 
     fs.writeFileSync(runsLog, "");
+    const [{ id: lastWarmId }] = (await sql<{ id: number }>(url, `SELECT max(id)::int AS id FROM agent_sessions`)) as [{ id: number }];
     const cpu0 = runners.map((r) => cpuSeconds(r.pid!));
     await resetStatements(url);
     const t0 = performance.now();
@@ -86,12 +87,21 @@ export const throughput: Part = {
     const counts = new Map<string, number>();
     for (const id of ran) counts.set(id, (counts.get(id) ?? 0) + 1);
     const doubles = [...counts.values()].filter((n) => n > 1).length;
+    // Sessions that did not complete, warm-up included (their reasons say why).
+    const notDone = await sql<{ warm: boolean; status: string; reason: string; message: string; n: number }>(
+      url,
+      `SELECT id <= $1 AS warm, status::text, reason, left(message, 300) AS message, count(*)::int AS n FROM agent_sessions
+       WHERE status <> 'completed' GROUP BY 1, 2, 3, 4 ORDER BY 1, 5 DESC`,
+      [lastWarmId],
+    );
+    for (const r of notDone) console.log(`  NOT COMPLETED (${r.warm ? "warm-up" : "timed"}): ${r.n} × ${r.status} ${r.reason}: ${r.message}`);
     const [st] = await sql<{ completed: number; retried: number }>(
       url,
-      `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE attempt > 1)::int AS retried FROM agent_sessions`,
+      `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE attempt > 1)::int AS retried FROM agent_sessions WHERE id > $1`,
+      [lastWarmId],
     );
-    console.log(`  runs logged: ${ran.length} for ${N} sessions; sessions run twice: ${doubles}; completed: ${st!.completed - STORIES}/${N}; claimed more than once: ${st!.retried}`);
-    if (doubles > 0 || ran.length !== N || st!.completed - STORIES !== N) throw new Error(`double or missing runs: ${ran.length} runs logged for ${N} sessions, ${doubles} run twice`);
+    console.log(`  runs logged: ${ran.length} for ${N} sessions; sessions run twice: ${doubles}; completed: ${st!.completed}/${N}; claimed more than once: ${st!.retried}`);
+    if (doubles > 0 || ran.length !== N || st!.completed !== N) throw new Error(`double, missing or failed runs: ${ran.length} runs logged for ${N} sessions, ${doubles} run twice, ${st!.completed} completed`);
 
     // Anchor: graphile-worker, same command (a file of its own), same database.
     const gwLog = path.join(tmp, "gw.log");
