@@ -61,6 +61,7 @@ export class SessionRun {
   /** Set while the shutdown deadline runs: final writes stop retrying after it. */
   deadline: number | undefined;
   private events!: SessionEventLog;
+  private worktreeRecorded: Promise<unknown> | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private exited = false;
   private readonly log: Logger;
@@ -111,6 +112,7 @@ export class SessionRun {
     let wtPath = session.worktreePath ?? "";
     try {
       const r = await this.execute(session, (p) => (wtPath = p));
+      await this.worktreeRecorded;
       end = r;
     } catch (e) {
       const err = e as Error;
@@ -137,7 +139,9 @@ export class SessionRun {
     setWt(wt.path);
     this.emit({ kind: "status", text: `${wt.created ? "Created" : "Reusing"} worktree ${wt.path} on branch ${branch}` });
     if (session.worktreePath !== wt.path || session.branch !== branch || session.baseBranch !== baseBranch) {
-      await db.agentSession.updateMany({ where: this.guardWhere(), data: { worktreePath: wt.path, branch, baseBranch } });
+      // Written while the agent starts (run() awaits it once the agent ended): not on the start path.
+      this.worktreeRecorded = db.agentSession.updateMany({ where: this.guardWhere(), data: { worktreePath: wt.path, branch, baseBranch } });
+      this.worktreeRecorded.catch(() => {}); // an early failure ends the session anyway
     }
 
     const sessionDir = path.join(this.deps.sessionsDir, String(this.id));
