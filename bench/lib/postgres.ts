@@ -97,5 +97,6 @@ export async function topStatements(url: string, limit = 12): Promise<{ calls: n
 export function anchorPool(url: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
