@@ -1,4 +1,4 @@
-// Throughput: 4 runner processes (capacity 4 each) drain 1,000 pending sessions of a trivial
+// Throughput: 4 runner processes (capacity 4 each; --quick: 2) drain 1,000 pending sessions of a trivial
 // command agent spread over 100 stories; sessions per second end to end, every session run
 // exactly once (each run appends its id to a file: counted), and statements per session counted
 // with pg_stat_statements. Anchor: graphile-worker, 4 workers × concurrency 4 in one process,
@@ -14,14 +14,14 @@ import type { Part } from "../lib/part.ts";
 import { anchorPool, resetStatements, sql, statementCount, topStatements } from "../lib/postgres.ts";
 import { cpuSeconds, until } from "../lib/stats.ts";
 
-const RUNNERS = 4;
 const CAPACITY = 4;
 
 export const throughput: Part = {
   name: "throughput",
   async run({ quick, pg, report, tmp }) {
-    const N = quick ? 20 : 1000;
-    const STORIES = quick ? 2 : 100;
+    const RUNNERS = quick ? 2 : 4;
+    const N = quick ? 12 : 1000;
+    const STORIES = quick ? 1 : 100;
     // An agent has at most one active session (a unique index): one agent per session queued.
     const AGENTS = N;
     const url = await pg.database("bench_throughput");
