@@ -63,6 +63,7 @@ export class SessionRun {
   /** Set while the shutdown deadline runs: final writes stop retrying after it. */
   deadline: number | undefined;
   private events!: SessionEventLog;
+  private worktreeRecorded: Promise<unknown> | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private exited = false;
   private readonly log: Logger;
@@ -98,23 +99,26 @@ export class SessionRun {
 
   async run(): Promise<void> {
     const { db } = this.deps;
-    const session = (await db.agentSession.findUniqueOrThrow({
-      where: { id: this.id },
-      include: { story: true, agent: true, project: true },
-    })) as SessionRow;
-    const last = await db.sessionEvent.aggregate({ where: { sessionId: this.id }, _max: { seq: true } });
+    // Independent reads run together, and the activity entry is written while the agent starts
+    // (awaited before the final status, so "started" still precedes "completed"): each round trip
+    // here is on the pending → process start path.
+    const [session, last] = await Promise.all([
+      db.agentSession.findUniqueOrThrow({ where: { id: this.id }, include: { story: true, agent: true, project: true } }) as Promise<SessionRow>,
+      db.sessionEvent.aggregate({ where: { sessionId: this.id }, _max: { seq: true } }),
+    ]);
     this.events = new SessionEventLog(db, this.id, { attempt: this.attempt, runnerId: this.deps.runnerId }, (last._max.seq ?? 0) + 1, this.deps.budget, this.log, {
       maxQueueBytes: this.deps.opts.maxSessionQueueBytes,
       maxOutputLines: this.deps.opts.maxOutputLines,
       maxOutputBytes: this.deps.opts.maxOutputBytes,
     });
     this.emit({ kind: "status", status: "running", text: `Claimed by runner ${this.deps.runnerId} (attempt ${this.attempt})` });
-    await this.projectEvent(session, "session_started", `${session.agent.name} started on story ${session.story.number} (session ${this.id})`).catch(() => {});
+    const started = this.projectEvent(session, "session_started", `${session.agent.name} started on story ${session.story.number} (session ${this.id})`).catch(() => {});
 
     let end: End;
     let wtPath = session.worktreePath ?? "";
     try {
       const r = await this.execute(session, (p) => (wtPath = p));
+      await this.worktreeRecorded;
       end = r;
     } catch (e) {
       const err = e as Error;
@@ -125,6 +129,7 @@ export class SessionRun {
         await this.projectEvent(session, "path_escape", `${session.agent.name}: refused to start session ${this.id}: ${err.message}`).catch(() => {});
       }
     }
+    await started;
     await this.finish(session, end, wtPath);
   }
 
@@ -146,7 +151,9 @@ export class SessionRun {
     setWt(wt.path);
     this.emit({ kind: "status", text: `${wt.created ? "Created" : "Reusing"} worktree ${wt.path} on branch ${branch}` });
     if (session.worktreePath !== wt.path || session.branch !== branch || session.baseBranch !== baseBranch) {
-      await db.agentSession.updateMany({ where: this.guardWhere(), data: { worktreePath: wt.path, branch, baseBranch } });
+      // Written while the agent starts (run() awaits it once the agent ended): not on the start path.
+      this.worktreeRecorded = db.agentSession.updateMany({ where: this.guardWhere(), data: { worktreePath: wt.path, branch, baseBranch } });
+      this.worktreeRecorded.catch(() => {}); // an early failure ends the session anyway
     }
 
     const sessionDir = path.join(this.deps.sessionsDir, String(this.id));

@@ -61,7 +61,8 @@ export const viewsRouter = router({
         }),
         ctx.db.agentSession.groupBy({
           by: ["storyId"],
-          where: { projectId: input.projectId },
+          // Only the cards shown: archived stories' sessions pile up and would slow every board.
+          where: { projectId: input.projectId, ...(input.includeArchived ? {} : { story: { stage: { not: "archived" } } }) },
           _sum: { costUsd: true },
         }),
       ]);

@@ -1,0 +1,29 @@
+// `pnpm start` (the README's start command): install and build only when something changed since
+// the last time (see start-stamps.mjs), say what was skipped, then run `drover up` in the foreground.
+import { spawnSync, spawn } from "node:child_process";
+import path from "node:path";
+import { buildCurrent, installCurrent, repoRoot as root, writeInstallStamp } from "./start-stamps.mjs";
+
+/** Runs pnpm the way this script was started (npx pnpm@... sets npm_execpath), else pnpm on PATH. */
+function pnpm(args) {
+  const viaNode = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath);
+  const r = viaNode
+    ? spawnSync(process.execPath, [process.env.npm_execpath, ...args], { cwd: root, stdio: "inherit" })
+    : spawnSync("pnpm", args, { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+if (installCurrent()) console.log("drover start: dependencies unchanged since the last install: skipping `pnpm install`");
+else {
+  pnpm(["install", "--frozen-lockfile"]);
+  writeInstallStamp();
+}
+if (buildCurrent()) console.log("drover start: sources unchanged since the last build: skipping `pnpm build`");
+else pnpm(["build"]); // its last step writes the build stamp
+
+const up = spawn(process.execPath, ["--import", "tsx", path.join(root, "apps/runner/src/cli/main.ts"), "up"], { cwd: root, stdio: "inherit" });
+// Ctrl-C reaches `drover up` through the terminal's process group; a signal sent to this
+// process alone is passed on. Its exit code is ours.
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => up.kill("SIGTERM"));
+up.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
