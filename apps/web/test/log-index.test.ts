@@ -73,7 +73,7 @@ describe("small helpers", () => {
 });
 
 describe("action errors", async () => {
-  const { errorMessage } = await import("../src/lib/actions.ts");
+  const { errorMessage } = await import("../src/lib/error-message.ts");
   const { TRPCClientError } = await import("@trpc/client");
   it("says zod issues as field: problem", () => {
     const err = new TRPCClientError(JSON.stringify([{ code: "too_small", path: ["notes"], message: "Say what to fix" }]));

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStory } from "@drover/db/services/index";
 import type {} from "@drover/db/testing/global-setup"; // types of inject("dbAdminUrl")
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { appRouter } from "../src/server/root.ts";
-import { createCallerFactory } from "../src/server/trpc.ts";
+import { appRouter } from "../src/root.ts";
+import { createCallerFactory } from "../src/trpc.ts";
 
 let t: TestDatabase;
 let projectId: number;
@@ -60,7 +60,7 @@ describe("input validation", () => {
       ["stories.update title", () => api.stories.update({ projectId, storyNumber: 1, title: "x\u0000" }), "title"],
       ["stories.update body", () => api.stories.update({ projectId, storyNumber: 1, body: "x\u0000" }), "body"],
       ["stories.block", () => api.stories.block({ projectId, storyNumber: 1, reason: "\u0000" }), "reason"],
-      ["pipeline.reject", () => api.pipeline.reject({ projectId, storyNumber: 1, notes: "fix \u0000 this" }), "notes"],
+      ["review.reject", () => api.review.reject({ projectId, storyNumber: 1, notes: "fix \u0000 this" }), "notes"],
       ["views.sessionIndex", () => api.views.sessionIndex({ sessionId: 1, q: "\u0000" }), "q"],
       ["projects.add", () => api.projects.add({ repoPath: "/tmp/x\u0000y" }), "repoPath"],
     ];
