@@ -2,7 +2,7 @@
 // Content-Length), batches past the batch limit get 400, and ids past int4 or NUL characters get a
 // readable 400 instead of a 500 with database text.
 import http from "node:http";
-import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "../src/lib/request-limits.ts";
+import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "@drover/api/request-limits";
 import { expect, seeded, test, uid } from "./support/fixtures.ts";
 
 type ErrorBody = { error: { json: { message: string; data: { code: string; httpStatus: number } } } };

@@ -5,7 +5,7 @@ import { lineOfKey, locateConfigErrors } from "../src/lib/config-error.ts";
 import { positionBetween } from "../src/lib/position.ts";
 import { parseProjectConfig } from "@drover/core/config/index";
 import { TRPCClientError } from "@trpc/client";
-import { errorMessage } from "../src/lib/actions.ts";
+import { errorMessage } from "../src/lib/error-message.ts";
 
 describe("log index", () => {
   const range: LogIndex = { mode: "range", min: 1, max: 50_000, errorSeqs: [10, 400], lastSeq: 50_000 };

@@ -1,4 +1,7 @@
-// Acceptance criteria: the `- [ ]` / `- [x]` lines under "## Acceptance Criteria".
+// Acceptance criteria: the task items ("- [ ]" / "- [x]") under a heading named "Acceptance Criteria".
+// storkit writes it as "## Acceptance Criteria"; a heading of another level is accepted too. The
+// section ends at the next heading of the same or a higher level, so sub-headings stay inside it.
+// Without that heading a story has no criteria: other checklists in the body are not criteria.
 import { badRequest } from "../errors.ts";
 
 export interface Criterion {
@@ -8,16 +11,19 @@ export interface Criterion {
   line: number;
 }
 
-const HEADING = /^##\s+acceptance criteria\s*$/i;
-const ITEM = /^(\s*[-*]\s+\[)([ xX])(\]\s?)(.*)$/;
+const SECTION = /^acceptance criteria$/i;
+const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
+const ITEM = /^(\s*[-*+]\s+\[)([ xX])(\]\s?)(.*)$/;
 
 function criteriaLines(body: string): { lines: string[]; items: Criterion[] } {
   const lines = body.split("\n");
   const items: Criterion[] = [];
-  let inside = false;
+  /** Level of the Acceptance Criteria heading we are under, 0 when outside. */
+  let level = 0;
   lines.forEach((l, i) => {
-    if (/^#{1,2}\s/.test(l)) inside = HEADING.test(l.trim());
-    else if (inside) {
+    const h = HEADING.exec(l.trim());
+    if (h && (level === 0 || h[1]!.length <= level)) level = SECTION.test(h[2]!) ? h[1]!.length : 0;
+    else if (level > 0 && !h) {
       const m = ITEM.exec(l);
       if (m) items.push({ text: m[4]!.trim(), checked: m[2] !== " ", line: i });
     }
@@ -29,7 +35,13 @@ export function parseCriteria(body: string): Criterion[] {
   return criteriaLines(body).items;
 }
 
-/** The body with criterion `index` (0-based) ticked or unticked. */
+/** How many criteria there are and how many are checked (the board's "☑ 1/2"). */
+export function criteriaProgress(body: string): { done: number; total: number } {
+  const items = parseCriteria(body);
+  return { done: items.filter((c) => c.checked).length, total: items.length };
+}
+
+/** The body with criterion `index` (0-based) ticked or unticked; other lines untouched. */
 export function tickCriterionInBody(body: string, index: number, checked: boolean): string {
   const { lines, items } = criteriaLines(body);
   const item = items[index];

@@ -5,45 +5,14 @@ import { badRequest, notFound, precondition } from "@drover/core/errors";
 import { agentStageFor, assertLegalMove, STAGES, type StageName } from "@drover/core/pipeline/stages";
 import { assertSlug, slugify } from "@drover/core/pipeline/workspace";
 import { parseCriteria, tickCriterionInBody } from "@drover/core/stories/criteria";
-import { retitleBody, STORY_KINDS, storyTemplate } from "@drover/core/stories/file";
-import { QA_MODES } from "@drover/core/config/types";
+import { retitleBody, storyTemplate } from "@drover/core/stories/file";
 import type { Db } from "../client.ts";
 import type { Prisma, Story } from "../generated/prisma/client.ts";
 import { logProjectEvent } from "./events.ts";
 import { requestStop } from "./sessions.ts";
 import { inTx, lockStory, type DbOrTx, type Tx } from "./tx.ts";
-import { idSchema, indexSchema, textSchema, parseInput } from "./validate.ts";
-
-const storyNumber = idSchema;
-const title = textSchema.trim().min(1, { error: "Title must not be empty" }).max(200, { error: "Title must be at most 200 characters" });
-const agentName = textSchema.trim().min(1).max(100).nullable();
-
-export const createStoryInput = z.object({
-  projectId: idSchema,
-  title,
-  kind: z.enum(STORY_KINDS).default("story"),
-  slug: textSchema.optional(),
-  body: textSchema.max(200_000).optional(),
-  stage: z.enum(STAGES).default("backlog"),
-  agent: agentName.optional(),
-  qa: z.enum(QA_MODES).nullable().optional(),
-  dependsOn: z.array(storyNumber).default([]),
-});
-
-export const updateStoryInput = z.object({
-  projectId: idSchema,
-  storyNumber,
-  title: title.optional(),
-  body: textSchema.max(200_000).optional(),
-  kind: z.enum(STORY_KINDS).optional(),
-  slug: textSchema.optional(),
-  agent: agentName.optional(),
-  qa: z.enum(QA_MODES).nullable().optional(),
-  retryCount: indexSchema.optional(),
-  reviewHold: z.boolean().optional(),
-  dependsOn: z.array(storyNumber).optional(),
-  extraFrontMatter: z.record(z.string(), z.unknown()).optional(),
-});
+import { createStoryInput, updateStoryInput } from "./story-input.ts";
+import { indexSchema, parseInput } from "./validate.ts";
 
 export async function getStory(db: DbOrTx, projectId: number, number: number): Promise<Story> {
   const s = await db.story.findUnique({ where: { projectId_number: { projectId, number } } });

@@ -15,21 +15,22 @@ import {
 } from "@dnd-kit/core";
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { useQuery } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
+import type { RouterOutputs } from "@drover/api";
+import { STAGES, type StageName } from "@drover/core/pipeline/stages";
+import { STORY_KINDS, type StoryKindName } from "@drover/core/stories/file";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { fmtCost, StatusGlyph } from "@/components/glyph";
-import { errorMessage, useAction } from "@/lib/actions";
+import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
-import type { AppRouter } from "@/server/root";
 import { positionBetween } from "@/lib/position";
 
-type ServerCard = inferRouterOutputs<AppRouter>["views"]["board"]["stories"][number];
-type Card = Omit<ServerCard, "stage"> & { stage: string };
-const STAGES = ["backlog", "current", "qa", "merge", "done"] as const;
-const KINDS = ["story", "bug", "spike", "refactor"] as const;
+type Card = RouterOutputs["views"]["board"]["stories"][number];
+/** The columns; archived ones only on request. */
+const COLUMNS = STAGES.filter((s) => s !== "archived");
+const isStage = (s: string | undefined): s is StageName => (STAGES as readonly (string | undefined)[]).includes(s);
 
 export function Board({ projectId }: { projectId: number }) {
   const trpc = useTRPC();
@@ -40,17 +41,17 @@ export function Board({ projectId }: { projectId: number }) {
   const [agent, setAgent] = useState("");
   const [blockedOnly, setBlockedOnly] = useState(false);
   const [search, setSearch] = useState("");
-  const [overrides, setOverrides] = useState<Map<number, { stage: string; position: number }>>(new Map());
+  const [overrides, setOverrides] = useState<Map<number, { stage: StageName; position: number }>>(new Map());
   const [moveError, setMoveError] = useState<string | null>(null);
   const [dragging, setDragging] = useState<Card | null>(null);
-  const move = useAction("stories.move");
-  const reorder = useAction("stories.reorder");
+  const move = useMutation(trpc.stories.move.mutationOptions());
+  const reorder = useMutation(trpc.stories.reorder.mutationOptions());
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
 
-  const stages = showArchived ? [...STAGES, "archived" as const] : STAGES;
+  const stages = showArchived ? STAGES : COLUMNS;
   const cards = useMemo(() => {
     const all = (board.data?.stories ?? []).map((c) => ({ ...c, ...overrides.get(c.id) }));
     return all.sort((a, b) => a.position - b.position || a.number - b.number);
@@ -74,7 +75,7 @@ export function Board({ projectId }: { projectId: number }) {
     if (!card || !e.over) return;
     const overId = String(e.over.id);
     const toStage = overId.startsWith("column-") ? overId.slice(7) : cards.find((c) => c.id === e.over!.id)?.stage;
-    if (!toStage) return;
+    if (!isStage(toStage)) return;
     const column = byStage(toStage).filter((c) => c.id !== card.id);
     let index = overId.startsWith("column-") ? column.length : column.findIndex((c) => c.id === e.over!.id);
     if (index < 0) index = column.length;
@@ -88,7 +89,7 @@ export function Board({ projectId }: { projectId: number }) {
     if (toStage === card.stage && column[index - 1]?.position === undefined && column[index]?.id === card.id) return;
     const previous = new Map(overrides);
     setOverrides(new Map(overrides).set(card.id, { stage: toStage, position }));
-    const key = { projectId, storyNumber: card.number, storyId: card.id };
+    const key = { projectId, storyNumber: card.number };
     const atEnd = index >= column.length;
     const springBack = (err: unknown) => {
       previous.delete(card.id);
@@ -109,7 +110,7 @@ export function Board({ projectId }: { projectId: number }) {
     }
     // A move lands at the end of the column; a drop higher up is then a reorder.
     move.mutate(
-      { ...key, to: toStage, stage: toStage },
+      { ...key, to: toStage },
       {
         onError: springBack,
         onSuccess: () => (atEnd ? settle() : reorder.mutate({ ...key, index }, { onSettled: settle })),
@@ -130,7 +131,7 @@ export function Board({ projectId }: { projectId: number }) {
         />
         <select aria-label="Filter by kind" className="rounded border px-2 py-1" value={kind} onChange={(e) => setKind(e.target.value)}>
           <option value="">All kinds</option>
-          {KINDS.map((k) => (
+          {STORY_KINDS.map((k) => (
             <option key={k}>{k}</option>
           ))}
         </select>
@@ -266,12 +267,14 @@ function CardBody({ card }: { card: Card }) {
 function CreateStory({ projectId }: { projectId: number }) {
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState("");
-  const [kind, setKind] = useState<string>("story");
-  const create = useAction("stories.create", { onSuccess: () => {
-      setTitle("");
-      setOpen(false);
-    },
-  });
+  const [kind, setKind] = useState<StoryKindName>("story");
+  const trpc = useTRPC();
+  const create = useMutation(trpc.stories.create.mutationOptions({
+      onSuccess: () => {
+        setTitle("");
+        setOpen(false);
+      },
+    }),);
   if (!open)
     return (
       <button type="button" className="rounded bg-slate-900 px-2 py-1 text-white" onClick={() => setOpen(true)}>
@@ -287,8 +290,8 @@ function CreateStory({ projectId }: { projectId: number }) {
       }}
     >
       <input aria-label="New story title" autoFocus required className="rounded border px-2 py-1" placeholder="Title" value={title} onChange={(e) => setTitle(e.target.value)} />
-      <select aria-label="New story kind" className="rounded border px-2 py-1" value={kind} onChange={(e) => setKind(e.target.value)}>
-        {KINDS.map((k) => (
+      <select aria-label="New story kind" className="rounded border px-2 py-1" value={kind} onChange={(e) => setKind(e.target.value as StoryKindName)}>
+        {STORY_KINDS.map((k) => (
           <option key={k}>{k}</option>
         ))}
       </select>

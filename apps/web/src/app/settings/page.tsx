@@ -1,9 +1,9 @@
 "use client";
 // Project settings: where it lives, its config as parsed, and the file's errors with line and key.
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { Suspense } from "react";
 import { Nav, useProjectId } from "@/components/nav";
-import { errorMessage, useAction } from "@/lib/actions";
+import { errorMessage } from "@/lib/error-message";
 import { locateConfigErrors } from "@/lib/config-error";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -13,7 +13,7 @@ function Settings() {
   const trpc = useTRPC();
   const p = useQuery({ ...trpc.views.settings.queryOptions({ projectId: projectId ?? 0 }), enabled: !!projectId });
   useLiveProject(projectId);
-  const reload = useAction("projects.reload");
+  const reload = useMutation(trpc.projects.reload.mutationOptions());
   const data = p.data;
   const problems = data?.configError ? locateConfigErrors(data.configError, data.configText) : [];
   const badLines = new Set(problems.map((p) => p.line).filter((l) => l !== undefined));
@@ -30,7 +30,7 @@ function Settings() {
               <dt className="text-slate-500">Base branch</dt><dd>{data.baseBranch}</dd>
               <dt className="text-slate-500">Config read</dt><dd>{data.configLoadedAt ? new Date(data.configLoadedAt).toLocaleString() : "never"}</dd>
             </dl>
-            <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => reload.mutate({ projectId })}>Reload .drover/project.toml</button>
+            <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => projectId && reload.mutate({ projectId })}>Reload .drover/project.toml</button>
             {reload.error && <p role="alert" className="text-sm text-red-700">{errorMessage(reload.error)}</p>}
             {data.configError && (
               <div role="alert" data-testid="config-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">

@@ -1,23 +1,21 @@
 "use client";
 // Add a project by the path of its git repository on the runner host, or import a storkit tree.
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { Suspense, useState } from "react";
 import { Nav } from "@/components/nav";
-import { errorMessage, useAction } from "@/lib/actions";
+import { errorMessage } from "@/lib/error-message";
+import { useTRPC } from "@/lib/trpc";
 
 function AddProject() {
   const router = useRouter();
   const [path, setPath] = useState("");
   const [name, setName] = useState("");
   const [mode, setMode] = useState<"add" | "import">("add");
-  const go = (p: unknown) => {
-    // projects.add answers {project, warnings, sync}; the import answers its report with projectId.
-    const r = (p ?? {}) as { id?: number; projectId?: number; project?: { id: number } };
-    const id = r.project?.id ?? r.projectId ?? r.id;
-    router.push(id ? `/?project=${id}` : "/");
-  };
-  const add = useAction("projects.add", { onSuccess: go });
-  const imp = useAction("projects.import", { onSuccess: go });
+  const trpc = useTRPC();
+  const go = (id: number) => router.push(`/?project=${id}`);
+  const add = useMutation(trpc.projects.add.mutationOptions({ onSuccess: (r) => go(r.project.id) }));
+  const imp = useMutation(trpc.imports.storkit.mutationOptions({ onSuccess: (r) => go(r.projectId) }));
   const m = mode === "add" ? add : imp;
   return (
     <>
@@ -28,7 +26,7 @@ function AddProject() {
           className="space-y-3 rounded border bg-white p-4 text-sm"
           onSubmit={(e) => {
             e.preventDefault();
-            m.mutate({ path: path.trim(), repoPath: path.trim(), name: name.trim() || undefined });
+            m.mutate({ repoPath: path.trim(), name: name.trim() || undefined });
           }}
         >
           <div className="flex gap-4">

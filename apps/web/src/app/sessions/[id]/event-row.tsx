@@ -4,6 +4,7 @@ import { memo } from "react";
 import { PatchView } from "@/components/diff-view";
 import { Markdown } from "@/components/markdown";
 import { fileChangePatch } from "@/lib/file-change";
+import { isErrorEvent } from "@drover/core/runtimes/error-events";
 
 export interface LogEvent {
   seq: number;
@@ -15,11 +16,6 @@ export interface LogEvent {
 
 type P = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v, null, 2));
-
-function isError(e: LogEvent): boolean {
-  const p = (e.payload ?? {}) as P;
-  return e.kind === "error" || (e.kind === "tool_result" && p.ok === false) || (e.kind === "gate" && p.passed === false) || (e.kind === "result" && p.isError === true);
-}
 
 const KIND_CLS: Record<string, string> = {
   text: "text-slate-900",
@@ -39,7 +35,7 @@ const KIND_CLS: Record<string, string> = {
 
 export const EventRow = memo(function EventRow({ e, highlighted }: { e: LogEvent; highlighted?: boolean }) {
   const p = (e.payload ?? {}) as P;
-  const err = isError(e);
+  const err = isErrorEvent(e);
   const text = e.text ?? str(p.text);
   let body: React.ReactNode;
   switch (e.kind) {

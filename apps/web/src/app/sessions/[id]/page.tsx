@@ -1,12 +1,12 @@
 "use client";
 // One session: header figures, stop, resume-with-context once ended, and the live log.
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { Suspense, useState } from "react";
 import { fmtCost, fmtDuration, fmtTokens, SessionStatus } from "@/components/glyph";
 import { Nav } from "@/components/nav";
-import { errorMessage, useAction } from "@/lib/actions";
+import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { LogView } from "./log-view";
@@ -19,7 +19,7 @@ function SessionPage() {
   const session = useQuery(trpc.views.session.queryOptions({ sessionId }));
   useLiveProject(session.data?.projectId);
   const [stopError, setStopError] = useState<string | null>(null);
-  const stop = useAction("sessions.stop");
+  const stop = useMutation(trpc.agents.stop.mutationOptions());
   if (session.error) return <p className="p-6 text-red-700">{session.error.message}</p>;
   if (!session.data) return <p className="p-6">Loading…</p>;
   const s = session.data;
@@ -44,7 +44,7 @@ function SessionPage() {
             <button type="button"
               className="rounded bg-red-700 px-3 py-1 text-sm text-white"
               disabled={stop.isPending || !!s.stopRequestedAt}
-              onClick={() => stop.mutate({ sessionId, projectId: s.projectId, storyNumber: s.story.number, agentName: s.agent.name }, { onError: (e) => setStopError(errorMessage(e)) })}
+              onClick={() => stop.mutate({ projectId: s.projectId, storyNumber: s.story.number, agentName: s.agent.name }, { onError: (e) => setStopError(errorMessage(e)) })}
             >
               {s.stopRequestedAt ? "Stopping…" : "Stop"}
             </button>

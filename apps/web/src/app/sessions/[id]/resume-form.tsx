@@ -1,10 +1,10 @@
 "use client";
 // Resume an ended session with extra context: same conversation (default when the runtime
 // gave a session id) or a fresh start with the context appended, by the same or another agent.
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { errorMessage, useAction } from "@/lib/actions";
+import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
 
 export function ResumeForm(props: { sessionId: number; projectId: number; storyNumber: number; agentName: string; canResume: boolean }) {
@@ -14,11 +14,8 @@ export function ResumeForm(props: { sessionId: number; projectId: number; storyN
   const [context, setContext] = useState("");
   const [mode, setMode] = useState<"resume" | "fresh">(props.canResume ? "resume" : "fresh");
   const [agentName, setAgentName] = useState(props.agentName);
-  const resume = useAction<{ id: number }>("sessions.resume", {
-    onSuccess: (s) => {
-      if (s && typeof s === "object" && "id" in s) router.push(`/sessions/${s.id}`);
-    },
-  });
+  // A resume is a start with resumeOfSessionId, context and fresh (same rules).
+  const resume = useMutation(trpc.agents.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   return (
     <form
       data-testid="resume-form"
@@ -26,14 +23,12 @@ export function ResumeForm(props: { sessionId: number; projectId: number; storyN
       onSubmit={(e) => {
         e.preventDefault();
         resume.mutate({
-          sessionId: props.sessionId,
           resumeOfSessionId: props.sessionId,
           projectId: props.projectId,
           storyNumber: props.storyNumber,
           context,
           fresh: mode === "fresh",
           agentName,
-          trigger: "resume",
         });
       }}
     >

@@ -1,21 +1,18 @@
 "use client";
 // Front-matter fields, validated here (so mistakes are explained before sending) and by the API.
-import type { inferRouterOutputs } from "@trpc/server";
+import type { RouterOutputs } from "@drover/api";
+import { QA_MODES } from "@drover/core/config/types";
+import { STORY_KINDS } from "@drover/core/stories/file";
+import { storyEditInput } from "@drover/db/services/story-input";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { z } from "zod";
-import { errorMessage, useAction } from "@/lib/actions";
-import type { AppRouter } from "@/server/root";
+import { errorMessage } from "@/lib/error-message";
+import { useTRPC } from "@/lib/trpc";
 
-type Story = inferRouterOutputs<AppRouter>["views"]["story"];
+type Story = RouterOutputs["views"]["story"];
 
-const schema = z.object({
-  title: z.string().trim().min(1, "Title cannot be empty").max(200),
-  kind: z.enum(["story", "bug", "spike", "refactor"]),
-  agent: z.string().trim().max(100).nullable(),
-  qa: z.enum(["server", "agent", "human"]).nullable(),
-  reviewHold: z.boolean(),
-  dependsOn: z.array(z.number().int().positive("depends_on holds story numbers")),
-});
+/** The fields this form edits, with the API's own rules. */
+const schema = storyEditInput.pick({ projectId: true, storyNumber: true, title: true, kind: true, agent: true, qa: true, reviewHold: true, dependsOn: true });
 
 export function FrontMatterForm({ story }: { story: Story }) {
   const [title, setTitle] = useState(story.title);
@@ -26,7 +23,8 @@ export function FrontMatterForm({ story }: { story: Story }) {
   const [dependsOn, setDependsOn] = useState(story.dependsOn.join(", "));
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const update = useAction("stories.update", { onSuccess: () => setSaved(true) });
+  const trpc = useTRPC();
+  const update = useMutation(trpc.stories.update.mutationOptions({ onSuccess: () => setSaved(true) }));
   const input = "w-full rounded border px-2 py-1";
   return (
     <form
@@ -36,14 +34,14 @@ export function FrontMatterForm({ story }: { story: Story }) {
         e.preventDefault();
         setSaved(false);
         const deps = dependsOn.split(/[\s,]+/).filter(Boolean).map((x) => Number(x.replace(/^#/, "")));
-        const parsed = schema.safeParse({ title, kind, agent: agent || null, qa: qa || null, reviewHold, dependsOn: deps });
+        const parsed = schema.safeParse({ projectId: story.projectId, storyNumber: story.number, title, kind, agent: agent || null, qa: qa || null, reviewHold, dependsOn: deps });
         if (!parsed.success) {
           const i = parsed.error.issues[0]!;
           setError(`${i.path.join(".") || "field"}: ${i.message}`);
           return;
         }
         setError(null);
-        update.mutate({ storyId: story.id, projectId: story.projectId, storyNumber: story.number, ...parsed.data }, { onError: (err) => setError(errorMessage(err)) });
+        update.mutate(parsed.data, { onError: (err) => setError(errorMessage(err)) });
       }}
     >
       <h2 className="font-semibold">Front matter</h2>
@@ -53,7 +51,7 @@ export function FrontMatterForm({ story }: { story: Story }) {
       <label className="block">
         kind
         <select className={input} value={kind} onChange={(e) => setKind(e.target.value)}>
-          {["story", "bug", "spike", "refactor"].map((k) => (
+          {STORY_KINDS.map((k) => (
             <option key={k}>{k}</option>
           ))}
         </select>
@@ -65,7 +63,7 @@ export function FrontMatterForm({ story }: { story: Story }) {
         qa
         <select className={input} value={qa} onChange={(e) => setQa(e.target.value)}>
           <option value="">project default</option>
-          {["server", "agent", "human"].map((k) => (
+          {QA_MODES.map((k) => (
             <option key={k}>{k}</option>
           ))}
         </select>

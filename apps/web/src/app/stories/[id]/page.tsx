@@ -1,6 +1,8 @@
 "use client";
 // A story: rendered body, criteria, editable front matter, actions, sessions and branch diff.
-import { useQuery } from "@tanstack/react-query";
+import { STAGES, type StageName } from "@drover/core/pipeline/stages";
+import { parseCriteria } from "@drover/core/stories/criteria";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { Suspense, useEffect, useState } from "react";
@@ -8,8 +10,7 @@ import { PatchView } from "@/components/diff-view";
 import { fmtCost, fmtDuration, fmtTokens, SessionStatus, StatusGlyph } from "@/components/glyph";
 import { Markdown } from "@/components/markdown";
 import { Nav } from "@/components/nav";
-import { errorMessage, useAction } from "@/lib/actions";
-import { parseCriteria, toggleCriterion } from "@/lib/criteria";
+import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { FrontMatterForm } from "./front-matter";
@@ -20,7 +21,7 @@ function StoryPage() {
   const trpc = useTRPC();
   const story = useQuery(trpc.views.story.queryOptions({ storyId }));
   useLiveProject(story.data?.projectId);
-  const update = useAction("stories.update");
+  const tick = useMutation(trpc.stories.tick.mutationOptions());
   if (story.error) return <p className="p-6 text-red-700">{story.error.message}</p>;
   if (!story.data) return <p className="p-6">Loading…</p>;
   const s = story.data;
@@ -47,20 +48,20 @@ function StoryPage() {
           {criteria.length > 0 && (
             <section className="mt-4 rounded border bg-white p-4">
               <h2 className="mb-2 font-semibold">
-                Acceptance criteria ({criteria.filter((c) => c.done).length}/{criteria.length})
+                Acceptance criteria ({criteria.filter((c) => c.checked).length}/{criteria.length})
               </h2>
-              {criteria.map((c) => (
+              {criteria.map((c, index) => (
                 <label key={c.line} className="flex items-start gap-2 py-0.5 text-sm">
                   <input
                     type="checkbox"
-                    checked={c.done}
-                    disabled={update.isPending}
-                    onChange={(e) => update.mutate({ storyId, projectId: s.projectId, storyNumber: s.number, body: toggleCriterion(s.body, c.line, e.target.checked) })}
+                    checked={c.checked}
+                    disabled={tick.isPending}
+                    onChange={(e) => tick.mutate({ projectId: s.projectId, storyNumber: s.number, index, checked: e.target.checked })}
                   />
                   <span>{c.text}</span>
                 </label>
               ))}
-              {update.error && <p role="alert" className="text-sm text-red-700">{errorMessage(update.error)}</p>}
+              {tick.error && <p role="alert" className="text-sm text-red-700">{errorMessage(tick.error)}</p>}
             </section>
           )}
           <Sessions sessions={s.sessions} />
@@ -86,31 +87,23 @@ function Actions({ story }: { story: StoryData }) {
   const router = useRouter();
   const agents = useQuery(trpc.views.agents.queryOptions({ projectId: story.projectId }));
   const [agentName, setAgentName] = useState("");
-  const [stage, setStage] = useState<string>(story.stage);
+  const [stage, setStage] = useState<StageName>(story.stage);
   useEffect(() => setStage(story.stage), [story.stage]);
   const [reason, setReason] = useState("");
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [ok, setOk] = useState<string | null>(null);
-  const done = (what: string) => () => {
-    setError(null);
-    setOk(what);
-  };
-  const fail = (err: unknown) => {
-    setOk(null);
-    setError(errorMessage(err));
-  };
-  const start = useAction<{ id: number }>("sessions.start", {
-    onSuccess: (s) => (s && typeof s === "object" && "id" in s ? router.push(`/sessions/${s.id}`) : setOk("Started")),
-  });
-  const stop = useAction("sessions.stop", { onSuccess: done("Stop requested") });
-  const move = useAction("stories.move", { onSuccess: done("Moved") });
-  const block = useAction("stories.block", { onSuccess: done("Blocked") });
-  const unblock = useAction("stories.unblock", { onSuccess: done("Unblocked") });
-  const approve = useAction("pipeline.approve", { onSuccess: done("Approved") });
-  const reject = useAction("pipeline.reject", { onSuccess: done("Rejected") });
-  const retry = useAction("pipeline.retry", { onSuccess: done("Retry queued") });
-  const key = { storyId: story.id, projectId: story.projectId, storyNumber: story.number };
+  const done = (what: string) => () => (setError(null), setOk(what));
+  const fail = (err: unknown) => (setOk(null), setError(errorMessage(err)));
+  const start = useMutation(trpc.agents.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
+  const stop = useMutation(trpc.agents.stop.mutationOptions({ onSuccess: done("Stop requested") }));
+  const move = useMutation(trpc.stories.move.mutationOptions({ onSuccess: done("Moved") }));
+  const block = useMutation(trpc.stories.block.mutationOptions({ onSuccess: done("Blocked") }));
+  const unblock = useMutation(trpc.stories.unblock.mutationOptions({ onSuccess: done("Unblocked") }));
+  const approve = useMutation(trpc.review.approve.mutationOptions({ onSuccess: done("Approved") }));
+  const reject = useMutation(trpc.review.reject.mutationOptions({ onSuccess: done("Rejected") }));
+  const retry = useMutation(trpc.review.retry.mutationOptions({ onSuccess: done("Retry queued") }));
+  const key = { projectId: story.projectId, storyNumber: story.number };
   const active = story.sessions.filter((x) => x.status === "pending" || x.status === "running");
   const btn = "rounded bg-slate-900 px-2 py-1 text-sm text-white disabled:opacity-50";
   const btn2 = "rounded border px-2 py-1 text-sm";
@@ -132,7 +125,7 @@ function Actions({ story }: { story: StoryData }) {
         <button type="button"
           className={btn}
           disabled={start.isPending}
-          onClick={() => start.mutate({ ...key, trigger: "user", agentName: agentName || story.agent || undefined }, { onError: fail })}
+          onClick={() => start.mutate({ ...key, agentName: agentName || story.agent || undefined }, { onError: fail })}
         >
           Start
         </button>
@@ -143,18 +136,18 @@ function Actions({ story }: { story: StoryData }) {
           <Link className="underline" href={`/sessions/${x.id}`}>
             {x.agentName} session {x.id}
           </Link>
-          <button type="button" className={btn2} onClick={() => stop.mutate({ ...key, sessionId: x.id, agentName: x.agentName }, { onError: fail })}>
+          <button type="button" className={btn2} onClick={() => stop.mutate({ ...key, agentName: x.agentName }, { onError: fail })}>
             Stop
           </button>
         </div>
       ))}
       <div className="flex gap-2">
-        <select aria-label="Move to stage" className="flex-1 rounded border px-2 py-1" value={stage} onChange={(e) => setStage(e.target.value)}>
-          {["backlog", "current", "qa", "merge", "done", "archived"].map((x) => (
+        <select aria-label="Move to stage" className="flex-1 rounded border px-2 py-1" value={stage} onChange={(e) => setStage(e.target.value as StageName)}>
+          {STAGES.map((x) => (
             <option key={x}>{x}</option>
           ))}
         </select>
-        <button type="button" className={btn2} onClick={() => move.mutate({ ...key, to: stage, stage }, { onError: fail })}>
+        <button type="button" className={btn2} onClick={() => move.mutate({ ...key, to: stage }, { onError: fail })}>
           Move
         </button>
       </div>
@@ -173,7 +166,7 @@ function Actions({ story }: { story: StoryData }) {
       <div className="space-y-2">
         <textarea aria-label="QA notes" className="w-full rounded border px-2 py-1" rows={2} placeholder="QA notes" value={notes} onChange={(e) => setNotes(e.target.value)} />
         <div className="flex gap-2">
-          <button type="button" className={btn2} onClick={() => approve.mutate({ ...key, notes: notes || undefined }, { onError: fail })}>
+          <button type="button" className={btn2} onClick={() => approve.mutate(key, { onError: fail })}>
             Approve
           </button>
           <button type="button" className={btn2} onClick={() => reject.mutate({ ...key, notes }, { onError: fail })}>

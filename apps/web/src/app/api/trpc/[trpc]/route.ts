@@ -1,8 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "@/lib/request-limits";
-import { appRouter } from "@/server/root";
+import { appRouter, createContext, MAX_BATCH_SIZE, MAX_BODY_BYTES } from "@drover/api";
 import { limitBody } from "@/server/body-limit";
-import { createContext } from "@/server/trpc";
 
 export const dynamic = "force-dynamic";
 

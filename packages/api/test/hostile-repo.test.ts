@@ -6,13 +6,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../../../apps/web/src/server/root.ts";
-import { createCallerFactory } from "../../../apps/web/src/server/trpc.ts";
-import { importRepo } from "../src/services/storkit-io/import-repo.ts";
-import { exportProject } from "../src/services/storkit-io/export-project.ts";
-import { addProject } from "../src/services/projects.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
-import { makeRepo, rejects, ROSTER } from "./services/helpers.ts";
+import { appRouter } from "../src/root.ts";
+import { createCallerFactory } from "../src/trpc.ts";
+import { importRepo } from "@drover/db/services/storkit-io/import-repo";
+import { exportProject } from "@drover/db/services/storkit-io/export-project";
+import { addProject } from "@drover/db/services/projects";
+import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
+import { makeRepo, rejects, ROSTER } from "../../db/test/services/helpers.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 // The tRPC routers over the services: thin procedures, zod inputs, domain errors mapped to tRPC codes
 // with the rule's message unchanged.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../../../apps/web/src/server/root.ts";
-import { createCallerFactory } from "../../../apps/web/src/server/trpc.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
-import { makeRepo, ROSTER } from "./services/helpers.ts";
+import { appRouter } from "../src/root.ts";
+import { createCallerFactory } from "../src/trpc.ts";
+import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
+import { makeRepo, ROSTER } from "../../db/test/services/helpers.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -7,8 +7,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {} from "@drover/db/testing/global-setup"; // types of inject("dbAdminUrl")
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { appRouter } from "../src/server/root.ts";
-import { createCallerFactory } from "../src/server/trpc.ts";
+import { appRouter } from "../src/root.ts";
+import { createCallerFactory } from "../src/trpc.ts";
 
 // One secret per way TOML can spell an env table: inline, [agent.env] and dotted keys.
 const SECRETS = { OPENAI_API_KEY: "sk-live-123", GH_TOKEN: "ghp-table-456", ANTHROPIC_API_KEY: "sk-ant-dotted-789" };

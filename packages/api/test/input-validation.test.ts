@@ -1,11 +1,11 @@
 // Ids past Postgres int4 and NUL characters in text are refused as BAD_REQUEST saying what to fix,
 // before they reach the database (which answered them with a 500 and its own error text).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStory } from "@drover/db/services/index";
+import { createStory, updateStory } from "@drover/db/services/index";
 import type {} from "@drover/db/testing/global-setup"; // types of inject("dbAdminUrl")
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { appRouter } from "../src/server/root.ts";
-import { createCallerFactory } from "../src/server/trpc.ts";
+import { appRouter } from "../src/root.ts";
+import { createCallerFactory } from "../src/trpc.ts";
 
 let t: TestDatabase;
 let projectId: number;
@@ -60,7 +60,7 @@ describe("input validation", () => {
       ["stories.update title", () => api.stories.update({ projectId, storyNumber: 1, title: "x\u0000" }), "title"],
       ["stories.update body", () => api.stories.update({ projectId, storyNumber: 1, body: "x\u0000" }), "body"],
       ["stories.block", () => api.stories.block({ projectId, storyNumber: 1, reason: "\u0000" }), "reason"],
-      ["pipeline.reject", () => api.pipeline.reject({ projectId, storyNumber: 1, notes: "fix \u0000 this" }), "notes"],
+      ["review.reject", () => api.review.reject({ projectId, storyNumber: 1, notes: "fix \u0000 this" }), "notes"],
       ["views.sessionIndex", () => api.views.sessionIndex({ sessionId: 1, q: "\u0000" }), "q"],
       ["projects.add", () => api.projects.add({ repoPath: "/tmp/x\u0000y" }), "repoPath"],
     ];
@@ -73,5 +73,16 @@ describe("input validation", () => {
     const err = await refusal(createStory(t.db, { projectId, title: "t\u0000" }));
     expect(err.message).toContain("title: must not contain NUL characters");
     expect(await t.db.story.count({ where: { projectId } })).toBe(1);
+  });
+
+  it("one story schema: the service refuses what the API refuses, with the same message", async () => {
+    const api = createCallerFactory(appRouter)({ db: t.db });
+    const dependsOn = Array.from({ length: 101 }, (_, i) => i + 2);
+    const viaApi = await refusal(api.stories.update({ projectId, storyNumber: 1, dependsOn }));
+    const viaService = await refusal(updateStory(t.db, { projectId, storyNumber: 1, dependsOn }));
+    expect([viaApi.code, viaService.code]).toEqual(["BAD_REQUEST", "BAD_REQUEST"]);
+    expect(viaService.message).toBe(viaApi.message);
+    expect(viaApi.message).toMatch(/^dependsOn: /);
+    expect((await t.db.story.findFirstOrThrow({ where: { projectId, number: 1 } })).dependsOn).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { sessionsRouter } from "./routers/sessions.ts";
 import { liveRouter } from "./routers/live.ts";
 import { viewsRouter } from "./routers/views.ts";
 import { importsRouter } from "./routers/imports.ts";
-import { pipelineRouter } from "./routers/pipeline.ts";
+import { reviewRouter } from "./routers/review.ts";
 
 export const appRouter = router({
   projects: projectsRouter,
@@ -18,7 +18,7 @@ export const appRouter = router({
   views: viewsRouter,
   imports: importsRouter,
   live: liveRouter,
-  pipeline: pipelineRouter,
+  review: reviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,7 +5,7 @@ import { getDb, type Db } from "@drover/db";
 import { describeIssues } from "@drover/db/services/validate";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { MAX_BATCH_SIZE } from "../lib/request-limits.ts";
+import { MAX_BATCH_SIZE } from "./request-limits.ts";
 import { serverEnv } from "./env.ts";
 
 export interface Context {

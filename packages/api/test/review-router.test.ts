@@ -1,4 +1,4 @@
-// The pipeline router over a real database: approve / reject / retry, and rule errors reaching the
+// The review router over a real database: approve / reject / retry, and rule errors reaching the
 // caller as tRPC errors with the rule's message.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -9,13 +9,13 @@ import type {} from "@drover/db/testing/global-setup";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { addProject } from "@drover/db/services/projects";
 import { createStory } from "@drover/db/services/stories";
-import { createCallerFactory } from "../src/server/trpc.ts";
-import { pipelineRouter } from "../src/server/routers/pipeline.ts";
+import { createCallerFactory } from "../src/trpc.ts";
+import { reviewRouter } from "../src/routers/review.ts";
 
 let t: TestDatabase;
 let repo: string;
 let projectId: number;
-const caller = () => createCallerFactory(pipelineRouter)({ db: t.db });
+const caller = () => createCallerFactory(reviewRouter)({ db: t.db });
 
 beforeAll(async () => {
   t = await createTestDatabase();

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notify, CHANNELS } from "@drover/db/notify";
 import type {} from "@drover/db/testing/global-setup"; // types of inject("dbAdminUrl")
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { createCallerFactory } from "../src/server/trpc.ts";
-import { viewsRouter } from "../src/server/routers/views.ts";
-import { liveRouter } from "../src/server/routers/live.ts";
-import { splitUnifiedDiff } from "../src/server/branch-diff.ts";
+import { createCallerFactory } from "../src/trpc.ts";
+import { viewsRouter } from "../src/routers/views.ts";
+import { liveRouter } from "../src/routers/live.ts";
+import { splitUnifiedDiff } from "../src/branch-diff.ts";
 
 let t: TestDatabase;
 let tmp: string;

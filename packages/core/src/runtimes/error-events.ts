@@ -1,0 +1,18 @@
+// Which session events are errors: the log view marks them and "jump to next error" visits them.
+// One table, read by isErrorEvent here and turned into SQL by the data layer (tested to agree).
+
+/** Kinds that are always errors. */
+export const ERROR_KINDS = ["error"] as const;
+
+/** Kinds that are errors when a payload field holds a given value. */
+export const ERROR_WHEN = [
+  { kind: "tool_result", field: "ok", value: false },
+  { kind: "gate", field: "passed", value: false },
+  { kind: "result", field: "isError", value: true },
+] as const;
+
+export function isErrorEvent(e: { kind: string; payload: unknown }): boolean {
+  if ((ERROR_KINDS as readonly string[]).includes(e.kind)) return true;
+  const p = (e.payload ?? {}) as Record<string, unknown>;
+  return ERROR_WHEN.some((w) => e.kind === w.kind && p[w.field] === w.value);
+}

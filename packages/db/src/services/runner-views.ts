@@ -1,0 +1,23 @@
+// The runners page: every runner process, live first, with what it runs now.
+import { ACTIVE_SESSION_STATUSES } from "./agent-views.ts";
+import type { DbOrTx } from "./tx.ts";
+
+/** Runners, live first, with the sessions they run now. */
+export async function runnersView(db: DbOrTx) {
+  const runners = await db.runner.findMany({
+    orderBy: [{ stoppedAt: { sort: "desc", nulls: "first" } }, { heartbeatAt: "desc" }],
+    take: 100,
+    include: {
+      sessions: {
+        where: { status: { in: [...ACTIVE_SESSION_STATUSES] } },
+        include: { agent: { select: { name: true } }, story: { select: { id: true, number: true, title: true } } },
+      },
+    },
+  });
+  const now = Date.now();
+  return runners.map(({ sessions, ...r }) => ({
+    ...r,
+    heartbeatAgeMs: now - r.heartbeatAt.getTime(),
+    sessions: sessions.map((s) => ({ id: s.id, status: s.status, agentName: s.agent.name, story: s.story })),
+  }));
+}

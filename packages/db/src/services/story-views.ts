@@ -1,0 +1,54 @@
+// What the story page shows: the story with its sessions, and which branch its changes are on.
+import { notFound } from "@drover/core/errors";
+import { durationMs } from "./agent-views.ts";
+import type { DbOrTx } from "./tx.ts";
+
+export async function storyView(db: DbOrTx, storyId: number) {
+  const story = await db.story.findUnique({
+    where: { id: storyId },
+    include: {
+      project: { select: { id: true, name: true, baseBranch: true, isDemo: true } },
+      sessions: { orderBy: { createdAt: "desc" }, include: { agent: { select: { name: true } } } },
+    },
+  });
+  if (!story) throw notFound(`Story ${storyId} not found`);
+  const { sessions, ...rest } = story;
+  return {
+    ...rest,
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      agentName: s.agent.name,
+      agentId: s.agentId,
+      status: s.status,
+      reason: s.reason,
+      message: s.message,
+      trigger: s.trigger,
+      branch: s.branch,
+      createdAt: s.createdAt,
+      durationMs: durationMs(s),
+      turns: s.turns,
+      inputTokens: s.inputTokens,
+      outputTokens: s.outputTokens,
+      costUsd: s.costUsd,
+    })),
+  };
+}
+
+/**
+ * Where a story's changes are: the branch of its latest session that had one, the base it left
+ * (that session's, else the project's) and the repository. branch is null before any agent worked.
+ */
+export async function storyBranch(db: DbOrTx, storyId: number): Promise<{ repoPath: string; base: string; branch: string | null }> {
+  const story = await db.story.findUnique({
+    where: { id: storyId },
+    select: { project: { select: { repoPath: true, baseBranch: true } } },
+  });
+  if (!story) throw notFound(`Story ${storyId} not found`);
+  const session = await db.agentSession.findFirst({
+    where: { storyId, branch: { not: null } },
+    orderBy: { createdAt: "desc" },
+    select: { branch: true, baseBranch: true },
+  });
+  if (!session?.branch) return { repoPath: story.project.repoPath, base: story.project.baseBranch, branch: null };
+  return { repoPath: story.project.repoPath, base: session.baseBranch ?? story.project.baseBranch, branch: session.branch };
+}
