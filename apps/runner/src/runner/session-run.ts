@@ -21,7 +21,7 @@ import { killGroup, waitGroupGone } from "./process-group.ts";
 import { logProjectEvent, type ProjectEventInput } from "@drover/db/services/events";
 import { readProjectConfig } from "./project-config.ts";
 import { rosterAgent, rosterConfig } from "./roster.ts";
-import { scheduleResume } from "./recovery.ts";
+import { endRun, recordAttempt, scheduleResume, type Owner } from "@drover/db/sessions/index";
 import { copyFiles, runSetup, SetupError } from "./setup.ts";
 import { containedIn, runtimeStateDir } from "./state-paths.ts";
 import { branchHead, ensureWorktree, storyDirName, worktreeRoot, WorktreeError } from "./worktree.ts";
@@ -146,7 +146,7 @@ export class SessionRun {
     setWt(wt.path);
     this.emit({ kind: "status", text: `${wt.created ? "Created" : "Reusing"} worktree ${wt.path} on branch ${branch}` });
     if (session.worktreePath !== wt.path || session.branch !== branch || session.baseBranch !== baseBranch) {
-      await db.agentSession.updateMany({ where: this.guardWhere(), data: { worktreePath: wt.path, branch, baseBranch } });
+      await recordAttempt(db, this.owner(), { worktreePath: wt.path, branch, baseBranch });
     }
 
     const sessionDir = path.join(this.deps.sessionsDir, String(this.id));
@@ -211,7 +211,7 @@ export class SessionRun {
       this.emit({ kind: "status", text: `The runtime could not resume session ${session.resumeRuntimeSessionId}; starting fresh with the full prompt` });
       this.events.resetRuntimeSessionId();
       this.events.lastResult = undefined;
-      await db.agentSession.updateMany({ where: this.guardWhere(), data: { resumeRuntimeSessionId: null } });
+      await recordAttempt(db, this.owner(), { resumeRuntimeSessionId: null });
       exit = await run(session.freshPrompt ?? session.prompt ?? "");
     }
 
@@ -315,8 +315,7 @@ export class SessionRun {
     this.exited = false;
     this.deps.guard.add(pgid);
     const startedAt = new Date();
-    const recordPid = this.deps.db.agentSession
-      .updateMany({ where: this.guardWhere(), data: { pid: pgid, pgid, processStartedAt: startedAt } })
+    const recordPid = recordAttempt(this.deps.db, this.owner(), { pid: pgid, pgid, processStartedAt: startedAt })
       .catch((err) => this.log.warn({ err: (err as Error).message }, "could not record the agent's pid"));
     if (this.stopReason) this.signalGroup();
 
@@ -387,13 +386,13 @@ export class SessionRun {
     for (const ev of parser.end({ exitCode, signal })) this.emit(ev);
     this.events.reportOutputDropped();
     await recordPid;
-    await this.deps.db.agentSession.updateMany({ where: this.guardWhere(), data: { exitCode } }).catch(() => {});
+    await recordAttempt(this.deps.db, this.owner(), { exitCode }).catch(() => {});
     this.log.info({ exitCode, signal }, "agent process exited");
     return { exitCode, signal };
   }
 
-  private guardWhere() {
-    return { id: this.id, attempt: this.attempt, runnerId: this.deps.runnerId, status: "running" as const };
+  private owner(): Owner {
+    return { id: this.id, attempt: this.attempt, runnerId: this.deps.runnerId };
   }
 
   private async projectEvent(session: SessionRow, kind: string, message: string, payload?: ProjectEventInput["payload"]): Promise<void> {
@@ -417,19 +416,7 @@ export class SessionRun {
     let written = false;
     for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        const r = await db.agentSession.updateMany({
-          where: this.guardWhere(),
-          data: {
-            status: end.status,
-            reason: end.reason,
-            message: end.message ?? null,
-            ...(end.report !== undefined ? { report: end.report as object } : {}),
-            ...(end.exitCode !== undefined ? { exitCode: end.exitCode } : {}),
-            finishedAt: new Date(),
-            leaseExpiresAt: null,
-          },
-        });
-        written = r.count === 1;
+        written = await endRun(db, this.owner(), end);
         break;
       } catch (err) {
         if (this.deadline && Date.now() > this.deadline) {

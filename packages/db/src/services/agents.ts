@@ -12,6 +12,7 @@ import { buildFirstTurn } from "@drover/core/prompts/first-turn";
 import type { Db } from "../client.ts";
 import type { AgentSession, Story } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
+import { createPending } from "../sessions/index.ts";
 import { logProjectEvent } from "./events.ts";
 import { projectConfigOf } from "./projects.ts";
 import { redactAgent } from "./redact.ts";
@@ -181,13 +182,11 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
   });
 
   // Rule 8: registered as pending atomically with every check above.
-  const session = await tx.agentSession.create({
-    data: {
+  const session = await createPending(tx, {
       projectId: i.projectId,
       storyId: story.id,
       agentId: agent.id,
       stage: agent.stage,
-      status: "pending",
       runtime: agent.runtime,
       model: agent.model,
       trigger: i.trigger,
@@ -201,7 +200,6 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
       branch,
       baseBranch: project.baseBranch,
       notBefore: i.notBefore ?? null,
-    },
   });
   await logProjectEvent(tx, {
     projectId: i.projectId,
