@@ -1,6 +1,7 @@
 // Supervises one claimed session: worktree, setup, spawn (own process group, argv, allow-listed
 // env, prompt on stdin), line-by-line output into the event log, inactivity timeout and stop,
 // one fresh retry when the runtime cannot resume, then the final status via the lifecycle hooks.
+import type { EndReason, StopReason } from "@drover/core/automation/end-reasons";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -26,11 +27,11 @@ import { copyFiles, runSetup, SetupError } from "./setup.ts";
 import { containedIn, runtimeStateDir } from "./state-paths.ts";
 import { branchHead, ensureWorktree, storyDirName, worktreeRoot, WorktreeError } from "./worktree.ts";
 
-export type StopReason = "user_stop" | "inactivity_timeout" | "runner_shutdown" | "lease_lost";
+export type { StopReason };
 
 interface End {
   status: "completed" | "failed" | "stopped" | "interrupted";
-  reason: string;
+  reason: EndReason;
   message?: string;
   report?: unknown;
   exitCode?: number | null;

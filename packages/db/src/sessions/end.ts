@@ -1,9 +1,10 @@
+import type { EndReason } from "@drover/core/automation/end-reasons";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { ownedWhere, type DbOrTx, type Owner } from "./types.ts";
 
 export interface RunEnd {
   status: "completed" | "failed" | "stopped" | "interrupted";
-  reason: string;
+  reason: EndReason;
   message?: string;
   report?: unknown;
   exitCode?: number | null;

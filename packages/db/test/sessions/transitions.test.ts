@@ -36,14 +36,14 @@ describe("session transitions", () => {
     expect((await extendLeases(t.db, "runner-b", [id], 30)).size).toBe(0);
     const stale = { id, attempt: 0, runnerId: "runner-a" };
     expect(await recordAttempt(t.db, stale, { exitCode: 3 })).toBe(false);
-    expect(await endRun(t.db, stale, { status: "completed", reason: "success" })).toBe(false);
+    expect(await endRun(t.db, stale, { status: "completed", reason: "completed" })).toBe(false);
     expect((await row(id)).status).toBe("running");
     const owner = { id, attempt: 1, runnerId: "runner-a" };
     expect(await endRun(t.db, owner, { status: "failed", reason: "exit_code", exitCode: 2 })).toBe(true);
     const r = await row(id);
     expect([r.status, r.reason, r.exitCode, r.leaseExpiresAt]).toEqual(["failed", "exit_code", 2, null]);
     // Ended: a second end, a fail of a pending or a stop changes nothing.
-    expect(await endRun(t.db, owner, { status: "completed", reason: "success" })).toBe(false);
+    expect(await endRun(t.db, owner, { status: "completed", reason: "completed" })).toBe(false);
     expect(await failPending(t.db, id, "x", "y")).toBe(false);
     expect(await stopPending(t.db, id, "x", "y")).toBe(false);
     expect((await row(id)).status).toBe("failed");
