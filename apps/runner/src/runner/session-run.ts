@@ -25,7 +25,8 @@ import { rosterAgent, rosterConfig } from "./roster.ts";
 import { endRun, recordAttempt, scheduleResume, type Owner } from "@drover/db/sessions/index";
 import { copyFiles, runSetup, SetupError } from "./setup.ts";
 import { containedIn, runtimeStateDir } from "./state-paths.ts";
-import { branchHead, ensureWorktree, storyDirName, worktreeRoot, WorktreeError } from "./worktree.ts";
+import { branchForDir, storyDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
+import { branchHead, ensureWorktree, WorktreeError } from "./worktree.ts";
 
 export type { StopReason };
 
@@ -141,7 +142,7 @@ export class SessionRun {
     const repoPath = session.project.repoPath;
     const root = worktreeRoot(repoPath, cfg.worktreeRoot);
     const name = storyDirName(session.story.number, session.story.slug);
-    const branch = session.branch ?? `drover/${name}`;
+    const branch = session.branch ?? branchForDir(name);
     const baseBranch = session.baseBranch ?? session.project.baseBranch;
     const wt = await ensureWorktree({ repoPath, root, path: session.worktreePath ?? path.join(root, name), branch, baseBranch });
     setWt(wt.path);

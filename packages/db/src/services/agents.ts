@@ -7,7 +7,7 @@ import { notAssignableBecause } from "@drover/core/automation/auto-assign";
 import { WORKER_STAGE } from "@drover/core/automation/types";
 import { conflict, DomainError, notFound } from "@drover/core/errors";
 import { decideStart, type ActiveSession } from "@drover/core/pipeline/start-decision";
-import { storyBranch, worktreeDirName } from "@drover/core/pipeline/workspace";
+import { storyBranch, worktreeDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
 import { buildFirstTurn } from "@drover/core/prompts/first-turn";
 import type { Db } from "../client.ts";
 import type { AgentSession, Story } from "../generated/prisma/client.ts";
@@ -163,7 +163,7 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
   const recent = await missedEvents(tx, story.id, agent.id, agent.name);
 
   const dir = worktreeDirName(story.number, story.slug);
-  const worktreePath = i.worktreePath ?? path.resolve(project.repoPath, config.worktree_root, dir);
+  const worktreePath = i.worktreePath ?? path.join(worktreeRoot(project.repoPath, config.worktree_root), dir);
   const branch = i.branch ?? storyBranch(story.number, story.slug);
   const turn = buildFirstTurn({
     template: spec.prompt,
