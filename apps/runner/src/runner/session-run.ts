@@ -26,6 +26,7 @@ import { endRun, recordAttempt, scheduleResume, type Owner } from "@drover/db/se
 import { copyFiles, runSetup, SetupError } from "./setup.ts";
 import { containedIn, runtimeStateDir } from "./state-paths.ts";
 import { branchForDir, storyDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
+import { templateVars } from "@drover/core/prompts/template";
 import { branchHead, ensureWorktree, WorktreeError } from "./worktree.ts";
 
 export type { StopReason };
@@ -190,19 +191,8 @@ export class SessionRun {
       runtime: session.runtime,
       model: session.model ?? session.agent.model ?? undefined,
     };
-    const vars: Record<string, string> = {
-      session_id: String(this.id),
-      attempt: String(this.attempt),
-      story_id: String(session.story.number),
-      story_number: String(session.story.number),
-      story_slug: session.story.slug,
-      story_name: session.story.title,
-      agent: session.agent.name,
-      agent_name: session.agent.name,
-      worktree_path: wt.path,
-      branch,
-      base_branch: baseBranch,
-    };
+    // Only the variables a roster may use (config load refuses any other placeholder).
+    const vars = templateVars({ storyNumber: session.story.number, storyTitle: session.story.title, agentName: session.agent.name, worktreePath: wt.path, branch, baseBranch });
     const baseBefore = await branchHead(repoPath, baseBranch);
     const run = (prompt: string, resumeId?: string) =>
       this.runOnce(adapter, spec, { prompt, resumeId, cwd: wt.path, sessionDir, stateDir, home, tmp, drover, vars });

@@ -9,6 +9,7 @@ import { conflict, DomainError, notFound } from "@drover/core/errors";
 import { decideStart, type ActiveSession } from "@drover/core/pipeline/start-decision";
 import { storyBranch, worktreeDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
 import { buildFirstTurn } from "@drover/core/prompts/first-turn";
+import { templateVars } from "@drover/core/prompts/template";
 import type { Db } from "../client.ts";
 import type { AgentSession, Story } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
@@ -167,14 +168,7 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
   const branch = i.branch ?? storyBranch(story.number, story.slug);
   const turn = buildFirstTurn({
     template: spec.prompt,
-    vars: {
-      story_id: String(story.number),
-      story_name: story.title,
-      agent_name: agent.name,
-      worktree_path: worktreePath,
-      base_branch: project.baseBranch,
-      branch,
-    },
+    vars: templateVars({ storyNumber: story.number, storyTitle: story.title, agentName: agent.name, worktreePath, branch, baseBranch: project.baseBranch }),
     story: storyMarkdown(story),
     recentEvents: recent.map((e) => ({ at: e.at, kind: e.kind, message: e.message, agentName: e.agentName })),
     context: i.context,
