@@ -20,7 +20,6 @@ import type { SessionLifecycleHooks, SessionRow } from "./lifecycle.ts";
 import type { RunnerOptions } from "./options.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
 import { logProjectEvent, type ProjectEventInput } from "@drover/db/services/events";
-import { readProjectConfig } from "./project-config.ts";
 import { rosterAgent, rosterConfig } from "./roster.ts";
 import { endRun, recordAttempt, scheduleResume, type Owner } from "@drover/db/sessions/index";
 import { copyFiles, runSetup, SetupError } from "./setup.ts";
@@ -139,9 +138,8 @@ export class SessionRun {
     if (agentSpecFromRoster.runtime !== session.runtime) {
       throw badRequest(`Agent ${session.agent.name} has runtime "${agentSpecFromRoster.runtime}" in the roster but the session was made for "${session.runtime}": start it again`);
     }
-    const cfg = readProjectConfig(roster);
     const repoPath = session.project.repoPath;
-    const root = worktreeRoot(repoPath, cfg.worktreeRoot);
+    const root = worktreeRoot(repoPath, roster.worktree_root);
     const name = storyDirName(session.story.number, session.story.slug);
     const branch = session.branch ?? branchForDir(name);
     const baseBranch = session.baseBranch ?? session.project.baseBranch;
@@ -172,10 +170,10 @@ export class SessionRun {
 
     const marker = path.join(wt.gitDir, SETUP_MARKER);
     if (!fs.existsSync(marker)) {
-      copyFiles(repoPath, wt.path, cfg.copyFiles, (e) => this.emit(e));
+      copyFiles(repoPath, wt.path, roster.copy_files, (e) => this.emit(e));
       await runSetup({
         wt: wt.path,
-        components: cfg.components,
+        components: roster.component,
         env: buildAgentEnv({ home, tmp, drover }),
         timeoutMs: opts.setupTimeoutSecs * 1000,
         emit: (e) => this.emit(e),
