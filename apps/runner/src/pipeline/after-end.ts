@@ -1,6 +1,7 @@
 // afterEnd: apply the after-session decision with conditional writes, so a verdict that arrives
 // late (the story moved on, another runner already acted) changes nothing.
 import { decideAfterSession, type AfterSessionDecision } from "@drover/core/automation/after-session";
+import { markHandled } from "@drover/db/sessions/index";
 import { failureKind } from "@drover/core/automation/failure-kind";
 import { DomainError } from "@drover/core/errors";
 import type { Db } from "@drover/db";
@@ -49,7 +50,7 @@ export async function applyAfterSession(databaseUrl: string, db: Db, sessionId: 
     try {
       return await decideAndApply(db, sessionId, status, reason, log);
     } finally {
-      await db.agentSession.updateMany({ where: { id: sessionId, handledAt: null }, data: { handledAt: new Date() } });
+      await markHandled(db, sessionId);
     }
   });
   return r.ran ? r.value : null;

@@ -3,6 +3,7 @@
 // in is advanced; otherwise a fresh one is prepared from the current base.
 import fs from "node:fs";
 import { DomainError } from "@drover/core/errors";
+import { mergeBranchName } from "@drover/core/pipeline/workspace";
 import type { Db, Project, Story } from "@drover/db";
 import { inTx, lockStory, logProjectEvent, moveLocked, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
@@ -50,7 +51,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     if (gates.length) {
       const report = await runGates({ cwd: target.worktreePath, gates, timeoutSecs: gateTimeoutSecs(cfg) });
       await event(report.passed ? "merge_gates_passed" : "merge_gates_failed", `Story ${story.number}: gates in the merge worktree ${report.passed ? "passed" : "failed"}`, { gates: report.gates as never });
-      if (!report.passed) return handOff(db, story, project, target, `${gateFailureText(report, gateTimeoutSecs(cfg))}\n\nYou are in the merge worktree ${target.worktreePath} (branch merge-queue/${story.number}); fix it there.`, event, log);
+      if (!report.passed) return handOff(db, story, project, target, `${gateFailureText(report, gateTimeoutSecs(cfg))}\n\nYou are in the merge worktree ${target.worktreePath} (branch ${mergeBranchName(story.number)}); fix it there.`, event, log);
     }
   }
 
@@ -63,7 +64,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
   if (!adv.ok) {
     if (adv.conflicts?.length) return handOff(db, story, project, target, conflictBrief(target, adv.conflicts), event, log);
     if (adv.gateFailure) {
-      const where = `You are in the merge worktree ${target.worktreePath} (branch merge-queue/${story.number}), now on top of the moved ${target.baseBranch}; fix it there.`;
+      const where = `You are in the merge worktree ${target.worktreePath} (branch ${mergeBranchName(story.number)}), now on top of the moved ${target.baseBranch}; fix it there.`;
       return handOff(db, story, project, target, `${adv.gateFailure}\n\n${where}`, event, log);
     }
     return recordFailure(db, story, target, adv.reason, event);
@@ -93,7 +94,7 @@ function conflictBrief(t: MergeTarget, conflicts: string[]): string {
     `Merging story ${t.storyNumber} (${t.storyBranch}) into ${t.baseBranch} conflicts in:`,
     ...conflicts.map((c) => `- ${c}`),
     "",
-    `You are in the merge worktree ${t.worktreePath} on branch merge-queue/${t.storyNumber}. Resolve every conflict (no conflict markers may remain), keep both sides' intent, stage the files, and finish. The gates run again after you exit.`,
+    `You are in the merge worktree ${t.worktreePath} on branch ${mergeBranchName(t.storyNumber)}. Resolve every conflict (no conflict markers may remain), keep both sides' intent, stage the files, and finish. The gates run again after you exit.`,
   ].join("\n");
 }
 
@@ -119,7 +120,7 @@ async function handOff(db: Db, story: Story, project: Project, t: MergeTarget, b
       context: brief,
       trigger: "merge_handoff",
       worktreePath: t.worktreePath,
-      branch: `merge-queue/${story.number}`,
+      branch: mergeBranchName(story.number),
     });
     await event("mergemaster_started", `Story ${story.number}: ${agent.name} started in the merge worktree`);
     return "mergemaster";

@@ -2,13 +2,13 @@
 // onto the current base, let gates (and a mergemaster, when needed) work there, then advance the
 // base branch and verify from git itself that the story's change really landed. The main checkout
 // is never switched to another branch.
+import { mergeBranchName } from "@drover/core/pipeline/workspace";
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { findConflictMarkers, verifyMerge, type MergeFacts } from "@drover/core/automation/merge-verify";
 import { commitIdentityArgs, currentBranch, git, isAncestor, revParse, unmergedFiles, worktrees } from "./git.ts";
 
-export const mergeBranchName = (storyNumber: number) => `merge-queue/${storyNumber}`;
 
 export interface MergeTarget {
   repoPath: string;
@@ -166,4 +166,3 @@ export async function removeMergeWorktree(repo: string, path: string, branch?: s
   if (branch) await g.raw(["branch", "-D", branch]).catch(() => undefined);
 }
 
-export const defaultMergeWorktreePath = (worktreeRoot: string, storyNumber: number) => join(worktreeRoot, `merge-queue-${storyNumber}`);

@@ -1,6 +1,7 @@
 // onExit: the verdict on an agent that exited by itself. The runtime's words first (error result,
 // zero turns, rate limit), then the worktree (uncommitted changes; for a mergemaster, unresolved
 // conflicts and conflict markers), then the project's gates. Everything lands in the report.
+import type { EndReason } from "@drover/core/automation/end-reasons";
 import { judgeExit } from "@drover/core/automation/exit-judgement";
 import type { SessionExitContext, SessionExitDecision } from "../runner/lifecycle.ts";
 import { gateFailureText, runGates, type GateReport } from "./gates.ts";
@@ -19,7 +20,7 @@ export interface CompletionReport {
   rateLimitResetsAt?: string | null;
 }
 
-const fail = (reason: string, message: string, report: CompletionReport): SessionExitDecision => ({
+const fail = (reason: EndReason, message: string, report: CompletionReport): SessionExitDecision => ({
   status: "failed",
   reason,
   message,

@@ -1,8 +1,7 @@
 // Where a story's merge happens: its branch (as the runner created it), the base, the merge worktree.
-import { storyBranch } from "@drover/core/pipeline/workspace";
+import { mergeWorktreePath, storyBranch, worktreeRoot } from "@drover/core/pipeline/workspace";
 import type { Db, Project, Story } from "@drover/db";
-import path from "node:path";
-import { defaultMergeWorktreePath, type MergeTarget } from "./merge.ts";
+import type { MergeTarget } from "./merge.ts";
 import { projectConfig } from "./settings.ts";
 
 export async function mergeTargetFor(db: Db, story: Story, project: Project): Promise<MergeTarget> {
@@ -20,6 +19,6 @@ export async function mergeTargetFor(db: Db, story: Story, project: Project): Pr
     storyNumber: story.number,
     storyTitle: story.title,
     // Inside the worktree root, where the runner lets agents (the mergemaster) work.
-    worktreePath: defaultMergeWorktreePath(path.resolve(project.repoPath, cfg.worktree_root || ".drover/worktrees"), story.number),
+    worktreePath: mergeWorktreePath(worktreeRoot(project.repoPath, cfg.worktree_root), story.number),
   };
 }

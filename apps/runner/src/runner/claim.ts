@@ -1,7 +1,10 @@
 // Claiming: in one short transaction, lock pending rows with FOR UPDATE SKIP LOCKED (runners never
 // wait on each other), lock the story and agent (and the project for coders) and re-check the start
 // rules, then mark the first eligible session running with this runner's lease and a new attempt.
+import type { AgentStageName } from "@drover/core/config/types";
+import { claimBlockedBy, type RunningSession } from "@drover/core/pipeline/claim-rule";
 import type { Db } from "@drover/db";
+import { claimPending, failClaimOfDisabledAgent } from "@drover/db/sessions/index";
 import { readProjectConfig } from "./project-config.ts";
 
 export interface Claimed {
@@ -52,27 +55,17 @@ export async function claimNext(
         await tx.$queryRaw`SELECT id FROM stories WHERE id = ${c.story_id} FOR UPDATE`;
         const [agent] = await tx.$queryRaw<{ enabled: boolean }[]>`SELECT enabled FROM agents WHERE id = ${c.agent_id} FOR UPDATE`;
         if (!agent?.enabled) {
-          await tx.$executeRaw`
-            UPDATE agent_sessions SET status = 'failed', reason = 'agent_disabled',
-              message = 'The agent was removed from the roster before it started', finished_at = now(), updated_at = now()
-            WHERE id = ${c.id}`;
+          await failClaimOfDisabledAgent(tx, c.id);
           continue;
         }
-        const [busy] = await tx.$queryRaw<{ agent_busy: boolean; stage_busy: boolean; coders: number }[]>`
-          SELECT
-            EXISTS (SELECT 1 FROM agent_sessions WHERE agent_id = ${c.agent_id} AND status = 'running' AND id <> ${c.id}) AS agent_busy,
-            (${c.stage} <> 'other' AND EXISTS (SELECT 1 FROM agent_sessions WHERE story_id = ${c.story_id} AND stage::text = ${c.stage}
-               AND status = 'running' AND id <> ${c.id})) AS stage_busy,
-            (SELECT count(*)::int FROM agent_sessions WHERE project_id = ${c.project_id} AND stage = 'coder' AND status = 'running') AS coders`;
-        if (busy.agent_busy || busy.stage_busy) continue;
-        if (maxCoders !== undefined && busy.coders >= maxCoders) continue;
-        const [row] = await tx.$queryRaw<{ attempt: number }[]>`
-          UPDATE agent_sessions
-          SET status = 'running', runner_id = ${runnerId}, attempt = attempt + 1,
-              lease_expires_at = now() + make_interval(secs => ${leaseSecs}::double precision),
-              started_at = now(), reason = NULL, message = NULL, updated_at = now()
-          WHERE id = ${c.id}
-          RETURNING attempt`;
+        // The rule is core's claimBlockedBy; SQL only reads the running sessions it judges.
+        const running = await tx.$queryRaw<RunningSession[]>`
+          SELECT id, agent_id AS "agentId", story_id AS "storyId", stage::text AS stage
+          FROM agent_sessions WHERE project_id = ${c.project_id} AND status = 'running'`;
+        const cand = { id: c.id, agentId: c.agent_id, storyId: c.story_id, stage: c.stage as AgentStageName };
+        if (claimBlockedBy(cand, running, maxCoders)) continue;
+        const row = await claimPending(tx, c.id, runnerId, leaseSecs);
+        if (!row) continue; // locked FOR UPDATE while pending, so this does not happen; the guard says so
         return { id: c.id, attempt: row.attempt, projectId: c.project_id, storyId: c.story_id };
       }
       return null;

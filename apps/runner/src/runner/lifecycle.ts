@@ -4,6 +4,8 @@
 // afterEnd for every session that ended, however it ended.
 import type { Db } from "@drover/db";
 import type { Agent, AgentSession, Project, Story } from "@drover/db";
+import type { EndReason } from "@drover/core/automation/end-reasons";
+import { judgeExit } from "@drover/core/automation/exit-judgement";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 
 export type SessionRow = AgentSession & { story: Story; agent: Agent; project: Project };
@@ -25,7 +27,7 @@ export interface SessionExitContext {
 
 export interface SessionExitDecision {
   status: "completed" | "failed";
-  reason: string;
+  reason: EndReason;
   message?: string;
   report?: unknown;
 }
@@ -36,7 +38,7 @@ export interface SessionEndContext {
   session: SessionRow;
   /** The status written (or the status a newer attempt already holds when this one lost its lease). */
   status: "completed" | "failed" | "stopped" | "interrupted";
-  reason: string;
+  reason: EndReason;
   /** False when the conditional final write matched nothing (the session was taken over). */
   written: boolean;
 }
@@ -55,20 +57,10 @@ export interface SessionLifecycleHooks {
   onTick?(): Promise<void>;
 }
 
-/** Completed iff exit code 0 and the result, if any, is a success with at least one turn. */
+/** The runner's default verdict (no pipeline): core's judgeExit, the one exit judgement. */
 export function decideByExit(ctx: Pick<SessionExitContext, "exitCode" | "signal" | "result" | "turns">): SessionExitDecision {
-  const r = ctx.result;
-  if (r && (r.isError || r.outcome !== "success")) {
-    const reason = r.outcome === "success" ? "runtime_error" : r.outcome === "other" && ctx.exitCode !== 0 ? "exit_code" : r.outcome;
-    return { status: "failed", reason, message: r.errorText ?? r.text };
-  }
-  if (ctx.exitCode !== 0) {
-    const how = ctx.signal ? `killed by ${ctx.signal}` : `exit code ${ctx.exitCode}`;
-    return { status: "failed", reason: "exit_code", message: `The agent process ended with ${how}` };
-  }
-  const turns = Math.max(ctx.turns, r?.turns ?? 0);
-  if (turns === 0) return { status: "failed", reason: "zero_turns", message: "The agent exited without taking a turn" };
-  return { status: "completed", reason: "completed" };
+  const v = judgeExit({ exitCode: ctx.exitCode, signal: ctx.signal, turns: ctx.turns, result: ctx.result ?? null });
+  return v.ok ? { status: "completed", reason: "completed" } : { status: "failed", reason: v.reason, message: v.message };
 }
 
 export const defaultLifecycleHooks: SessionLifecycleHooks = {

@@ -6,50 +6,16 @@ import type { Logger } from "pino";
 import { killGroup, groupAlive, processStartMs } from "./process-group.ts";
 import { CHANNELS, notify } from "@drover/db/notify";
 import { logProjectEvent } from "@drover/db/services/events";
+import { expireLeases, interruptExpired, scheduleResume, stopUnclaimedStopRequests } from "@drover/db/sessions/index";
 
-const RESUME_NOTE = (why: string) =>
-  `Drover: your previous session was interrupted (${why}) before it finished. Check the state of the worktree and continue the task where you left off.`;
-
-interface Ended {
-  id: number;
-  project_id: number;
-  story_id: number;
-  agent_name: string;
-}
-
-/**
- * Queues a pending resume of an interrupted session (resuming its runtime session when it has one,
- * else starting over with its prompt). The partial unique indexes make this a no-op when the agent
- * or the story's stage already has an active session (for example one auto-assign created).
- */
-export async function scheduleResume(db: Pick<Db, "$executeRaw">, sessionId: number, why: string): Promise<boolean> {
-  const note = RESUME_NOTE(why);
-  const n = await db.$executeRaw`
-    INSERT INTO agent_sessions (project_id, story_id, agent_id, stage, status, runtime, model, resume_of_id, trigger,
-      resume_runtime_session_id, prompt, fresh_prompt, worktree_path, branch, base_branch, updated_at)
-    SELECT s.project_id, s.story_id, s.agent_id, s.stage, 'pending', s.runtime, s.model, s.id, 'recovery',
-      s.runtime_session_id,
-      CASE WHEN s.runtime_session_id IS NOT NULL THEN ${note}::text ELSE COALESCE(s.fresh_prompt, s.prompt) END,
-      CASE WHEN s.runtime_session_id IS NOT NULL THEN concat_ws(E'\n\n', COALESCE(s.fresh_prompt, s.prompt), ${note}::text) ELSE NULL END,
-      s.worktree_path, s.branch, s.base_branch, now()
-    FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
-    WHERE s.id = ${sessionId} AND a.enabled AND s.stop_requested_at IS NULL
-    ON CONFLICT DO NOTHING`;
-  return n > 0;
-}
+/** Queues a pending resume of an interrupted session (the state machine's resume transition). */
+export { scheduleResume };
 
 /** Interrupts every running session whose lease has expired (its runner is gone or cut off). */
 export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: boolean }): Promise<number> {
   // One transaction: the status, its project event and the queued resume appear together.
   const ended = await db.$transaction(async (tx) => {
-  const rows = await tx.$queryRaw<Ended[]>`
-    UPDATE agent_sessions s
-    SET status = 'interrupted', reason = 'runner_lost',
-        message = 'The runner running this session stopped heartbeating (lease expired)',
-        finished_at = now(), lease_expires_at = NULL, updated_at = now()
-    FROM agents a
-    WHERE a.id = s.agent_id AND s.status = 'running' AND s.lease_expires_at < now()
-    RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
+  const rows = await interruptExpired(tx);
   for (const s of rows) {
     await logProjectEvent(tx, {
       projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
@@ -69,11 +35,7 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
     await notify(db, CHANNELS.sessions, { projectId: s.project_id }).catch(() => {}); // a resume may be pending
   }
   // A stop requested before a runner claimed the session: nothing to kill, just end it.
-  const stopped = await db.$queryRaw<Ended[]>`
-    UPDATE agent_sessions s SET status = 'stopped', reason = 'user_stop', finished_at = now(), updated_at = now()
-    FROM agents a
-    WHERE a.id = s.agent_id AND s.status = 'pending' AND s.stop_requested_at IS NOT NULL
-    RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
+  const stopped = await stopUnclaimedStopRequests(db);
   for (const s of stopped) {
     await logProjectEvent(db, {
       projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
@@ -114,7 +76,7 @@ export async function reapLeftovers(db: Db, log: Logger, runnerId: string, lease
   const mine = await db.$queryRaw<{ id: number }[]>`
     SELECT id FROM agent_sessions WHERE runner_id = ${runnerId} AND status = 'running'`;
   if (mine.length) {
-    await db.$executeRaw`UPDATE agent_sessions SET lease_expires_at = now() - interval '1 second' WHERE runner_id = ${runnerId} AND status = 'running'`;
+    await expireLeases(db, runnerId);
     await sweepExpiredLeases(db, log, opts);
   }
   return reaped;

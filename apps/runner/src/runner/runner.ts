@@ -15,6 +15,7 @@ import { processGuard, type Guard } from "./guard.ts";
 import { defaultLifecycleHooks, type SessionLifecycleHooks } from "./lifecycle.ts";
 import { parseRunnerOptions, type RunnerOptions, type RunnerOptionsInput } from "./options.ts";
 import { reapLeftovers, sweepExpiredLeases } from "./recovery.ts";
+import { extendLeases, releaseLeases } from "@drover/db/sessions/index";
 import { SessionRun } from "./session-run.ts";
 
 export interface StartRunnerOptions extends RunnerOptionsInput {
@@ -199,11 +200,7 @@ class Runner {
       await db.runner.update({ where: { id: opts.id }, data: { heartbeatAt: new Date() } });
       const mine = [...this.runs.keys()];
       if (mine.length) {
-        const kept = await db.$queryRaw<{ id: number }[]>`
-          UPDATE agent_sessions SET lease_expires_at = now() + make_interval(secs => ${opts.leaseSecs}::double precision)
-          WHERE runner_id = ${opts.id} AND status = 'running' AND id = ANY(${mine})
-          RETURNING id`;
-        const keptIds = new Set(kept.map((k) => k.id));
+        const keptIds = await extendLeases(db, opts.id, mine, opts.leaseSecs);
         for (const id of mine) {
           // Declared lost meanwhile (e.g. after a long database outage): a newer attempt may run it.
           if (!keptIds.has(id) && this.runs.has(id)) this.runs.get(id)!.requestStop("lease_lost");
@@ -231,10 +228,8 @@ class Runner {
     }
     await Promise.race([Promise.all([...this.runDone]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()) + 1_000))]);
     await this.listener?.close();
-    await this.db.agentSession
-      // Anything still running (its final write failed) is left for the sweeper: lease released.
-      .updateMany({ where: { runnerId: this.opts.id, status: "running" }, data: { leaseExpiresAt: new Date() } })
-      .catch(() => {});
+    // Anything still running (its final write failed) is left for the sweeper: lease released.
+    await releaseLeases(this.db, this.opts.id).catch(() => {});
     await this.db.runner.update({ where: { id: this.opts.id }, data: { stoppedAt: new Date() } }).catch(() => {});
     // The guard is this process's (gates and teardown use it too): it stays, and kills whatever is
     // still registered when this process ends.

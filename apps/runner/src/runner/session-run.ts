@@ -1,6 +1,7 @@
 // Supervises one claimed session: worktree, setup, spawn (own process group, argv, allow-listed
 // env, prompt on stdin), line-by-line output into the event log, inactivity timeout and stop,
 // one fresh retry when the runtime cannot resume, then the final status via the lifecycle hooks.
+import type { EndReason, StopReason } from "@drover/core/automation/end-reasons";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -19,18 +20,19 @@ import type { SessionLifecycleHooks, SessionRow } from "./lifecycle.ts";
 import type { RunnerOptions } from "./options.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
 import { logProjectEvent, type ProjectEventInput } from "@drover/db/services/events";
-import { readProjectConfig } from "./project-config.ts";
 import { rosterAgent, rosterConfig } from "./roster.ts";
-import { scheduleResume } from "./recovery.ts";
+import { endRun, recordAttempt, scheduleResume, type Owner } from "@drover/db/sessions/index";
 import { copyFiles, runSetup, SetupError } from "./setup.ts";
 import { containedIn, runtimeStateDir } from "./state-paths.ts";
-import { branchHead, ensureWorktree, storyDirName, worktreeRoot, WorktreeError } from "./worktree.ts";
+import { branchForDir, storyDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
+import { templateVars } from "@drover/core/prompts/template";
+import { branchHead, ensureWorktree, WorktreeError } from "./worktree.ts";
 
-export type StopReason = "user_stop" | "inactivity_timeout" | "runner_shutdown" | "lease_lost";
+export type { StopReason };
 
 interface End {
   status: "completed" | "failed" | "stopped" | "interrupted";
-  reason: string;
+  reason: EndReason;
   message?: string;
   report?: unknown;
   exitCode?: number | null;
@@ -141,18 +143,17 @@ export class SessionRun {
     if (agentSpecFromRoster.runtime !== session.runtime) {
       throw badRequest(`Agent ${session.agent.name} has runtime "${agentSpecFromRoster.runtime}" in the roster but the session was made for "${session.runtime}": start it again`);
     }
-    const cfg = readProjectConfig(roster);
     const repoPath = session.project.repoPath;
-    const root = worktreeRoot(repoPath, cfg.worktreeRoot);
+    const root = worktreeRoot(repoPath, roster.worktree_root);
     const name = storyDirName(session.story.number, session.story.slug);
-    const branch = session.branch ?? `drover/${name}`;
+    const branch = session.branch ?? branchForDir(name);
     const baseBranch = session.baseBranch ?? session.project.baseBranch;
     const wt = await ensureWorktree({ repoPath, root, path: session.worktreePath ?? path.join(root, name), branch, baseBranch });
     setWt(wt.path);
     this.emit({ kind: "status", text: `${wt.created ? "Created" : "Reusing"} worktree ${wt.path} on branch ${branch}` });
     if (session.worktreePath !== wt.path || session.branch !== branch || session.baseBranch !== baseBranch) {
       // Written while the agent starts (run() awaits it once the agent ended): not on the start path.
-      this.worktreeRecorded = db.agentSession.updateMany({ where: this.guardWhere(), data: { worktreePath: wt.path, branch, baseBranch } });
+      this.worktreeRecorded = recordAttempt(db, this.owner(), { worktreePath: wt.path, branch, baseBranch });
       this.worktreeRecorded.catch(() => {}); // an early failure ends the session anyway
     }
 
@@ -176,10 +177,10 @@ export class SessionRun {
 
     const marker = path.join(wt.gitDir, SETUP_MARKER);
     if (!fs.existsSync(marker)) {
-      copyFiles(repoPath, wt.path, cfg.copyFiles, (e) => this.emit(e));
+      copyFiles(repoPath, wt.path, roster.copy_files, (e) => this.emit(e));
       await runSetup({
         wt: wt.path,
-        components: cfg.components,
+        components: roster.component,
         env: buildAgentEnv({ home, tmp, drover }),
         timeoutMs: opts.setupTimeoutSecs * 1000,
         emit: (e) => this.emit(e),
@@ -195,19 +196,8 @@ export class SessionRun {
       runtime: session.runtime,
       model: session.model ?? session.agent.model ?? undefined,
     };
-    const vars: Record<string, string> = {
-      session_id: String(this.id),
-      attempt: String(this.attempt),
-      story_id: String(session.story.number),
-      story_number: String(session.story.number),
-      story_slug: session.story.slug,
-      story_name: session.story.title,
-      agent: session.agent.name,
-      agent_name: session.agent.name,
-      worktree_path: wt.path,
-      branch,
-      base_branch: baseBranch,
-    };
+    // Only the variables a roster may use (config load refuses any other placeholder).
+    const vars = templateVars({ storyNumber: session.story.number, storyTitle: session.story.title, agentName: session.agent.name, worktreePath: wt.path, branch, baseBranch });
     const baseBefore = await branchHead(repoPath, baseBranch);
     const run = (prompt: string, resumeId?: string) =>
       this.runOnce(adapter, spec, { prompt, resumeId, cwd: wt.path, sessionDir, stateDir, home, tmp, drover, vars });
@@ -218,7 +208,7 @@ export class SessionRun {
       this.emit({ kind: "status", text: `The runtime could not resume session ${session.resumeRuntimeSessionId}; starting fresh with the full prompt` });
       this.events.resetRuntimeSessionId();
       this.events.lastResult = undefined;
-      await db.agentSession.updateMany({ where: this.guardWhere(), data: { resumeRuntimeSessionId: null } });
+      await recordAttempt(db, this.owner(), { resumeRuntimeSessionId: null });
       exit = await run(session.freshPrompt ?? session.prompt ?? "");
     }
 
@@ -322,8 +312,7 @@ export class SessionRun {
     this.exited = false;
     this.deps.guard.add(pgid);
     const startedAt = new Date();
-    const recordPid = this.deps.db.agentSession
-      .updateMany({ where: this.guardWhere(), data: { pid: pgid, pgid, processStartedAt: startedAt } })
+    const recordPid = recordAttempt(this.deps.db, this.owner(), { pid: pgid, pgid, processStartedAt: startedAt })
       .catch((err) => this.log.warn({ err: (err as Error).message }, "could not record the agent's pid"));
     if (this.stopReason) this.signalGroup();
 
@@ -394,13 +383,13 @@ export class SessionRun {
     for (const ev of parser.end({ exitCode, signal })) this.emit(ev);
     this.events.reportOutputDropped();
     await recordPid;
-    await this.deps.db.agentSession.updateMany({ where: this.guardWhere(), data: { exitCode } }).catch(() => {});
+    await recordAttempt(this.deps.db, this.owner(), { exitCode }).catch(() => {});
     this.log.info({ exitCode, signal }, "agent process exited");
     return { exitCode, signal };
   }
 
-  private guardWhere() {
-    return { id: this.id, attempt: this.attempt, runnerId: this.deps.runnerId, status: "running" as const };
+  private owner(): Owner {
+    return { id: this.id, attempt: this.attempt, runnerId: this.deps.runnerId };
   }
 
   private async projectEvent(session: SessionRow, kind: string, message: string, payload?: ProjectEventInput["payload"]): Promise<void> {
@@ -424,19 +413,7 @@ export class SessionRun {
     let written = false;
     for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        const r = await db.agentSession.updateMany({
-          where: this.guardWhere(),
-          data: {
-            status: end.status,
-            reason: end.reason,
-            message: end.message ?? null,
-            ...(end.report !== undefined ? { report: end.report as object } : {}),
-            ...(end.exitCode !== undefined ? { exitCode: end.exitCode } : {}),
-            finishedAt: new Date(),
-            leaseExpiresAt: null,
-          },
-        });
-        written = r.count === 1;
+        written = await endRun(db, this.owner(), end);
         break;
       } catch (err) {
         if (this.deadline && Date.now() > this.deadline) {

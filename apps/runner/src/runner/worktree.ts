@@ -20,23 +20,6 @@ export class WorktreeError extends Error {
   }
 }
 
-export const DEFAULT_WORKTREE_ROOT = ".drover/worktrees";
-
-export function worktreeRoot(repoPath: string, configured?: string): string {
-  return path.resolve(repoPath, configured || DEFAULT_WORKTREE_ROOT);
-}
-
-/** `<number>-<slug>` with the slug reduced to [a-z0-9-] (story text never reaches a path raw). */
-export function storyDirName(number: number, slug: string): string {
-  const clean = slug
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60)
-    .replace(/-+$/, "");
-  return clean ? `${number}-${clean}` : String(number);
-}
-
 export async function checkBranchName(repoPath: string, branch: string): Promise<void> {
   try {
     await repoGit(repoPath).raw(["check-ref-format", "--branch", branch]);

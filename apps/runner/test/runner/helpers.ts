@@ -30,14 +30,15 @@ export async function seedProject(db: Db, repoPath: string, config: Record<strin
 }
 
 /**
- * Stores the project's roster text (configText) made from its config and agent rows, as a config
+ * Stores the project's roster text (configText and rosterText) made from its config and agent rows, as a config
  * reload would have: the runner runs only what this text says, not the rows' JSON.
  */
 export async function syncRosterText(db: Db, projectId: number): Promise<void> {
   const p = await db.project.findUniqueOrThrow({ where: { id: projectId } });
   const agents = await db.agent.findMany({ where: { projectId, enabled: true }, orderBy: { id: "asc" } });
   const roster = { ...((p.config ?? {}) as object), agent: agents.map((a) => ({ stage: a.stage, ...(a.config as object) })) };
-  await db.project.update({ where: { id: projectId }, data: { configText: stringify(JSON.parse(JSON.stringify(roster))) } });
+  const text = stringify(JSON.parse(JSON.stringify(roster)));
+  await db.project.update({ where: { id: projectId }, data: { configText: text, rosterText: text } });
 }
 
 export interface SessionSeed {

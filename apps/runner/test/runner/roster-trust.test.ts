@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { pino } from "pino";
 import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
+import { addProject, createStory, reloadProjectConfig, startAgent } from "@drover/db/services/index";
 import { makeRepo, seedProject, syncRosterText, waitFor } from "./helpers.ts";
 
 let t: TestDatabase;
@@ -77,5 +78,22 @@ describe("commands come from the parsed roster", () => {
     expect(done.status).toBe("failed");
     expect(done.reason).toBe("bad_config");
     expect(done.message).toMatch(/not in the roster of project/);
+  });
+
+  it("keeps running the last good roster when the config file is edited into an error", async () => {
+    const repo = await makeRepo();
+    const file = path.join(repo, ".drover/project.toml");
+    fs.mkdirSync(path.dirname(file));
+    const good = `[[agent]]\nname = "coder"\nstage = "coder"\nruntime = "command"\ncommand = ["sh", "-c", "echo last-good-roster"]\n`;
+    fs.writeFileSync(file, good);
+    const { project } = await addProject(t.db, { repoPath: repo });
+    fs.writeFileSync(file, good.replace('stage = "coder"', 'stage = "tester"'));
+    expect((await reloadProjectConfig(t.db, project.id)).ok).toBe(false);
+    const story = await createStory(t.db, { projectId: project.id, title: "After a broken edit", stage: "current" });
+    const s = await startAgent(t.db, { projectId: project.id, storyNumber: story.number, agentName: "coder", trigger: "user" });
+    const done = await ended(s.id);
+    const out = await texts(s.id);
+    expect(done.status, `${done.reason}: ${done.message}\n${out.join("\n")}`).toBe("completed");
+    expect(out).toContain("last-good-roster");
   });
 });

@@ -1,6 +1,8 @@
 // How an agent's exit is judged before any gate runs. The runtime's own words win over the exit
 // code: an error result or a session that did no turn is a failure even when the process exits 0.
+// The one judgement: the runner's default hooks (lifecycle.decideByExit) and the pipeline use it.
 import type { Outcome } from "../runtimes/types.ts";
+import type { EndReason } from "./end-reasons.ts";
 
 export interface ExitFacts {
   exitCode: number | null;
@@ -15,9 +17,9 @@ export interface ExitFacts {
   reportsTurns?: boolean;
 }
 
-export type ExitVerdict = { ok: true } | { ok: false; reason: string; message: string };
+export type ExitVerdict = { ok: true } | { ok: false; reason: EndReason; message: string };
 
-const OUTCOME_REASON: Partial<Record<Outcome, string>> = {
+const OUTCOME_REASON: Partial<Record<Outcome, EndReason>> = {
   max_turns: "max_turns",
   budget: "budget",
   auth: "auth",
@@ -33,7 +35,8 @@ export function judgeExit(f: ExitFacts): ExitVerdict {
     return { ok: false, reason: "rate_limited", message: f.result?.errorText ?? "the runtime hit a hard rate limit" };
   }
   if (f.result && (f.result.isError || f.result.outcome !== "success")) {
-    const reason = OUTCOME_REASON[f.result.outcome] ?? "error_result";
+    // An unclassified error with a failing exit code: the exit code is the more specific fact.
+    const reason = f.result.outcome === "other" && f.exitCode !== 0 ? "exit_code" : (OUTCOME_REASON[f.result.outcome] ?? "error_result");
     return { ok: false, reason, message: f.result.errorText ?? f.result.text ?? `the runtime ended with ${f.result.outcome}` };
   }
   const turns = Math.max(f.turns ?? 0, f.result?.turns ?? 0);

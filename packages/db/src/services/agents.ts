@@ -7,11 +7,13 @@ import { notAssignableBecause } from "@drover/core/automation/auto-assign";
 import { WORKER_STAGE } from "@drover/core/automation/types";
 import { conflict, type DomainError, notFound } from "@drover/core/errors";
 import { decideStart, type ActiveSession } from "@drover/core/pipeline/start-decision";
-import { storyBranch, worktreeDirName } from "@drover/core/pipeline/workspace";
+import { storyBranch, worktreeDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
 import { buildFirstTurn } from "@drover/core/prompts/first-turn";
+import { templateVars } from "@drover/core/prompts/template";
 import type { Db } from "../client.ts";
 import type { AgentSession, Story } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
+import { createPending } from "../sessions/index.ts";
 import { logProjectEvent } from "./events.ts";
 import { projectConfigOf } from "./projects.ts";
 import { redactAgent } from "./redact.ts";
@@ -162,18 +164,11 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
   const recent = await missedEvents(tx, story.id, agent.id, agent.name);
 
   const dir = worktreeDirName(story.number, story.slug);
-  const worktreePath = i.worktreePath ?? path.resolve(project.repoPath, config.worktree_root, dir);
+  const worktreePath = i.worktreePath ?? path.join(worktreeRoot(project.repoPath, config.worktree_root), dir);
   const branch = i.branch ?? storyBranch(story.number, story.slug);
   const turn = buildFirstTurn({
     template: spec.prompt,
-    vars: {
-      story_id: String(story.number),
-      story_name: story.title,
-      agent_name: agent.name,
-      worktree_path: worktreePath,
-      base_branch: project.baseBranch,
-      branch,
-    },
+    vars: templateVars({ storyNumber: story.number, storyTitle: story.title, agentName: agent.name, worktreePath, branch, baseBranch: project.baseBranch }),
     story: storyMarkdown(story),
     recentEvents: recent.map((e) => ({ at: e.at, kind: e.kind, message: e.message, agentName: e.agentName })),
     context: i.context,
@@ -181,13 +176,11 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
   });
 
   // Rule 8: registered as pending atomically with every check above.
-  const session = await tx.agentSession.create({
-    data: {
+  const session = await createPending(tx, {
       projectId: i.projectId,
       storyId: story.id,
       agentId: agent.id,
       stage: agent.stage,
-      status: "pending",
       runtime: agent.runtime,
       model: agent.model,
       trigger: i.trigger,
@@ -201,7 +194,6 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
       branch,
       baseBranch: project.baseBranch,
       notBefore: i.notBefore ?? null,
-    },
   });
   await logProjectEvent(tx, {
     projectId: i.projectId,

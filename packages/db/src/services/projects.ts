@@ -110,6 +110,7 @@ export async function addProject(db: Db, input: { repoPath: string; name?: strin
           repoPath: repo.root,
           baseBranch,
           configText: cfg.text,
+          rosterText: cfg.result.ok ? cfg.text : null,
           configError: cfg.result.ok ? null : cfg.result.error,
           config: good ? (good.config as unknown as Prisma.InputJsonValue) : undefined,
           configLoadedAt: new Date(),
@@ -153,6 +154,7 @@ export async function reloadProjectConfig(db: Db, projectId: number): Promise<Re
       where: { id: projectId },
       data: {
         configText: cfg.text,
+        rosterText: cfg.text,
         configError: null,
         config: config as unknown as Prisma.InputJsonValue,
         configLoadedAt: new Date(),

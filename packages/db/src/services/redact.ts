@@ -89,10 +89,11 @@ function redactToml(text: string): string {
 }
 
 /** A project as the web may see it. */
-export function redactProject<P extends { config?: unknown; configText?: string | null }>(project: P): P {
+export function redactProject<P extends { config?: unknown; configText?: string | null; rosterText?: string | null }>(project: P): P {
   const out = { ...project };
   if ("config" in project) out.config = redactProjectConfig(project.config);
   if ("configText" in project) out.configText = redactConfigText(project.configText ?? null);
+  if ("rosterText" in project) out.rosterText = redactConfigText(project.rosterText ?? null);
   return out;
 }
 

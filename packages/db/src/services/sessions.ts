@@ -1,8 +1,9 @@
-// Session state changes that are not the runner's: stop requests and failed pending sessions.
+// Stop and fail requests from users and the pipeline; the transitions themselves are in ../sessions/.
 import { notFound } from "@drover/core/errors";
 import type { Db } from "../client.ts";
 import type { AgentSession } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
+import { failPending, requestStopOfRunning, stopPending } from "../sessions/index.ts";
 import { logProjectEvent } from "./events.ts";
 import { inTx, lockStory, type DbOrTx, type Tx } from "./tx.ts";
 
@@ -12,11 +13,11 @@ import { inTx, lockStory, type DbOrTx, type Tx } from "./tx.ts";
  */
 export async function requestStop(tx: Tx, s: AgentSession, reason: string, message: string): Promise<"stopped" | "stop_requested"> {
   if (s.status === "pending") {
-    await tx.agentSession.updateMany({ where: { id: s.id, status: "pending" }, data: { status: "stopped", reason, message, finishedAt: new Date() } });
+    await stopPending(tx, s.id, reason, message);
     await notify(tx, CHANNELS.sessions, { sessionId: s.id, projectId: s.projectId, stop: true });
     return "stopped";
   }
-  await tx.agentSession.updateMany({ where: { id: s.id, status: "running", stopRequestedAt: null }, data: { stopRequestedAt: new Date(), message } });
+  await requestStopOfRunning(tx, s.id, message);
   await notify(tx, CHANNELS.sessions, { sessionId: s.id, projectId: s.projectId, stop: true });
   return "stop_requested";
 }
@@ -47,11 +48,7 @@ export async function stopAgent(db: Db, input: { projectId: number; storyNumber:
  */
 export async function failPendingSession(db: Db, input: { sessionId: number; reason: string; message: string }): Promise<boolean> {
   return inTx(db, async (tx) => {
-    const n = await tx.agentSession.updateMany({
-      where: { id: input.sessionId, status: "pending" },
-      data: { status: "failed", reason: input.reason, message: input.message, finishedAt: new Date() },
-    });
-    if (!n.count) return false;
+    if (!(await failPending(tx, input.sessionId, input.reason, input.message))) return false;
     const s = await tx.agentSession.findUniqueOrThrow({ where: { id: input.sessionId }, include: { agent: true, story: true } });
     await logProjectEvent(tx, {
       projectId: s.projectId,

@@ -1,4 +1,4 @@
-// The roster text stored on a project (`configText`): project.toml, then agents.toml after a
+// The roster text stored on a project (`configText`, and `rosterText` for the last one that parsed): project.toml, then agents.toml after a
 // marker line when the repository keeps its roster there. The runner parses this text again
 // before it runs anything (see apps/runner/src/runner/roster.ts), so it never trusts the parsed
 // JSON copies (`project.config`, `agent.config`) that anyone able to write a row could change.

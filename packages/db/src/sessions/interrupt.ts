@@ -1,0 +1,20 @@
+import type { DbOrTx } from "./types.ts";
+
+export interface Interrupted {
+  id: number;
+  project_id: number;
+  story_id: number;
+  agent_name: string;
+}
+
+/** running with an expired lease → interrupted (runner_lost). Returns the sessions it interrupted. */
+export function interruptExpired(tx: DbOrTx): Promise<Interrupted[]> {
+  return tx.$queryRaw<Interrupted[]>`
+    UPDATE agent_sessions s
+    SET status = 'interrupted', reason = 'runner_lost',
+        message = 'The runner running this session stopped heartbeating (lease expired)',
+        finished_at = now(), lease_expires_at = NULL, updated_at = now()
+    FROM agents a
+    WHERE a.id = s.agent_id AND s.status = 'running' AND s.lease_expires_at < now()
+    RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
+}
