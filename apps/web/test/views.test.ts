@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { createCallerFactory } from "../src/server/trpc.ts";
 import { viewsRouter } from "../src/server/routers/views.ts";
 import { liveRouter } from "../src/server/routers/live.ts";
-import { splitUnifiedDiff } from "../src/server/branch-diff.ts";
+import { splitUnifiedDiff } from "@drover/repo/branch-diff";
 
 let t: TestDatabase;
 let tmp: string;

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Db } from "@drover/db";
 import { addProject } from "@drover/db/services/index";
 import { createFixtureRepo } from "./repo.ts";
+import { repoAccess } from "@drover/repo";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
@@ -24,6 +25,6 @@ export async function seedFixtures(db: Db, tmp: string): Promise<Seeded> {
     demoProjectId = demo?.id ?? null;
   }
   const repo = createFixtureRepo(path.join(tmp, "fixture-repo"));
-  const { project } = await addProject(db, { repoPath: repo, name: "e2e" });
+  const { project } = await addProject(db, { repoPath: repo, name: "e2e" }, repoAccess);
   return { projectId: project.id, demoProjectId };
 }

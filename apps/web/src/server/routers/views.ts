@@ -6,7 +6,7 @@ import { z } from "zod";
 import { idSchema, indexSchema, textSchema } from "@drover/db/services/validate";
 import { DEFAULT_PIPELINE_SETTINGS } from "@drover/core/automation/types";
 import { criteriaProgress } from "../../lib/criteria.ts";
-import { branchDiff } from "../branch-diff.ts";
+import { branchDiff } from "@drover/repo/branch-diff";
 import { publicProcedure, router } from "../trpc.ts";
 
 const id = idSchema;
