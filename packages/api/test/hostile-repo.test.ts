@@ -8,11 +8,18 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
+import type { Db } from "@drover/db";
 import { importRepo } from "@drover/db/services/storkit-io/import-repo";
-import { exportProject } from "@drover/db/services/storkit-io/export-project";
+import { exportPlan } from "@drover/db/services/storkit-io/export-plan";
 import { addProject } from "@drover/db/services/projects";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
+import { repoAccess, writeStorkitTree } from "@drover/repo";
 import { makeRepo, rejects, ROSTER } from "../../db/test/services/helpers.ts";
+
+/** `drover export`: the data layer's plan, written by writeStorkitTree. */
+async function exportProject(db: Db, ref: number, dir: string, opts: { force?: boolean }) {
+  return writeStorkitTree(dir, (await exportPlan(db, ref)).files, opts);
+}
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -66,7 +73,7 @@ describe("roster files", () => {
     const secret = hostSecret();
     fs.renameSync(secret.file, path.join(secret.dir, "project.toml"));
     const repo = makeRepo({ config: ROSTER });
-    const { project } = await addProject(t.db, { repoPath: repo, name: "linked-folder" });
+    const { project } = await addProject(t.db, { repoPath: repo, name: "linked-folder" }, repoAccess);
     expect(project.configError).toBeNull();
     fs.rmSync(path.join(repo, ".drover"), { recursive: true });
     fs.symlinkSync(secret.dir, path.join(repo, ".drover"));
@@ -86,21 +93,21 @@ describe("roster files", () => {
     fs.writeFileSync(path.join(repo, "config", "roster.toml"), ROSTER);
     fs.mkdirSync(path.join(repo, ".drover"));
     fs.symlinkSync("../config/roster.toml", path.join(repo, ".drover", "project.toml"));
-    const { project, sync } = await addProject(t.db, { repoPath: repo, name: "inner-link" });
+    const { project, sync } = await addProject(t.db, { repoPath: repo, name: "inner-link" }, repoAccess);
     expect(project.configError).toBeNull();
     expect(sync.added).toContain("coder-1");
   });
 
   it("refuses an oversized roster with the limit in the error, and a FIFO without hanging", async () => {
     const repo = makeRepo({ config: `# padding\n${"#".repeat(1024 * 1024)}\n` });
-    const { project } = await addProject(t.db, { repoPath: repo, name: "big-roster" });
+    const { project } = await addProject(t.db, { repoPath: repo, name: "big-roster" }, repoAccess);
     expect(project.configText).toBeNull();
     expect(project.configError).toMatch(/^\.drover\/project\.toml is \d+ bytes; a roster may be at most 1 MiB\. Make it smaller$/);
 
     const fifoRepo = makeRepo();
     fs.mkdirSync(path.join(fifoRepo, ".drover"));
     execFileSync("mkfifo", [path.join(fifoRepo, ".drover", "project.toml")]);
-    const { project: p2 } = await addProject(t.db, { repoPath: fifoRepo, name: "fifo-roster" });
+    const { project: p2 } = await addProject(t.db, { repoPath: fifoRepo, name: "fifo-roster" }, repoAccess);
     expect(p2.configError).toMatch(/^\.drover\/project\.toml is not a regular file/);
   });
 });
@@ -139,12 +146,12 @@ describe("storkit import", () => {
     fs.writeFileSync(path.join(outside, "work", "1_upcoming", "1_story_host.md"), "---\nname: SECRET-TREE\n---\n");
     const repo = makeRepo();
     fs.symlinkSync(outside, path.join(repo, ".storkit"));
-    await rejects(importRepo(t.db, repo), "BAD_REQUEST", /^\.storkit is a symbolic link that leads outside the repository .*replace it with a real folder/);
+    await rejects(importRepo(t.db, repo, repoAccess), "BAD_REQUEST", /^\.storkit is a symbolic link that leads outside the repository .*replace it with a real folder/);
     expect(await everythingStored()).not.toContain("SECRET-");
   });
 
   it("export never writes through a link out of the target folder", async () => {
-    const { projectId } = await importRepo(t.db, storkitRepo(), { name: "to-export" });
+    const { projectId } = await importRepo(t.db, storkitRepo(), repoAccess, { name: "to-export" });
     const project = { id: projectId };
     const outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-host-export-")));
     const target = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-export-")));
@@ -181,6 +188,6 @@ describe("repository paths: one rule for project add and storkit import", () => 
   it("refuses a folder inside a repository in both (import used to accept it)", async () => {
     const repo = storkitRepo();
     const sub = path.join(repo, ".storkit");
-    await rejects(importRepo(t.db, sub), "BAD_REQUEST", /inside the git repository .*add the repository's root folder/);
+    await rejects(importRepo(t.db, sub, repoAccess), "BAD_REQUEST", /inside the git repository .*add the repository's root folder/);
   });
 });

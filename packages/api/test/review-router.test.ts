@@ -11,6 +11,7 @@ import { addProject } from "@drover/db/services/projects";
 import { createStory } from "@drover/db/services/stories";
 import { createCallerFactory } from "../src/trpc.ts";
 import { reviewRouter } from "../src/routers/review.ts";
+import { repoAccess } from "@drover/repo";
 
 let t: TestDatabase;
 let repo: string;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=T", "commit", "-q", "--allow-empty", "-m", "init"], { cwd: repo });
   fs.mkdirSync(path.join(repo, ".drover"));
   fs.writeFileSync(path.join(repo, ".drover/project.toml"), '[[agent]]\nname = "coder-1"\nstage = "coder"\nruntime = "command"\ncommand = ["true"]\n');
-  projectId = (await addProject(t.db, { repoPath: repo, name: "webpipe" })).project.id;
+  projectId = (await addProject(t.db, { repoPath: repo, name: "webpipe" }, repoAccess)).project.id;
 });
 afterAll(async () => {
   await t?.drop();

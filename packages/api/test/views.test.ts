@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { createCallerFactory } from "../src/trpc.ts";
 import { viewsRouter } from "../src/routers/views.ts";
 import { liveRouter } from "../src/routers/live.ts";
-import { splitUnifiedDiff } from "../src/branch-diff.ts";
+import { splitUnifiedDiff } from "@drover/repo/branch-diff";
 
 let t: TestDatabase;
 let tmp: string;

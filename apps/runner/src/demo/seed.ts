@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db, Project } from "@drover/db";
 import { addProject, createStory, updateStory } from "@drover/db/services/index";
+import { repoAccess } from "@drover/repo";
 import { createDemoRepo } from "./repo.ts";
 import { DEMO_STORIES } from "./stories.ts";
 
@@ -18,7 +19,7 @@ export async function seedDemoProject(db: Db, dataDir: string): Promise<Project 
     throw new Error(`${repo} exists but is not Drover's demo repository: move it away or set DROVER_DATA_DIR`);
   }
   if (!fs.existsSync(path.join(repo, ".git"))) createDemoRepo(repo);
-  const { project } = await addProject(db, { repoPath: repo, name: DEMO_PROJECT_NAME });
+  const { project } = await addProject(db, { repoPath: repo, name: DEMO_PROJECT_NAME }, repoAccess);
   for (const s of DEMO_STORIES) {
     const story = await createStory(db, { projectId: project.id, kind: s.kind, title: s.title, body: s.body, stage: s.stage, qa: s.qa });
     if (s.qa === "human" && s.stage === "qa") {

@@ -49,9 +49,5 @@ export function buildCommandEnv(opts: { base?: NodeJS.ProcessEnv; extra?: Record
   return finish(env);
 }
 
-/** Git's, for the runner's own git calls: less still (hooks a repository installs run with it), nothing that changes what git does (EDITOR, GIT_DIR ...). */
-export function buildGitEnv(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const env: Record<string, string> = { LANG: "C" };
-  for (const k of ["PATH", "HOME", "TMPDIR"]) if (base[k]) env[k] = base[k]!;
-  return env;
-}
+// Git's allow-listed environment lives with the other git work, in @drover/repo.
+export { buildGitEnv } from "@drover/repo/git";

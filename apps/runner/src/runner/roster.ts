@@ -7,7 +7,7 @@
 import type { AgentConfig, ProjectConfig } from "@drover/core/config/types";
 import { badRequest } from "@drover/core/errors";
 import type { Project } from "@drover/db";
-import { parseStoredConfig } from "@drover/db/services/stored-config";
+import { parseStoredConfig } from "@drover/core/config/stored-config";
 
 export function rosterConfig(project: Pick<Project, "name" | "rosterText">): ProjectConfig {
   try {

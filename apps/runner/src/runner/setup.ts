@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { isStrictlyInside } from "@drover/core/paths";
-import { containedPath } from "@drover/db/contained-path";
+import { containedPath } from "@drover/repo/contained-path";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { runGuardedCommand } from "./guarded-command.ts";
 

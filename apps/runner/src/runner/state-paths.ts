@@ -2,7 +2,7 @@
 // asks to write there (settings). The roster parser allows only safe names, but an agent row written
 // before that rule (or by hand) must still never place a folder or a file outside its root.
 import path from "node:path";
-import { containedPath } from "@drover/db/contained-path";
+import { containedPath } from "@drover/repo/contained-path";
 import { WorktreeError } from "./worktree.ts";
 
 /** `<stateRoot>/<projectId>-<agent>`, refused (path_escape) unless it stays inside stateRoot. */

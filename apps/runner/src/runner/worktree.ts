@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { simpleGit } from "simple-git";
 import { isStrictlyInside } from "@drover/core/paths";
-import { containedPath, realResolve } from "@drover/db/contained-path";
+import { containedPath, realResolve } from "@drover/repo/contained-path";
 import { buildGitEnv } from "./environment.ts";
 
 // git runs the repository's hooks (post-checkout on worktree add): never with the runner's environment.

@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { importRepo } from "@drover/db/services/storkit-io/import-repo";
 import { drover, fixtureRepo } from "./helpers.ts";
+import { repoAccess } from "@drover/repo";
 
 let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
-  await importRepo(t.db, fixtureRepo(), { name: "acme" });
+  await importRepo(t.db, fixtureRepo(), repoAccess, { name: "acme" });
 });
 afterAll(() => t.drop());
 

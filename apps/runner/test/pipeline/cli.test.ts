@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { addProject } from "@drover/db/services/projects";
 import { createStory } from "@drover/db/services/stories";
+import { repoAccess } from "@drover/repo";
 
 const cliMain = path.resolve(import.meta.dirname, "../../src/cli/main.ts");
 let t: TestDatabase;
@@ -29,7 +30,7 @@ beforeAll(async () => {
   git("-c", "user.email=t@t", "-c", "user.name=T", "commit", "-q", "--allow-empty", "-m", "init");
   fs.mkdirSync(path.join(repo, ".drover"));
   fs.writeFileSync(path.join(repo, ".drover/project.toml"), '[[agent]]\nname = "coder-1"\nstage = "coder"\nruntime = "command"\ncommand = ["true"]\n');
-  projectId = (await addProject(t.db, { repoPath: repo, name: "clip" })).project.id;
+  projectId = (await addProject(t.db, { repoPath: repo, name: "clip" }, repoAccess)).project.id;
 });
 afterAll(async () => {
   await t?.drop();

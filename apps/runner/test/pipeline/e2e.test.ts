@@ -10,6 +10,7 @@ import { addProject } from "@drover/db/services/projects";
 import { createStory } from "@drover/db/services/stories";
 import { startAgent } from "@drover/db/services/agents";
 import { approveStory, rejectStory } from "@drover/db/services/review";
+import { repoAccess } from "@drover/repo";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 const cliMain = path.join(repoRoot, "apps/runner/src/cli/main.ts");
@@ -96,7 +97,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(repo, "shared.txt"), "base\n");
   git("add", "-A");
   git("commit", "-q", "-m", "init");
-  const added = await addProject(t.db, { repoPath: repo, name: "e2e" });
+  const added = await addProject(t.db, { repoPath: repo, name: "e2e" }, repoAccess);
   projectId = added.project.id;
   await spawnRunner("runner-a");
   await spawnRunner("runner-b");

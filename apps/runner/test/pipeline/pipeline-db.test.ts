@@ -18,6 +18,7 @@ import { autoAssignProject, planForProject } from "../../src/pipeline/auto-assig
 import { enforceAgentBudgets, sweepDone, throttleFromEvents } from "../../src/pipeline/tick.ts";
 import { createPipelineHooks } from "../../src/pipeline/index.ts";
 import type { SessionRow } from "../../src/runner/lifecycle.ts";
+import { repoAccess } from "@drover/repo";
 
 const log = pino({ level: "silent" });
 let t: TestDatabase;
@@ -67,7 +68,7 @@ async function project(extra = "") {
   fs.writeFileSync(path.join(repo, "a.txt"), "one\ntwo\n");
   git("add", "-A");
   git("commit", "-q", "-m", "init");
-  const { project } = await addProject(t.db, { repoPath: repo, name: path.basename(repo) });
+  const { project } = await addProject(t.db, { repoPath: repo, name: path.basename(repo) }, repoAccess);
   return { repo, git, projectId: project.id };
 }
 

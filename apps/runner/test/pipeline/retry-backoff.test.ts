@@ -11,6 +11,7 @@ import { addProject } from "@drover/db/services/projects";
 import { createStory } from "@drover/db/services/stories";
 import { execa, type ResultPromise } from "execa";
 import { cliMain, repoRoot, waitFor } from "../runner/helpers.ts";
+import { repoAccess } from "@drover/repo";
 
 let t: TestDatabase;
 let repo: string;
@@ -45,7 +46,7 @@ afterAll(async () => {
 }, 60_000);
 
 it("max_retries = 0: an agent leaving uncommitted files is retried with backoff, not in a tight loop", { timeout: 120_000 }, async () => {
-  const { project } = await addProject(t.db, { repoPath: repo, name: "backoff" });
+  const { project } = await addProject(t.db, { repoPath: repo, name: "backoff" }, repoAccess);
   const story = await createStory(t.db, { projectId: project.id, title: "Never commits", body: "# Never commits\n", stage: "current" });
   runner = execa(process.execPath, ["--import", "tsx", cliMain, "runner", "--data-dir", dataDir, "--poll-ms", "200", "--heartbeat-secs", "1"], {
     cwd: repoRoot,

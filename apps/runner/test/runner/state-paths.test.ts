@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getRuntimeAdapter } from "@drover/core/runtimes/index";
-import { containedPath } from "@drover/db/contained-path";
+import { containedPath } from "@drover/repo/contained-path";
 import { containedIn, runtimeStateDir } from "../../src/runner/state-paths.ts";
 import { WorktreeError } from "../../src/runner/worktree.ts";
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Db } from "@drover/db";
 import { addProject } from "@drover/db/services/index";
 import { createFixtureRepo } from "./repo.ts";
+import { repoAccess } from "@drover/repo";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
@@ -20,6 +21,6 @@ export async function seedFixtures(db: Db, tmp: string): Promise<Seeded> {
   const demo = await seedDemoProject(db, path.join(tmp, "demo-data"));
   if (!demo) throw new Error("the demo seed created no project: the e2e database was not empty");
   const repo = createFixtureRepo(path.join(tmp, "fixture-repo"));
-  const { project } = await addProject(db, { repoPath: repo, name: "e2e" });
+  const { project } = await addProject(db, { repoPath: repo, name: "e2e" }, repoAccess);
   return { projectId: project.id, demoProjectId: demo.id };
 }

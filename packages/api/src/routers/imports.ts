@@ -3,13 +3,14 @@
 import { z } from "zod";
 import { textSchema } from "@drover/db/services/validate";
 import { importRepo } from "@drover/db/services/storkit-io/import-repo";
+import { repoAccess } from "@drover/repo";
 import { publicProcedure, router } from "../trpc.ts";
 
 export const importsRouter = router({
   storkit: publicProcedure
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const report = await importRepo(ctx.db, input.repoPath, { name: input.name });
+      const report = await importRepo(ctx.db, input.repoPath, repoAccess, { name: input.name });
       return { ...report, id: report.projectId };
     }),
 });

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
 import { addProject, findProject, listProjects, redactProject, reloadProjectConfig } from "@drover/db/services/index";
+import { repoAccess } from "@drover/repo";
 import { publicProcedure, router } from "../trpc.ts";
 
 const projectId = z.object({ projectId: idSchema });
@@ -12,11 +13,11 @@ export const projectsRouter = router({
   add: publicProcedure
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const res = await addProject(ctx.db, input);
+      const res = await addProject(ctx.db, input, repoAccess);
       return { ...res, project: redactProject(res.project) };
     }),
   reload: publicProcedure.input(projectId).mutation(async ({ ctx, input }) => {
-      const res = await reloadProjectConfig(ctx.db, input.projectId);
+      const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess);
       return { ...res, project: redactProject(res.project) };
     }),
 });

@@ -20,7 +20,7 @@ import {
   storyBranch,
   storyView,
 } from "@drover/db/services/index";
-import { branchDiff } from "../branch-diff.ts";
+import { branchDiff } from "@drover/repo/branch-diff";
 import { publicProcedure, router } from "../trpc.ts";
 
 export const viewsRouter = router({

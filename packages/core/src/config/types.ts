@@ -66,3 +66,12 @@ export interface ParsedConfig {
   config: ProjectConfig;
   warnings: string[];
 }
+
+/** A repository's config as read from its files (@drover/repo's readRepoConfig): the file, its stored text, and the parse. */
+export interface RepoConfig {
+  /** Relative path of the file read, or null when the repository has none. */
+  file: string | null;
+  text: string | null;
+  /** Parsed config, or the parse error (a DomainError's message). */
+  result: { ok: true; parsed: ParsedConfig } | { ok: false; error: string };
+}

@@ -1,7 +1,7 @@
 // Transactional data access. Import as @drover/db/services/index.
 export * from "./tx.ts";
 export * from "./events.ts";
-export * from "./repo-config.ts";
+export * from "./repo-access.ts";
 export * from "./config-sync.ts";
 export * from "./projects.ts";
 export * from "./stories.ts";

@@ -1,7 +1,5 @@
 // Projects: adding a repository (validated), finding one by id or name, reloading its config.
-import fs from "node:fs";
 import path from "node:path";
-import { simpleGit } from "simple-git";
 import { z } from "zod";
 import { defaultProjectConfig, type ProjectConfig } from "@drover/core/config/index";
 import { badRequest, conflict, notFound } from "@drover/core/errors";
@@ -10,7 +8,7 @@ import type { Prisma, Project } from "../generated/prisma/client.ts";
 import { syncAgents, type SyncResult } from "./config-sync.ts";
 import { logProjectEvent } from "./events.ts";
 import { redactProject } from "./redact.ts";
-import { readRepoConfig } from "./repo-config.ts";
+import type { RepoAccess } from "./repo-access.ts";
 import { inTx, uniqueViolation, type DbOrTx } from "./tx.ts";
 import { textSchema, parseInput } from "./validate.ts";
 
@@ -28,46 +26,6 @@ const addInput = z.object({
 /** The project's last good config, or the defaults when none ever parsed. */
 export function projectConfigOf(project: Pick<Project, "config">): ProjectConfig {
   return (project.config as unknown as ProjectConfig | null) ?? defaultProjectConfig();
-}
-
-/**
- * The one rule for a repository path given to Drover (project add, storkit import): absolute, an
- * existing git repository's root folder. A server process has no meaningful working directory, so a
- * relative path is refused rather than resolved; the CLI resolves one against the user's shell first.
- */
-export async function validateRepo(repoPath: string): Promise<{ root: string; headBranch: string | null }> {
-  if (!path.isAbsolute(repoPath)) throw badRequest(`Repository path must be absolute (got "${repoPath}")`);
-  let real: string;
-  try {
-    real = fs.realpathSync(repoPath);
-  } catch {
-    throw badRequest(`Repository path ${repoPath} does not exist`);
-  }
-  if (!fs.statSync(real).isDirectory()) throw badRequest(`Repository path ${repoPath} is not a folder`);
-  const git = simpleGit(real);
-  let top: string;
-  try {
-    top = (await git.revparse(["--show-toplevel"])).trim();
-  } catch {
-    throw badRequest(`${repoPath} is not a git repository; run \`git init\` there or give the repository's root folder`);
-  }
-  if (fs.realpathSync(top) !== real) throw badRequest(`${repoPath} is inside the git repository ${top}; add the repository's root folder`);
-  let headBranch: string | null = null;
-  try {
-    headBranch = (await git.raw(["symbolic-ref", "--short", "-q", "HEAD"])).trim() || null;
-  } catch {
-    headBranch = null; // detached HEAD
-  }
-  return { root: real, headBranch };
-}
-
-async function branchExists(repo: string, branch: string): Promise<boolean> {
-  try {
-    // `branch --list` prints nothing for a missing branch (no exit-code guessing).
-    return (await simpleGit(repo).raw(["branch", "--list", "--", branch])).trim() !== "";
-  } catch {
-    return false;
-  }
 }
 
 export async function findProject(db: DbOrTx, ref: number | string): Promise<Project> {
@@ -90,16 +48,17 @@ export interface AddProjectResult {
   sync: SyncResult;
 }
 
-export async function addProject(db: Db, input: { repoPath: string; name?: string }): Promise<AddProjectResult> {
+/** `io` reads the repository (@drover/repo's repoAccess): this service does no git or file work itself. */
+export async function addProject(db: Db, input: { repoPath: string; name?: string }, io: RepoAccess): Promise<AddProjectResult> {
   const { repoPath, name } = parseInput(addInput, input);
-  const repo = await validateRepo(repoPath);
-  const cfg = readRepoConfig(repo.root);
+  const repo = await io.validateRepo(repoPath);
+  const cfg = io.readRepoConfig(repo.root);
   const good = cfg.result.ok ? cfg.result.parsed : null;
   const baseBranch = good?.config.base_branch ?? repo.headBranch;
   if (!baseBranch) throw badRequest(`${repoPath} has a detached HEAD; check out a branch or set base_branch in .drover/project.toml`);
   const projectName = name ?? parseInput(projectNameSchema, path.basename(repo.root));
   const warnings = [...(good?.warnings ?? [])];
-  if (!(await branchExists(repo.root, baseBranch))) {
+  if (!(await io.branchExists(repo.root, baseBranch))) {
     warnings.push(`base branch ${baseBranch} does not exist in ${repo.root} yet; agents cannot start until it has a commit`);
   }
   try {
@@ -138,9 +97,9 @@ export interface ReloadResult {
 }
 
 /** Re-reads the config file. A broken file records configError and keeps the last good config. */
-export async function reloadProjectConfig(db: Db, projectId: number): Promise<ReloadResult> {
+export async function reloadProjectConfig(db: Db, projectId: number, io: Pick<RepoAccess, "readRepoConfig">): Promise<ReloadResult> {
   const current = await findProject(db, projectId);
-  const cfg = readRepoConfig(current.repoPath);
+  const cfg = io.readRepoConfig(current.repoPath);
   const res = await inTx(db, async (tx) => {
     // Concurrent reloads of one project serialize here instead of racing on agent rows.
     await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId} FOR UPDATE`;

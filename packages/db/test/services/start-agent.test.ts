@@ -16,6 +16,7 @@ import {
 } from "../../src/services/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { projectWithRoster, rejects } from "./helpers.ts";
+import { repoAccess } from "../../../repo/src/index.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -232,7 +233,7 @@ describe("startAgent rules", () => {
     // Change coder-1's model: the sonnet sessions no longer apply.
     const file = path.join(project.repoPath, ".drover/project.toml");
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(`name = "coder-1"\nstage = "coder"\nmodel = "sonnet"`, `name = "coder-1"\nstage = "coder"\nmodel = "opus"`));
-    expect((await reloadProjectConfig(t.db, project.id)).sync.updated).toEqual(["coder-1"]);
+    expect((await reloadProjectConfig(t.db, project.id, repoAccess)).sync.updated).toEqual(["coder-1"]);
     const opus = await start(s.number, "coder-1");
     expect(opus.model).toBe("opus");
     expect(opus.resumeRuntimeSessionId).toBeNull();

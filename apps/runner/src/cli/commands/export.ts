@@ -1,6 +1,7 @@
 // `drover export <project> <dir>`: the project as a storkit tree under <dir>/.storkit.
 import type { Command } from "commander";
-import { exportProject } from "@drover/db/services/storkit-io/export-project";
+import { exportPlan } from "@drover/db/services/storkit-io/export-plan";
+import { writeStorkitTree } from "@drover/repo/write-tree";
 import { print, withDb } from "../with-db.ts";
 
 export function register(program: Command): void {
@@ -13,7 +14,9 @@ export function register(program: Command): void {
     .option("--json", "print the result as JSON")
     .action((project: string, dir: string, opts: { force?: boolean; json?: boolean }) =>
       withDb(async (db) => {
-        const r = await exportProject(db, project, dir, { force: opts.force });
+        const plan = await exportPlan(db, project);
+        const { root } = writeStorkitTree(dir, plan.files, { force: opts.force });
+        const r = { projectName: plan.projectName, root, files: Object.keys(plan.files).length, stories: plan.stories };
         print(!!opts.json, r, () => `Exported ${r.stories} stories of ${r.projectName} to ${r.root}`);
       }),
     );

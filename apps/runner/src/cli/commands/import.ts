@@ -2,6 +2,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { importRepo } from "@drover/db/services/storkit-io/import-repo";
+import { repoAccess } from "@drover/repo";
 import { print, withDb } from "../with-db.ts";
 
 export function register(program: Command): void {
@@ -14,7 +15,7 @@ export function register(program: Command): void {
     .action((repo: string, opts: { name?: string; json?: boolean }) =>
       withDb(async (db) => {
         // A path typed in a shell means the shell's folder; the service itself takes absolute paths only.
-        const r = await importRepo(db, path.resolve(repo), { name: opts.name });
+        const r = await importRepo(db, path.resolve(repo), repoAccess, { name: opts.name });
         print(!!opts.json, r, () => {
           const lines = [
             `${r.projectCreated ? "Created" : "Updated"} project ${r.projectName} (#${r.projectId})`,

@@ -3,8 +3,8 @@
 import path from "node:path";
 import { planImport } from "@drover/core/storkit/tree";
 import type { Db } from "../../client.ts";
-import { addProject, importStories, reloadProjectConfig, validateRepo, type ImportStoriesResult } from "../index.ts";
-import { readStorkitTree } from "./read-tree.ts";
+import { addProject, importStories, reloadProjectConfig, type ImportStoriesResult } from "../index.ts";
+import type { RepoAccess } from "../repo-access.ts";
 
 export interface ImportReport {
   projectId: number;
@@ -17,24 +17,25 @@ export interface ImportReport {
   skipped: Array<{ file: string; reason: string }>;
 }
 
-export async function importRepo(db: Db, repoPath: string, opts: { name?: string } = {}): Promise<ImportReport> {
+/** `io` reads the repository (@drover/repo's repoAccess). */
+export async function importRepo(db: Db, repoPath: string, io: RepoAccess, opts: { name?: string } = {}): Promise<ImportReport> {
   // Same rule as project add (absolute, a repository's root): never the web process's working directory.
-  const { root: real } = await validateRepo(repoPath);
-  const tree = readStorkitTree(real);
+  const { root: real } = await io.validateRepo(repoPath);
+  const tree = io.readStorkitTree(real);
   let project = await db.project.findUnique({ where: { repoPath: real } });
   let created = false;
   let warnings: string[];
   let agents: ImportReport["agents"];
   let configError: string | null = null;
   if (!project) {
-    const added = await addProject(db, { repoPath: real, name: opts.name });
+    const added = await addProject(db, { repoPath: real, name: opts.name }, io);
     project = added.project;
     created = true;
     warnings = added.warnings;
     agents = added.sync;
     configError = project.configError;
   } else {
-    const r = await reloadProjectConfig(db, project.id);
+    const r = await reloadProjectConfig(db, project.id, io);
     warnings = r.warnings;
     agents = r.sync;
     configError = r.error;

@@ -6,8 +6,8 @@ import path from "node:path";
 import { badRequest, DomainError } from "@drover/core/errors";
 import { TREE_ROOTS } from "@drover/core/storkit/layout";
 import type { TreeFile } from "@drover/core/storkit/tree";
-import { containedPath } from "../../contained-path.ts";
-import { readRepoFile } from "../../repo-file.ts";
+import { containedPath } from "./contained-path.ts";
+import { readRepoFile } from "./repo-file.ts";
 
 export interface StorkitTree {
   /** Absolute path of the tree root (e.g. /repo/.storkit). */

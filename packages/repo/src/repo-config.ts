@@ -2,21 +2,13 @@
 // huskies tree (project.toml plus an optional agents.toml holding the roster). Files are read with
 // readRepoFile: a link out of the repository, a non-regular file or an oversized one is refused.
 import path from "node:path";
-import { defaultProjectConfig, mergeRoster, parseAgentsFile, parseProjectConfig, type ParsedConfig } from "@drover/core/config/index";
+import { defaultProjectConfig, mergeRoster, parseAgentsFile, parseProjectConfig, type RepoConfig } from "@drover/core/config/index";
 import type { DomainError } from "@drover/core/errors";
 import { TREE_ROOTS } from "@drover/core/storkit/layout";
-import { readRepoFile } from "../repo-file.ts";
-import { storedConfigText } from "./stored-config.ts";
+import { readRepoFile } from "./repo-file.ts";
+import { storedConfigText } from "@drover/core/config/stored-config";
 
 export const CONFIG_DIRS = [".drover", ...TREE_ROOTS] as const;
-
-export interface RepoConfig {
-  /** Relative path of the file read, or null when the repository has none. */
-  file: string | null;
-  text: string | null;
-  /** Parsed config, or the parse error (a DomainError's message). */
-  result: { ok: true; parsed: ParsedConfig } | { ok: false; error: string };
-}
 
 export function readRepoConfig(repoPath: string): RepoConfig {
   for (const dir of CONFIG_DIRS) {

@@ -1,21 +1,15 @@
-// Exports a project (`drover export <project> <dir>`): writes its config and stories as a storkit tree
-// (<dir>/.storkit/project.toml, <dir>/.storkit/work/<stage>/NNN_<kind>_<slug>.md).
+// Writes an exported project as a storkit tree (<dir>/.storkit/project.toml,
+// <dir>/.storkit/work/<stage>/NNN_<kind>_<slug>.md); the files come from the data layer's exportPlan.
 import fs from "node:fs";
 import path from "node:path";
 import { badRequest } from "@drover/core/errors";
-import { planExport } from "@drover/core/storkit/tree";
-import type { Db } from "../../client.ts";
-import { containedPath } from "../../contained-path.ts";
-import { findProject, projectConfigOf, storyFieldsOf } from "../index.ts";
+import { containedPath } from "./contained-path.ts";
 
-export async function exportProject(db: Db, ref: string | number, dir: string, opts: { force?: boolean } = {}) {
-  const project = await findProject(db, ref);
+export function writeStorkitTree(dir: string, files: Record<string, string>, opts: { force?: boolean } = {}): { root: string } {
   const root = path.join(path.resolve(dir), ".storkit");
   if (fs.existsSync(path.join(root, "work")) && !opts.force) {
     throw badRequest(`${root}/work already exists; export into an empty folder, or pass --force to overwrite`);
   }
-  const stories = await db.story.findMany({ where: { projectId: project.id }, orderBy: { number: "asc" } });
-  const files = planExport(projectConfigOf(project), stories.map(storyFieldsOf));
   // The folder may be a checkout carrying links (.storkit, a stage folder or a file linking
   // elsewhere): every write must land inside <dir>/.storkit once links are resolved.
   if (!containedPath(path.resolve(dir), root)) throw badRequest(`${root} is a symbolic link that leads outside ${path.resolve(dir)}; remove it or export into another folder`);
@@ -43,5 +37,5 @@ export async function exportProject(db: Db, ref: string | number, dir: string, o
       fs.closeSync(fd);
     }
   }
-  return { projectName: project.name, root, files: Object.keys(files).length, stories: stories.length };
+  return { root };
 }

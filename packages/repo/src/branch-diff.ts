@@ -1,6 +1,6 @@
 // A story branch's changes against the project's base branch, split per file.
 import fs from "node:fs";
-import { simpleGit } from "simple-git";
+import { repoGit } from "./git.ts";
 
 export interface FileDiff {
   path: string;
@@ -50,7 +50,7 @@ export async function branchDiff(
   if (!fs.existsSync(repoPath)) return { files: [], error: `Repository ${repoPath} is not on this host.` };
   try {
     // Three dots: what the branch changed since it left base, whatever base did since.
-    const text = await simpleGit(repoPath).raw(["diff", "--no-color", "-M", `${base}...${branch}`, "--"]);
+    const text = await repoGit(repoPath).raw(["diff", "--no-color", "-M", `${base}...${branch}`, "--"]);
     return { files: splitUnifiedDiff(text) };
   } catch (err) {
     return { files: [], error: `git diff ${base}...${branch} failed: ${(err as Error).message.trim()}` };
