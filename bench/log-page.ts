@@ -44,7 +44,16 @@ try {
   const agent = await db.agent.create({ data: { projectId: project.id, name: "coder-1", stage: "coder", runtime: "claude-code" } });
   const story = await db.story.create({ data: { projectId: project.id, number: 1, slug: "bench", title: "Bench story" } });
   const session = await db.agentSession.create({
-    data: { projectId: project.id, storyId: story.id, agentId: agent.id, stage: "coder", status: "completed", runtime: "claude-code", startedAt: new Date(), finishedAt: new Date() },
+    data: {
+      projectId: project.id,
+      storyId: story.id,
+      agentId: agent.id,
+      stage: "coder",
+      status: "completed",
+      runtime: "claude-code",
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    },
   });
   const t0 = performance.now();
   const KINDS = ["text", "text", "text", "tool_call", "tool_result", "thinking", "stderr", "usage"];
@@ -55,7 +64,12 @@ try {
       const text = `Event ${seq}: ${"lorem ipsum dolor sit amet ".repeat(1 + (seq % 7))}`;
       const payload =
         kind === "tool_call"
-          ? { kind, id: `t${seq}`, name: seq % 2 ? "Edit" : "Bash", input: seq % 2 ? { file_path: `src/f${seq}.ts`, old_string: "a\nb\n", new_string: "a\nc\n" } : { command: `ls ${seq}` } }
+          ? {
+              kind,
+              id: `t${seq}`,
+              name: seq % 2 ? "Edit" : "Bash",
+              input: seq % 2 ? { file_path: `src/f${seq}.ts`, old_string: "a\nb\n", new_string: "a\nc\n" } : { command: `ls ${seq}` },
+            }
           : kind === "tool_result"
             ? { kind, id: `t${seq - 1}`, ok: seq % 13 !== 0, output: text }
             : { kind, text };
@@ -153,7 +167,9 @@ try {
   console.log(`  load to followed tail: median ${ms(pct(loads, 50))} (runs: ${loads.map(ms).join(", ")})`);
   console.log(`  rows in the DOM: ${domRows}`);
   console.log(`  scroll through the whole log (${f.length} frames, ${scroll.step}px/frame, ${(scroll.height / 1000).toFixed(0)}k px): ${ms(scroll.totalMs)}`);
-  console.log(`  frame time: median ${pct(f, 50).toFixed(1)} ms, p95 ${pct(f, 95).toFixed(1)} ms, p99 ${pct(f, 99).toFixed(1)} ms, max ${Math.max(...f).toFixed(1)} ms; frames over 50 ms: ${slow} (${((100 * slow) / f.length).toFixed(1)}%); ~${(1000 / pct(f, 50)).toFixed(0)} fps median`);
+  console.log(
+    `  frame time: median ${pct(f, 50).toFixed(1)} ms, p95 ${pct(f, 95).toFixed(1)} ms, p99 ${pct(f, 99).toFixed(1)} ms, max ${Math.max(...f).toFixed(1)} ms; frames over 50 ms: ${slow} (${((100 * slow) / f.length).toFixed(1)}%); ~${(1000 / pct(f, 50)).toFixed(0)} fps median`,
+  );
   console.log(`  jump to the middle until the screen is filled: ${ms(jump)}`);
 } finally {
   if (web?.pid) {

@@ -22,7 +22,10 @@ import { restart } from "./parts/restart.ts";
 const PARTS: Part[] = [dispatch, throughput, ingestion, growth, memory, restart];
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const scripts = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "main.ts").map((f) => f.slice(0, -3));
+const scripts = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith(".ts") && f !== "main.ts")
+  .map((f) => f.slice(0, -3));
 const name = process.argv[2];
 const usage = `usage: pnpm bench all|${PARTS.map((p) => p.name).join("|")} [--quick] [--json file]\n       pnpm bench ${scripts.join("|")} [args]`;
 

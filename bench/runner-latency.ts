@@ -37,9 +37,17 @@ git("-c", "user.name=b", "-c", "user.email=b@b", "commit", "-q", "-m", "init");
 
 const project = await db.project.create({ data: { name: "bench", repoPath: repo, baseBranch: "main", config: {} } });
 const story = await db.story.create({ data: { projectId: project.id, number: 1, slug: "bench", title: "Bench", stage: "current" } });
-const quick = await db.agent.create({ data: { projectId: project.id, name: "quick", stage: "coder", runtime: "command", config: { name: "quick", runtime: "command", command: ["true"] } } });
+const quick = await db.agent.create({
+  data: { projectId: project.id, name: "quick", stage: "coder", runtime: "command", config: { name: "quick", runtime: "command", command: ["true"] } },
+});
 const sleeper = await db.agent.create({
-  data: { projectId: project.id, name: "sleeper", stage: "other", runtime: "command", config: { name: "sleeper", runtime: "command", command: ["sh", "-c", "echo up; sleep 300 & sleep 300 & wait"] } },
+  data: {
+    projectId: project.id,
+    name: "sleeper",
+    stage: "other",
+    runtime: "command",
+    config: { name: "sleeper", runtime: "command", command: ["sh", "-c", "echo up; sleep 300 & sleep 300 & wait"] },
+  },
 });
 
 const runner = await startRunner({ databaseUrl: pg.url, dataDir: path.join(tmp, "runner") });
@@ -59,14 +67,18 @@ const stats = (xs: number[]) => {
 };
 
 // Warm-up: creates the story's worktree (not measured: a one-off per story).
-const warm = await db.agentSession.create({ data: { projectId: project.id, storyId: story.id, agentId: quick.id, stage: "coder", runtime: "command", prompt: "" } });
+const warm = await db.agentSession.create({
+  data: { projectId: project.id, storyId: story.id, agentId: quick.id, stage: "coder", runtime: "command", prompt: "" },
+});
 await notify(db, CHANNELS.sessions, { sessionId: warm.id, projectId: project.id });
 await until(async () => (await db.agentSession.findUnique({ where: { id: warm.id } }))?.finishedAt, 20);
 
 const startLat: number[] = [];
 for (let i = 0; i < N; i++) {
   const t0 = Date.now();
-  const s = await db.agentSession.create({ data: { projectId: project.id, storyId: story.id, agentId: quick.id, stage: "coder", runtime: "command", prompt: "" } });
+  const s = await db.agentSession.create({
+    data: { projectId: project.id, storyId: story.id, agentId: quick.id, stage: "coder", runtime: "command", prompt: "" },
+  });
   await notify(db, CHANNELS.sessions, { sessionId: s.id, projectId: project.id });
   const row = await until(async () => {
     const r = await db.agentSession.findUnique({ where: { id: s.id } });
@@ -78,7 +90,9 @@ for (let i = 0; i < N; i++) {
 
 const stopLat: number[] = [];
 for (let i = 0; i < STOPS; i++) {
-  const s = await db.agentSession.create({ data: { projectId: project.id, storyId: story.id, agentId: sleeper.id, stage: "other", runtime: "command", prompt: "" } });
+  const s = await db.agentSession.create({
+    data: { projectId: project.id, storyId: story.id, agentId: sleeper.id, stage: "other", runtime: "command", prompt: "" },
+  });
   await notify(db, CHANNELS.sessions, { sessionId: s.id, projectId: project.id });
   const row = await until(async () => {
     const r = await db.agentSession.findUnique({ where: { id: s.id } });
@@ -93,7 +107,12 @@ for (let i = 0; i < STOPS; i++) {
   await until(async () => (await db.agentSession.findUnique({ where: { id: s.id } }))?.status === "stopped", 10);
 }
 
-console.log(`host: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(
+  `host: ${os.cpus().length} cores, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 console.log(`pending → process start: ${stats(startLat)}`);
 console.log(`stop request → process group gone: ${stats(stopLat)}`);
 

@@ -29,7 +29,8 @@ function hashFiles(root, files) {
   return h.digest("hex");
 }
 
-const workspaceDirs = (root) => ["apps", "packages"].flatMap((d) => (fs.existsSync(path.join(root, d)) ? fs.readdirSync(path.join(root, d)).map((n) => path.join(root, d, n)) : []));
+const workspaceDirs = (root) =>
+  ["apps", "packages"].flatMap((d) => (fs.existsSync(path.join(root, d)) ? fs.readdirSync(path.join(root, d)).map((n) => path.join(root, d, n)) : []));
 
 /** Lockfile, workspace file and every package.json. */
 export function installHash(root = repoRoot) {

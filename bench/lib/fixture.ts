@@ -18,16 +18,33 @@ export function makeRepo(dir: string): string {
   return dir;
 }
 
-export async function makeProject(db: Db, repo: string, opts: { stories: number; agents: { name: string; stage?: "coder" | "other"; command?: string[]; runtime?: string }[] }) {
+export async function makeProject(
+  db: Db,
+  repo: string,
+  opts: { stories: number; agents: { name: string; stage?: "coder" | "other"; command?: string[]; runtime?: string }[] },
+) {
   const project = await db.project.create({ data: { name: "bench", repoPath: repo, baseBranch: "main", config: {} } });
   await db.story.createMany({
-    data: Array.from({ length: opts.stories }, (_, i) => ({ projectId: project.id, number: i + 1, slug: `s${i + 1}`, title: `Story ${i + 1}`, stage: "current" as const, position: i })),
+    data: Array.from({ length: opts.stories }, (_, i) => ({
+      projectId: project.id,
+      number: i + 1,
+      slug: `s${i + 1}`,
+      title: `Story ${i + 1}`,
+      stage: "current" as const,
+      position: i,
+    })),
   });
   const stories = await db.story.findMany({ where: { projectId: project.id }, orderBy: { number: "asc" } });
   await db.agent.createMany({
     data: opts.agents.map((a) => {
       const runtime = a.runtime ?? "command";
-      return { projectId: project.id, name: a.name, stage: a.stage ?? "other", runtime, config: { name: a.name, runtime, ...(runtime === "command" ? { command: a.command } : {}) } };
+      return {
+        projectId: project.id,
+        name: a.name,
+        stage: a.stage ?? "other",
+        runtime,
+        config: { name: a.name, runtime, ...(runtime === "command" ? { command: a.command } : {}) },
+      };
     }),
   });
   const agents = await db.agent.findMany({ where: { projectId: project.id }, orderBy: { id: "asc" } });
@@ -40,24 +57,49 @@ const children = new Set<ChildProcess>();
  * A `drover runner` process (the CLI, without the pipeline's hooks), ready once it registered.
  * Started as `node --import tsx` (one process, so /proc figures are the runner's own).
  */
-export async function spawnRunner(db: Db, opts: { databaseUrl: string; id: string; capacity: number; dataDir: string; pathPrefix?: string }): Promise<ChildProcess> {
+export async function spawnRunner(
+  db: Db,
+  opts: { databaseUrl: string; id: string; capacity: number; dataDir: string; pathPrefix?: string },
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
       // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each runner (open it in Chrome's DevTools).
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : []),
-      "--import", "tsx", path.join(ROOT, "apps/runner/src/cli/main.ts"), "runner", "--no-pipeline", "--no-recover", "--id", opts.id, "--capacity", String(opts.capacity), "--data-dir", opts.dataDir],
+      "--import",
+      "tsx",
+      path.join(ROOT, "apps/runner/src/cli/main.ts"),
+      "runner",
+      "--no-pipeline",
+      "--no-recover",
+      "--id",
+      opts.id,
+      "--capacity",
+      String(opts.capacity),
+      "--data-dir",
+      opts.dataDir,
+    ],
     {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: opts.databaseUrl, LOG_LEVEL: "warn", PATH: opts.pathPrefix ? `${opts.pathPrefix}:${process.env.PATH}` : process.env.PATH },
+      env: {
+        ...process.env,
+        DATABASE_URL: opts.databaseUrl,
+        LOG_LEVEL: "warn",
+        PATH: opts.pathPrefix ? `${opts.pathPrefix}:${process.env.PATH}` : process.env.PATH,
+      },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
   trackChild(child);
-  await until(async () => {
-    if (child.exitCode !== null) throw new Error(`runner ${opts.id} exited with ${child.exitCode}`);
-    return db.runner.findFirst({ where: { id: opts.id, stoppedAt: null } });
-  }, 50, 60_000, `runner ${opts.id} to register`);
+  await until(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`runner ${opts.id} exited with ${child.exitCode}`);
+      return db.runner.findFirst({ where: { id: opts.id, stoppedAt: null } });
+    },
+    50,
+    60_000,
+    `runner ${opts.id} to register`,
+  );
   return child;
 }
 

@@ -38,7 +38,10 @@ export async function startBenchPostgres(dir: string): Promise<BenchPostgres> {
   const adminUrl = server.adminUrl;
   // The bench's own queries (seeding, polling, reading counters) run as a role of their own, so
   // statement counts can leave them out.
-  await sql(adminUrl, `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${PROBE_ROLE}') THEN CREATE ROLE ${PROBE_ROLE} LOGIN SUPERUSER PASSWORD '${PROBE_ROLE}'; END IF; END $$`);
+  await sql(
+    adminUrl,
+    `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${PROBE_ROLE}') THEN CREATE ROLE ${PROBE_ROLE} LOGIN SUPERUSER PASSWORD '${PROBE_ROLE}'; END IF; END $$`,
+  );
   probeUrls.add(adminUrl);
   const urlOf = (name: string) => adminUrl.replace(/\/[^/]*$/, `/${name}`);
   await ensureDatabase(adminUrl, TEMPLATE);

@@ -36,10 +36,19 @@ export class Report {
   print(part: string): void {
     const rows = this.figures.filter((f) => f.part === part);
     if (!rows.length) return;
-    const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "" : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
+    const fmt = (n: number | undefined) =>
+      n === undefined || Number.isNaN(n) ? "" : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
     const table = [
       ["figure", "unit", "drover", "anchor", "anchor value", "ratio", "goal"],
-      ...rows.map((f) => [f.name, f.unit, fmt(f.drover), f.anchorName ?? "", fmt(f.anchor), f.ratio === undefined ? "" : `${f.ratio.toFixed(2)}x`, f.goal ?? ""]),
+      ...rows.map((f) => [
+        f.name,
+        f.unit,
+        fmt(f.drover),
+        f.anchorName ?? "",
+        fmt(f.anchor),
+        f.ratio === undefined ? "" : `${f.ratio.toFixed(2)}x`,
+        f.goal ?? "",
+      ]),
     ];
     const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
     console.log(`\n== ${part} (load average ${os.loadavg()[0]!.toFixed(2)}, ${os.cpus().length} cores)`);
@@ -51,7 +60,13 @@ export class Report {
 
   write(file: string, meta: Record<string, unknown>): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const body = { startedAt: this.startedAt.toISOString(), host: { cores: os.cpus().length, loadavg: os.loadavg() }, ...meta, figures: this.figures, notes: this.notes };
+    const body = {
+      startedAt: this.startedAt.toISOString(),
+      host: { cores: os.cpus().length, loadavg: os.loadavg() },
+      ...meta,
+      figures: this.figures,
+      notes: this.notes,
+    };
     fs.writeFileSync(file, JSON.stringify(body, null, 2) + "\n");
   }
 }

@@ -35,12 +35,19 @@ export const dispatch: Part = {
 
     const dispatchOne = async () => {
       const t0 = Date.now();
-      const s = await db.agentSession.create({ data: { projectId: project.id, storyId: stories[0]!.id, agentId: agents[0]!.id, stage: "coder", runtime: "command", prompt: "" } });
+      const s = await db.agentSession.create({
+        data: { projectId: project.id, storyId: stories[0]!.id, agentId: agents[0]!.id, stage: "coder", runtime: "command", prompt: "" },
+      });
       await notify(db, CHANNELS.sessions, { sessionId: s.id, projectId: project.id });
-      const row = await until(async () => {
-        const r = await db.agentSession.findUnique({ where: { id: s.id }, select: { finishedAt: true, processStartedAt: true, status: true } });
-        return r?.finishedAt ? r : undefined;
-      }, 10, 60_000, `session ${s.id} to finish`);
+      const row = await until(
+        async () => {
+          const r = await db.agentSession.findUnique({ where: { id: s.id }, select: { finishedAt: true, processStartedAt: true, status: true } });
+          return r?.finishedAt ? r : undefined;
+        },
+        10,
+        60_000,
+        `session ${s.id} to finish`,
+      );
       if (row.status !== "completed" || !row.processStartedAt) throw new Error(`session ${s.id} ended ${row.status}`);
       return row.processStartedAt.getTime() - t0;
     };
@@ -96,8 +103,24 @@ export const dispatch: Part = {
       await sub;
     }
     const anchorName = "graphile-worker addJob→task + execa spawn";
-    report.add({ part: "dispatch", name: `pending → process started, median (n=${N})`, unit: "ms", drover: median(drover), anchorName, anchor: median(gwSpawn), goal: "≤ 2x" });
-    report.add({ part: "dispatch", name: `pending → process started, p99 (n=${N})`, unit: "ms", drover: p99(drover), anchorName, anchor: p99(gwSpawn), goal: "drover < 100 ms" });
+    report.add({
+      part: "dispatch",
+      name: `pending → process started, median (n=${N})`,
+      unit: "ms",
+      drover: median(drover),
+      anchorName,
+      anchor: median(gwSpawn),
+      goal: "≤ 2x",
+    });
+    report.add({
+      part: "dispatch",
+      name: `pending → process started, p99 (n=${N})`,
+      unit: "ms",
+      drover: p99(drover),
+      anchorName,
+      anchor: p99(gwSpawn),
+      goal: "drover < 100 ms",
+    });
     report.add({ part: "dispatch", name: "graphile-worker addJob → task start, median", unit: "ms", drover: median(gwTask), note: "anchor part alone" });
     report.add({ part: "dispatch", name: "bare execa spawn (floor), median", unit: "ms", drover: median(bareFine), note: "anchor part alone" });
     report.add({ part: "dispatch", name: "bare execa spawn (floor), p99", unit: "ms", drover: p99(bareFine) });

@@ -18,9 +18,12 @@ const PROJECTS = 10;
 /** Projects and agents (ids 1..PROJECTS); project 1 is the one whose pages are measured. */
 export async function seedProjects(url: string, repoRoot: string): Promise<void> {
   await sql(url, `INSERT INTO projects (name, repo_path, config) SELECT 'p' || g, $1 || '/p' || g, '{}' FROM generate_series(1, ${PROJECTS}) g`, [repoRoot]);
-  await sql(url, `INSERT INTO agents (project_id, name, stage, runtime, config, updated_at)
+  await sql(
+    url,
+    `INSERT INTO agents (project_id, name, stage, runtime, config, updated_at)
     SELECT p, 'a' || g, (CASE WHEN g % 3 = 0 THEN 'qa' ELSE 'coder' END)::"AgentStage", 'claude-code', '{}', now()
-    FROM generate_series(1, ${PROJECTS}) p, generate_series(1, 20) g`);
+    FROM generate_series(1, ${PROJECTS}) p, generate_series(1, 20) g`,
+  );
 }
 
 /** History: archived stories (the board shows the same cards in both databases), finished sessions of the last 30 days (not today), their events and activity. */
@@ -29,46 +32,73 @@ export async function seedHistory(url: string, scale: number): Promise<void> {
   const sessionsPerStory = 10;
   const eventsPerSession = 100;
   // Project 1's open stories are numbers 1..100 (seeded later); its history starts at 101.
-  await sql(url, `INSERT INTO stories (project_id, number, slug, title, stage, position, updated_at)
+  await sql(
+    url,
+    `INSERT INTO stories (project_id, number, slug, title, stage, position, updated_at)
     SELECT p, n, 's' || n, 'Story ' || n, 'archived', n, now()
-    FROM generate_series(1, ${PROJECTS}) p, generate_series(1, ${storiesPerProject}) n0, LATERAL (SELECT n0 + (CASE WHEN p = 1 THEN 100 ELSE 0 END) AS n) x`);
-  await sql(url, `SET session_replication_role = replica; INSERT INTO agent_sessions (project_id, story_id, agent_id, stage, status, reason, runtime, model, attempt,
+    FROM generate_series(1, ${PROJECTS}) p, generate_series(1, ${storiesPerProject}) n0, LATERAL (SELECT n0 + (CASE WHEN p = 1 THEN 100 ELSE 0 END) AS n) x`,
+  );
+  await sql(
+    url,
+    `SET session_replication_role = replica; INSERT INTO agent_sessions (project_id, story_id, agent_id, stage, status, reason, runtime, model, attempt,
       turns, input_tokens, output_tokens, cost_usd, created_at, started_at, finished_at, updated_at)
     SELECT st.project_id, st.id, ag.id, 'coder', 'completed', 'exit_0', 'claude-code', 'claude-sonnet-4-5', 1,
       5, 1000 + k, 200 + k, 0.01 * (k % 50), t, t, t + interval '3 minutes', t
     FROM stories st, generate_series(1, ${sessionsPerStory}) k,
       LATERAL (SELECT id FROM agents WHERE project_id = st.project_id ORDER BY id OFFSET (k % 20) LIMIT 1) ag,
-      LATERAL (SELECT date_trunc('day', now()) - interval '1 day' * (1 + (st.id + k) % 30) + interval '1 second' * ((st.id * 7 + k) % 80000) AS t) tt`);
+      LATERAL (SELECT date_trunc('day', now()) - interval '1 day' * (1 + (st.id + k) % 30) + interval '1 second' * ((st.id * 7 + k) % 80000) AS t) tt`,
+  );
   // Bulk load without per-row foreign-key checks (the rows reference what was just inserted).
-  await sql(url, `SET session_replication_role = replica; INSERT INTO session_events (session_id, seq, at, kind, text, payload)
+  await sql(
+    url,
+    `SET session_replication_role = replica; INSERT INTO session_events (session_id, seq, at, kind, text, payload)
     SELECT s.id, e, s.started_at + interval '1 second' * e,
       CASE WHEN e % 4 = 1 THEN 'tool_call' WHEN e % 4 = 2 THEN 'tool_result' ELSE 'text' END,
       CASE WHEN e % 4 = 1 THEN NULL ELSE 'Event ' || e || ' of session ' || s.id || ': lorem ipsum dolor sit amet' END,
       CASE WHEN e % 4 = 1 THEN jsonb_build_object('id', 't' || e, 'name', 'Bash', 'input', jsonb_build_object('command', 'ls'))
            WHEN e % 4 = 2 THEN jsonb_build_object('id', 't' || (e - 1), 'ok', e % 13 <> 0, 'output', 'ok')
            ELSE jsonb_build_object('text', 'Event ' || e) END
-    FROM agent_sessions s, generate_series(1, ${eventsPerSession}) e`);
-  await sql(url, `SET session_replication_role = replica; INSERT INTO project_events (project_id, story_id, session_id, agent_name, kind, message, at)
+    FROM agent_sessions s, generate_series(1, ${eventsPerSession}) e`,
+  );
+  await sql(
+    url,
+    `SET session_replication_role = replica; INSERT INTO project_events (project_id, story_id, session_id, agent_name, kind, message, at)
     SELECT s.project_id, s.story_id, s.id, 'a1', k, 'a1 ' || k || ' on story ' || s.story_id, s.started_at
-    FROM agent_sessions s, unnest(ARRAY['session_started', 'session_completed']) k`);
+    FROM agent_sessions s, unnest(ARRAY['session_started', 'session_completed']) k`,
+  );
 }
 
 /** What both databases show: project 1's open board, story 1's sessions of today, one long log, today's activity. */
 export async function seedVisible(url: string): Promise<{ storyId: number; sessionId: number }> {
-  await sql(url, `INSERT INTO stories (project_id, number, slug, title, stage, position, updated_at)
-    SELECT 1, n, 's' || n, 'Story ' || n, (ARRAY['backlog', 'current', 'qa', 'merge', 'done'])[1 + n % 5]::"Stage", n, now() FROM generate_series(1, 100) n`);
+  await sql(
+    url,
+    `INSERT INTO stories (project_id, number, slug, title, stage, position, updated_at)
+    SELECT 1, n, 's' || n, 'Story ' || n, (ARRAY['backlog', 'current', 'qa', 'merge', 'done'])[1 + n % 5]::"Stage", n, now() FROM generate_series(1, 100) n`,
+  );
   const [story] = await sql<{ id: number }>(url, `SELECT id FROM stories WHERE project_id = 1 AND number = 1`);
-  await sql(url, `INSERT INTO agent_sessions (project_id, story_id, agent_id, stage, status, reason, runtime, model, attempt, turns, input_tokens, output_tokens, cost_usd, created_at, started_at, finished_at, updated_at)
+  await sql(
+    url,
+    `INSERT INTO agent_sessions (project_id, story_id, agent_id, stage, status, reason, runtime, model, attempt, turns, input_tokens, output_tokens, cost_usd, created_at, started_at, finished_at, updated_at)
     SELECT 1, $1, (SELECT min(id) FROM agents WHERE project_id = 1), 'coder', 'completed', 'exit_0', 'claude-code', 'claude-sonnet-4-5', 1, 5, 1000, 200, 0.1,
       now() - interval '1 minute' * k, now() - interval '1 minute' * k, now() - interval '1 minute' * k + interval '30 seconds', now()
-    FROM generate_series(1, 10) k`, [story!.id]);
+    FROM generate_series(1, 10) k`,
+    [story!.id],
+  );
   const [session] = await sql<{ id: number }>(url, `SELECT max(id) AS id FROM agent_sessions WHERE story_id = $1`, [story!.id]);
   // Bulk load without per-row foreign-key checks (the rows reference what was just inserted).
-  await sql(url, `INSERT INTO session_events (session_id, seq, at, kind, text, payload)
+  await sql(
+    url,
+    `INSERT INTO session_events (session_id, seq, at, kind, text, payload)
     SELECT $1, e, now(), CASE WHEN e % 97 = 0 THEN 'error' ELSE 'text' END, 'Event ' || e || ': lorem ipsum dolor sit amet', jsonb_build_object('text', 'Event ' || e)
-    FROM generate_series(1, 2000) e`, [session!.id]);
-  await sql(url, `INSERT INTO project_events (project_id, story_id, session_id, agent_name, kind, message)
-    SELECT 1, $1, $2, 'a1', 'session_completed', 'a1 completed on story 1 (' || g || ')' FROM generate_series(1, 250) g`, [story!.id, session!.id]);
+    FROM generate_series(1, 2000) e`,
+    [session!.id],
+  );
+  await sql(
+    url,
+    `INSERT INTO project_events (project_id, story_id, session_id, agent_name, kind, message)
+    SELECT 1, $1, $2, 'a1', 'session_completed', 'a1 completed on story 1 (' || g || ')' FROM generate_series(1, 250) g`,
+    [story!.id, session!.id],
+  );
   return { storyId: story!.id, sessionId: session!.id };
 }
 
@@ -128,7 +158,9 @@ export const growth: Part = {
       `SELECT (SELECT count(*)::int FROM stories) AS stories, (SELECT count(*)::int FROM agent_sessions) AS sessions,
               (SELECT count(*) FROM session_events) AS events, pg_database_size(current_database()) AS bytes`,
     );
-    console.log(`  history: ${size!.stories} stories, ${size!.sessions} sessions, ${size!.events} events, ${(Number(size!.bytes) / 2 ** 20).toFixed(0)} MB, generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
+    console.log(
+      `  history: ${size!.stories} stories, ${size!.sessions} sessions, ${size!.events} events, ${(Number(size!.bytes) / 2 ** 20).toFixed(0)} MB, generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
+    );
 
     const runs = quick ? 3 : 15;
     const emptyDb = createDb(emptyUrl, { max: 4 });
@@ -144,7 +176,13 @@ export const growth: Part = {
         const big = Math.min(b1[name]!, b2[name]!);
         report.add({ part: "growth", name, unit: "ms", drover: big, anchorName: "same page, empty db", anchor: empty, goal: "≤ 2x" });
       }
-      report.add({ part: "growth", name: "database size with the history", unit: "MB", drover: Number(size!.bytes) / 2 ** 20, note: `${size!.sessions} sessions, ${size!.events} events` });
+      report.add({
+        part: "growth",
+        name: "database size with the history",
+        unit: "MB",
+        drover: Number(size!.bytes) / 2 ** 20,
+        note: `${size!.sessions} sessions, ${size!.events} events`,
+      });
     } finally {
       await emptyDb.$disconnect();
       await bigDb.$disconnect();

@@ -24,7 +24,11 @@ const STAMP = "bench-printed-at:";
 function standInClaude(binDir: string, cycles: number): void {
   const dir = path.join(ROOT, "packages/core/test/fixtures/transcripts/claude");
   const ok = fs.readFileSync(path.join(dir, "ok.jsonl"), "utf8").trim().split("\n");
-  const partial = fs.readFileSync(path.join(dir, "retry.jsonl"), "utf8").trim().split("\n").filter((l) => l.includes('"type":"stream_event"'));
+  const partial = fs
+    .readFileSync(path.join(dir, "retry.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .filter((l) => l.includes('"type":"stream_event"'));
   const [init, ...rest] = ok;
   const result = rest.pop()!;
   // One cycle: the partial deltas, then the complete messages (text, tool call, tool result, text).
@@ -67,11 +71,23 @@ export const ingestion: Part = {
     try {
       const insert = (tag: string) =>
         db.agentSession.createManyAndReturn({
-          data: agents.map((a, i) => ({ projectId: project.id, storyId: stories[i]!.id, agentId: a.id, stage: "other" as const, runtime: "claude-code", prompt: tag })),
+          data: agents.map((a, i) => ({
+            projectId: project.id,
+            storyId: stories[i]!.id,
+            agentId: a.id,
+            stage: "other" as const,
+            runtime: "claude-code",
+            prompt: tag,
+          })),
           select: { id: true },
         });
       const finished = (ids: number[]) =>
-        until(async () => (await db.agentSession.count({ where: { id: { in: ids }, finishedAt: { not: null } } })) === ids.length, 100, 600_000, "the agents to finish");
+        until(
+          async () => (await db.agentSession.count({ where: { id: { in: ids }, finishedAt: { not: null } } })) === ids.length,
+          100,
+          600_000,
+          "the agents to finish",
+        );
 
       // Warm-up (not timed): worktrees for the 20 stories.
       const warm = await insert("warm");
@@ -122,7 +138,9 @@ export const ingestion: Part = {
         [ids],
       );
       const expected = AGENTS * CYCLES * 4;
-      console.log(`  ${st!.events} events stored (${expected} from the transcripts + status lines) in ${secs.toFixed(1)} s; ${reads} live reads; sessions not completed: ${st!.failed}`);
+      console.log(
+        `  ${st!.events} events stored (${expected} from the transcripts + status lines) in ${secs.toFixed(1)} s; ${reads} live reads; sessions not completed: ${st!.failed}`,
+      );
       if (st!.failed > 0 || st!.events < expected) throw new Error(`ingestion lost work: ${st!.events} events stored, ${st!.failed} sessions not completed`);
       report.add({ part: "ingestion", name: `events stored per second (1 runner, ${AGENTS} agents)`, unit: "1/s", drover: st!.events / secs, goal: "≥ 20000" });
       report.add({ part: "ingestion", name: "runner CPU per 1,000 events", unit: "ms", drover: (1000 * cpu * 1000) / st!.events });

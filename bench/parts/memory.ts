@@ -11,7 +11,6 @@ import { makeProject, makeRepo, ROOT, spawnRunner, stopProcess, trackChild } fro
 import type { Part } from "../lib/part.ts";
 import { rssMb, until } from "../lib/stats.ts";
 
-
 const freePort = () =>
   new Promise<number>((resolve) => {
     const s = net.createServer().listen(0, "127.0.0.1", () => {
@@ -61,15 +60,34 @@ export const memory: Part = {
       await new Promise((r) => setTimeout(r, settle));
       const idle = rssMb(runner.pid!);
       const sessions = await db.agentSession.createManyAndReturn({
-        data: agents.map((a, i) => ({ projectId: project.id, storyId: stories[i]!.id, agentId: a.id, stage: "other" as const, runtime: "command", prompt: "" })),
+        data: agents.map((a, i) => ({
+          projectId: project.id,
+          storyId: stories[i]!.id,
+          agentId: a.id,
+          stage: "other" as const,
+          runtime: "command",
+          prompt: "",
+        })),
         select: { id: true },
       });
       await notify(db, CHANNELS.sessions, { projectId: project.id });
       const ids = sessions.map((s) => s.id);
-      await until(async () => (await db.agentSession.count({ where: { id: { in: ids }, processStartedAt: { not: null } } })) === AGENTS, 100, 120_000, `${AGENTS} agents to run`);
+      await until(
+        async () => (await db.agentSession.count({ where: { id: { in: ids }, processStartedAt: { not: null } } })) === AGENTS,
+        100,
+        120_000,
+        `${AGENTS} agents to run`,
+      );
       await new Promise((r) => setTimeout(r, settle));
       const busy = rssMb(runner.pid!); // the runner process only: agents are its children, not counted
-      report.add({ part: "memory", name: `runner RSS with ${AGENTS} supervised agents`, unit: "MB", drover: busy, anchorName: "same runner idle", anchor: idle });
+      report.add({
+        part: "memory",
+        name: `runner RSS with ${AGENTS} supervised agents`,
+        unit: "MB",
+        drover: busy,
+        anchorName: "same runner idle",
+        anchor: idle,
+      });
     } finally {
       await stopProcess(runner);
     }
@@ -100,7 +118,8 @@ export const memory: Part = {
       let open = 0;
       const subs = Array.from({ length: SUBSCRIBERS }, async () => {
         const res = await fetch(`${base}/api/trpc/live.project?input=${input}`, { signal: abort.signal, headers: { accept: "text/event-stream" } });
-        if (!res.ok || !res.headers.get("content-type")?.includes("text/event-stream")) throw new Error(`subscription answered ${res.status} ${res.headers.get("content-type")}`);
+        if (!res.ok || !res.headers.get("content-type")?.includes("text/event-stream"))
+          throw new Error(`subscription answered ${res.status} ${res.headers.get("content-type")}`);
         open++;
         const reader = res.body!.getReader();
         for (;;) if ((await reader.read()).done) break;
@@ -111,7 +130,14 @@ export const memory: Part = {
       for (let i = 0; i < 20; i++) await notify(db, CHANNELS.board, { projectId: project.id });
       await new Promise((r) => setTimeout(r, settle));
       const withSubs = treeRssMb(web.pid!);
-      report.add({ part: "memory", name: `web server RSS with ${SUBSCRIBERS} live subscribers`, unit: "MB", drover: withSubs, anchorName: "same server idle", anchor: idle });
+      report.add({
+        part: "memory",
+        name: `web server RSS with ${SUBSCRIBERS} live subscribers`,
+        unit: "MB",
+        drover: withSubs,
+        anchorName: "same server idle",
+        anchor: idle,
+      });
     } finally {
       abort.abort();
       await stopProcess(web);

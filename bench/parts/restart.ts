@@ -65,7 +65,9 @@ export const restart: Part = {
       await startOnce(dir, dataDir); // whatever this checkout still needs (install, build, database)
     }
     const again = await startOnce(dir, dataDir);
-    console.log(`  second start: ${again.seconds.toFixed(1)} s; ${skipped(again.output) ? "install and build skipped (said so)" : "install or build NOT skipped"}`);
+    console.log(
+      `  second start: ${again.seconds.toFixed(1)} s; ${skipped(again.output) ? "install and build skipped (said so)" : "install or build NOT skipped"}`,
+    );
     if (!skipped(again.output)) throw new Error(`the second start did not skip install and build:\n${again.output.slice(0, 3000)}`);
     report.add({
       part: "restart",

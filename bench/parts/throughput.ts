@@ -32,7 +32,9 @@ export const throughput: Part = {
     const { project } = await makeProject(db, repo, { stories: STORIES, agents: Array.from({ length: AGENTS }, (_, i) => ({ name: `a${i}`, command })) });
 
     const runners = await Promise.all(
-      Array.from({ length: RUNNERS }, (_, i) => spawnRunner(db, { databaseUrl: url, id: `bench-${i}`, capacity: CAPACITY, dataDir: path.join(tmp, `runner-${i}`) })),
+      Array.from({ length: RUNNERS }, (_, i) =>
+        spawnRunner(db, { databaseUrl: url, id: `bench-${i}`, capacity: CAPACITY, dataDir: path.join(tmp, `runner-${i}`) }),
+      ),
     );
 
     /** Inserts `count` pending sessions (round robin over stories and agents) and waits until all ended. */
@@ -47,10 +49,15 @@ export const throughput: Part = {
         [project.id, count, offset, STORIES, AGENTS],
       );
       await notify(db, CHANNELS.sessions, { projectId: project.id });
-      await until(async () => {
-        const [r] = await sql<{ n: number }>(url, `SELECT count(*)::int AS n FROM agent_sessions WHERE status IN ('pending', 'running')`);
-        return r!.n === 0;
-      }, 100, 600_000, "every session to end");
+      await until(
+        async () => {
+          const [r] = await sql<{ n: number }>(url, `SELECT count(*)::int AS n FROM agent_sessions WHERE status IN ('pending', 'running')`);
+          return r!.n === 0;
+        },
+        100,
+        600_000,
+        "every session to end",
+      );
     };
 
     // Warm-up (not timed): the first session of each story creates its worktree.
@@ -80,7 +87,9 @@ export const throughput: Part = {
        FROM agent_sessions WHERE id > (SELECT min(id) + $1 - 1 FROM agent_sessions)`,
       [STORIES],
     );
-    console.log(`  per session (mean): claimed → process started ${phase!.claim_to_spawn.toFixed(0)} ms, process started → final status ${phase!.spawn_to_end.toFixed(0)} ms`);
+    console.log(
+      `  per session (mean): claimed → process started ${phase!.claim_to_spawn.toFixed(0)} ms, process started → final status ${phase!.spawn_to_end.toFixed(0)} ms`,
+    );
 
     // Every session exactly once: the runs log against the sessions table.
     const ran = fs.readFileSync(runsLog, "utf8").split("\n").filter(Boolean);
@@ -100,8 +109,11 @@ export const throughput: Part = {
       `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE attempt > 1)::int AS retried FROM agent_sessions WHERE id > $1`,
       [lastWarmId],
     );
-    console.log(`  runs logged: ${ran.length} for ${N} sessions; sessions run twice: ${doubles}; completed: ${st!.completed}/${N}; claimed more than once: ${st!.retried}`);
-    if (doubles > 0 || ran.length !== N || st!.completed !== N) throw new Error(`double, missing or failed runs: ${ran.length} runs logged for ${N} sessions, ${doubles} run twice, ${st!.completed} completed`);
+    console.log(
+      `  runs logged: ${ran.length} for ${N} sessions; sessions run twice: ${doubles}; completed: ${st!.completed}/${N}; claimed more than once: ${st!.retried}`,
+    );
+    if (doubles > 0 || ran.length !== N || st!.completed !== N)
+      throw new Error(`double, missing or failed runs: ${ran.length} runs logged for ${N} sessions, ${doubles} run twice, ${st!.completed} completed`);
 
     // Anchor: graphile-worker, same command (a file of its own), same database.
     const gwLog = path.join(tmp, "gw.log");
@@ -137,12 +149,31 @@ export const throughput: Part = {
 
     console.log(`  statements per session, most frequent first:`);
     for (const t of top) console.log(`    ${(t.calls / N).toFixed(2).padStart(6)}  ${t.query}`);
-    report.add({ part: "throughput", name: `sessions/s, ${RUNNERS} runners × ${CAPACITY}, ${N} sessions / ${STORIES} stories`, unit: "1/s", drover: N / secs, anchorName: `graphile-worker ${RUNNERS}×${CAPACITY}, same command`, anchor: N / gwSecs });
+    report.add({
+      part: "throughput",
+      name: `sessions/s, ${RUNNERS} runners × ${CAPACITY}, ${N} sessions / ${STORIES} stories`,
+      unit: "1/s",
+      drover: N / secs,
+      anchorName: `graphile-worker ${RUNNERS}×${CAPACITY}, same command`,
+      anchor: N / gwSecs,
+    });
     report.add({ part: "throughput", name: "sessions run twice / missing", unit: "count", drover: doubles + (N - ran.length), goal: "0" });
-    report.add({ part: "throughput", name: "database statements per session", unit: "stmts", drover: statements / N, note: "pg_stat_statements, incl. BEGIN/COMMIT, heartbeats, polls" });
+    report.add({
+      part: "throughput",
+      name: "database statements per session",
+      unit: "stmts",
+      drover: statements / N,
+      note: "pg_stat_statements, incl. BEGIN/COMMIT, heartbeats, polls",
+    });
     report.add({ part: "throughput", name: "runner CPU per session (4 runners)", unit: "ms", drover: (1000 * runnerCpu) / N });
     report.add({ part: "throughput", name: "runner CPU share of the wall time", unit: "cores", drover: runnerCpu / secs, note: "of 2 cores" });
-    report.add({ part: "throughput", name: "slot time per session (claim → final status), mean", unit: "ms", drover: phase!.slot, note: `claim→spawn ${phase!.claim_to_spawn.toFixed(0)} ms, spawn→end ${phase!.spawn_to_end.toFixed(0)} ms` });
+    report.add({
+      part: "throughput",
+      name: "slot time per session (claim → final status), mean",
+      unit: "ms",
+      drover: phase!.slot,
+      note: `claim→spawn ${phase!.claim_to_spawn.toFixed(0)} ms, spawn→end ${phase!.spawn_to_end.toFixed(0)} ms`,
+    });
     report.add({ part: "throughput", name: `warm-up: first session of each story (worktree), ${STORIES}`, unit: "s", drover: warmSecs });
     await db.$disconnect();
   },

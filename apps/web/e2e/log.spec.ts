@@ -26,7 +26,13 @@ test("session log: follow, filter, search, next error, edit diff, raw download",
   const rows = Array.from({ length: N }, (_, seq) => {
     if (seq === 1000) return { sessionId: session.id, seq, kind: "error", text: "first failure here", payload: { kind: "error", text: "first failure here" } };
     if (seq === 2000)
-      return { sessionId: session.id, seq, kind: "tool_result", text: null, payload: { kind: "tool_result", id: "t1", ok: false, output: "second failure: exit 2" } };
+      return {
+        sessionId: session.id,
+        seq,
+        kind: "tool_result",
+        text: null,
+        payload: { kind: "tool_result", id: "t1", ok: false, output: "second failure: exit 2" },
+      };
     if (seq === 500)
       return {
         sessionId: session.id,
@@ -35,7 +41,14 @@ test("session log: follow, filter, search, next error, edit diff, raw download",
         text: null,
         payload: { kind: "tool_call", id: "e1", name: "Edit", input: { file_path: "src/greet.ts", old_string: "hello\n", new_string: "hello, world\n" } },
       };
-    return { sessionId: session.id, seq, kind: "text", text: `assistant line ${seq}`, payload: { kind: "text", text: `assistant line ${seq}` }, raw: `{"line":${seq}}` };
+    return {
+      sessionId: session.id,
+      seq,
+      kind: "text",
+      text: `assistant line ${seq}`,
+      payload: { kind: "text", text: `assistant line ${seq}` },
+      raw: `{"line":${seq}}`,
+    };
   });
   await db.sessionEvent.createMany({ data: rows });
 

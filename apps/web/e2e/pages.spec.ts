@@ -42,7 +42,17 @@ test("add a project by path from the browser; its config errors show with line a
   fs.mkdirSync(path.join(repo, ".drover"), { recursive: true });
   fs.writeFileSync(
     path.join(repo, ".drover", "project.toml"),
-    ['default_qa = "server"', "", "[[agent]]", 'name = "coder-1"', 'stage = "coder"', 'runtime = "command"', 'command = ["true"]', 'max_turns = "many"', ""].join("\n"),
+    [
+      'default_qa = "server"',
+      "",
+      "[[agent]]",
+      'name = "coder-1"',
+      'stage = "coder"',
+      'runtime = "command"',
+      'command = ["true"]',
+      'max_turns = "many"',
+      "",
+    ].join("\n"),
   );
   execFileSync("git", ["init", "-q", "-b", "main"], { cwd: repo });
   execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@x", "commit", "-q", "--allow-empty", "-m", "init"], { cwd: repo });

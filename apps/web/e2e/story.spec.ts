@@ -28,7 +28,10 @@ test("a story body holding a script tag renders it as text and never runs it", a
   await expect(rendered).toContainText("<script>window.__pwned = 1</script>");
   await expect(rendered).toContainText('<img src="x" onerror="window.__pwned = 2">');
   expect(await rendered.locator("script, img").count()).toBe(0);
-  await rendered.getByText("click").click().catch(() => {});
+  await rendered
+    .getByText("click")
+    .click()
+    .catch(() => {});
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   expect(dialogs).toEqual([]);
   await expect(page.getByText("Acceptance criteria (1/2)")).toBeVisible();

@@ -45,9 +45,26 @@ describe("file change diffs", () => {
 
 describe("small helpers", () => {
   it("locates config errors by line and key", () => {
-    const toml = ['default_qa = "server"', "", "[[agent]]", 'name = "a"', "", "[[agent]]", 'name = "qa-1"', 'max_turns = "x"', "", "[prices.m]", "input = 1"].join("\n");
-    expect(locateConfigErrors("x.toml: not valid TOML at line 12, column 3: bad", toml)).toEqual([{ message: "x.toml: not valid TOML at line 12, column 3: bad", line: 12 }]);
-    const problems = locateConfigErrors(".drover/project.toml: invalid config:\n  agent[1] (qa-1).max_turns: must be a number (got \"x\")\n  agent[0] (a).stage: is required", toml);
+    const toml = [
+      'default_qa = "server"',
+      "",
+      "[[agent]]",
+      'name = "a"',
+      "",
+      "[[agent]]",
+      'name = "qa-1"',
+      'max_turns = "x"',
+      "",
+      "[prices.m]",
+      "input = 1",
+    ].join("\n");
+    expect(locateConfigErrors("x.toml: not valid TOML at line 12, column 3: bad", toml)).toEqual([
+      { message: "x.toml: not valid TOML at line 12, column 3: bad", line: 12 },
+    ]);
+    const problems = locateConfigErrors(
+      '.drover/project.toml: invalid config:\n  agent[1] (qa-1).max_turns: must be a number (got "x")\n  agent[0] (a).stage: is required',
+      toml,
+    );
     expect(problems.map((p) => [p.key, p.line])).toEqual([
       ["agent[1].max_turns", 8],
       ["agent[0].stage", 3],

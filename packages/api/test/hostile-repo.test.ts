@@ -61,7 +61,9 @@ describe("roster files", () => {
     commitAll(repo);
     const { project } = await api().projects.add({ repoPath: repo, name: "linked-roster" });
     expect(project.configText).toBeNull();
-    expect(project.configError).toMatch(/^\.drover\/project\.toml is \(or lies under\) a symbolic link that leads outside the repository.*Replace the link with the file itself/);
+    expect(project.configError).toMatch(
+      /^\.drover\/project\.toml is \(or lies under\) a symbolic link that leads outside the repository.*Replace the link with the file itself/,
+    );
     expect(project.configError).not.toContain(secret.file);
     expect(await t.db.agent.count({ where: { projectId: project.id } })).toBe(0);
     const stored = await everythingStored();
@@ -82,7 +84,7 @@ describe("roster files", () => {
     expect(r.error).toMatch(/symbolic link that leads outside the repository/);
     const row = await t.db.project.findUniqueOrThrow({ where: { id: project.id } });
     expect(row.configText).toBeNull();
-    expect((await everythingStored())).not.toContain("SECRET-");
+    expect(await everythingStored()).not.toContain("SECRET-");
     // The last good roster stays.
     expect(await t.db.agent.count({ where: { projectId: project.id, enabled: true } })).toBe(6);
   });
@@ -146,7 +148,11 @@ describe("storkit import", () => {
     fs.writeFileSync(path.join(outside, "work", "1_upcoming", "1_story_host.md"), "---\nname: SECRET-TREE\n---\n");
     const repo = makeRepo();
     fs.symlinkSync(outside, path.join(repo, ".storkit"));
-    await rejects(importRepo(t.db, repo, repoAccess), "BAD_REQUEST", /^\.storkit is a symbolic link that leads outside the repository .*replace it with a real folder/);
+    await rejects(
+      importRepo(t.db, repo, repoAccess),
+      "BAD_REQUEST",
+      /^\.storkit is a symbolic link that leads outside the repository .*replace it with a real folder/,
+    );
     expect(await everythingStored()).not.toContain("SECRET-");
   });
 
@@ -176,8 +182,12 @@ describe("repository paths: one rule for project add and storkit import", () => 
     // Relative to this process's working directory, the path would name a real storkit repository.
     const relative = path.relative(process.cwd(), repo);
     expect(fs.existsSync(path.resolve(relative, ".storkit"))).toBe(true);
-    const add = await api().projects.add({ repoPath: relative }).catch((e: Error) => e);
-    const imp = await api().imports.storkit({ repoPath: relative }).catch((e: Error) => e);
+    const add = await api()
+      .projects.add({ repoPath: relative })
+      .catch((e: Error) => e);
+    const imp = await api()
+      .imports.storkit({ repoPath: relative })
+      .catch((e: Error) => e);
     expect(add).toBeInstanceOf(Error);
     expect(imp).toBeInstanceOf(Error);
     expect((imp as Error).message).toBe((add as Error).message);

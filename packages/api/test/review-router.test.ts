@@ -34,7 +34,10 @@ afterAll(async () => {
 
 it("approves and rejects stories waiting for review; refuses others with the rule's message", async () => {
   const a = await createStory(t.db, { projectId, title: "A", stage: "qa" });
-  await expect(caller().approve({ projectId, storyNumber: a.number })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("not waiting for human review") });
+  await expect(caller().approve({ projectId, storyNumber: a.number })).rejects.toMatchObject({
+    code: "PRECONDITION_FAILED",
+    message: expect.stringContaining("not waiting for human review"),
+  });
   await t.db.story.update({ where: { id: a.id }, data: { reviewHold: true } });
   expect(await caller().approve({ projectId, storyNumber: a.number, by: "alice" })).toMatchObject({ stage: "merge", reviewHold: false });
 

@@ -20,5 +20,4 @@ export class DomainError extends Error {
 export const notFound = (msg: string, details?: Record<string, unknown>) => new DomainError("NOT_FOUND", msg, details);
 export const badRequest = (msg: string, details?: Record<string, unknown>) => new DomainError("BAD_REQUEST", msg, details);
 export const conflict = (msg: string, details?: Record<string, unknown>) => new DomainError("CONFLICT", msg, details);
-export const precondition = (msg: string, details?: Record<string, unknown>) =>
-  new DomainError("PRECONDITION_FAILED", msg, details);
+export const precondition = (msg: string, details?: Record<string, unknown>) => new DomainError("PRECONDITION_FAILED", msg, details);

@@ -109,20 +109,29 @@ output_per_mtok = 15
     expect(err(`[[agent]]\nname = "back\\\\slash"\nstage = "coder"\n`).message).toMatch(/\.name: may contain only letters/);
     expect(err(`[[agent]]\nname = "${"a".repeat(65)}"\nstage = "coder"\n`).message).toMatch(/\.name: must be at most 64 characters/);
     // The names rosters use stay valid.
-    const ok = parseProjectConfig(`[[agent]]\nname = "coder-1"\nstage = "coder"\n[[agent]]\nname = "qa_2.opus"\nstage = "qa"\n[[agent]]\nname = "${"a".repeat(64)}"\nstage = "other"\n`, F);
+    const ok = parseProjectConfig(
+      `[[agent]]\nname = "coder-1"\nstage = "coder"\n[[agent]]\nname = "qa_2.opus"\nstage = "qa"\n[[agent]]\nname = "${"a".repeat(64)}"\nstage = "other"\n`,
+      F,
+    );
     expect(ok.config.agent.map((a) => a.name)).toEqual(["coder-1", "qa_2.opus", "a".repeat(64)]);
   });
 
   it("rejects an unknown stage, listing the valid ones", () => {
-    expect(err(`[[agent]]\nname = "x"\nstage = "tester"\n`).message).toMatch(/agent\[0\] \(x\)\.stage: must be one of coder, qa, mergemaster, other \(got "tester"\)/);
+    expect(err(`[[agent]]\nname = "x"\nstage = "tester"\n`).message).toMatch(
+      /agent\[0\] \(x\)\.stage: must be one of coder, qa, mergemaster, other \(got "tester"\)/,
+    );
   });
 
   it("requires an explicit stage, never guessing it from the name", () => {
-    expect(err(`[[agent]]\nname = "qa"\n`).message).toMatch(/agent\[0\] \(qa\)\.stage: is required; must be one of coder, qa, mergemaster, other \(set it explicitly/);
+    expect(err(`[[agent]]\nname = "qa"\n`).message).toMatch(
+      /agent\[0\] \(qa\)\.stage: is required; must be one of coder, qa, mergemaster, other \(set it explicitly/,
+    );
   });
 
   it("rejects an unknown runtime", () => {
-    expect(err(`[[agent]]\nname = "x"\nstage = "coder"\nruntime = "gpt"\n`).message).toMatch(/agent\[0\] \(x\)\.runtime: must be one of claude-code, gemini, codex, command/);
+    expect(err(`[[agent]]\nname = "x"\nstage = "coder"\nruntime = "gpt"\n`).message).toMatch(
+      /agent\[0\] \(x\)\.runtime: must be one of claude-code, gemini, codex, command/,
+    );
   });
 
   it("rejects non-positive turns and budget", () => {

@@ -2,7 +2,21 @@
 import { describe, expect, it } from "vitest";
 import { criteriaProgress, parseCriteria, tickCriterionInBody } from "../src/stories/criteria.ts";
 
-const body = ["# Story", "", "- [x] not a criterion (before the section)", "", "## Acceptance Criteria", "", "- [x] one", "- [ ] two", "* [X] three", "", "## Out of Scope", "", "- [ ] not counted"].join("\n");
+const body = [
+  "# Story",
+  "",
+  "- [x] not a criterion (before the section)",
+  "",
+  "## Acceptance Criteria",
+  "",
+  "- [x] one",
+  "- [ ] two",
+  "* [X] three",
+  "",
+  "## Out of Scope",
+  "",
+  "- [ ] not counted",
+].join("\n");
 
 describe("acceptance criteria", () => {
   it("counts only the items under the Acceptance Criteria heading", () => {

@@ -19,7 +19,12 @@ const snap = (over: Partial<StartSnapshot> & { stage?: StartSnapshot["story"]["s
   config: { max_coders: 3 },
   ...over,
 });
-const act = (agentName: string, storyNumber: number, stage: ActiveSession["stage"], status: ActiveSession["status"] = "running"): ActiveSession => ({ agentName, storyNumber, stage, status });
+const act = (agentName: string, storyNumber: number, stage: ActiveSession["stage"], status: ActiveSession["status"] = "running"): ActiveSession => ({
+  agentName,
+  storyNumber,
+  stage,
+  status,
+});
 const err = (s: StartSnapshot) => {
   const d = decideStart(s);
   if (d.ok) throw new Error(`expected a refusal, got ${d.agent.name}`);
@@ -59,15 +64,22 @@ describe("decideStart", () => {
     });
     expect(decideStart(snap({ pin: "q" }))).toMatchObject({ ok: true, agent: { name: "c1" } });
     expect(decideStart(snap({ active: [act("c1", 1, "coder")] }))).toMatchObject({ ok: true, agent: { name: "c2" } });
-    expect(err(snap({ active: [act("c1", 1, "coder"), act("c2", 2, "coder"), act("big", 3, "coder")] })).error.message).toBe("all coders busy; story queued (max_coders = 3 reached)");
-    expect(err(snap({ config: { max_coders: 3, default_coder_model: "sonnet" }, active: [act("c1", 1, "coder"), act("c2", 2, "coder")] })).error.message).toBe("all coders busy; story queued");
+    expect(err(snap({ active: [act("c1", 1, "coder"), act("c2", 2, "coder"), act("big", 3, "coder")] })).error.message).toBe(
+      "all coders busy; story queued (max_coders = 3 reached)",
+    );
+    expect(err(snap({ config: { max_coders: 3, default_coder_model: "sonnet" }, active: [act("c1", 1, "coder"), act("c2", 2, "coder")] })).error.message).toBe(
+      "all coders busy; story queued",
+    );
     expect(err(snap({ roster: roster.filter((a) => a.stage !== "coder") })).error.message).toMatch(/^no coder agent configured/);
     const throttled = roster.map((a) => (a.name === "c1" ? { ...a, throttledUntil: new Date(Date.now() + 60_000) } : a));
     expect(decideStart(snap({ roster: throttled }))).toMatchObject({ ok: true, agent: { name: "c2" } });
   });
 
   it("rule 5: the same agent already on the story", () => {
-    expect(err(snap({ agentName: "o", active: [act("o", 7, "other", "pending")] }))).toMatchObject({ rule: 5, error: { message: "o is already pending on story 7" } });
+    expect(err(snap({ agentName: "o", active: [act("o", 7, "other", "pending")] }))).toMatchObject({
+      rule: 5,
+      error: { message: "o is already pending on story 7" },
+    });
   });
 
   it("rule 6: another agent of the same stage on the story; other is exempt", () => {

@@ -30,8 +30,19 @@ describe("story files", () => {
   it("parses name, kind, slug, front matter and keeps unknown keys", () => {
     const s = parseStoryFile("9_story_wish_list.md", FILE);
     expect(s).toMatchObject({
-      number: 9, kind: "story", slug: "wish-list", title: "Wishlist", agent: "coder-1", qa: "human", retryCount: 2,
-      blocked: true, mergeFailure: "CONFLICT in a.rs", reviewHold: true, dependsOn: [3, 4], extraFrontMatter: { labels: ["ui"] }, position: null,
+      number: 9,
+      kind: "story",
+      slug: "wish-list",
+      title: "Wishlist",
+      agent: "coder-1",
+      qa: "human",
+      retryCount: 2,
+      blocked: true,
+      mergeFailure: "CONFLICT in a.rs",
+      reviewHold: true,
+      dependsOn: [3, 4],
+      extraFrontMatter: { labels: ["ui"] },
+      position: null,
     });
     expect(s.body.startsWith("# Story 9: Wishlist\n")).toBe(true);
   });
@@ -62,7 +73,10 @@ describe("story files", () => {
 
   it("parses and ticks acceptance criteria only under their heading", () => {
     const body = "## User Story\n- [ ] not this\n## Acceptance Criteria\n- [ ] one\n* [X] two\n## Out of Scope\n- [ ] nor this\n";
-    expect(parseCriteria(body)).toEqual([{ text: "one", checked: false, line: 3 }, { text: "two", checked: true, line: 4 }]);
+    expect(parseCriteria(body)).toEqual([
+      { text: "one", checked: false, line: 3 },
+      { text: "two", checked: true, line: 4 },
+    ]);
     const ticked = tickCriterionInBody(body, 0, true);
     expect(ticked).toContain("- [x] one");
     expect(tickCriterionInBody(ticked, 1, false)).toContain("* [ ] two");
@@ -79,7 +93,10 @@ describe("storkit import plan", () => {
       { stageDir: "7_limbo", fileName: "3_story_c.md", text: "" },
       { stageDir: "2_current", fileName: "4_story_bad.md", text: "---\nblocked: maybe\n---\n" },
     ]);
-    expect(plan.stories.map((s) => [s.number, s.stage])).toEqual([[2, "backlog"], [1, "archived"]]);
+    expect(plan.stories.map((s) => [s.number, s.stage])).toEqual([
+      [2, "backlog"],
+      [1, "archived"],
+    ]);
     expect(plan.skipped).toEqual([
       { file: "work/7_limbo/3_story_c.md", reason: expect.stringMatching(/^unknown stage folder 7_limbo/) },
       { file: "work/2_current/4_story_bad.md", reason: 'front matter blocked must be true or false (got "maybe")' },
@@ -103,14 +120,25 @@ describe("stages", () => {
 describe("prompts", () => {
   const vars = { story_id: "9", story_name: "Wishlist", agent_name: "c1", worktree_path: "/w/9-wishlist", base_branch: "main", branch: "drover/9-wishlist" };
   it("renders every variable and finds unknown ones", () => {
-    expect(renderTemplate("{{agent_name}}:{{ story_id }}:{{branch}}:{{base_branch}}:{{worktree_path}}:{{story_name}}", vars)).toBe("c1:9:drover/9-wishlist:main:/w/9-wishlist:Wishlist");
+    expect(renderTemplate("{{agent_name}}:{{ story_id }}:{{branch}}:{{base_branch}}:{{worktree_path}}:{{story_name}}", vars)).toBe(
+      "c1:9:drover/9-wishlist:main:/w/9-wishlist:Wishlist",
+    );
     expect(unknownTemplateVars("{{story_id}} {{nope}} {{nope}} {{x.y}}")).toEqual(["nope", "x.y"]);
   });
   it("prepends recent events to a fresh first turn and sends only what is new when resuming", () => {
     const ev = [{ at: new Date("2026-01-01T00:00:00Z"), kind: "story_moved", message: "moved to qa", agentName: null }];
     expect(recentEventsBlock([])).toBe("");
-    const fresh = buildFirstTurn({ template: "Do {{story_id}}", vars, story: "# Story 9: Wishlist", recentEvents: ev, context: "retry: tests failed", resuming: false });
-    expect(fresh.prompt).toBe("<recent-events>\n- 2026-01-01T00:00:00.000Z [story_moved] moved to qa\n</recent-events>\n\nDo 9\n\n<story>\n# Story 9: Wishlist\n</story>\n\nretry: tests failed");
+    const fresh = buildFirstTurn({
+      template: "Do {{story_id}}",
+      vars,
+      story: "# Story 9: Wishlist",
+      recentEvents: ev,
+      context: "retry: tests failed",
+      resuming: false,
+    });
+    expect(fresh.prompt).toBe(
+      "<recent-events>\n- 2026-01-01T00:00:00.000Z [story_moved] moved to qa\n</recent-events>\n\nDo 9\n\n<story>\n# Story 9: Wishlist\n</story>\n\nretry: tests failed",
+    );
     expect(fresh.freshPrompt).toBe(fresh.prompt);
     const resumed = buildFirstTurn({ template: "Do {{story_id}}", vars, story: "# Story 9", recentEvents: [], context: "go on", resuming: true });
     expect(resumed.prompt).toBe("go on");

@@ -183,8 +183,11 @@ describe.skipIf(process.getuid?.() !== 0)("another local user (made by this test
 
   it("cannot read the passwords, nor log in over TCP or a Unix socket without them", async () => {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ["-e", ATTACK, String(server.port), dataDir], { ...ids, cwd: "/", env: { PATH: process.env.PATH }, timeout: 60_000 }, (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      execFile(
+        process.execPath,
+        ["-e", ATTACK, String(server.port), dataDir],
+        { ...ids, cwd: "/", env: { PATH: process.env.PATH }, timeout: 60_000 },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
       ),
     );
     const result = JSON.parse(out) as Record<string, string>;

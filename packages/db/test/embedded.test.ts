@@ -12,8 +12,12 @@ function runScript(body: string): Promise<{ code: number | null; stdout: string;
   const script = `import { startEmbeddedPostgres } from ${JSON.stringify(embedded)};\n${body}`;
   return new Promise((resolve) => {
     // From packages/db, so the script can import pg.
-    execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { timeout: 60_000, cwd: path.dirname(embedded) }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1 : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script],
+      { timeout: 60_000, cwd: path.dirname(embedded) },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -21,7 +25,9 @@ function runScript(body: string): Promise<{ code: number | null; stdout: string;
 describe("embedded PostgreSQL", () => {
   it("keeps the process's failing exit code after start and stop", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-emb-"));
-    const r = await runScript(`const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dir)}, fast: true, preferredPort: 0 });\nawait pg.stop();\nprocess.exitCode = 3;`);
+    const r = await runScript(
+      `const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dir)}, fast: true, preferredPort: 0 });\nawait pg.stop();\nprocess.exitCode = 3;`,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
     expect(r.code, r.stderr).toBe(3);
   });
@@ -63,7 +69,9 @@ console.log(JSON.stringify({ rows: rows[0].n, clusterDir: db.clusterDir }));`;
 
   it("takes the server down when the process exits without stopping it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-emb-"));
-    const r = await runScript(`await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dir)}, fast: true, preferredPort: 0 });\nconsole.log("started");\nprocess.exit(0);`);
+    const r = await runScript(
+      `await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dir)}, fast: true, preferredPort: 0 });\nconsole.log("started");\nprocess.exit(0);`,
+    );
     expect(r.stdout).toContain("started");
     const pidFile = path.join(dir, "pg", "postmaster.pid");
     const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : 0;

@@ -51,7 +51,11 @@ describe("applyMigrations", () => {
     const fresh = await createTestDatabase({ empty: true });
     try {
       const results = await Promise.all([1, 2, 3, 4].map(() => applyMigrations(fresh.url)));
-      expect(results.flat().sort()).toEqual(readMigrations().map((m) => m.name).sort());
+      expect(results.flat().sort()).toEqual(
+        readMigrations()
+          .map((m) => m.name)
+          .sort(),
+      );
     } finally {
       await fresh.drop();
     }

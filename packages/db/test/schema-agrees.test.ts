@@ -30,7 +30,7 @@ describe("schema.prisma agrees with the migrated database", () => {
   });
 
   it("fails when a field is added to the schema without a migration", async () => {
-    const drifted = schemaText.replace(/(model Project \{\n)/, "$1  ownerEmail String @map(\"owner_email\")\n");
+    const drifted = schemaText.replace(/(model Project \{\n)/, '$1  ownerEmail String @map("owner_email")\n');
     expect(drifted).not.toBe(schemaText);
     expect(diffShapes(await canonicalizePredicates(await shapeFromSchema(drifted), t.url), live)).toEqual([
       "column projects.owner_email: in schema.prisma, missing in the database",
@@ -42,7 +42,10 @@ describe("schema.prisma agrees with the migrated database", () => {
       .replace('@default("main") @map("base_branch")', '@default("master") @map("base_branch")')
       .replace("configError     String?", "configError     String")
       .replace(`where: raw("status IN ('pending', 'running')"))`, `where: raw("status = 'running'"))`)
-      .replace("story   Story?  @relation(fields: [storyId], references: [id], onDelete: SetNull)", "story   Story?  @relation(fields: [storyId], references: [id], onDelete: Cascade)");
+      .replace(
+        "story   Story?  @relation(fields: [storyId], references: [id], onDelete: SetNull)",
+        "story   Story?  @relation(fields: [storyId], references: [id], onDelete: Cascade)",
+      );
     const diffs = diffShapes(await canonicalizePredicates(await shapeFromSchema(drifted), t.url), live).join("\n");
     expect(diffs).toMatch(/projects\.base_branch: default 'master'::text in schema vs 'main'::text in database/);
     expect(diffs).toMatch(/projects\.config_error: nullable false in schema vs true in database/);

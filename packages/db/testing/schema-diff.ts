@@ -126,7 +126,11 @@ export async function shapeFromSchema(schemaText: string): Promise<DbShape> {
   const dmmf = await internals.getDMMF({ datamodel: schemaText });
   const enumDbNames = new Map(dmmf.datamodel.enums.map((e) => [e.name, e.dbName ?? e.name]));
   const shape: DbShape = { enums: new Map(), tables: new Map() };
-  for (const e of dmmf.datamodel.enums) shape.enums.set(e.dbName ?? e.name, e.values.map((v) => v.dbName ?? v.name));
+  for (const e of dmmf.datamodel.enums)
+    shape.enums.set(
+      e.dbName ?? e.name,
+      e.values.map((v) => v.dbName ?? v.name),
+    );
   const tableOf = new Map(dmmf.datamodel.models.map((m) => [m.name, m.dbName ?? m.name]));
   const predicates = partialPredicates(schemaText);
   for (const model of dmmf.datamodel.models) {
@@ -298,7 +302,8 @@ export function diffShapes(schema: DbShape, db: DbShape): string[] {
     for (const [idx, i] of t.indexes) {
       const a = actual.indexes.get(idx);
       if (!a) out.push(`index ${idx} on ${name}: in schema.prisma, missing in the database`);
-      else if (!same({ ...i, rawWhere: undefined }, { ...a, rawWhere: undefined })) out.push(`index ${idx} on ${name}: schema ${JSON.stringify(i)} vs database ${JSON.stringify(a)}`);
+      else if (!same({ ...i, rawWhere: undefined }, { ...a, rawWhere: undefined }))
+        out.push(`index ${idx} on ${name}: schema ${JSON.stringify(i)} vs database ${JSON.stringify(a)}`);
     }
     for (const idx of actual.indexes.keys()) if (!t.indexes.has(idx)) out.push(`index ${idx} on ${name}: in the database, not in schema.prisma`);
     for (const [fk, f] of t.foreignKeys) {

@@ -41,11 +41,7 @@ export function splitUnifiedDiff(text: string): FileDiff[] {
   return files;
 }
 
-export async function branchDiff(
-  repoPath: string,
-  base: string,
-  branch: string,
-): Promise<{ files: FileDiff[]; error?: string }> {
+export async function branchDiff(repoPath: string, base: string, branch: string): Promise<{ files: FileDiff[]; error?: string }> {
   if (base.startsWith("-") || branch.startsWith("-")) return { files: [], error: "Refusing a ref that starts with -." };
   if (!fs.existsSync(repoPath)) return { files: [], error: `Repository ${repoPath} is not on this host.` };
   try {

@@ -10,7 +10,6 @@ export * from "./read-tree.ts";
 export * from "./validate-repo.ts";
 export * from "./branch-diff.ts";
 export * from "./write-tree.ts";
-export { buildGitEnv, repoGit } from "./git.ts";
 
 /** What the data layer's project services read from a repository; pass this to them (they do no I/O themselves). */
 export const repoAccess = { validateRepo, branchExists, readRepoConfig, readStorkitTree };

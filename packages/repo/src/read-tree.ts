@@ -27,7 +27,7 @@ function treeFolder(repoPath: string, rel: string): string | null {
   return fs.statSync(p).isDirectory() ? p : null;
 }
 
-export function findTreeRoot(repoPath: string): string | null {
+function findTreeRoot(repoPath: string): string | null {
   for (const r of TREE_ROOTS) {
     const p = treeFolder(repoPath, r);
     if (p) return p;

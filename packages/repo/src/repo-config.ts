@@ -8,7 +8,7 @@ import { TREE_ROOTS } from "@drover/core/storkit/layout";
 import { readRepoFile } from "./repo-file.ts";
 import { storedConfigText } from "@drover/core/config/stored-config";
 
-export const CONFIG_DIRS = [".drover", ...TREE_ROOTS] as const;
+const CONFIG_DIRS = [".drover", ...TREE_ROOTS] as const;
 
 export function readRepoConfig(repoPath: string): RepoConfig {
   for (const dir of CONFIG_DIRS) {
@@ -35,5 +35,9 @@ export function readRepoConfig(repoPath: string): RepoConfig {
       return { file, text: stored, result: { ok: false, error: (err as Error).message } };
     }
   }
-  return { file: null, text: null, result: { ok: true, parsed: { config: defaultProjectConfig(), warnings: [".drover/project.toml not found: no agents configured yet"] } } };
+  return {
+    file: null,
+    text: null,
+    result: { ok: true, parsed: { config: defaultProjectConfig(), warnings: [".drover/project.toml not found: no agents configured yet"] } },
+  };
 }

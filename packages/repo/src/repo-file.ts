@@ -7,9 +7,9 @@ import path from "node:path";
 import { badRequest } from "@drover/core/errors";
 import { containedPath } from "./contained-path.ts";
 
-export const MIB = 1024 * 1024;
+const MIB = 1024 * 1024;
 /** Roster files (project.toml, agents.toml) and story files: far below this in practice. */
-export const REPO_FILE_MAX_BYTES = MIB;
+const REPO_FILE_MAX_BYTES = MIB;
 
 function sizeText(bytes: number): string {
   return bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${bytes} bytes`;
@@ -59,7 +59,8 @@ export function readRepoFile(repoRoot: string, rel: string, opts: { what: string
       if (r === 0) break;
       n += r;
     }
-    if (n > max) throw badRequest(`${rel} is over ${sizeText(max)}; a ${opts.what} may be at most ${sizeText(max)}. Make it smaller`, { file: rel, limit: max });
+    if (n > max)
+      throw badRequest(`${rel} is over ${sizeText(max)}; a ${opts.what} may be at most ${sizeText(max)}. Make it smaller`, { file: rel, limit: max });
     return buf.subarray(0, n).toString("utf8");
   } finally {
     fs.closeSync(fd);

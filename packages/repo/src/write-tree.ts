@@ -12,7 +12,8 @@ export function writeStorkitTree(dir: string, files: Record<string, string>, opt
   }
   // The folder may be a checkout carrying links (.storkit, a stage folder or a file linking
   // elsewhere): every write must land inside <dir>/.storkit once links are resolved.
-  if (!containedPath(path.resolve(dir), root)) throw badRequest(`${root} is a symbolic link that leads outside ${path.resolve(dir)}; remove it or export into another folder`);
+  if (!containedPath(path.resolve(dir), root))
+    throw badRequest(`${root} is a symbolic link that leads outside ${path.resolve(dir)}; remove it or export into another folder`);
   // Checked for every file before the first write, so a refusal leaves nothing half-exported.
   for (const rel of Object.keys(files)) {
     const abs = path.join(root, rel);
@@ -28,7 +29,8 @@ export function writeStorkitTree(dir: string, files: Record<string, string>, opt
     try {
       fd = fs.openSync(abs, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, 0o644);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ELOOP") throw badRequest(`Refusing to write through the symbolic link ${abs}; remove it or export into another folder`);
+      if ((e as NodeJS.ErrnoException).code === "ELOOP")
+        throw badRequest(`Refusing to write through the symbolic link ${abs}; remove it or export into another folder`);
       throw e;
     }
     try {

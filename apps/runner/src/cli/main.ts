@@ -2,10 +2,7 @@
 // The `drover` command line. Each command lives in commands/<name>.ts and registers itself here.
 import { Command } from "commander";
 
-const program = new Command()
-  .name("drover")
-  .description("Drover: run AI coding agents through a kanban pipeline of stories")
-  .showHelpAfterError();
+const program = new Command().name("drover").description("Drover: run AI coding agents through a kanban pipeline of stories").showHelpAfterError();
 
 const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   // Add new commands here, one line each.

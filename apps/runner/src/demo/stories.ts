@@ -56,10 +56,13 @@ export const DEMO_STORIES: DemoStory[] = [
     kind: "story",
     title: "Dark mode toggle",
     stage: "backlog",
-    body: story("Story 4", "Dark mode toggle", "As a night owl, I want a dark theme so that the page is easy on my eyes.", [
-      "A toggle switches between light and dark",
-      "The choice is remembered",
-    ], ["System theme detection"]),
+    body: story(
+      "Story 4",
+      "Dark mode toggle",
+      "As a night owl, I want a dark theme so that the page is easy on my eyes.",
+      ["A toggle switches between light and dark", "The choice is remembered"],
+      ["System theme detection"],
+    ),
   },
   {
     kind: "spike",

@@ -43,7 +43,14 @@ export async function pipelineAfterEnd(databaseUrl: string, ctx: SessionEndConte
  * advisory lock on the session, and handled_at is set only after the decision is applied. Until
  * then auto-assign leaves the story alone, so a retry cannot race a fresh auto-assigned start.
  */
-export async function applyAfterSession(databaseUrl: string, db: Db, sessionId: number, status: SessionEndContext["status"], reason: string, log: Logger): Promise<AfterSessionDecision | null> {
+export async function applyAfterSession(
+  databaseUrl: string,
+  db: Db,
+  sessionId: number,
+  status: SessionEndContext["status"],
+  reason: string,
+  log: Logger,
+): Promise<AfterSessionDecision | null> {
   const r = await withAdvisoryLock(databaseUrl, LOCK_SPACE.verdict, sessionId, async () => {
     const row = await db.agentSession.findUnique({ where: { id: sessionId }, select: { handledAt: true } });
     if (!row || row.handledAt) return null;
@@ -56,7 +63,13 @@ export async function applyAfterSession(databaseUrl: string, db: Db, sessionId: 
   return r.ran ? r.value : null;
 }
 
-async function decideAndApply(db: Db, sessionId: number, status: SessionEndContext["status"], reason: string, log: Logger): Promise<AfterSessionDecision | null> {
+async function decideAndApply(
+  db: Db,
+  sessionId: number,
+  status: SessionEndContext["status"],
+  reason: string,
+  log: Logger,
+): Promise<AfterSessionDecision | null> {
   const ctx = { status, reason };
   const session = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true, story: true, project: true } });
   const story = session.story;
@@ -129,7 +142,15 @@ async function decideAndApply(db: Db, sessionId: number, status: SessionEndConte
 /** Restarts the same agent on the story, resuming its runtime session with only the new message. */
 async function restart(
   db: Db,
-  session: { id: number; projectId: number; stage: string; worktreePath: string | null; branch: string | null; story: { number: number; id: number }; agent: { name: string } },
+  session: {
+    id: number;
+    projectId: number;
+    stage: string;
+    worktreePath: string | null;
+    branch: string | null;
+    story: { number: number; id: number };
+    agent: { name: string };
+  },
   message: string,
   trigger: string,
   notBefore: Date | undefined,
@@ -150,7 +171,13 @@ async function restart(
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     log.warn({ err: err.message, story: session.story.number }, "restart refused");
-    await logProjectEvent(db, { projectId: session.projectId, storyId: session.story.id, agentName: session.agent.name, kind: "restart_refused", message: `Restart of ${session.agent.name} refused: ${err.message}` });
+    await logProjectEvent(db, {
+      projectId: session.projectId,
+      storyId: session.story.id,
+      agentName: session.agent.name,
+      kind: "restart_refused",
+      message: `Restart of ${session.agent.name} refused: ${err.message}`,
+    });
   }
 }
 

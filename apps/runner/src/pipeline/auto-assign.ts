@@ -11,14 +11,19 @@ import { logProjectEvent, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { pipelineSettings, projectConfig } from "./settings.ts";
 
-export const RESUME_NOTE = "Drover: your previous session on this story was interrupted because its runner was lost. Check the state of the worktree and continue where you left off.";
+const RESUME_NOTE =
+  "Drover: your previous session on this story was interrupted because its runner was lost. Check the state of the worktree and continue where you left off.";
 
-export async function spentToday(db: Db, projectId: number, now = new Date()): Promise<number> {
+async function spentToday(db: Db, projectId: number, now = new Date()): Promise<number> {
   const agg = await db.agentSession.aggregate({ where: { projectId, createdAt: { gte: utcDayStart(now) } }, _sum: { costUsd: true } });
   return agg._sum.costUsd ?? 0;
 }
 
-export async function planForProject(db: Db, projectId: number, now = new Date()): Promise<{ plan: AssignPlan; resumeOf: Map<number, { id: number; stage: string; worktreePath: string | null; branch: string | null }> }> {
+export async function planForProject(
+  db: Db,
+  projectId: number,
+  now = new Date(),
+): Promise<{ plan: AssignPlan; resumeOf: Map<number, { id: number; stage: string; worktreePath: string | null; branch: string | null }> }> {
   const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
   const settings = pipelineSettings(projectConfig(project.config));
   const stories = await db.story.findMany({ where: { projectId, stage: { in: ["current", "qa", "merge", "done", "archived"] } } });
@@ -73,7 +78,14 @@ export async function planForProject(db: Db, projectId: number, now = new Date()
   const plan = planAutoAssign({
     stories: snapshot,
     doneNumbers: new Set(stories.filter((s) => s.stage === "done" || s.stage === "archived").map((s) => s.number)),
-    agents: agents.map((a) => ({ name: a.name, stage: a.stage, model: a.model, enabled: a.enabled, busy: busyAgents.has(a.id), throttledUntil: a.throttledUntil })),
+    agents: agents.map((a) => ({
+      name: a.name,
+      stage: a.stage,
+      model: a.model,
+      enabled: a.enabled,
+      busy: busyAgents.has(a.id),
+      throttledUntil: a.throttledUntil,
+    })),
     activeCoders: active.filter((a) => a.stage === "coder").length,
     settings,
     spentTodayUsd: settings.dailyBudgetUsd ? await spentToday(db, projectId, now) : 0,

@@ -81,6 +81,6 @@ async function runGate(spec: GateSpec, opts: { cwd: string; timeoutSecs?: number
 export function gateFailureText(report: GateReport, timeoutSecs = DEFAULT_GATE_TIMEOUT_SECS): string {
   const failed = report.gates.find((g) => g.exitCode !== 0 || g.timedOut);
   if (!failed) return "";
-  const how = failed.timedOut ? `timed out after ${timeoutSecs}s` : failed.error ?? `exited with code ${failed.exitCode}`;
+  const how = failed.timedOut ? `timed out after ${timeoutSecs}s` : (failed.error ?? `exited with code ${failed.exitCode}`);
   return `The acceptance gate \`${failed.command}\` ${how}. Its output (tail):\n\n${failed.outputTail.trimEnd()}\n\nFix the cause, commit your changes, and finish.`;
 }

@@ -57,6 +57,8 @@ export async function worktrees(repo: string): Promise<Array<{ path: string; bra
 
 /** An identity for Drover's own commits when the repository has none configured. */
 export async function commitIdentityArgs(cwd: string): Promise<string[]> {
-  const email = await git(cwd).raw(["config", "--get", "user.email"]).catch(() => "");
+  const email = await git(cwd)
+    .raw(["config", "--get", "user.email"])
+    .catch(() => "");
   return email.trim() ? [] : ["-c", "user.name=Drover", "-c", "user.email=drover@localhost"];
 }

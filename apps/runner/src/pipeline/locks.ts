@@ -6,7 +6,12 @@ import pg from "pg";
 export const LOCK_SPACE = { merge: 0x6d72, assign: 0x6173, sweep: 0x7377, verdict: 0x7664 } as const;
 
 /** Runs fn while holding the (space, key) lock; returns undefined without running it when another holder has it. */
-export async function withAdvisoryLock<T>(databaseUrl: string, space: number, key: number, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+export async function withAdvisoryLock<T>(
+  databaseUrl: string,
+  space: number,
+  key: number,
+  fn: () => Promise<T>,
+): Promise<{ ran: true; value: T } | { ran: false }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on("error", () => {});
   await client.connect();

@@ -45,20 +45,43 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     const prep = await prepareMerge(target);
     if (prep.status === "empty" || prep.status === "error") return recordFailure(db, story, target, prep.reason, event);
     if (prep.status === "conflicts") {
-      await event("merge_conflicts", `Story ${story.number}: squashing ${target.storyBranch} onto ${target.baseBranch} conflicts in ${prep.conflicts.join(", ")}`, { conflicts: prep.conflicts });
+      await event(
+        "merge_conflicts",
+        `Story ${story.number}: squashing ${target.storyBranch} onto ${target.baseBranch} conflicts in ${prep.conflicts.join(", ")}`,
+        { conflicts: prep.conflicts },
+      );
       return handOff(db, story, project, target, conflictBrief(target, prep.conflicts), event, log);
     }
     if (gates.length) {
       const report = await runGates({ cwd: target.worktreePath, gates, timeoutSecs: gateTimeoutSecs(cfg) });
-      await event(report.passed ? "merge_gates_passed" : "merge_gates_failed", `Story ${story.number}: gates in the merge worktree ${report.passed ? "passed" : "failed"}`, { gates: report.gates as never });
-      if (!report.passed) return handOff(db, story, project, target, `${gateFailureText(report, gateTimeoutSecs(cfg))}\n\nYou are in the merge worktree ${target.worktreePath} (branch ${mergeBranchName(story.number)}); fix it there.`, event, log);
+      await event(
+        report.passed ? "merge_gates_passed" : "merge_gates_failed",
+        `Story ${story.number}: gates in the merge worktree ${report.passed ? "passed" : "failed"}`,
+        { gates: report.gates as never },
+      );
+      if (!report.passed)
+        return handOff(
+          db,
+          story,
+          project,
+          target,
+          `${gateFailureText(report, gateTimeoutSecs(cfg))}\n\nYou are in the merge worktree ${target.worktreePath} (branch ${mergeBranchName(story.number)}); fix it there.`,
+          event,
+          log,
+        );
     }
   }
 
   const regate = async (cwd: string) => {
     const report = await runGates({ cwd, gates, timeoutSecs: gateTimeoutSecs(cfg) });
-    await event(report.passed ? "merge_gates_passed" : "merge_gates_failed", `Story ${story.number}: gates on the base that moved meanwhile ${report.passed ? "passed" : "failed"}`, { gates: report.gates as never });
-    return report.passed ? ({ ok: true } as const) : ({ ok: false, reason: "gates failed on the moved base", text: gateFailureText(report, gateTimeoutSecs(cfg)) } as const);
+    await event(
+      report.passed ? "merge_gates_passed" : "merge_gates_failed",
+      `Story ${story.number}: gates on the base that moved meanwhile ${report.passed ? "passed" : "failed"}`,
+      { gates: report.gates as never },
+    );
+    return report.passed
+      ? ({ ok: true } as const)
+      : ({ ok: false, reason: "gates failed on the moved base", text: gateFailureText(report, gateTimeoutSecs(cfg)) } as const);
   };
   const adv = await advanceBase(target, gates.length ? { regate } : {});
   if (!adv.ok) {
@@ -107,7 +130,15 @@ async function recordFailure(db: Db, story: Story, t: MergeTarget, reason: strin
 }
 
 /** Conflicts or failing gates: a mergemaster works in the merge worktree; gates run again after it. */
-async function handOff(db: Db, story: Story, project: Project, t: MergeTarget, brief: string, event: (k: string, m: string) => Promise<unknown>, log: Logger): Promise<MergeOutcome> {
+async function handOff(
+  db: Db,
+  story: Story,
+  project: Project,
+  t: MergeTarget,
+  brief: string,
+  event: (k: string, m: string) => Promise<unknown>,
+  log: Logger,
+): Promise<MergeOutcome> {
   const mergemaster = await db.agent.findFirst({ where: { projectId: project.id, stage: "mergemaster", enabled: true }, orderBy: { id: "asc" } });
   const pinned = story.agent ? await db.agent.findFirst({ where: { projectId: project.id, name: story.agent, stage: "mergemaster", enabled: true } }) : null;
   const agent = pinned ?? mergemaster;

@@ -9,7 +9,6 @@ import { dirname } from "node:path";
 import { findConflictMarkers, verifyMerge, type MergeFacts } from "@drover/core/automation/merge-verify";
 import { commitIdentityArgs, currentBranch, git, isAncestor, revParse, unmergedFiles, worktrees } from "./git.ts";
 
-
 export interface MergeTarget {
   repoPath: string;
   baseBranch: string;
@@ -26,7 +25,7 @@ export type PrepareResult =
   | { status: "empty"; reason: string }
   | { status: "error"; reason: string };
 
-export function mergeCommitMessage(storyNumber: number, title: string): string {
+function mergeCommitMessage(storyNumber: number, title: string): string {
   return `Story #${storyNumber}: ${title}\n\nMerged by Drover from story ${storyNumber}.`;
 }
 
@@ -62,9 +61,7 @@ export async function prepareMerge(t: MergeTarget): Promise<PrepareResult> {
  * After a mergemaster (or anyone) worked in the merge worktree: refuse unresolved conflicts and
  * conflict markers, then fold everything into one commit on top of the base it started from.
  */
-export async function sealMergeWorktree(
-  t: MergeTarget,
-): Promise<{ ok: true; commit: string } | { ok: false; reason: string; conflicts?: string[] }> {
+export async function sealMergeWorktree(t: MergeTarget): Promise<{ ok: true; commit: string } | { ok: false; reason: string; conflicts?: string[] }> {
   const wt = git(t.worktreePath);
   // The merge-queue branch forked from the base; that fork point is what the story's change sits on.
   const mergeBase = (await wt.raw(["merge-base", "HEAD", t.baseBranch])).trim();
@@ -105,9 +102,10 @@ export async function advanceBase(t: MergeTarget, opts: { regate?: Regate } = {}
     method = "cherry-pick";
     const wt = git(t.worktreePath);
     await wt.raw(["reset", "-q", "--hard", baseBefore]);
-    const picked = await wt
-      .raw([...(await commitIdentityArgs(t.worktreePath)), "cherry-pick", commit])
-      .then(() => null, (err: Error) => err.message.trim());
+    const picked = await wt.raw([...(await commitIdentityArgs(t.worktreePath)), "cherry-pick", commit]).then(
+      () => null,
+      (err: Error) => err.message.trim(),
+    );
     const conflicts = await unmergedFiles(t.worktreePath);
     if (conflicts.length) return { ok: false, reason: `cherry-pick onto the moved ${t.baseBranch} conflicts`, conflicts, baseBefore };
     if (picked) return { ok: false, reason: `cherry-pick onto the moved ${t.baseBranch} failed: ${picked}`, baseBefore };
@@ -121,7 +119,10 @@ export async function advanceBase(t: MergeTarget, opts: { regate?: Regate } = {}
 
   // Put the main checkout back on the base if a previous tool left it on a merge-queue branch.
   const mainBranch = await currentBranch(t.repoPath);
-  if (mainBranch?.startsWith("merge-queue/")) await git(t.repoPath).raw(["switch", "-q", t.baseBranch]).catch(() => undefined);
+  if (mainBranch?.startsWith("merge-queue/"))
+    await git(t.repoPath)
+      .raw(["switch", "-q", t.baseBranch])
+      .catch(() => undefined);
 
   const holder = (await worktrees(t.repoPath)).find((w) => w.branch === t.baseBranch);
   try {
@@ -140,7 +141,7 @@ export async function advanceBase(t: MergeTarget, opts: { regate?: Regate } = {}
   return { ok: true, commit: facts.baseAfter, baseBefore, method, facts };
 }
 
-export async function mergeFacts(t: Pick<MergeTarget, "repoPath" | "baseBranch">, baseBefore: string): Promise<MergeFacts> {
+async function mergeFacts(t: Pick<MergeTarget, "repoPath" | "baseBranch">, baseBefore: string): Promise<MergeFacts> {
   const g = git(t.repoPath);
   const baseAfter = (await revParse(t.repoPath, t.baseBranch)) ?? "";
   const moved = baseAfter !== "" && (await isAncestor(t.repoPath, baseBefore, baseAfter));
@@ -165,4 +166,3 @@ export async function removeMergeWorktree(repo: string, path: string, branch?: s
   await g.raw(["worktree", "prune"]).catch(() => undefined);
   if (branch) await g.raw(["branch", "-D", branch]).catch(() => undefined);
 }
-

@@ -44,10 +44,15 @@ export async function teardownStory(db: Db, story: Story, project: Project, t: M
   const storyTrees = (await worktrees(t.repoPath)).filter((w) => w.branch === t.storyBranch);
   for (const wt of storyTrees) {
     notes.push(...(await runTeardown(cfg.component ?? [], wt.path)));
-    await git(t.repoPath).raw(["worktree", "remove", "--force", "--force", wt.path]).catch((e: Error) => notes.push(`worktree remove ${wt.path}: ${e.message.trim()}`));
+    await git(t.repoPath)
+      .raw(["worktree", "remove", "--force", "--force", wt.path])
+      .catch((e: Error) => notes.push(`worktree remove ${wt.path}: ${e.message.trim()}`));
   }
   await removeMergeWorktree(t.repoPath, t.worktreePath, cfg.keep_branches ? undefined : mergeBranchName(t.storyNumber));
-  if (!cfg.keep_branches) await git(t.repoPath).raw(["branch", "-D", t.storyBranch]).catch(() => undefined);
+  if (!cfg.keep_branches)
+    await git(t.repoPath)
+      .raw(["branch", "-D", t.storyBranch])
+      .catch(() => undefined);
   await logProjectEvent(db, {
     projectId: project.id,
     storyId: story.id,

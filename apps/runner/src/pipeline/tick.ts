@@ -69,7 +69,10 @@ export async function sweepDone(db: Db, projectIds: number[], now = new Date()):
     const project = await db.project.findUnique({ where: { id: projectId } });
     if (!project) continue;
     const secs = projectConfig(project.config).done_retention_secs ?? 14_400;
-    const old = await db.story.findMany({ where: { projectId, stage: "done", stageChangedAt: { lt: new Date(now.getTime() - secs * 1000) } }, select: { number: true } });
+    const old = await db.story.findMany({
+      where: { projectId, stage: "done", stageChangedAt: { lt: new Date(now.getTime() - secs * 1000) } },
+      select: { number: true },
+    });
     for (const s of old) {
       try {
         await moveStory(db, { projectId, storyNumber: s.number, to: "archived", by: "pipeline" });
@@ -78,7 +81,13 @@ export async function sweepDone(db: Db, projectIds: number[], now = new Date()):
         /* moved by someone else meanwhile */
       }
     }
-    if (old.length) await logProjectEvent(db, { projectId, agentName: "pipeline", kind: "archived", message: `Archived ${old.length} done stor${old.length === 1 ? "y" : "ies"} older than ${secs}s` }).catch(() => {});
+    if (old.length)
+      await logProjectEvent(db, {
+        projectId,
+        agentName: "pipeline",
+        kind: "archived",
+        message: `Archived ${old.length} done stor${old.length === 1 ? "y" : "ies"} older than ${secs}s`,
+      }).catch(() => {});
   }
   return n;
 }

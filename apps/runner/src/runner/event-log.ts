@@ -269,7 +269,10 @@ export class SessionEventLog {
         if (this.dropped > 0) this.droppedUnreachable = true;
         this.applyPressure();
         this.backoff = Math.min(Math.max(this.backoff * 2, 200), 5_000);
-        this.log.warn({ sessionId: this.sessionId, err: (err as Error).message, held: this.budget.held, retryInMs: this.backoff }, "event write failed; will retry");
+        this.log.warn(
+          { sessionId: this.sessionId, err: (err as Error).message, held: this.budget.held, retryInMs: this.backoff },
+          "event write failed; will retry",
+        );
         continue;
       }
       this.backoff = 0;

@@ -9,7 +9,7 @@ export interface Guard {
   close(): void;
 }
 
-export function startGuard(onExit?: () => void): Guard {
+function startGuard(onExit?: () => void): Guard {
   const file = fileURLToPath(new URL("./guard.mjs", import.meta.url));
   // Its own process group, so a Ctrl-C meant for the runner does not take the guard first.
   const child: ChildProcess = spawn(process.execPath, [file], { detached: true, stdio: ["pipe", "ignore", "inherit"], env: {} });
@@ -32,7 +32,10 @@ let shared: Guard | undefined;
 
 /** This process's guard, started on first use (and again if it died). It is never closed: it goes when this process does. */
 export function processGuard(): Guard {
-  return (shared ??= startGuard(() => {
-    shared = undefined;
-  }));
+  if (!shared) {
+    shared = startGuard(() => {
+      shared = undefined;
+    });
+  }
+  return shared;
 }

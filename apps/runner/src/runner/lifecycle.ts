@@ -58,7 +58,7 @@ export interface SessionLifecycleHooks {
 }
 
 /** The runner's default verdict (no pipeline): core's judgeExit, the one exit judgement. */
-export function decideByExit(ctx: Pick<SessionExitContext, "exitCode" | "signal" | "result" | "turns">): SessionExitDecision {
+function decideByExit(ctx: Pick<SessionExitContext, "exitCode" | "signal" | "result" | "turns">): SessionExitDecision {
   const v = judgeExit({ exitCode: ctx.exitCode, signal: ctx.signal, turns: ctx.turns, result: ctx.result ?? null });
   return v.ok ? { status: "completed", reason: "completed" } : { status: "failed", reason: v.reason, message: v.message };
 }

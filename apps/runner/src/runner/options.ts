@@ -8,7 +8,10 @@ const int = (min: number) => z.coerce.number().int().min(min);
 
 export const runnerOptionsSchema = z.object({
   databaseUrl: z.string().min(1, "DATABASE_URL is required (postgresql://user:pass@host:5432/drover)"),
-  id: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, "runner id: letters, digits, . _ : - (at most 100)").optional(),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, "runner id: letters, digits, . _ : - (at most 100)")
+    .optional(),
   capacity: int(1).default(4),
   leaseSecs: z.coerce.number().min(1).default(30),
   heartbeatSecs: z.coerce.number().min(0.2).default(5),

@@ -7,28 +7,35 @@ import { killGroup, groupAlive, processStartMs } from "./process-group.ts";
 import { CHANNELS, notify } from "@drover/db/notify";
 import { logProjectEvent } from "@drover/db/services/events";
 import { expireLeases, interruptExpired, scheduleResume, stopUnclaimedStopRequests } from "@drover/db/sessions/index";
-
 /** Queues a pending resume of an interrupted session (the state machine's resume transition). */
-export { scheduleResume };
 
 /** Interrupts every running session whose lease has expired (its runner is gone or cut off). */
 export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: boolean }): Promise<number> {
   // One transaction: the status, its project event and the queued resume appear together.
   const ended = await db.$transaction(async (tx) => {
-  const rows = await interruptExpired(tx);
-  for (const s of rows) {
-    await logProjectEvent(tx, {
-      projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
-      kind: "session_interrupted", message: `${s.agent_name}: session ${s.id} interrupted, its runner was lost`, payload: { reason: "runner_lost" },
-    });
-    if (opts.recover && (await scheduleResume(tx, s.id, "runner lost"))) {
+    const rows = await interruptExpired(tx);
+    for (const s of rows) {
       await logProjectEvent(tx, {
-        projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
-        kind: "session_resume_queued", message: `${s.agent_name}: resume of session ${s.id} queued after the runner was lost`,
+        projectId: s.project_id,
+        storyId: s.story_id,
+        sessionId: s.id,
+        agentName: s.agent_name,
+        kind: "session_interrupted",
+        message: `${s.agent_name}: session ${s.id} interrupted, its runner was lost`,
+        payload: { reason: "runner_lost" },
       });
+      if (opts.recover && (await scheduleResume(tx, s.id, "runner lost"))) {
+        await logProjectEvent(tx, {
+          projectId: s.project_id,
+          storyId: s.story_id,
+          sessionId: s.id,
+          agentName: s.agent_name,
+          kind: "session_resume_queued",
+          message: `${s.agent_name}: resume of session ${s.id} queued after the runner was lost`,
+        });
+      }
     }
-  }
-  return rows;
+    return rows;
   });
   for (const s of ended) {
     log.warn({ sessionId: s.id }, "lease expired: session interrupted (runner_lost)"); // its project event notified the board on commit
@@ -38,8 +45,13 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
   const stopped = await stopUnclaimedStopRequests(db);
   for (const s of stopped) {
     await logProjectEvent(db, {
-      projectId: s.project_id, storyId: s.story_id, sessionId: s.id, agentName: s.agent_name,
-      kind: "session_stopped", message: `${s.agent_name}: session ${s.id} stopped before it started`, payload: { reason: "user_stop" },
+      projectId: s.project_id,
+      storyId: s.story_id,
+      sessionId: s.id,
+      agentName: s.agent_name,
+      kind: "session_stopped",
+      message: `${s.agent_name}: session ${s.id} stopped before it started`,
+      payload: { reason: "user_stop" },
     }); // notifies the board
   }
   return ended.length;

@@ -13,13 +13,18 @@ export function rosterConfig(project: Pick<Project, "name" | "rosterText">): Pro
   try {
     return parseStoredConfig(project.rosterText).config;
   } catch (e) {
-    throw badRequest(`The config stored for project ${project.name} does not parse, so none of its commands are run: ${(e as Error).message}. Fix the config file and reload the project.`);
+    throw badRequest(
+      `The config stored for project ${project.name} does not parse, so none of its commands are run: ${(e as Error).message}. Fix the config file and reload the project.`,
+    );
   }
 }
 
 /** The roster's entry for `name`; refused when the roster has no such agent. */
 export function rosterAgent(project: Pick<Project, "name" | "rosterText">, name: string, config = rosterConfig(project)): AgentConfig {
   const agent = config.agent.find((a) => a.name === name);
-  if (!agent) throw badRequest(`Agent ${name} is not in the roster of project ${project.name}, so nothing is run for it: add it to .drover/project.toml and reload the project.`);
+  if (!agent)
+    throw badRequest(
+      `Agent ${name} is not in the roster of project ${project.name}, so nothing is run for it: add it to .drover/project.toml and reload the project.`,
+    );
   return agent;
 }

@@ -150,7 +150,17 @@ class Runner {
 
   private startRun(id: number, attempt: number): void {
     const run = new SessionRun(
-      { db: this.db, log: this.log, runnerId: this.opts.id, opts: this.opts, hooks: this.hooks, guard: this.guard, budget: this.budget, sessionsDir: this.sessionsDir, stateRoot: this.stateRoot },
+      {
+        db: this.db,
+        log: this.log,
+        runnerId: this.opts.id,
+        opts: this.opts,
+        hooks: this.hooks,
+        guard: this.guard,
+        budget: this.budget,
+        sessionsDir: this.sessionsDir,
+        stateRoot: this.stateRoot,
+      },
       id,
       attempt,
     );

@@ -14,7 +14,7 @@ import type { Db } from "@drover/db";
 import { recordEstimatedCost } from "@drover/db/services/costs";
 import type { Logger } from "pino";
 import { buildAgentEnv } from "./environment.ts";
-import { EventBudget, SessionEventLog } from "./event-log.ts";
+import { type EventBudget, SessionEventLog } from "./event-log.ts";
 import type { Guard } from "./guard.ts";
 import type { SessionLifecycleHooks, SessionRow } from "./lifecycle.ts";
 import type { RunnerOptions } from "./options.ts";
@@ -108,13 +108,23 @@ export class SessionRun {
       db.agentSession.findUniqueOrThrow({ where: { id: this.id }, include: { story: true, agent: true, project: true } }) as Promise<SessionRow>,
       db.sessionEvent.aggregate({ where: { sessionId: this.id }, _max: { seq: true } }),
     ]);
-    this.events = new SessionEventLog(db, this.id, { attempt: this.attempt, runnerId: this.deps.runnerId }, (last._max.seq ?? 0) + 1, this.deps.budget, this.log, {
-      maxQueueBytes: this.deps.opts.maxSessionQueueBytes,
-      maxOutputLines: this.deps.opts.maxOutputLines,
-      maxOutputBytes: this.deps.opts.maxOutputBytes,
-    });
+    this.events = new SessionEventLog(
+      db,
+      this.id,
+      { attempt: this.attempt, runnerId: this.deps.runnerId },
+      (last._max.seq ?? 0) + 1,
+      this.deps.budget,
+      this.log,
+      {
+        maxQueueBytes: this.deps.opts.maxSessionQueueBytes,
+        maxOutputLines: this.deps.opts.maxOutputLines,
+        maxOutputBytes: this.deps.opts.maxOutputBytes,
+      },
+    );
     this.emit({ kind: "status", status: "running", text: `Claimed by runner ${this.deps.runnerId} (attempt ${this.attempt})` });
-    const started = this.projectEvent(session, "session_started", `${session.agent.name} started on story ${session.story.number} (session ${this.id})`).catch(() => {});
+    const started = this.projectEvent(session, "session_started", `${session.agent.name} started on story ${session.story.number} (session ${this.id})`).catch(
+      () => {},
+    );
 
     let end: End;
     let wtPath = session.worktreePath ?? "";
@@ -124,7 +134,8 @@ export class SessionRun {
       end = r;
     } catch (e) {
       const err = e as Error;
-      const reason = e instanceof WorktreeError ? e.reason : e instanceof SetupError ? "setup_failed" : e instanceof DomainError ? "bad_config" : "runner_error";
+      const reason =
+        e instanceof WorktreeError ? e.reason : e instanceof SetupError ? "setup_failed" : e instanceof DomainError ? "bad_config" : "runner_error";
       if (reason === "runner_error") this.log.error({ err }, "session failed inside the runner");
       end = { status: "failed", reason, message: err.message };
       if (reason === "path_escape") {
@@ -141,7 +152,9 @@ export class SessionRun {
     const roster = rosterConfig(session.project);
     const agentSpecFromRoster = rosterAgent(session.project, session.agent.name, roster);
     if (agentSpecFromRoster.runtime !== session.runtime) {
-      throw badRequest(`Agent ${session.agent.name} has runtime "${agentSpecFromRoster.runtime}" in the roster but the session was made for "${session.runtime}": start it again`);
+      throw badRequest(
+        `Agent ${session.agent.name} has runtime "${agentSpecFromRoster.runtime}" in the roster but the session was made for "${session.runtime}": start it again`,
+      );
     }
     const repoPath = session.project.repoPath;
     const root = worktreeRoot(repoPath, roster.worktree_root);
@@ -197,7 +210,14 @@ export class SessionRun {
       model: session.model ?? session.agent.model ?? undefined,
     };
     // Only the variables a roster may use (config load refuses any other placeholder).
-    const vars = templateVars({ storyNumber: session.story.number, storyTitle: session.story.title, agentName: session.agent.name, worktreePath: wt.path, branch, baseBranch });
+    const vars = templateVars({
+      storyNumber: session.story.number,
+      storyTitle: session.story.title,
+      agentName: session.agent.name,
+      worktreePath: wt.path,
+      branch,
+      baseBranch,
+    });
     const baseBefore = await branchHead(repoPath, baseBranch);
     const run = (prompt: string, resumeId?: string) =>
       this.runOnce(adapter, spec, { prompt, resumeId, cwd: wt.path, sessionDir, stateDir, home, tmp, drover, vars });
@@ -214,7 +234,12 @@ export class SessionRun {
 
     const baseAfter = await branchHead(repoPath, baseBranch);
     if (baseBefore && baseAfter && baseBefore !== baseAfter) {
-      await this.projectEvent(session, "base_branch_moved", `${session.agent.name}: ${baseBranch} moved from ${baseBefore.slice(0, 10)} to ${baseAfter.slice(0, 10)} in the main checkout while session ${this.id} ran (agents must commit in their worktree)`, { before: baseBefore, after: baseAfter }).catch(() => {});
+      await this.projectEvent(
+        session,
+        "base_branch_moved",
+        `${session.agent.name}: ${baseBranch} moved from ${baseBefore.slice(0, 10)} to ${baseAfter.slice(0, 10)} in the main checkout while session ${this.id} ran (agents must commit in their worktree)`,
+        { before: baseBefore, after: baseAfter },
+      ).catch(() => {});
     }
 
     if (exit.spawnError) return { status: "failed", reason: "spawn_error", message: exit.spawnError };
@@ -243,7 +268,12 @@ export class SessionRun {
       case "user_stop":
         return { status: "stopped", reason: "user_stop", message: "Stopped on request", exitCode: exit.exitCode };
       case "inactivity_timeout":
-        return { status: "failed", reason: "inactivity_timeout", message: `No output for ${this.inactivitySecs} s: the agent's process group was killed`, exitCode: exit.exitCode };
+        return {
+          status: "failed",
+          reason: "inactivity_timeout",
+          message: `No output for ${this.inactivitySecs} s: the agent's process group was killed`,
+          exitCode: exit.exitCode,
+        };
       case "runner_shutdown":
         return { status: "interrupted", reason: "runner_shutdown", message: "The runner shut down while the agent ran", exitCode: exit.exitCode };
       default:
@@ -277,7 +307,10 @@ export class SessionRun {
     }
     const env = buildAgentEnv({ home: r.home, tmp: r.tmp, drover: r.drover, agentEnv: spec.env, planEnv: plan.env });
     const parser = adapter.parser(req); // the request carries limits the parser enforces (Codex max_turns)
-    this.emit({ kind: "status", text: `$ ${[plan.file, ...plan.args].map((a) => (a.length > 200 ? a.slice(0, 200) + "…" : a)).join(" ")}${r.resumeId ? ` (resuming ${r.resumeId})` : ""}` });
+    this.emit({
+      kind: "status",
+      text: `$ ${[plan.file, ...plan.args].map((a) => (a.length > 200 ? `${a.slice(0, 200)}…` : a)).join(" ")}${r.resumeId ? ` (resuming ${r.resumeId})` : ""}`,
+    });
 
     const sub = execa(plan.file, plan.args, {
       cwd: r.cwd,
@@ -312,8 +345,9 @@ export class SessionRun {
     this.exited = false;
     this.deps.guard.add(pgid);
     const startedAt = new Date();
-    const recordPid = recordAttempt(this.deps.db, this.owner(), { pid: pgid, pgid, processStartedAt: startedAt })
-      .catch((err) => this.log.warn({ err: (err as Error).message }, "could not record the agent's pid"));
+    const recordPid = recordAttempt(this.deps.db, this.owner(), { pid: pgid, pgid, processStartedAt: startedAt }).catch((err) =>
+      this.log.warn({ err: (err as Error).message }, "could not record the agent's pid"),
+    );
     if (this.stopReason) this.signalGroup();
 
     sub.stdin?.on("error", () => {}); // an agent that never reads its stdin
@@ -323,9 +357,12 @@ export class SessionRun {
     let paused = false; // by the event log's back-pressure: the agent waits on us, it is not idle
     this.inactivitySecs = Number(spec.inactivity_timeout_secs ?? this.deps.opts.defaultInactivitySecs);
     const limitMs = this.inactivitySecs * 1000;
-    const idle = setInterval(() => {
-      if (!this.exited && !paused && Date.now() - lastOutput > limitMs) this.requestStop("inactivity_timeout");
-    }, Math.min(1000, Math.max(100, limitMs / 4)));
+    const idle = setInterval(
+      () => {
+        if (!this.exited && !paused && Date.now() - lastOutput > limitMs) this.requestStop("inactivity_timeout");
+      },
+      Math.min(1000, Math.max(100, limitMs / 4)),
+    );
 
     const out = readline.createInterface({ input: sub.stdout!, crlfDelay: Infinity });
     const err = readline.createInterface({ input: sub.stderr!, crlfDelay: Infinity });
@@ -393,7 +430,15 @@ export class SessionRun {
   }
 
   private async projectEvent(session: SessionRow, kind: string, message: string, payload?: ProjectEventInput["payload"]): Promise<void> {
-    await logProjectEvent(this.deps.db, { projectId: session.projectId, storyId: session.storyId, sessionId: this.id, agentName: session.agent.name, kind, message, payload });
+    await logProjectEvent(this.deps.db, {
+      projectId: session.projectId,
+      storyId: session.storyId,
+      sessionId: this.id,
+      agentName: session.agent.name,
+      kind,
+      message,
+      payload,
+    });
   }
 
   /** Flush every event, then write the final status only if this attempt still owns the session. */
@@ -425,7 +470,12 @@ export class SessionRun {
       }
     }
     if (written) {
-      await this.projectEvent(session, `session_${end.status}`, `${session.agent.name} ${end.status} on story ${session.story.number} (session ${this.id}, ${end.reason})${end.message ? `: ${end.message.slice(0, 500)}` : ""}`, { reason: end.reason, worktreePath: wtPath }).catch(() => {});
+      await this.projectEvent(
+        session,
+        `session_${end.status}`,
+        `${session.agent.name} ${end.status} on story ${session.story.number} (session ${this.id}, ${end.reason})${end.message ? `: ${end.message.slice(0, 500)}` : ""}`,
+        { reason: end.reason, worktreePath: wtPath },
+      ).catch(() => {});
       if (end.reason === "runner_shutdown" && this.deps.opts.recoverInterrupted) {
         await scheduleResume(db, this.id, "runner shutdown").catch(() => false);
       }

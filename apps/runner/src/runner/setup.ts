@@ -33,7 +33,8 @@ export function copyFiles(repoPath: string, wt: string, files: string[], emit: (
     }
     // A link (or a folder above the entry) leading out of the repository is not copied: it would put
     // a host file into the agent's worktree.
-    if (!containedPath(repoPath, from)) throw new SetupError(`copy_files entry "${rel}" is a symbolic link leading outside ${repoPath}; copy a regular file instead`);
+    if (!containedPath(repoPath, from))
+      throw new SetupError(`copy_files entry "${rel}" is a symbolic link leading outside ${repoPath}; copy a regular file instead`);
     if (!containedPath(wt, to)) throw new SetupError(`copy_files entry "${rel}" would be written outside the worktree ${wt} through a symbolic link`);
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.cpSync(from, to, { recursive: true });

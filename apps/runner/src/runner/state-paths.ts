@@ -9,7 +9,11 @@ import { WorktreeError } from "./worktree.ts";
 export function runtimeStateDir(stateRoot: string, projectId: number, agentName: string): string {
   const dir = path.join(stateRoot, `${projectId}-${agentName}`);
   const real = containedPath(stateRoot, dir);
-  if (!real) throw new WorktreeError("path_escape", `Agent name "${agentName}" makes the runtime-state folder ${dir} leave ${stateRoot}; rename the agent (letters, digits, ".", "_", "-")`);
+  if (!real)
+    throw new WorktreeError(
+      "path_escape",
+      `Agent name "${agentName}" makes the runtime-state folder ${dir} leave ${stateRoot}; rename the agent (letters, digits, ".", "_", "-")`,
+    );
   return real;
 }
 

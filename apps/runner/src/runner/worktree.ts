@@ -20,7 +20,7 @@ export class WorktreeError extends Error {
   }
 }
 
-export async function checkBranchName(repoPath: string, branch: string): Promise<void> {
+async function checkBranchName(repoPath: string, branch: string): Promise<void> {
   try {
     await repoGit(repoPath).raw(["check-ref-format", "--branch", branch]);
   } catch (e) {
@@ -37,10 +37,14 @@ function whereTo(p: string): string {
 }
 
 /** Refuses a worktree path that is not strictly inside the root once symlinks are resolved. */
-export function assertInsideRoot(root: string, wt: string): string {
+function assertInsideRoot(root: string, wt: string): string {
   fs.mkdirSync(root, { recursive: true });
   const real = containedPath(root, wt);
-  if (!real) throw new WorktreeError("path_escape", `Worktree path ${wt} resolves to ${whereTo(wt)}, outside the worktree root ${fs.realpathSync(root)}; refusing to start`);
+  if (!real)
+    throw new WorktreeError(
+      "path_escape",
+      `Worktree path ${wt} resolves to ${whereTo(wt)}, outside the worktree root ${fs.realpathSync(root)}; refusing to start`,
+    );
   return real;
 }
 
@@ -168,7 +172,10 @@ export async function branchHead(repoPath: string, branch: string): Promise<stri
     if (fs.existsSync(loose)) return fs.readFileSync(loose, "utf8").trim() || undefined;
     const packed = path.join(commonDir, "packed-refs");
     if (!fs.existsSync(packed)) return undefined;
-    const line = fs.readFileSync(packed, "utf8").split("\n").find((l) => l.endsWith(` refs/heads/${branch}`));
+    const line = fs
+      .readFileSync(packed, "utf8")
+      .split("\n")
+      .find((l) => l.endsWith(` refs/heads/${branch}`));
     return line?.split(" ")[0];
   } catch {
     return undefined;

@@ -15,12 +15,19 @@ const cliMain = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 const webDir = path.join(repoRoot, "apps/web");
 
 /** Time the runner gets to stop its agents (their grace, then SIGKILL) and flush, before its group is killed. */
-export const RUNNER_STOP_MS = 45_000;
-export const WEB_STOP_MS = 10_000;
+const RUNNER_STOP_MS = 45_000;
+const WEB_STOP_MS = 10_000;
 
 export function startRunnerProcess(env: Record<string, string>): Running {
   return running(
-    execa(process.execPath, ["--import", "tsx", cliMain, "runner"], { env, extendEnv: false, cwd: repoRoot, reject: false, detached: true, stdio: ["ignore", "inherit", "inherit"] }),
+    execa(process.execPath, ["--import", "tsx", cliMain, "runner"], {
+      env,
+      extendEnv: false,
+      cwd: repoRoot,
+      reject: false,
+      detached: true,
+      stdio: ["ignore", "inherit", "inherit"],
+    }),
     RUNNER_STOP_MS,
   );
 }

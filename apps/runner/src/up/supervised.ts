@@ -21,7 +21,7 @@ export interface RestartPolicy {
   maxFastCrashes: number;
 }
 
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { firstDelayMs: 500, maxDelayMs: 30_000, fastCrashMs: 15_000, maxFastCrashes: 5 };
+const DEFAULT_RESTART_POLICY: RestartPolicy = { firstDelayMs: 500, maxDelayMs: 30_000, fastCrashMs: 15_000, maxFastCrashes: 5 };
 
 export interface SupervisedOptions {
   name: string;

@@ -31,7 +31,10 @@ export async function runSupervisor(): Promise<number> {
   const log = createLogger("drover-up", env.LOG_LEVEL);
   const pgLog = (l: string) => log.debug({ postgres: l });
   const database = await ensureLocalDatabase({ log: pgLog });
-  log.info({ embedded: database.embedded, dataDir: database.embedded ? dataDir() : undefined, postmasterPid: database.server?.pid }, "database ready, migrations applied");
+  log.info(
+    { embedded: database.embedded, dataDir: database.embedded ? dataDir() : undefined, postmasterPid: database.server?.pid },
+    "database ready, migrations applied",
+  );
 
   const children: SupervisedChild[] = [];
   let stopping = false;

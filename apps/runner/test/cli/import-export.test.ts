@@ -46,9 +46,25 @@ describe("drover import / export", { timeout: 300_000 }, () => {
     const p = s.projects[0];
     const byNum = Object.fromEntries(p.stories.map((x: { number: number }) => [x.number, x]));
     expect(Object.fromEntries(p.stories.map((x: { number: number; stage: string }) => [x.number, x.stage]))).toEqual({
-      1: "archived", 2: "archived", 3: "done", 5: "done", 7: "merge", 8: "qa", 9: "current", 12: "current", 14: "backlog", 15: "backlog",
+      1: "archived",
+      2: "archived",
+      3: "done",
+      5: "done",
+      7: "merge",
+      8: "qa",
+      9: "current",
+      12: "current",
+      14: "backlog",
+      15: "backlog",
     });
-    expect(byNum[7]).toMatchObject({ kind: "refactor", slug: "extract-pricing-module", blocked: true, blockedReason: "merge conflict needs a human", mergeFailure: "CONFLICT (content): Merge conflict in server/src/pricing.rs", reviewHold: true });
+    expect(byNum[7]).toMatchObject({
+      kind: "refactor",
+      slug: "extract-pricing-module",
+      blocked: true,
+      blockedReason: "merge conflict needs a human",
+      mergeFailure: "CONFLICT (content): Merge conflict in server/src/pricing.rs",
+      reviewHold: true,
+    });
     expect(byNum[9]).toMatchObject({ title: "Wishlist", agent: "coder-1", retryCount: 1 });
     expect(byNum[9].criteria).toEqual([
       { text: "Heart icon on product cards toggles wishlist membership", checked: true },
@@ -58,14 +74,21 @@ describe("drover import / export", { timeout: 300_000 }, () => {
     expect(byNum[12]).toMatchObject({ kind: "bug", qa: "human" });
     expect(byNum[14]).toMatchObject({ dependsOn: [9], extraFrontMatter: { priority: "low" } });
     expect(byNum[15]).toMatchObject({ kind: "spike", agent: "coder-opus", extraFrontMatter: { labels: ["research", "search"] } });
-    expect(p.agents.find((a: { name: string }) => a.name === "docs-writer")).toMatchObject({ stage: "other", runtime: "gemini", model: "gemini-2.5-pro", busy: null });
+    expect(p.agents.find((a: { name: string }) => a.name === "docs-writer")).toMatchObject({
+      stage: "other",
+      runtime: "gemini",
+      model: "gemini-2.5-pro",
+      busy: null,
+    });
     const cfg = (await t.db.project.findUniqueOrThrow({ where: { id: projectId } })).config as Record<string, unknown>;
     expect(cfg).toMatchObject({ max_coders: 2, max_retries: 3, default_coder_model: "sonnet", gates: ["script/test", "script/lint"] });
     // New stories continue after the highest imported number.
     expect((await t.db.project.findUniqueOrThrow({ where: { id: projectId } })).nextStoryNumber).toBe(16);
 
     const text = await drover(t.url, ["status", "acme-shop"]);
-    expect(text.stdout).toMatch(/merge:\n\s+7 refactor\s+Extract pricing into its own module\s+\[2\/2\]\s+BLOCKED\(merge conflict needs a human\) merge-failure review-hold/);
+    expect(text.stdout).toMatch(
+      /merge:\n\s+7 refactor\s+Extract pricing into its own module\s+\[2\/2\]\s+BLOCKED\(merge conflict needs a human\) merge-failure review-hold/,
+    );
   });
 
   it("is idempotent: importing twice changes nothing", async () => {
@@ -110,7 +133,10 @@ describe("drover import / export", { timeout: 300_000 }, () => {
     // And the copy exports to the very same files.
     const out2 = fs.mkdtempSync(path.join(os.tmpdir(), "drover-export-"));
     await drover(t.url, ["export", "acme-copy", out2]);
-    const files = (d: string) => (fs.readdirSync(d, { recursive: true }) as string[]).sort().map((f) => [f, fs.statSync(path.join(d, f)).isFile() ? fs.readFileSync(path.join(d, f), "utf8") : null]);
+    const files = (d: string) =>
+      (fs.readdirSync(d, { recursive: true }) as string[])
+        .sort()
+        .map((f) => [f, fs.statSync(path.join(d, f)).isFile() ? fs.readFileSync(path.join(d, f), "utf8") : null]);
     expect(files(path.join(out2, ".storkit"))).toEqual(files(path.join(out, ".storkit")));
   });
 

@@ -34,7 +34,9 @@ describe("drover start / stop", { timeout: 300_000 }, () => {
     expect((await drover(t.url, ["start", "acme", "8", "qa"])).stdout).toMatch(/Started qa on story 8 \(session #\d+, pending\)/);
 
     const s = (await drover(t.url, ["status", "acme", "--json"])).json();
-    const busyWhere = Object.fromEntries(s.projects[0].agents.map((x: { name: string; busy: { storyNumber: number } | null }) => [x.name, x.busy?.storyNumber ?? null]));
+    const busyWhere = Object.fromEntries(
+      s.projects[0].agents.map((x: { name: string; busy: { storyNumber: number } | null }) => [x.name, x.busy?.storyNumber ?? null]),
+    );
     expect(busyWhere).toEqual({ "coder-1": 12, "coder-2": null, "coder-opus": null, qa: 8, mergemaster: null, "docs-writer": null });
 
     const stop = await drover(t.url, ["stop", "acme", "12", "coder-1"]);

@@ -21,7 +21,13 @@ describe("claude-code end to end through the runner", { timeout: 240_000 }, () =
       { kind: "text", text: "Done: wrote hello.txt." },
       { kind: "text", text: "Resumed and remembered." },
     ]);
-    const s = await createSession(suite.env, { ...base, agent: "claude-coder", env: keyEnv(m.url), storyNumber: 1, prompt: "Please write hello.txt (FIRST-PROMPT)" });
+    const s = await createSession(suite.env, {
+      ...base,
+      agent: "claude-coder",
+      env: keyEnv(m.url),
+      storyNumber: 1,
+      prompt: "Please write hello.txt (FIRST-PROMPT)",
+    });
     const done = await waitEnded(suite.env, s.id);
     expect(done.status, done.message ?? "").toBe("completed");
     expect(fs.readFileSync(path.join(wt, "hello.txt"), "utf8")).toBe("hi from claude\n");
@@ -33,7 +39,14 @@ describe("claude-code end to end through the runner", { timeout: 240_000 }, () =
     expect(m.mainRequests()[0].headers["x-api-key"]).toBe("sk-mock");
 
     // Resume: only the new message goes to the CLI; the model sees the earlier conversation.
-    const r = await createSession(suite.env, { ...base, agent: "claude-coder", env: keyEnv(m.url), storyNumber: 1, prompt: "Gate failed: fix it (SECOND-PROMPT)", resumeRuntimeSessionId: done.runtimeSessionId! });
+    const r = await createSession(suite.env, {
+      ...base,
+      agent: "claude-coder",
+      env: keyEnv(m.url),
+      storyNumber: 1,
+      prompt: "Gate failed: fix it (SECOND-PROMPT)",
+      resumeRuntimeSessionId: done.runtimeSessionId!,
+    });
     const resumed = await waitEnded(suite.env, r.id);
     expect(resumed.status, resumed.message ?? "").toBe("completed");
     const seen = requestText(m.mainRequests().at(-1)!.body);
@@ -72,8 +85,13 @@ describe("claude-code end to end through the runner", { timeout: 240_000 }, () =
   it("resume of an unknown id: the runner clears it and starts fresh with the full prompt, once", async () => {
     const m = await mock("anthropic", [{ kind: "text", text: "Fresh start done." }]);
     const s = await createSession(suite.env, {
-      ...base, agent: "claude-resume", env: keyEnv(m.url), storyNumber: 5, prompt: "only the new message",
-      resumeRuntimeSessionId: "11111111-2222-3333-4444-555555555555", freshPrompt: "FULL PROMPT plus the new message",
+      ...base,
+      agent: "claude-resume",
+      env: keyEnv(m.url),
+      storyNumber: 5,
+      prompt: "only the new message",
+      resumeRuntimeSessionId: "11111111-2222-3333-4444-555555555555",
+      freshPrompt: "FULL PROMPT plus the new message",
     });
     const done = await waitEnded(suite.env, s.id, 60_000);
     expect(done.status, done.message ?? "").toBe("completed");

@@ -22,7 +22,13 @@ describe("codex end to end through the runner", { timeout: 240_000 }, () => {
       { kind: "text", text: "Done: wrote hello.txt." },
       { kind: "text", text: "Resumed and remembered." },
     ]);
-    const s = await createSession(suite.env, { ...base, agent: "codex-coder", env: keyEnv(m.url), storyNumber: 1, prompt: "Please write hello.txt (FIRST-PROMPT)" });
+    const s = await createSession(suite.env, {
+      ...base,
+      agent: "codex-coder",
+      env: keyEnv(m.url),
+      storyNumber: 1,
+      prompt: "Please write hello.txt (FIRST-PROMPT)",
+    });
     const done = await waitEnded(suite.env, s.id);
     expect(done.status, done.message ?? "").toBe("completed");
     expect(fs.readFileSync(path.join(wt, "hello.txt"), "utf8")).toBe("hi from codex\n");
@@ -38,7 +44,14 @@ describe("codex end to end through the runner", { timeout: 240_000 }, () => {
     expect(cost.costUsd).toBeCloseTo((120 * 1.25 + 80 * 0.125 + 40 * 10) / 1e6, 10);
 
     // Resume: only the new message goes to the CLI; the model sees the earlier conversation.
-    const r = await createSession(suite.env, { ...base, agent: "codex-coder", env: keyEnv(m.url), storyNumber: 1, prompt: "Gate failed: fix it (SECOND-PROMPT)", resumeRuntimeSessionId: done.runtimeSessionId! });
+    const r = await createSession(suite.env, {
+      ...base,
+      agent: "codex-coder",
+      env: keyEnv(m.url),
+      storyNumber: 1,
+      prompt: "Gate failed: fix it (SECOND-PROMPT)",
+      resumeRuntimeSessionId: done.runtimeSessionId!,
+    });
     const resumed = await waitEnded(suite.env, r.id);
     expect(resumed.status, resumed.message ?? "").toBe("completed");
     const seen = requestText(m.mainRequests().at(-1)!.body);
@@ -80,8 +93,13 @@ describe("codex end to end through the runner", { timeout: 240_000 }, () => {
   it("resume of an unknown id: the runner clears it and starts fresh with the full prompt, once", async () => {
     const m = await mock("openai", [{ kind: "text", text: "Fresh start done." }]);
     const s = await createSession(suite.env, {
-      ...base, agent: "codex-resume", env: keyEnv(m.url), storyNumber: 5, prompt: "only the new message",
-      resumeRuntimeSessionId: "11111111-2222-3333-4444-555555555555", freshPrompt: "FULL PROMPT plus the new message",
+      ...base,
+      agent: "codex-resume",
+      env: keyEnv(m.url),
+      storyNumber: 5,
+      prompt: "only the new message",
+      resumeRuntimeSessionId: "11111111-2222-3333-4444-555555555555",
+      freshPrompt: "FULL PROMPT plus the new message",
     });
     const done = await waitEnded(suite.env, s.id, 60_000);
     expect(done.status, done.message ?? "").toBe("completed");

@@ -22,7 +22,13 @@ describe("gemini end to end through the runner", { timeout: 240_000 }, () => {
       { kind: "text", text: "Done: wrote hello.txt." },
       { kind: "text", text: "Resumed and remembered." },
     ]);
-    const s = await createSession(suite.env, { ...base, agent: "gemini-coder", env: keyEnv(m.url), storyNumber: 1, prompt: `Please write hello.txt (FIRST-PROMPT) ${"x".repeat(150_000)}` }); // beyond one argv string's limit (128 KiB)
+    const s = await createSession(suite.env, {
+      ...base,
+      agent: "gemini-coder",
+      env: keyEnv(m.url),
+      storyNumber: 1,
+      prompt: `Please write hello.txt (FIRST-PROMPT) ${"x".repeat(150_000)}`,
+    }); // beyond one argv string's limit (128 KiB)
     const done = await waitEnded(suite.env, s.id);
     expect(done.status, done.message ?? "").toBe("completed");
     expect(fs.readFileSync(path.join(wt, "hello.txt"), "utf8")).toBe("hi from gemini\n");
@@ -39,7 +45,14 @@ describe("gemini end to end through the runner", { timeout: 240_000 }, () => {
     expect(cost.costUsd).toBeCloseTo((200 * 1.25 + 40 * 10) / 1e6, 10);
 
     // Resume: only the new message goes to the CLI; the model sees the earlier conversation.
-    const r = await createSession(suite.env, { ...base, agent: "gemini-coder", env: keyEnv(m.url), storyNumber: 1, prompt: "Gate failed: fix it (SECOND-PROMPT)", resumeRuntimeSessionId: done.runtimeSessionId! });
+    const r = await createSession(suite.env, {
+      ...base,
+      agent: "gemini-coder",
+      env: keyEnv(m.url),
+      storyNumber: 1,
+      prompt: "Gate failed: fix it (SECOND-PROMPT)",
+      resumeRuntimeSessionId: done.runtimeSessionId!,
+    });
     const resumed = await waitEnded(suite.env, r.id);
     expect(resumed.status, resumed.message ?? "").toBe("completed");
     const seen = requestText(m.mainRequests().at(-1)!.body);
@@ -91,8 +104,13 @@ describe("gemini end to end through the runner", { timeout: 240_000 }, () => {
   it("resume of an unknown id: the runner clears it and starts fresh with the full prompt, once", async () => {
     const m = await mock("gemini", [{ kind: "text", text: "Fresh start done." }]);
     const s = await createSession(suite.env, {
-      ...base, agent: "gemini-resume", env: keyEnv(m.url), storyNumber: 5, prompt: "only the new message",
-      resumeRuntimeSessionId: "11111111-2222-3333-4444-555555555555", freshPrompt: "FULL PROMPT plus the new message",
+      ...base,
+      agent: "gemini-resume",
+      env: keyEnv(m.url),
+      storyNumber: 5,
+      prompt: "only the new message",
+      resumeRuntimeSessionId: "11111111-2222-3333-4444-555555555555",
+      freshPrompt: "FULL PROMPT plus the new message",
     });
     const done = await waitEnded(suite.env, s.id, 60_000);
     expect(done.status, done.message ?? "").toBe("completed");

@@ -50,7 +50,16 @@ export async function startEnv(prices: Record<string, unknown> = {}): Promise<En
   git("add", ".");
   git("commit", "-q", "-m", "init");
   const project = await t.db.project.create({ data: { name: `rt-${path.basename(repo)}`, repoPath: repo, baseBranch: "main", config: { prices } as object } });
-  const runner = await startRunner({ databaseUrl: t.url, capacity: 2, pollMs: 200, heartbeatSecs: 1, leaseSecs: 20, graceSecs: 2, dataDir, logger: pino({ level: "warn" }) });
+  const runner = await startRunner({
+    databaseUrl: t.url,
+    capacity: 2,
+    pollMs: 200,
+    heartbeatSecs: 1,
+    leaseSecs: 20,
+    graceSecs: 2,
+    dataDir,
+    logger: pino({ level: "warn" }),
+  });
   return { t, runner, dataDir, repo, projectId: project.id };
 }
 

@@ -18,7 +18,14 @@ describe("missing agent CLI", { timeout: 240_000 }, () => {
     ["codex", "codex", "@openai/codex"],
   ] as const)("%s: spawn error names %s and the package %s", async (runtime, bin, pkg) => {
     // The agent's env replaces PATH with folders that hold none of the CLIs.
-    const s = await createSession(env, { agent: `no-${bin}`, runtime, model: "m", env: { PATH: "/nonexistent-bin" }, storyNumber: { claude: 1, gemini: 2, codex: 3 }[bin], prompt: "hi" });
+    const s = await createSession(env, {
+      agent: `no-${bin}`,
+      runtime,
+      model: "m",
+      env: { PATH: "/nonexistent-bin" },
+      storyNumber: { claude: 1, gemini: 2, codex: 3 }[bin],
+      prompt: "hi",
+    });
     const done = await waitEnded(env, s.id, 60_000);
     expect(done).toMatchObject({ status: "failed", reason: "spawn_error" });
     expect(done.message).toContain(`"${bin}"`);

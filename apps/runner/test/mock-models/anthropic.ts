@@ -30,15 +30,21 @@ export const anthropicHandler: Handler = ({ res, path, body, script, record }) =
       headers["anthropic-ratelimit-unified-5h-utilization"] = "1.0";
     }
     const type =
-      reply.status === 401 ? "authentication_error"
-      : reply.status === 429 ? "rate_limit_error"
-      : reply.status === 400 ? "invalid_request_error"
-      : reply.status === 529 ? "overloaded_error"
-      : "api_error";
+      reply.status === 401
+        ? "authentication_error"
+        : reply.status === 429
+          ? "rate_limit_error"
+          : reply.status === 400
+            ? "invalid_request_error"
+            : reply.status === 529
+              ? "overloaded_error"
+              : "api_error";
     return json(res, reply.status, { type: "error", error: { type, message: reply.message ?? `mock ${type}` } }, headers);
   }
 
-  const blocks: Array<{ type: "thinking"; thinking: string } | { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown }> = [];
+  const blocks: Array<
+    { type: "thinking"; thinking: string } | { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown }
+  > = [];
   if (reply.kind === "text" && reply.thinking) blocks.push({ type: "thinking", thinking: reply.thinking });
   if (reply.kind === "text") blocks.push({ type: "text", text: reply.text });
   if (reply.kind === "write") {
@@ -77,7 +83,8 @@ export const anthropicHandler: Handler = ({ res, path, body, script, record }) =
   blocks.forEach((b, i) => {
     if (b.type === "thinking") {
       s.event("content_block_start", { type: "content_block_start", index: i, content_block: { type: "thinking", thinking: "" } });
-      for (const c of chunks(b.thinking)) s.event("content_block_delta", { type: "content_block_delta", index: i, delta: { type: "thinking_delta", thinking: c } });
+      for (const c of chunks(b.thinking))
+        s.event("content_block_delta", { type: "content_block_delta", index: i, delta: { type: "thinking_delta", thinking: c } });
       s.event("content_block_delta", { type: "content_block_delta", index: i, delta: { type: "signature_delta", signature: "mock-signature" } });
     } else if (b.type === "text") {
       s.event("content_block_start", { type: "content_block_start", index: i, content_block: { type: "text", text: "" } });

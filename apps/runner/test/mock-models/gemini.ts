@@ -29,7 +29,11 @@ export const geminiHandler: Handler = ({ res, path, body, script, record }) => {
   let reply: Reply;
   let index = -1;
   if (main) ({ reply, index } = script.take());
-  else if (body?.generationConfig?.responseMimeType === "application/json" || body?.generationConfig?.responseJsonSchema || body?.generationConfig?.responseSchema)
+  else if (
+    body?.generationConfig?.responseMimeType === "application/json" ||
+    body?.generationConfig?.responseJsonSchema ||
+    body?.generationConfig?.responseSchema
+  )
     // Side calls (next-speaker check, routing, loop detection) ask for JSON.
     reply = { kind: "text", text: JSON.stringify({ reasoning: "mock", next_speaker: "user", model_choice: "flash" }) };
   else reply = { kind: "text", text: "Mock side reply." };
@@ -38,8 +42,7 @@ export const geminiHandler: Handler = ({ res, path, body, script, record }) => {
   if (reply.kind === "hang") return;
   if (reply.kind === "http") {
     const details: unknown[] = [];
-    if (reply.resetSeconds !== undefined)
-      details.push({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${reply.resetSeconds}s` });
+    if (reply.resetSeconds !== undefined) details.push({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${reply.resetSeconds}s` });
     return json(res, reply.status, {
       error: { code: reply.status, message: reply.message ?? `mock ${STATUS[reply.status] ?? "error"}`, status: STATUS[reply.status] ?? "UNKNOWN", details },
     });

@@ -9,17 +9,43 @@ type Tool = { type?: string; name?: string };
 /** Codex offers apply_patch as a freeform (custom) tool or a function; fall back to its shell tool. */
 function writeItem(tools: Tool[], path: string, content: string): Record<string, unknown> {
   const callId = `call_mock${++seq}`;
-  const patch = `*** Begin Patch\n*** Add File: ${path}\n${content.split("\n").map((l) => `+${l}`).join("\n")}\n*** End Patch\n`;
+  const patch = `*** Begin Patch\n*** Add File: ${path}\n${content
+    .split("\n")
+    .map((l) => `+${l}`)
+    .join("\n")}\n*** End Patch\n`;
   const ap = tools.find((t) => t.name === "apply_patch");
   if (ap?.type === "custom") return { type: "custom_tool_call", id: `ctc_${callId}`, call_id: callId, name: "apply_patch", input: patch, status: "completed" };
-  if (ap) return { type: "function_call", id: `fc_${callId}`, call_id: callId, name: "apply_patch", arguments: JSON.stringify({ input: patch }), status: "completed" };
+  if (ap)
+    return {
+      type: "function_call",
+      id: `fc_${callId}`,
+      call_id: callId,
+      name: "apply_patch",
+      arguments: JSON.stringify({ input: patch }),
+      status: "completed",
+    };
   return shellItem(tools, callId, `cat > '${path}' <<'EOF'\n${content}\nEOF`);
 }
 
 function shellItem(tools: Tool[], callId: string, script: string): Record<string, unknown> {
   const exec = tools.find((t) => t.name === "exec_command");
-  if (exec) return { type: "function_call", id: `fc_${callId}`, call_id: callId, name: "exec_command", arguments: JSON.stringify({ cmd: script }), status: "completed" };
-  return { type: "function_call", id: `fc_${callId}`, call_id: callId, name: "shell", arguments: JSON.stringify({ command: ["bash", "-lc", script] }), status: "completed" };
+  if (exec)
+    return {
+      type: "function_call",
+      id: `fc_${callId}`,
+      call_id: callId,
+      name: "exec_command",
+      arguments: JSON.stringify({ cmd: script }),
+      status: "completed",
+    };
+  return {
+    type: "function_call",
+    id: `fc_${callId}`,
+    call_id: callId,
+    name: "shell",
+    arguments: JSON.stringify({ command: ["bash", "-lc", script] }),
+    status: "completed",
+  };
 }
 
 export const openaiHandler: Handler = ({ res, path, body, script, record }) => {
@@ -52,12 +78,24 @@ export const openaiHandler: Handler = ({ res, path, body, script, record }) => {
   const items: Record<string, unknown>[] = [];
   const text = reply.kind === "text" ? reply.text : reply.kind === "write" ? reply.text : undefined;
   const s = sse(res);
-  const response = (status: string, extra: Record<string, unknown> = {}) => ({ id: respId, object: "response", status, model: body?.model, output: [], ...extra });
+  const response = (status: string, extra: Record<string, unknown> = {}) => ({
+    id: respId,
+    object: "response",
+    status,
+    model: body?.model,
+    output: [],
+    ...extra,
+  });
   s.event("response.created", { type: "response.created", response: response("in_progress") });
   if (text) {
     const msgId = `msg_mock${++seq}`;
-    s.event("response.output_item.added", { type: "response.output_item.added", output_index: items.length, item: { type: "message", id: msgId, role: "assistant", status: "in_progress", content: [] } });
-    for (const c of chunks(text)) s.event("response.output_text.delta", { type: "response.output_text.delta", item_id: msgId, output_index: items.length, content_index: 0, delta: c });
+    s.event("response.output_item.added", {
+      type: "response.output_item.added",
+      output_index: items.length,
+      item: { type: "message", id: msgId, role: "assistant", status: "in_progress", content: [] },
+    });
+    for (const c of chunks(text))
+      s.event("response.output_text.delta", { type: "response.output_text.delta", item_id: msgId, output_index: items.length, content_index: 0, delta: c });
     const item = { type: "message", id: msgId, role: "assistant", status: "completed", content: [{ type: "output_text", text, annotations: [] }] };
     s.event("response.output_item.done", { type: "response.output_item.done", output_index: items.length, item });
     items.push(item);
@@ -68,7 +106,13 @@ export const openaiHandler: Handler = ({ res, path, body, script, record }) => {
     s.event("response.output_item.added", { type: "response.output_item.added", output_index: items.indexOf(item), item });
     s.event("response.output_item.done", { type: "response.output_item.done", output_index: items.indexOf(item), item });
   }
-  const usage = { input_tokens: 100, input_tokens_details: { cached_tokens: 40 }, output_tokens: 20, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 120 };
+  const usage = {
+    input_tokens: 100,
+    input_tokens_details: { cached_tokens: 40 },
+    output_tokens: 20,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 120,
+  };
   s.event("response.completed", { type: "response.completed", response: response("completed", { output: items, usage }) });
   s.end();
 };

@@ -19,9 +19,27 @@ import type { Reply } from "./script.ts";
 
 type Cli = "claude" | "gemini" | "codex";
 const RUNTIME: Record<Cli, { runtime: string; api: MockApi; model: string; version: string; env: (url: string, key?: string) => Record<string, string> }> = {
-  claude: { runtime: "claude-code", api: "anthropic", model: "claude-sonnet-4-5", version: "2.1.197", env: (url, key) => ({ ANTHROPIC_BASE_URL: url, ...(key ? { ANTHROPIC_API_KEY: key } : {}) }) },
-  gemini: { runtime: "gemini", api: "gemini", model: "gemini-2.5-pro", version: "0.61.0", env: (url, key) => ({ GOOGLE_GEMINI_BASE_URL: url, ...(key ? { GEMINI_API_KEY: key } : {}) }) },
-  codex: { runtime: "codex", api: "openai", model: "gpt-5.5", version: "0.169.0", env: (url, key) => ({ OPENAI_BASE_URL: `${url}/v1`, ...(key ? { OPENAI_API_KEY: key } : {}) }) },
+  claude: {
+    runtime: "claude-code",
+    api: "anthropic",
+    model: "claude-sonnet-4-5",
+    version: "2.1.197",
+    env: (url, key) => ({ ANTHROPIC_BASE_URL: url, ...(key ? { ANTHROPIC_API_KEY: key } : {}) }),
+  },
+  gemini: {
+    runtime: "gemini",
+    api: "gemini",
+    model: "gemini-2.5-pro",
+    version: "0.61.0",
+    env: (url, key) => ({ GOOGLE_GEMINI_BASE_URL: url, ...(key ? { GEMINI_API_KEY: key } : {}) }),
+  },
+  codex: {
+    runtime: "codex",
+    api: "openai",
+    model: "gpt-5.5",
+    version: "0.169.0",
+    env: (url, key) => ({ OPENAI_BASE_URL: `${url}/v1`, ...(key ? { OPENAI_API_KEY: key } : {}) }),
+  },
 };
 
 interface Case {
@@ -36,13 +54,23 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
-  ok: { note: "tool write then text", replies: (wt) => [{ kind: "write", path: path.join(wt, "hello.txt"), content: "hi from mock\n", text: "Writing the file." }, { kind: "text", text: "Done: wrote hello.txt." }] },
+  ok: {
+    note: "tool write then text",
+    replies: (wt) => [
+      { kind: "write", path: path.join(wt, "hello.txt"), content: "hi from mock\n", text: "Writing the file." },
+      { kind: "text", text: "Done: wrote hello.txt." },
+    ],
+  },
   resume: { note: "resume of the ok session with a new message", resumesOk: true, replies: () => [{ kind: "text", text: "Resumed: I remember hello.txt." }] },
   "401": { note: "HTTP 401 from the API", replies: () => [{ kind: "http", status: 401, message: "invalid api key" }] },
   nokey: { note: "no API key at all", key: null, replies: () => [{ kind: "text", text: "x" }] },
   down: { note: "nothing listening on the base URL", down: true, replies: () => [{ kind: "text", text: "x" }] },
   maxturns: { note: "max_turns 2 while the model keeps reading a file", maxTurns: 2, replies: (wt) => [{ kind: "read", path: path.join(wt, "README.md") }] },
-  "resume-unknown": { note: "resume with an id that never existed", resumeId: "11111111-2222-3333-4444-555555555555", replies: () => [{ kind: "text", text: "x" }] },
+  "resume-unknown": {
+    note: "resume with an id that never existed",
+    resumeId: "11111111-2222-3333-4444-555555555555",
+    replies: () => [{ kind: "text", text: "x" }],
+  },
   "429": { note: "HTTP 429 with a reset in 3600 s", replies: () => [{ kind: "http", status: 429, resetSeconds: 3600, message: "rate limited" }] },
   "500": { note: "HTTP 500", replies: () => [{ kind: "http", status: 500, message: "boom" }] },
 };
@@ -57,13 +85,27 @@ async function record(cli: Cli, name: string, c: Case, work: string, outDir: str
   }
   const mock = c.down ? undefined : await startMockModel(rt.api, c.replies(wt));
   const url = mock?.url ?? `http://127.0.0.1:${await closedPort()}`;
-  const agent: AgentSpec = { name: `rec-${cli}`, runtime: rt.runtime, model: rt.model, env: { ...rt.env(url, c.key === null ? undefined : (c.key ?? "mock-key")), DROVER_API_RETRIES: "0" }, ...(c.maxTurns ? { max_turns: c.maxTurns } : {}) };
+  const agent: AgentSpec = {
+    name: `rec-${cli}`,
+    runtime: rt.runtime,
+    model: rt.model,
+    env: { ...rt.env(url, c.key === null ? undefined : (c.key ?? "mock-key")), DROVER_API_RETRIES: "0" },
+    ...(c.maxTurns ? { max_turns: c.maxTurns } : {}),
+  };
   const sessionDir = path.join(work, "sessions", name);
   const home = path.join(sessionDir, "home");
   const tmp = path.join(sessionDir, "tmp");
   fs.mkdirSync(home, { recursive: true });
   fs.mkdirSync(tmp, { recursive: true });
-  const req: SpawnRequest = { agent, prompt: "Write hello.txt", resumeId: c.resumesOk ? okSession.id : c.resumeId, cwd: wt, sessionDir, stateDir: path.join(work, "state"), vars: {} };
+  const req: SpawnRequest = {
+    agent,
+    prompt: "Write hello.txt",
+    resumeId: c.resumesOk ? okSession.id : c.resumeId,
+    cwd: wt,
+    sessionDir,
+    stateDir: path.join(work, "state"),
+    vars: {},
+  };
   const adapter = getRuntimeAdapter(rt.runtime);
   const plan = adapter.plan(req);
   for (const [f, content] of Object.entries(plan.files ?? {})) {

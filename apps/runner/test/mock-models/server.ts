@@ -42,8 +42,7 @@ export async function startMockModel(api: MockApi, replies: Reply[]): Promise<Mo
         // Keep non-JSON bodies as text.
       }
       const path = req.url ?? "/";
-      const record = (main: boolean, replyIndex: number) =>
-        requests.push({ method: req.method ?? "", path, headers: req.headers, body, main, replyIndex });
+      const record = (main: boolean, replyIndex: number) => requests.push({ method: req.method ?? "", path, headers: req.headers, body, main, replyIndex });
       try {
         handlers[api]({ req, res, path, body: body as Json | undefined, script, record });
       } catch (err) {

@@ -16,8 +16,11 @@ let projectId: number;
 
 function drover(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", cliMain, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", cliMain, ...args],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url } },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

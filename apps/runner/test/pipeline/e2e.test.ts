@@ -30,7 +30,11 @@ async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, what:
     const v = await fn().catch(() => undefined);
     if (v) return v;
     if (Date.now() > end) {
-      const board = await t.db.story.findMany({ where: { projectId }, orderBy: { number: "asc" }, select: { number: true, stage: true, blocked: true, blockedReason: true, mergeFailure: true, reviewHold: true, retryCount: true } });
+      const board = await t.db.story.findMany({
+        where: { projectId },
+        orderBy: { number: "asc" },
+        select: { number: true, stage: true, blocked: true, blockedReason: true, mergeFailure: true, reviewHold: true, retryCount: true },
+      });
       throw new Error(`Timed out waiting for ${what}\n${JSON.stringify(board, null, 1)}\n${runners.map((r) => r.out().slice(-3000)).join("\n----\n")}`);
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -38,11 +42,15 @@ async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, what:
 }
 
 function spawnRunner(name: string): Promise<void> {
-  const proc = spawn(process.execPath, ["--import", "tsx", cliMain, "runner", "--id", name, "--data-dir", path.join(logDir, name), "--poll-ms", "500", "--heartbeat-secs", "1", "--capacity", "3"], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url, LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", cliMain, "runner", "--id", name, "--data-dir", path.join(logDir, name), "--poll-ms", "500", "--heartbeat-secs", "1", "--capacity", "3"],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url, LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   proc.stdout!.on("data", (c) => (out = (out + c).slice(-200_000)));
   proc.stderr!.on("data", (c) => (out = (out + c).slice(-200_000)));
@@ -51,7 +59,8 @@ function spawnRunner(name: string): Promise<void> {
 }
 
 const story = (n: number) => t.db.story.findUniqueOrThrow({ where: { projectId_number: { projectId, number: n } } });
-const sessionsOf = async (n: number) => t.db.agentSession.findMany({ where: { storyId: (await story(n)).id }, orderBy: { id: "asc" }, include: { agent: true } });
+const sessionsOf = async (n: number) =>
+  t.db.agentSession.findMany({ where: { storyId: (await story(n)).id }, orderBy: { id: "asc" }, include: { agent: true } });
 const promptOf = (sessionId: number) => fs.readFileSync(path.join(logDir, `prompt-${sessionId}.txt`), "utf8");
 const untilStage = (n: number, stage: string, extra?: (s: Awaited<ReturnType<typeof story>>) => boolean) =>
   waitFor(async () => {
@@ -165,7 +174,10 @@ describe("pipeline end to end (two runners)", () => {
     expect(git("show", "main:feature-1.txt")).toBe("hello-1");
     const subjects = git("log", "--format=%s", "main").split("\n");
     for (const s of [s1, s2, s4, s5, s6, s8pre, s8, s9]) {
-      expect(subjects.filter((x) => x.startsWith(`Story #${s.number}:`)), `one commit for story ${s.number}`).toHaveLength(1);
+      expect(
+        subjects.filter((x) => x.startsWith(`Story #${s.number}:`)),
+        `one commit for story ${s.number}`,
+      ).toHaveLength(1);
       const row = await story(s.number);
       expect(row.mergeCommit).toMatch(/^[0-9a-f]{40}$/);
     }
@@ -173,7 +185,10 @@ describe("pipeline end to end (two runners)", () => {
 
     // --- 2: retried with the failure text in the next prompt, then done
     const c2 = (await sessionsOf(s2.number)).filter((x) => x.stage === "coder");
-    expect(c2.map((x) => [x.status, x.reason])).toEqual([["failed", "gate_failed"], ["completed", "completed"]]);
+    expect(c2.map((x) => [x.status, x.reason])).toEqual([
+      ["failed", "gate_failed"],
+      ["completed", "completed"],
+    ]);
     expect(promptOf(c2[1].id)).toContain("GATE FAILURE: feature-2.txt contains BROKEN");
     expect(c2[1].trigger).toBe("retry");
     expect((c2[0].report as { gates: Array<{ exitCode: number }> }).gates[0].exitCode).toBe(1);
@@ -189,7 +204,7 @@ describe("pipeline end to end (two runners)", () => {
     expect(() => git("show", "main:feature-3.txt")).toThrow();
 
     // --- 4/5: a conflict fixed by the mergemaster; both sides on main, no markers
-    const mm = (await t.db.agentSession.findMany({ where: { storyId: { in: [s4.id, s5.id] }, stage: "mergemaster" } }));
+    const mm = await t.db.agentSession.findMany({ where: { storyId: { in: [s4.id, s5.id] }, stage: "mergemaster" } });
     expect(mm.length).toBeGreaterThanOrEqual(1);
     expect(mm.some((m) => m.status === "completed")).toBe(true);
     expect(mm[0].worktreePath).toContain("merge-queue-");
@@ -227,7 +242,9 @@ describe("pipeline end to end (two runners)", () => {
     const byRunner = await t.db.agentSession.groupBy({ by: ["runnerId"], where: { projectId }, _count: true });
     expect(byRunner.filter((r) => r.runnerId).length).toBe(2);
     // worktrees torn down and branches deleted for merged stories
-    const branches = git("branch", "--list").split("\n").map((b) => b.replace(/^[*+ ]+/, ""));
+    const branches = git("branch", "--list")
+      .split("\n")
+      .map((b) => b.replace(/^[*+ ]+/, ""));
     expect(branches.filter((b) => b.startsWith("merge-queue/"))).toEqual([]);
     expect(branches.some((b) => b.startsWith(`drover/${s1.number}-`))).toBe(false);
   });

@@ -93,7 +93,8 @@ async function end(sessionId: number, status: "completed" | "failed" | "stopped"
   return applyAfterSession(t.url, t.db, sessionId, status, reason, log);
 }
 
-const sessionRow = (id: number) => t.db.agentSession.findUniqueOrThrow({ where: { id }, include: { story: true, agent: true, project: true } }) as Promise<SessionRow>;
+const sessionRow = (id: number) =>
+  t.db.agentSession.findUniqueOrThrow({ where: { id }, include: { story: true, agent: true, project: true } }) as Promise<SessionRow>;
 const exitCtx = async (id: number, wt: string, over: Partial<Parameters<typeof pipelineOnExit>[0]> = {}) => ({
   db: t.db,
   runnerId: "test",
@@ -170,8 +171,12 @@ describe("exit verdicts", () => {
     expect(v).toMatchObject({ status: "failed", reason: "uncommitted_changes" });
     expect(v.message).toContain("left-behind.txt");
     fs.rmSync(path.join(wt, "left-behind.txt"));
-    expect(await pipelineOnExit(await exitCtx(session.id, wt, { turns: 0, result: { kind: "result", outcome: "success", turns: 0 } }))).toMatchObject({ reason: "zero_turns" });
-    expect(await pipelineOnExit(await exitCtx(session.id, wt, { result: { kind: "result", outcome: "api_error", isError: true, errorText: "overloaded" } }))).toMatchObject({ status: "failed", reason: "api_error" });
+    expect(await pipelineOnExit(await exitCtx(session.id, wt, { turns: 0, result: { kind: "result", outcome: "success", turns: 0 } }))).toMatchObject({
+      reason: "zero_turns",
+    });
+    expect(
+      await pipelineOnExit(await exitCtx(session.id, wt, { result: { kind: "result", outcome: "api_error", isError: true, errorText: "overloaded" } })),
+    ).toMatchObject({ status: "failed", reason: "api_error" });
     expect(await pipelineOnExit(await exitCtx(session.id, wt))).toMatchObject({ status: "completed" });
   });
 });
@@ -270,7 +275,9 @@ describe("auto-assign", () => {
     const s = await createStory(t.db, { projectId: p.projectId, title: "Warned", stage: "current" });
     const sess = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
     const before = (await t.db.sessionEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
-    await t.db.sessionEvent.create({ data: { sessionId: sess.id, seq: 1, kind: "rate_limit", payload: { level: "warning", resetsAt: new Date(Date.now() + 600_000).toISOString() } } });
+    await t.db.sessionEvent.create({
+      data: { sessionId: sess.id, seq: 1, kind: "rate_limit", payload: { level: "warning", resetsAt: new Date(Date.now() + 600_000).toISOString() } },
+    });
     await throttleFromEvents(t.db, before);
     const agent = await t.db.agent.findFirstOrThrow({ where: { projectId: p.projectId, name: "coder-1" } });
     expect(agent.throttledUntil!.getTime()).toBeGreaterThan(Date.now());

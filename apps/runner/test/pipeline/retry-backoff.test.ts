@@ -59,10 +59,15 @@ it("max_retries = 0: an agent leaving uncommitted files is retried with backoff,
   const sessions = () => t.db.agentSession.findMany({ where: { storyId: story.id }, orderBy: { id: "asc" } });
 
   // the first run and the first retry (at once), then the second retry is scheduled, not claimable yet
-  const scheduled = await waitFor(async () => {
-    const ss = await sessions();
-    return ss.length >= 3 ? ss : undefined;
-  }, "the second retry to be scheduled", 60_000, 100);
+  const scheduled = await waitFor(
+    async () => {
+      const ss = await sessions();
+      return ss.length >= 3 ? ss : undefined;
+    },
+    "the second retry to be scheduled",
+    60_000,
+    100,
+  );
   const [first, retry1, retry2] = scheduled;
   expect([first.status, first.reason, retry1.status, retry1.reason]).toEqual(["failed", "uncommitted_changes", "failed", "uncommitted_changes"]);
   expect(retry2.notBefore, "the second retry has a time before which it may not run").not.toBeNull();

@@ -29,13 +29,20 @@ it("refuses to write a Gemini agent's settings outside the runtime-state folder"
   const name = "x/../../escape"; // <data>/runtime-state/<id>-x/../../escape = <data>/escape
   const story = await t.db.story.create({ data: { projectId: project.id, number: 1, slug: "story-1", title: "Story 1", stage: "current" } });
   const agent = await t.db.agent.create({ data: { projectId: project.id, name, stage: "coder", runtime: "gemini", config: { name, runtime: "gemini" } } });
-  const session = await t.db.agentSession.create({ data: { projectId: project.id, storyId: story.id, agentId: agent.id, stage: "coder", runtime: "gemini", prompt: "do the work" } });
+  const session = await t.db.agentSession.create({
+    data: { projectId: project.id, storyId: story.id, agentId: agent.id, stage: "coder", runtime: "gemini", prompt: "do the work" },
+  });
 
   runner = await spawnRunner(t.url, ["--poll-ms", "200"], dataDir);
-  const done = await waitFor(async () => {
-    const s = await t.db.agentSession.findUniqueOrThrow({ where: { id: session.id } });
-    return ["failed", "completed", "stopped", "interrupted"].includes(s.status) ? s : undefined;
-  }, "session end", 60_000, 200);
+  const done = await waitFor(
+    async () => {
+      const s = await t.db.agentSession.findUniqueOrThrow({ where: { id: session.id } });
+      return ["failed", "completed", "stopped", "interrupted"].includes(s.status) ? s : undefined;
+    },
+    "session end",
+    60_000,
+    200,
+  );
   expect(done.status).toBe("failed");
   expect(done.reason).toBe("bad_config");
   expect(fs.existsSync(path.join(dataDir, "escape"))).toBe(false);

@@ -84,15 +84,28 @@ describe("the environment of setup, gates and teardown", () => {
     const t: TestDatabase = await createTestDatabase();
     // The runner connects with its own URL; the variable in its environment is the secret one.
     process.env.DATABASE_URL = SECRET_DB;
-    const runner = await startRunner({ databaseUrl: t.url, capacity: 1, pollMs: 200, heartbeatSecs: 1, leaseSecs: 10, graceSecs: 2, dataDir: path.join(dir, "runner"), logger: pino({ level: "warn" }) });
+    const runner = await startRunner({
+      databaseUrl: t.url,
+      capacity: 1,
+      pollMs: 200,
+      heartbeatSecs: 1,
+      leaseSecs: 10,
+      graceSecs: 2,
+      dataDir: path.join(dir, "runner"),
+      logger: pino({ level: "warn" }),
+    });
     try {
       const out = path.join(dir, "setup.env");
       const p = await seedProject(t.db, await makeRepo(), { component: [{ name: "app", path: ".", setup: [`env > ${out}`] }] });
       const s = await seedSession(t.db, p.id, { command: ["true"] });
-      const done = await waitFor(async () => {
-        const row = await t.db.agentSession.findUniqueOrThrow({ where: { id: s.id } });
-        return row.status === "completed" || row.status === "failed" ? row : undefined;
-      }, "the session to end", 60_000);
+      const done = await waitFor(
+        async () => {
+          const row = await t.db.agentSession.findUniqueOrThrow({ where: { id: s.id } });
+          return row.status === "completed" || row.status === "failed" ? row : undefined;
+        },
+        "the session to end",
+        60_000,
+      );
       expect(done.status).toBe("completed");
       expectClean(dumped(out));
     } finally {
@@ -106,7 +119,11 @@ describe("a runner killed with SIGKILL while a command runs", () => {
   for (const kind of ["gate", "setup", "teardown"] as const) {
     it(`takes the ${kind}'s process group with it within seconds`, async () => {
       const cwd = fs.mkdtempSync(path.join(dir, `${kind}-`));
-      const proc = execa(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "fixtures/long-command.ts"), kind, cwd], { cwd: repoRoot, reject: false, all: true });
+      const proc = execa(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "fixtures/long-command.ts"), kind, cwd], {
+        cwd: repoRoot,
+        reject: false,
+        all: true,
+      });
       let out = "";
       proc.all!.on("data", (d: Buffer) => (out += d.toString()));
       const pgid = await waitFor(async () => Number(fs.readFileSync(path.join(cwd, "pgid"), "utf8").trim()) || undefined, `the ${kind} to start`, 30_000, 50);

@@ -25,15 +25,24 @@ afterAll(async () => {
 });
 
 // First run: leave a marker in the worktree and hang; the resumed run finds it and finishes.
-const AGENT = ["sh", "-c", 'cat > /dev/null; if [ -e .ran-once ]; then echo "resumed in session $DROVER_SESSION_ID"; exit 0; fi; touch .ran-once; echo started; sleep 300 & sleep 300 & wait'];
+const AGENT = [
+  "sh",
+  "-c",
+  'cat > /dev/null; if [ -e .ran-once ]; then echo "resumed in session $DROVER_SESSION_ID"; exit 0; fi; touch .ran-once; echo started; sleep 300 & sleep 300 & wait',
+];
 
 const runningWithGroups = (ids: number[]) =>
-  waitFor(async () => {
-    const rows = await t.db.agentSession.findMany({ where: { id: { in: ids } } });
-    const ok = rows.length === ids.length && rows.every((r) => r.status === "running" && r.pgid && groupAlive(r.pgid));
-    const printed = await t.db.sessionEvent.count({ where: { sessionId: { in: ids }, kind: "text", text: "started" } });
-    return ok && printed === ids.length ? rows : undefined;
-  }, "agents running", 90_000, 200);
+  waitFor(
+    async () => {
+      const rows = await t.db.agentSession.findMany({ where: { id: { in: ids } } });
+      const ok = rows.length === ids.length && rows.every((r) => r.status === "running" && r.pgid && groupAlive(r.pgid));
+      const printed = await t.db.sessionEvent.count({ where: { sessionId: { in: ids }, kind: "text", text: "started" } });
+      return ok && printed === ids.length ? rows : undefined;
+    },
+    "agents running",
+    90_000,
+    200,
+  );
 
 function guardPidOf(runnerPid: number): number | undefined {
   for (const d of fs.readdirSync("/proc")) {
@@ -71,10 +80,15 @@ it("kill -9 with 5 running agents: groups die, sessions interrupted within the l
   const b = await spawnRunner(t.url, lease, path.join(dataDir, "b"));
   runners.push(b);
   const bReady = Date.now();
-  const interrupted = await waitFor(async () => {
-    const r = await t.db.agentSession.findMany({ where: { id: { in: ids } } });
-    return r.every((s) => s.status === "interrupted") ? r : undefined;
-  }, "sessions interrupted", 30_000, 200);
+  const interrupted = await waitFor(
+    async () => {
+      const r = await t.db.agentSession.findMany({ where: { id: { in: ids } } });
+      return r.every((s) => s.status === "interrupted") ? r : undefined;
+    },
+    "sessions interrupted",
+    30_000,
+    200,
+  );
   for (const s of interrupted) {
     expect(s.reason).toBe("runner_lost");
     // never before the lease ran out, and promptly once a live runner could see it had
@@ -84,10 +98,15 @@ it("kill -9 with 5 running agents: groups die, sessions interrupted within the l
   const events = await t.db.projectEvent.findMany({ where: { sessionId: { in: ids }, kind: "session_interrupted" } });
   expect(events).toHaveLength(5);
 
-  const resumed = await waitFor(async () => {
-    const r = await t.db.agentSession.findMany({ where: { resumeOfId: { in: ids } } });
-    return r.length === 5 && r.every((s) => s.status === "completed") ? r : undefined;
-  }, "resumed sessions to complete", 90_000, 250);
+  const resumed = await waitFor(
+    async () => {
+      const r = await t.db.agentSession.findMany({ where: { resumeOfId: { in: ids } } });
+      return r.length === 5 && r.every((s) => s.status === "completed") ? r : undefined;
+    },
+    "resumed sessions to complete",
+    90_000,
+    250,
+  );
   for (const s of resumed) {
     expect(s.runnerId).toBe(b.id);
     expect(s.trigger).toBe("recovery");
@@ -103,7 +122,21 @@ it("a runner restarted with the same id reaps the groups its dead predecessor le
   const sessions = [];
   for (let i = 1; i <= 2; i++) sessions.push(await seedSession(t.db, p.id, { command: ["sh", "-c", "echo started; sleep 300 & wait"], storyNumber: i }));
   const ids = sessions.map((s) => s.id);
-  const args = ["--id", "reaper-test", "--no-recover", "--grace-secs", "2", "--lease-secs", "60", "--heartbeat-secs", "1", "--poll-ms", "300", "--capacity", "2"];
+  const args = [
+    "--id",
+    "reaper-test",
+    "--no-recover",
+    "--grace-secs",
+    "2",
+    "--lease-secs",
+    "60",
+    "--heartbeat-secs",
+    "1",
+    "--poll-ms",
+    "300",
+    "--capacity",
+    "2",
+  ];
   const a = await spawnRunner(t.url, args, path.join(dataDir, "c"));
   runners.push(a);
   const rows = await runningWithGroups(ids);

@@ -62,10 +62,15 @@ it("no event lost and order kept across a database restart", { timeout: 240_000 
   await new Promise((res) => setTimeout(res, 3_000)); // the agent goes on printing meanwhile
   server = await startEmbeddedPostgres({ dataDir: pgDir, fast: true, preferredPort: server.port });
 
-  const done = await waitFor(async () => {
-    const row = await db.agentSession.findUniqueOrThrow({ where: { id: s.id } });
-    return ["completed", "failed"].includes(row.status) ? row : undefined;
-  }, "session to end", 120_000, 250);
+  const done = await waitFor(
+    async () => {
+      const row = await db.agentSession.findUniqueOrThrow({ where: { id: s.id } });
+      return ["completed", "failed"].includes(row.status) ? row : undefined;
+    },
+    "session to end",
+    120_000,
+    250,
+  );
   expect(done.status).toBe("completed");
   const evs = await db.sessionEvent.findMany({ where: { sessionId: s.id }, orderBy: { seq: "asc" } });
   expect(evs.map((e) => e.seq)).toEqual(evs.map((_, i) => i + 1));

@@ -36,10 +36,15 @@ function rssMb(pid: number): number {
 }
 
 const ended = (id: number) =>
-  waitFor(async () => {
-    const row = await t.db.agentSession.findUniqueOrThrow({ where: { id } });
-    return ["completed", "failed", "interrupted"].includes(row.status) ? row : undefined;
-  }, `session ${id} to end`, 600_000, 250);
+  waitFor(
+    async () => {
+      const row = await t.db.agentSession.findUniqueOrThrow({ where: { id } });
+      return ["completed", "failed", "interrupted"].includes(row.status) ? row : undefined;
+    },
+    `session ${id} to end`,
+    600_000,
+    250,
+  );
 
 it("stores all 500,000 lines of a flood, in order, with no dropped marker and bounded memory", { timeout: 660_000 }, async () => {
   const LINES = 500_000;
@@ -71,7 +76,13 @@ it("stores all 500,000 lines of a flood, in order, with no dropped marker and bo
   // gap-free, ordered sequence numbers, and the lines in the order printed
   const agg = await t.db.sessionEvent.aggregate({ where: { sessionId: s.id }, _min: { seq: true }, _max: { seq: true }, _count: true });
   expect([agg._min.seq, agg._max.seq]).toEqual([1, agg._count]);
-  const probe = await t.db.sessionEvent.findMany({ where: { sessionId: s.id, kind: "text" }, orderBy: { seq: "asc" }, select: { text: true }, skip: 123_456, take: 2 });
+  const probe = await t.db.sessionEvent.findMany({
+    where: { sessionId: s.id, kind: "text" },
+    orderBy: { seq: "asc" },
+    select: { text: true },
+    skip: 123_456,
+    take: 2,
+  });
   expect(probe.map((e) => e.text!.slice(0, 11))).toEqual(["line-123457", "line-123458"]);
   // bounded: the queue is capped in bytes; what remains is V8 garbage between major collections
   // (measured: live heap back to ~65 MB after each, RSS saw-toothing below ~390 MB)

@@ -30,35 +30,59 @@ it("4 runners × 200 sessions: every session runs exactly once, never two per ag
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "drover-race-")), "runs.log");
   const p = await seedProject(t.db, repo);
   const stories: { id: number }[] = [];
-  for (let n = 1; n <= STORIES; n++) stories.push(await t.db.story.create({ data: { projectId: p.id, number: n, slug: `s${n}`, title: `S${n}`, stage: "current" } }));
+  for (let n = 1; n <= STORIES; n++)
+    stories.push(await t.db.story.create({ data: { projectId: p.id, number: n, slug: `s${n}`, title: `S${n}`, stage: "current" } }));
   const agents: { id: number }[] = [];
   for (let i = 0; i < AGENTS; i++) {
     agents.push(
       await t.db.agent.create({
-        data: { projectId: p.id, name: `a${i}`, stage: "other", runtime: "command", config: { name: `a${i}`, runtime: "command", command: ["sh", "-c", `echo "$DROVER_SESSION_ID $DROVER_AGENT $$" >> ${out}; echo ran`] } },
+        data: {
+          projectId: p.id,
+          name: `a${i}`,
+          stage: "other",
+          runtime: "command",
+          config: { name: `a${i}`, runtime: "command", command: ["sh", "-c", `echo "$DROVER_SESSION_ID $DROVER_AGENT $$" >> ${out}; echo ran`] },
+        },
       }),
     );
   }
   await syncRosterText(t.db, p.id);
   const created = new Map<number, number>(); // agent id -> sessions created
   const feed = async () => {
-    const active = new Set((await t.db.agentSession.findMany({ where: { projectId: p.id, status: { in: ["pending", "running"] } }, select: { agentId: true } })).map((s) => s.agentId));
+    const active = new Set(
+      (await t.db.agentSession.findMany({ where: { projectId: p.id, status: { in: ["pending", "running"] } }, select: { agentId: true } })).map(
+        (s) => s.agentId,
+      ),
+    );
     for (const [i, a] of agents.entries()) {
       const n = created.get(a.id) ?? 0;
       if (n >= PER_AGENT || active.has(a.id)) continue;
-      await t.db.agentSession.create({ data: { projectId: p.id, storyId: stories[(i + n) % STORIES].id, agentId: a.id, stage: "other", runtime: "command", prompt: "go" } });
+      await t.db.agentSession.create({
+        data: { projectId: p.id, storyId: stories[(i + n) % STORIES].id, agentId: a.id, stage: "other", runtime: "command", prompt: "go" },
+      });
       created.set(a.id, n + 1);
     }
   };
   await feed();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-race-data-"));
-  runners.push(...(await Promise.all([0, 1, 2, 3].map((i) => spawnRunner(t.url, ["--capacity", "4", "--poll-ms", "300", "--heartbeat-secs", "1", "--lease-secs", "20"], path.join(dataDir, String(i)))))));
+  runners.push(
+    ...(await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        spawnRunner(t.url, ["--capacity", "4", "--poll-ms", "300", "--heartbeat-secs", "1", "--lease-secs", "20"], path.join(dataDir, String(i))),
+      ),
+    )),
+  );
 
-  await waitFor(async () => {
-    await feed();
-    const done = await t.db.agentSession.count({ where: { projectId: p.id, status: { notIn: ["pending", "running"] } } });
-    return done === AGENTS * PER_AGENT;
-  }, "all 200 sessions to end", 540_000, 500); // minutes only on a 2-core machine shared with a busy team
+  await waitFor(
+    async () => {
+      await feed();
+      const done = await t.db.agentSession.count({ where: { projectId: p.id, status: { notIn: ["pending", "running"] } } });
+      return done === AGENTS * PER_AGENT;
+    },
+    "all 200 sessions to end",
+    540_000,
+    500,
+  ); // minutes only on a 2-core machine shared with a busy team
 
   const sessions = await t.db.agentSession.findMany({ where: { projectId: p.id }, orderBy: { id: "asc" } });
   expect(sessions).toHaveLength(200);

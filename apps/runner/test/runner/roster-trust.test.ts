@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
 import { addProject, createStory, reloadProjectConfig, startAgent } from "@drover/db/services/index";
 import { makeRepo, seedProject, syncRosterText, waitFor } from "./helpers.ts";
+import { repoAccess } from "@drover/repo";
 
 let t: TestDatabase;
 let runner: RunnerHandle;
@@ -20,7 +21,16 @@ beforeAll(async () => {
   t = await createTestDatabase();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-roster-trust-"));
   marks = fs.mkdtempSync(path.join(os.tmpdir(), "drover-tampered-"));
-  runner = await startRunner({ databaseUrl: t.url, capacity: 2, pollMs: 200, heartbeatSecs: 1, leaseSecs: 10, graceSecs: 2, dataDir, logger: pino({ level: "warn" }) });
+  runner = await startRunner({
+    databaseUrl: t.url,
+    capacity: 2,
+    pollMs: 200,
+    heartbeatSecs: 1,
+    leaseSecs: 10,
+    graceSecs: 2,
+    dataDir,
+    logger: pino({ level: "warn" }),
+  });
 });
 
 afterAll(async () => {
@@ -36,10 +46,14 @@ async function startSession(projectId: number, agentId: number) {
 }
 
 const ended = (id: number) =>
-  waitFor(async () => {
-    const s = await t.db.agentSession.findUniqueOrThrow({ where: { id } });
-    return ["completed", "failed", "stopped", "interrupted"].includes(s.status) ? s : undefined;
-  }, `session ${id} to end`, 60_000);
+  waitFor(
+    async () => {
+      const s = await t.db.agentSession.findUniqueOrThrow({ where: { id } });
+      return ["completed", "failed", "stopped", "interrupted"].includes(s.status) ? s : undefined;
+    },
+    `session ${id} to end`,
+    60_000,
+  );
 
 const texts = async (sessionId: number) => (await t.db.sessionEvent.findMany({ where: { sessionId }, orderBy: { seq: "asc" } })).map((e) => e.text ?? "");
 
@@ -47,7 +61,13 @@ describe("commands come from the parsed roster", () => {
   it("runs the roster's command and setup, not a tampered agent or project row", async () => {
     const p = await seedProject(t.db, await makeRepo(), { component: [{ name: "app", path: ".", setup: ["sh -c 'echo roster-setup > setup.out'"] }] });
     const agent = await t.db.agent.create({
-      data: { projectId: p.id, name: "coder", stage: "coder", runtime: "command", config: { name: "coder", runtime: "command", command: ["sh", "-c", "echo roster-command; cat setup.out"] } },
+      data: {
+        projectId: p.id,
+        name: "coder",
+        stage: "coder",
+        runtime: "command",
+        config: { name: "coder", runtime: "command", command: ["sh", "-c", "echo roster-command; cat setup.out"] },
+      },
     });
     await syncRosterText(t.db, p.id);
     // What a database login could do: rewrite the parsed JSON copies.
@@ -70,7 +90,13 @@ describe("commands come from the parsed roster", () => {
     const p = await seedProject(t.db, await makeRepo());
     const mark = path.join(marks, "smuggled");
     const agent = await t.db.agent.create({
-      data: { projectId: p.id, name: "smuggled", stage: "coder", runtime: "command", config: { name: "smuggled", runtime: "command", command: ["sh", "-c", `id > ${mark}`] } },
+      data: {
+        projectId: p.id,
+        name: "smuggled",
+        stage: "coder",
+        runtime: "command",
+        config: { name: "smuggled", runtime: "command", command: ["sh", "-c", `id > ${mark}`] },
+      },
     });
     const s = await startSession(p.id, agent.id);
     const done = await ended(s.id);
@@ -86,9 +112,9 @@ describe("commands come from the parsed roster", () => {
     fs.mkdirSync(path.dirname(file));
     const good = `[[agent]]\nname = "coder"\nstage = "coder"\nruntime = "command"\ncommand = ["sh", "-c", "echo last-good-roster"]\n`;
     fs.writeFileSync(file, good);
-    const { project } = await addProject(t.db, { repoPath: repo });
+    const { project } = await addProject(t.db, { repoPath: repo }, repoAccess);
     fs.writeFileSync(file, good.replace('stage = "coder"', 'stage = "tester"'));
-    expect((await reloadProjectConfig(t.db, project.id)).ok).toBe(false);
+    expect((await reloadProjectConfig(t.db, project.id, repoAccess)).ok).toBe(false);
     const story = await createStory(t.db, { projectId: project.id, title: "After a broken edit", stage: "current" });
     const s = await startAgent(t.db, { projectId: project.id, storyNumber: story.number, agentName: "coder", trigger: "user" });
     const done = await ended(s.id);

@@ -27,18 +27,23 @@ it("SIGTERM: agents signalled, stragglers killed after the grace, events stored,
   // A polite agent: on SIGTERM it writes 500 more lines, then exits.
   const polite = await seedSession(t.db, p.id, {
     storyNumber: 1,
-    command: ["sh", "-c", 'trap \'i=0; while [ $i -lt 500 ]; do i=$((i+1)); echo "bye-$i"; done; exit 0\' TERM; echo started; while :; do sleep 0.2; done'],
+    command: ["sh", "-c", "trap 'i=0; while [ $i -lt 500 ]; do i=$((i+1)); echo \"bye-$i\"; done; exit 0' TERM; echo started; while :; do sleep 0.2; done"],
   });
   // A stubborn one: ignores SIGTERM; only the SIGKILL after the grace ends it.
   const stubborn = await seedSession(t.db, p.id, { storyNumber: 2, command: ["sh", "-c", "trap '' TERM; echo started; while :; do sleep 0.2; done"] });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-shutdown-data-"));
   r = await spawnRunner(t.url, ["--grace-secs", "2", "--heartbeat-secs", "1", "--poll-ms", "300", "--lease-secs", "30"], dataDir, { viaPnpm: true });
   const ids = [polite.id, stubborn.id];
-  const rows = await waitFor(async () => {
-    const rs = await t.db.agentSession.findMany({ where: { id: { in: ids } } });
-    const started = await t.db.sessionEvent.count({ where: { sessionId: { in: ids }, text: "started" } });
-    return started === 2 && rs.every((s) => s.pgid) ? rs : undefined;
-  }, "both agents started", 90_000, 200);
+  const rows = await waitFor(
+    async () => {
+      const rs = await t.db.agentSession.findMany({ where: { id: { in: ids } } });
+      const started = await t.db.sessionEvent.count({ where: { sessionId: { in: ids }, text: "started" } });
+      return started === 2 && rs.every((s) => s.pgid) ? rs : undefined;
+    },
+    "both agents started",
+    90_000,
+    200,
+  );
 
   // A session that becomes pending now must not be claimed once the shutdown began.
   process.kill(r.pid, "SIGTERM");

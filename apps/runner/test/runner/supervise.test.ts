@@ -19,7 +19,16 @@ beforeAll(async () => {
   t = await createTestDatabase();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-runner-data-"));
   process.env.CLAUDECODE = "1"; // must not reach agents
-  runner = await startRunner({ databaseUrl: t.url, capacity: 4, pollMs: 200, heartbeatSecs: 1, leaseSecs: 10, graceSecs: 2, dataDir, logger: pino({ level: "warn" }) });
+  runner = await startRunner({
+    databaseUrl: t.url,
+    capacity: 4,
+    pollMs: 200,
+    heartbeatSecs: 1,
+    leaseSecs: 10,
+    graceSecs: 2,
+    dataDir,
+    logger: pino({ level: "warn" }),
+  });
 });
 
 afterAll(async () => {
@@ -28,10 +37,14 @@ afterAll(async () => {
 });
 
 const ended = (id: number) =>
-  waitFor(async () => {
-    const s = await t.db.agentSession.findUniqueOrThrow({ where: { id } });
-    return ["completed", "failed", "stopped", "interrupted"].includes(s.status) ? s : undefined;
-  }, `session ${id} to end`, 60_000);
+  waitFor(
+    async () => {
+      const s = await t.db.agentSession.findUniqueOrThrow({ where: { id } });
+      return ["completed", "failed", "stopped", "interrupted"].includes(s.status) ? s : undefined;
+    },
+    `session ${id} to end`,
+    60_000,
+  );
 
 const events = (sessionId: number) => t.db.sessionEvent.findMany({ where: { sessionId }, orderBy: { seq: "asc" } });
 
@@ -197,7 +210,9 @@ describe("runner supervising sessions", () => {
 
   it("a failing setup fails the session with its output, and the agent never starts", async () => {
     const repo = await makeRepo();
-    const p = await seedProject(t.db, repo, { component: [{ name: "web", path: ".", setup: ["echo preparing", "echo 'npm ERR! broken dependency' >&2; exit 3"] }] });
+    const p = await seedProject(t.db, repo, {
+      component: [{ name: "web", path: ".", setup: ["echo preparing", "echo 'npm ERR! broken dependency' >&2; exit 3"] }],
+    });
     const s = await seedSession(t.db, p.id, { command: ["sh", "-c", "echo agent-ran"] });
     const done = await ended(s.id);
     expect(done.status).toBe("failed");
@@ -213,7 +228,11 @@ describe("runner supervising sessions", () => {
     const repo = await makeRepo();
     const p = await seedProject(t.db, repo);
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), "drover-outside-"));
-    const a = await seedSession(t.db, p.id, { command: ["touch", "escaped"], worktreePath: path.join(repo, ".drover/worktrees/../../../", path.basename(outside)), storyNumber: 11 });
+    const a = await seedSession(t.db, p.id, {
+      command: ["touch", "escaped"],
+      worktreePath: path.join(repo, ".drover/worktrees/../../../", path.basename(outside)),
+      storyNumber: 11,
+    });
     const da = await ended(a.id);
     expect(da.status).toBe("failed");
     expect(da.reason).toBe("path_escape");
@@ -236,7 +255,12 @@ describe("runner supervising sessions", () => {
       'echo \'{"kind":"init","runtimeSessionId":"new-run"}\'',
       "cat",
     ].join("\n");
-    const s = await seedSession(t.db, p.id, { command: ["sh", "-c", script], prompt: "ONLY-NEW", resumeRuntimeSessionId: "gone-id", freshPrompt: "FULL-PROMPT" });
+    const s = await seedSession(t.db, p.id, {
+      command: ["sh", "-c", script],
+      prompt: "ONLY-NEW",
+      resumeRuntimeSessionId: "gone-id",
+      freshPrompt: "FULL-PROMPT",
+    });
     const done = await ended(s.id);
     expect(done.status).toBe("completed");
     expect(done.runtimeSessionId).toBe("new-run");

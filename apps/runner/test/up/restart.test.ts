@@ -62,7 +62,10 @@ async function startUp(dataDir: string): Promise<Up> {
     pid: child.pid!,
     url,
     out: () => out,
-    pids: (name) => childrenOf(lines().find((l) => l.name === "drover-up")!.pid as number).filter((c) => (name === "runner" ? c.argv.at(-1) === "runner" : /\bnext\b/.test(c.argv.join(" ")))).map((c) => c.pid),
+    pids: (name) =>
+      childrenOf(lines().find((l) => l.name === "drover-up")!.pid as number)
+        .filter((c) => (name === "runner" ? c.argv.at(-1) === "runner" : /\bnext\b/.test(c.argv.join(" "))))
+        .map((c) => c.pid),
     supervisorPid: () => lines().find((l) => l.name === "drover-up")!.pid as number,
     exited,
   };
@@ -152,30 +155,46 @@ describe.skipIf(!built && !process.env.CI)("drover up supervises its children", 
     expect(alive(first!)).toBe(false);
     expect(await answers(up.url)).toBe(true);
     // It is a working runner: it registered and heartbeats (seen through the web).
-    await until(async () => {
-      const res = await fetch(`${up.url}/api/trpc/views.runners`);
-      const rows = ((await res.json()) as { result: { data: { json: Array<{ pid: number; stoppedAt: string | null }> } } }).result.data.json;
-      return rows.some((r) => r.pid === second && !r.stoppedAt);
-    }, "the new runner to register", 30_000, up);
+    await until(
+      async () => {
+        const res = await fetch(`${up.url}/api/trpc/views.runners`);
+        const rows = ((await res.json()) as { result: { data: { json: Array<{ pid: number; stoppedAt: string | null }> } } }).result.data.json;
+        return rows.some((r) => r.pid === second && !r.stoppedAt);
+      },
+      "the new runner to register",
+      30_000,
+      up,
+    );
   }, 90_000);
 
   it("restarts a postmaster killed with SIGKILL; the web answers again and the runner reconnects", async () => {
     const pm = postmasterPid(dataDir)!;
     process.kill(pm, "SIGKILL");
     const killedAt = Date.now();
-    await until(async () => {
-      const now = postmasterPid(dataDir);
-      return now && now !== pm && alive(now) && (await answers(up.url));
-    }, "the web to answer again on a new postmaster", 30_000, up);
+    await until(
+      async () => {
+        const now = postmasterPid(dataDir);
+        return now && now !== pm && alive(now) && (await answers(up.url));
+      },
+      "the web to answer again on a new postmaster",
+      30_000,
+      up,
+    );
     const recoveredMs = Date.now() - killedAt;
     console.log(`web answered again ${recoveredMs} ms after kill -9 of the postmaster`);
     expect(recoveredMs).toBeLessThan(20_000);
     // The runner survived or was restarted; either way one heartbeats again after the restart.
-    await until(async () => {
-      const res = await fetch(`${up.url}/api/trpc/views.runners`);
-      const rows = ((await res.json()) as { result: { data: { json: Array<{ pid: number; heartbeatAt: string; stoppedAt: string | null }> } } }).result.data.json;
-      return rows.some((r) => !r.stoppedAt && new Date(r.heartbeatAt).getTime() > killedAt + 1_000 && alive(r.pid));
-    }, "a runner heartbeat after the restart", 30_000, up);
+    await until(
+      async () => {
+        const res = await fetch(`${up.url}/api/trpc/views.runners`);
+        const rows = ((await res.json()) as { result: { data: { json: Array<{ pid: number; heartbeatAt: string; stoppedAt: string | null }> } } }).result.data
+          .json;
+        return rows.some((r) => !r.stoppedAt && new Date(r.heartbeatAt).getTime() > killedAt + 1_000 && alive(r.pid));
+      },
+      "a runner heartbeat after the restart",
+      30_000,
+      up,
+    );
   }, 90_000);
 
   it("Ctrl-C stops everything within the bound", async () => {

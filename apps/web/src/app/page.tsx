@@ -15,7 +15,11 @@ function BoardPage() {
       <Nav projectId={projectId} />
       {projects.data && projects.data.length === 0 && (
         <p className="p-6">
-          No projects yet. <Link className="underline" href="/projects/new">Add one</Link>.
+          No projects yet.{" "}
+          <Link className="underline" href="/projects/new">
+            Add one
+          </Link>
+          .
         </p>
       )}
       {projectId && <Board key={projectId} projectId={projectId} />}

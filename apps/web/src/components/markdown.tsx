@@ -6,9 +6,7 @@ import remarkGfm from "remark-gfm";
 export function Markdown({ text, className }: { text: string; className?: string }) {
   return (
     <div className={`prose-drover ${className ?? ""}`}>
-      <ReactMarkdown remarkPlugins={[remarkGfm]}>
-        {text}
-      </ReactMarkdown>
+      <ReactMarkdown remarkPlugins={[remarkGfm]}>{text}</ReactMarkdown>
     </div>
   );
 }

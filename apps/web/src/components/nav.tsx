@@ -38,7 +38,11 @@ export function Nav({ projectId }: { projectId?: number }) {
         aria-label="Project"
         className="rounded border px-2 py-1 text-sm"
         value={projectId ?? ""}
-        onChange={(e) => router.push(`${pathname.startsWith("/stories") || pathname.startsWith("/sessions") || pathname.startsWith("/agents") ? "/" : pathname}?project=${e.target.value}`)}
+        onChange={(e) =>
+          router.push(
+            `${pathname.startsWith("/stories") || pathname.startsWith("/sessions") || pathname.startsWith("/agents") ? "/" : pathname}?project=${e.target.value}`,
+          )
+        }
       >
         {projects.data?.map((p) => (
           <option key={p.id} value={p.id}>

@@ -10,7 +10,11 @@ export interface ConfigProblem {
 export function locateConfigErrors(message: string, text: string | null): ConfigProblem[] {
   const syntax = /\bat line (\d+)/i.exec(message);
   if (syntax) return [{ message, line: Number(syntax[1]) }];
-  const issues = message.split("\n").slice(1).map((l) => l.trim()).filter(Boolean);
+  const issues = message
+    .split("\n")
+    .slice(1)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (!issues.length) return [{ message }];
   return issues.map((issue) => {
     const m = /^([^:]+?):\s(.*)$/.exec(issue);

@@ -13,14 +13,17 @@ export function fileChangePatch(input: unknown): { file: string; patch: string }
   const edits: { old: string; new: string }[] = [];
   if (typeof i.old_string === "string" && typeof i.new_string === "string") edits.push({ old: i.old_string, new: i.new_string });
   if (Array.isArray(i.edits))
-    for (const e of i.edits as P[]) if (typeof e.old_string === "string" && typeof e.new_string === "string") edits.push({ old: e.old_string, new: e.new_string });
-  if (edits.length)
-    return { file, patch: edits.map((e) => stripHeader(createTwoFilesPatch(file, file, e.old, e.new, "", "", { context: 3 }))).join("\n") };
+    for (const e of i.edits as P[])
+      if (typeof e.old_string === "string" && typeof e.new_string === "string") edits.push({ old: e.old_string, new: e.new_string });
+  if (edits.length) return { file, patch: edits.map((e) => stripHeader(createTwoFilesPatch(file, file, e.old, e.new, "", "", { context: 3 }))).join("\n") };
   if (typeof i.content === "string" && file) return { file, patch: stripHeader(createTwoFilesPatch(file, file, "", i.content, "", "", { context: 3 })) };
   return null;
 }
 
 function stripHeader(p: string): string {
-  return p.split("\n").filter((l) => !/^(=+|Index:|--- |\+\+\+ )/.test(l)).join("\n").trim();
+  return p
+    .split("\n")
+    .filter((l) => !/^(=+|Index:|--- |\+\+\+ )/.test(l))
+    .join("\n")
+    .trim();
 }
-

@@ -9,7 +9,9 @@ import superjson from "superjson";
 import type { AppRouter } from "@drover/api";
 import { MAX_BATCH_SIZE } from "@drover/api/request-limits";
 
-export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+const trpcContext = createTRPCContext<AppRouter>();
+const { TRPCProvider } = trpcContext;
+export const { useTRPC, useTRPCClient } = trpcContext;
 
 function createClients() {
   const trpcClient = createTRPCClient<AppRouter>({

@@ -11,7 +11,11 @@ export const liveRouter = router({
   /** Board, session and agent changes of one project (or of all projects when projectId is absent). */
   project: publicProcedure.input(z.object({ projectId: id.optional() })).subscription(async function* ({ input, signal }) {
     yield { ready: true };
-    for await (const p of getHub().stream("any", signal, (p) => p.channel !== "sessionEvents" && (!input.projectId || p.projectId === undefined || Number(p.projectId) === input.projectId))) {
+    for await (const p of getHub().stream(
+      "any",
+      signal,
+      (p) => p.channel !== "sessionEvents" && (!input.projectId || p.projectId === undefined || Number(p.projectId) === input.projectId),
+    )) {
       yield { channel: String(p.channel ?? ""), storyId: p.storyId === undefined ? null : Number(p.storyId) };
     }
   }),

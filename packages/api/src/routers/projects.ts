@@ -17,7 +17,7 @@ export const projectsRouter = router({
       return { ...res, project: redactProject(res.project) };
     }),
   reload: publicProcedure.input(projectId).mutation(async ({ ctx, input }) => {
-      const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess);
-      return { ...res, project: redactProject(res.project) };
-    }),
+    const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess);
+    return { ...res, project: redactProject(res.project) };
+  }),
 });

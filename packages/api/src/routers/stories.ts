@@ -32,13 +32,9 @@ export const storiesRouter = router({
   }),
   create: publicProcedure.input(createStoryInput).mutation(({ ctx, input }) => createStory(ctx.db, input)),
   update: publicProcedure.input(storyEditInput).mutation(({ ctx, input }) => updateStory(ctx.db, input)),
-  move: publicProcedure
-    .input(ref.extend({ to: z.enum(STAGES) }))
-    .mutation(async ({ ctx, input }) => (await moveStory(ctx.db, { ...input, by: "user" })).story),
+  move: publicProcedure.input(ref.extend({ to: z.enum(STAGES) })).mutation(async ({ ctx, input }) => (await moveStory(ctx.db, { ...input, by: "user" })).story),
   reorder: publicProcedure.input(ref.extend({ index: indexSchema })).mutation(({ ctx, input }) => reorderStory(ctx.db, input)),
-  tick: publicProcedure
-    .input(ref.extend({ index: indexSchema, checked: z.boolean() }))
-    .mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
+  tick: publicProcedure.input(ref.extend({ index: indexSchema, checked: z.boolean() })).mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
   block: publicProcedure.input(ref.extend({ reason: textSchema.max(2000).optional() })).mutation(({ ctx, input }) => blockStory(ctx.db, input)),
   unblock: publicProcedure.input(ref).mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
 });

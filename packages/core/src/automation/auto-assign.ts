@@ -98,8 +98,7 @@ export function planAutoAssign(input: AssignInput): AssignPlan {
   const taken = new Set(input.agents.filter((a) => a.busy).map((a) => a.name));
   let coders = input.activeCoders;
   const byName = new Map(input.agents.map((a) => [a.name, a]));
-  const usable = (a: AssignAgent) =>
-    a.enabled && !taken.has(a.name) && !(a.throttledUntil && a.throttledUntil.getTime() > input.now.getTime());
+  const usable = (a: AssignAgent) => a.enabled && !taken.has(a.name) && !(a.throttledUntil && a.throttledUntil.getTime() > input.now.getTime());
 
   const ordered = input.stories
     .filter((s) => ORDER.includes(s.stage))
@@ -111,41 +110,63 @@ export function planAutoAssign(input: AssignInput): AssignPlan {
     // awaitingVerdict is only ever set when no session of `need` is active, so checking it
     // before "already being worked" changes no outcome.
     const why = notAssignableBecause(s, input.doneNumbers);
-    if (why) { skip(why); continue; }
-    if (s.activeStages.includes(need) || s.scheduled) { skip("already being worked"); continue; }
+    if (why) {
+      skip(why);
+      continue;
+    }
+    if (s.activeStages.includes(need) || s.scheduled) {
+      skip("already being worked");
+      continue;
+    }
     if (need === "qa" && resolveQaMode(s, input.settings.defaultQa) !== "agent" && !s.interrupted) {
-      skip("QA is not done by an agent"); continue;
+      skip("QA is not done by an agent");
+      continue;
     }
 
     // A session cut off by a lost runner resumes with the same agent, whatever the stage.
     if (s.interrupted) {
       const a = byName.get(s.interrupted.agentName);
-      if (!a || !usable(a)) { skip(`interrupted agent ${s.interrupted.agentName} is not free`); continue; }
-      if (a.stage === "coder" && coders >= input.settings.maxCoders) { skip(`max_coders (${input.settings.maxCoders}) reached`); continue; }
+      if (!a || !usable(a)) {
+        skip(`interrupted agent ${s.interrupted.agentName} is not free`);
+        continue;
+      }
+      if (a.stage === "coder" && coders >= input.settings.maxCoders) {
+        skip(`max_coders (${input.settings.maxCoders}) reached`);
+        continue;
+      }
       picks.push({ kind: "start", storyId: s.id, storyNumber: s.number, agentName: a.name, trigger: "resume" });
       taken.add(a.name);
       if (a.stage === "coder") coders++;
       continue;
     }
     // Drover merges by itself; a mergemaster is only started by the merge when it needs help.
-    if (need === "mergemaster") { picks.push({ kind: "merge", storyId: s.id, storyNumber: s.number }); continue; }
+    if (need === "mergemaster") {
+      picks.push({ kind: "merge", storyId: s.id, storyNumber: s.number });
+      continue;
+    }
 
-    if (need === "coder" && coders >= input.settings.maxCoders) { skip(`max_coders (${input.settings.maxCoders}) reached`); continue; }
+    if (need === "coder" && coders >= input.settings.maxCoders) {
+      skip(`max_coders (${input.settings.maxCoders}) reached`);
+      continue;
+    }
     const pinned = s.agent ? byName.get(s.agent) : undefined;
     let chosen: AssignAgent | undefined;
     if (pinned && pinned.stage === need) {
       // A pin is a promise: a busy pinned agent means the story waits, never a fallback.
-      if (!usable(pinned)) { skip(`pinned agent ${pinned.name} is busy`); continue; }
+      if (!usable(pinned)) {
+        skip(`pinned agent ${pinned.name} is busy`);
+        continue;
+      }
       chosen = pinned;
     } else {
       chosen = input.agents.find(
-        (a) =>
-          a.stage === need &&
-          usable(a) &&
-          (need !== "coder" || !input.settings.defaultCoderModel || a.model === input.settings.defaultCoderModel),
+        (a) => a.stage === need && usable(a) && (need !== "coder" || !input.settings.defaultCoderModel || a.model === input.settings.defaultCoderModel),
       );
     }
-    if (!chosen) { skip(`no free ${need} agent`); continue; }
+    if (!chosen) {
+      skip(`no free ${need} agent`);
+      continue;
+    }
     picks.push({ kind: "start", storyId: s.id, storyNumber: s.number, agentName: chosen.name, trigger: "auto_assign" });
     taken.add(chosen.name);
     if (need === "coder") coders++;

@@ -18,7 +18,8 @@ export type MergeVerdict = { ok: true } | { ok: false; reason: string };
 
 export function verifyMerge(f: MergeFacts): MergeVerdict {
   if (f.baseAfter === f.baseBefore) return { ok: false, reason: `base branch ${f.baseBranch} did not move (still ${short(f.baseBefore)})` };
-  if (!f.baseMovedForward) return { ok: false, reason: `base branch ${f.baseBranch} moved to ${short(f.baseAfter)}, which does not contain ${short(f.baseBefore)}` };
+  if (!f.baseMovedForward)
+    return { ok: false, reason: `base branch ${f.baseBranch} moved to ${short(f.baseAfter)}, which does not contain ${short(f.baseBefore)}` };
   if (f.changedFiles.length === 0) return { ok: false, reason: `the merge into ${f.baseBranch} carries no change (empty diff against ${short(f.baseBefore)})` };
   if (f.conflictMarkers.length) return { ok: false, reason: `conflict markers in the merged code: ${f.conflictMarkers.slice(0, 5).join(", ")}` };
   if (f.mainCheckoutBranch !== f.baseBranch) {
@@ -33,9 +34,15 @@ export function findConflictMarkers(diff: string): string[] {
   let file = "";
   let line = 0;
   for (const l of diff.split("\n")) {
-    if (l.startsWith("+++ ")) { file = l.replace(/^\+\+\+ (b\/)?/, ""); continue; }
+    if (l.startsWith("+++ ")) {
+      file = l.replace(/^\+\+\+ (b\/)?/, "");
+      continue;
+    }
     const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)/.exec(l);
-    if (hunk) { line = Number(hunk[1]); continue; }
+    if (hunk) {
+      line = Number(hunk[1]);
+      continue;
+    }
     if (l.startsWith("+")) {
       if (/^\+(<{7}|={7}|>{7}|\|{7})(\s|$)/.test(l)) hits.push(`${file}:${line}`);
       line++;

@@ -4,7 +4,6 @@ export type StoryStage = "backlog" | "current" | "qa" | "merge" | "done" | "arch
 export type AgentStage = "coder" | "qa" | "mergemaster" | "other";
 export type QaMode = "server" | "agent" | "human";
 export type StoryKind = "story" | "bug" | "spike" | "refactor";
-export type SessionStatus = "pending" | "running" | "completed" | "failed" | "stopped" | "interrupted";
 
 /** The project keys the pipeline reads, with defaults already applied. */
 export interface PipelineSettings {

@@ -124,11 +124,15 @@ function issueText(issue: z.core.$ZodIssue, root: Table): string {
   let msg = issue.message;
   if (issue.code === "invalid_type") {
     const expected = (issue as { expected?: string }).expected;
-    msg = got === undefined ? `is required` : `must be ${expected === "array" ? "a list" : expected === "object" || expected === "record" ? "a table" : `a ${expected}`}`;
+    msg =
+      got === undefined
+        ? `is required`
+        : `must be ${expected === "array" ? "a list" : expected === "object" || expected === "record" ? "a table" : `a ${expected}`}`;
   }
   if (got === undefined && issue.code !== "invalid_type") msg = `is required; ${msg}`;
   // storkit's early configs had no stage; the role is never guessed from an agent's name.
-  if (got === undefined && issue.path[0] === "agent" && issue.path[2] === "stage") msg += ` (set it explicitly: the role is never guessed from the agent's name)`;
+  if (got === undefined && issue.path[0] === "agent" && issue.path[2] === "stage")
+    msg += ` (set it explicitly: the role is never guessed from the agent's name)`;
   const gotText = got === undefined ? "" : ` (got ${describe(got)})`;
   return `${pathText(issue.path, root)}: ${msg}${gotText}`;
 }
@@ -151,7 +155,7 @@ export function parseAgentsFile(text: string, file: string): ParsedConfig {
   return parseProjectConfig(text, file);
 }
 
-export function normalizeProjectConfig(input: Table, file: string): ParsedConfig {
+function normalizeProjectConfig(input: Table, file: string): ParsedConfig {
   const warnings: string[] = [];
   const raw: Table = { ...input };
   // storkit's early single-agent form: `[agent]` instead of `[[agent]]`.
@@ -183,13 +187,22 @@ export function normalizeProjectConfig(input: Table, file: string): ParsedConfig
     const prev = seen.get(a.name);
     if (prev !== undefined) problems.push(`agent[${i}].name: duplicate agent name "${a.name}" (also agent[${prev}]); give each agent a unique name`);
     else seen.set(a.name, i);
-    if (a.runtime === "command" && !a.command) problems.push(`agent[${i}] (${a.name}).command: required for runtime "command"; list the program and its arguments, e.g. command = ["./bin/agent", "{{story_id}}"]`);
+    if (a.runtime === "command" && !a.command)
+      problems.push(
+        `agent[${i}] (${a.name}).command: required for runtime "command"; list the program and its arguments, e.g. command = ["./bin/agent", "{{story_id}}"]`,
+      );
     for (const key of ["prompt", "system_prompt"] as const) {
       const bad = a[key] ? unknownTemplateVars(a[key]!) : [];
-      if (bad.length) problems.push(`agent[${i}] (${a.name}).${key}: unknown template variable ${bad.map((b) => `{{${b}}}`).join(", ")}; use only ${TEMPLATE_VARS.map((v) => `{{${v}}}`).join(", ")}`);
+      if (bad.length)
+        problems.push(
+          `agent[${i}] (${a.name}).${key}: unknown template variable ${bad.map((b) => `{{${b}}}`).join(", ")}; use only ${TEMPLATE_VARS.map((v) => `{{${v}}}`).join(", ")}`,
+        );
     }
     const badCmd = (a.command ?? []).flatMap(unknownTemplateVars);
-    if (badCmd.length) problems.push(`agent[${i}] (${a.name}).command: unknown template variable ${badCmd.map((b) => `{{${b}}}`).join(", ")}; use only ${TEMPLATE_VARS.map((v) => `{{${v}}}`).join(", ")}`);
+    if (badCmd.length)
+      problems.push(
+        `agent[${i}] (${a.name}).command: unknown template variable ${badCmd.map((b) => `{{${b}}}`).join(", ")}; use only ${TEMPLATE_VARS.map((v) => `{{${v}}}`).join(", ")}`,
+      );
   });
   const comps = new Set<string>();
   config.component.forEach((c, i) => {

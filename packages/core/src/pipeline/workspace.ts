@@ -3,7 +3,7 @@
 import path from "node:path";
 import { badRequest } from "../errors.ts";
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_SLUG = 60;
 
 export function isValidSlug(slug: string): boolean {
@@ -62,7 +62,7 @@ export function storyDirName(number: number, slug: string): string {
   return clean ? `${number}-${clean}` : String(number);
 }
 
-export const DEFAULT_WORKTREE_ROOT = ".drover/worktrees";
+const DEFAULT_WORKTREE_ROOT = ".drover/worktrees";
 
 /** The folder holding a project's worktrees (`worktree_root`, relative to the repository). */
 export function worktreeRoot(repoPath: string, configured?: string): string {

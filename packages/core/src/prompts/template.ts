@@ -7,7 +7,14 @@ export type TemplateVar = (typeof TEMPLATE_VARS)[number];
 export type TemplateVars = Record<TemplateVar, string>;
 
 /** The one place template variables get their values (first-turn prompt, command argv). */
-export function templateVars(f: { storyNumber: number; storyTitle: string; agentName: string; worktreePath: string; branch: string; baseBranch: string }): TemplateVars {
+export function templateVars(f: {
+  storyNumber: number;
+  storyTitle: string;
+  agentName: string;
+  worktreePath: string;
+  branch: string;
+  baseBranch: string;
+}): TemplateVars {
   return {
     story_id: String(f.storyNumber),
     story_name: f.storyTitle,

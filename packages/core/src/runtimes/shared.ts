@@ -47,7 +47,10 @@ export function contentText(content: unknown): string {
 export function stateDir(req: SpawnRequest): string {
   if (req.stateDir) return req.stateDir;
   const safe = req.agent.name.replace(/[^A-Za-z0-9._-]/g, "_") || "agent";
-  const where = createHash("sha256").update(path.dirname(path.resolve(req.cwd))).digest("hex").slice(0, 10);
+  const where = createHash("sha256")
+    .update(path.dirname(path.resolve(req.cwd)))
+    .digest("hex")
+    .slice(0, 10);
   return path.join(path.dirname(req.sessionDir), "runtime-state", `${safe}-${where}`);
 }
 
@@ -75,10 +78,19 @@ export function outcomeForStatus(status: number | null | undefined): Outcome | u
 /** Outcome judged from a CLI's own error words, when it gives no status. */
 export function outcomeForText(text: string): Outcome {
   const t = text.toLowerCase();
-  if (/no (conversation|previous sessions?|rollout|session) found|session not found|could not find session|thread\/resume failed/.test(t)) return "resume_not_found";
+  if (/no (conversation|previous sessions?|rollout|session) found|session not found|could not find session|thread\/resume failed/.test(t))
+    return "resume_not_found";
   if (/\b429\b|rate.?limit|too many requests|resource has been exhausted|resource_exhausted|quota/.test(t)) return "rate_limited";
-  if (/\b40[13]\b|unauthori[sz]ed|unauthenticated|invalid api key|api key not valid|incorrect api key|not logged in|missing environment variable|must specify the \w+_api_key|authentication|permission_denied/.test(t)) return "auth";
-  if (/unable to connect|connection ?refused|econnrefused|fetch failed|failedtoopensocket|enotfound|network|connection failed|timed? ?out|socket hang up/.test(t)) return "network";
+  if (
+    /\b40[13]\b|unauthori[sz]ed|unauthenticated|invalid api key|api key not valid|incorrect api key|not logged in|missing environment variable|must specify the \w+_api_key|authentication|permission_denied/.test(
+      t,
+    )
+  )
+    return "auth";
+  if (
+    /unable to connect|connection ?refused|econnrefused|fetch failed|failedtoopensocket|enotfound|network|connection failed|timed? ?out|socket hang up/.test(t)
+  )
+    return "network";
   if (/budget|spend limit|cost limit/.test(t)) return "budget";
   if (/max(imum)? (session )?turns|turn limit/.test(t)) return "max_turns";
   if (/api error|\b5\d\d\b|server error|internal error|overloaded|high demand/.test(t)) return "api_error";
@@ -96,7 +108,10 @@ export class StderrTail {
   }
   /** The tail without stack-trace frames. */
   text(): string {
-    return this.lines.filter((l) => !/^\s+at /.test(l)).join("\n").trim();
+    return this.lines
+      .filter((l) => !/^\s+at /.test(l))
+      .join("\n")
+      .trim();
   }
 }
 

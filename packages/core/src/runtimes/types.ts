@@ -1,16 +1,7 @@
 // The contract between runtime adapters (pure: argv, env, stdin, stream parsing) and the runner
 // (spawning, supervising, storing). Every runtime's output becomes these normalized events.
 
-export type Outcome =
-  | "success"
-  | "max_turns"
-  | "budget"
-  | "auth"
-  | "network"
-  | "api_error"
-  | "rate_limited"
-  | "resume_not_found"
-  | "other";
+export type Outcome = "success" | "max_turns" | "budget" | "auth" | "network" | "api_error" | "rate_limited" | "resume_not_found" | "other";
 
 interface EventBase {
   /** The line as the runtime printed it (kept with every event; absent for Drover's own events). */

@@ -5,7 +5,12 @@ import { judgeExit } from "../../src/automation/exit-judgement.ts";
 import { failureKind } from "../../src/automation/failure-kind.ts";
 
 const now = new Date("2026-11-24T00:00:00Z");
-function input(over: { session?: Partial<AfterSessionInput["session"]>; story?: Partial<AfterSessionInput["story"]>; settings?: Partial<AfterSessionInput["settings"]>; priorCrashes?: number }): AfterSessionInput {
+function input(over: {
+  session?: Partial<AfterSessionInput["session"]>;
+  story?: Partial<AfterSessionInput["story"]>;
+  settings?: Partial<AfterSessionInput["settings"]>;
+  priorCrashes?: number;
+}): AfterSessionInput {
   return {
     session: { agentStage: "coder", status: "completed", ...over.session },
     story: { stage: "current", kind: "story", qa: null, retryCount: 0, blocked: false, ...over.story },
@@ -39,7 +44,9 @@ describe("advancing after a pass", () => {
   it("a spike never auto-merges, even with server QA", () => {
     expect(decideAfterSession(input({ story: { kind: "spike", qa: "server" } }))).toMatchObject({ action: "advance", to: "qa", reviewHold: true });
     // and a QA agent passing a spike holds it for a person instead of merging
-    expect(decideAfterSession(input({ session: { agentStage: "qa" }, story: { kind: "spike", stage: "qa", qa: "agent" } }))).toMatchObject({ action: "hold_for_review" });
+    expect(decideAfterSession(input({ session: { agentStage: "qa" }, story: { kind: "spike", stage: "qa", qa: "agent" } }))).toMatchObject({
+      action: "hold_for_review",
+    });
   });
   it("QA agent pass goes to merge; mergemaster pass finishes the merge", () => {
     expect(decideAfterSession(input({ session: { agentStage: "qa" }, story: { stage: "qa", qa: "agent" } }))).toMatchObject({ action: "advance", to: "merge" });
@@ -70,16 +77,22 @@ describe("retries and blocking", () => {
     expect(first).not.toHaveProperty("notBefore");
   });
   it("with max_retries 0 (no limit) retries still back off: the 45th waits the cap", () => {
-    const d = decideAfterSession(input({ session: { status: "failed", reason: "uncommitted_changes" }, story: { retryCount: 44 }, settings: { maxRetries: 0 } }));
+    const d = decideAfterSession(
+      input({ session: { status: "failed", reason: "uncommitted_changes" }, story: { retryCount: 44 }, settings: { maxRetries: 0 } }),
+    );
     expect(d).toMatchObject({ action: "retry", retryCount: 45, notBefore: new Date(now.getTime() + 10 * 60_000) });
   });
   it("beyond max_retries the story is blocked with the reason", () => {
-    const d = decideAfterSession(input({ session: { status: "failed", reason: "gate_failed", message: "gate script/test exited 1" }, story: { retryCount: 2 } }));
+    const d = decideAfterSession(
+      input({ session: { status: "failed", reason: "gate_failed", message: "gate script/test exited 1" }, story: { retryCount: 2 } }),
+    );
     expect(d.action).toBe("block");
     expect(d.action === "block" && d.reason).toContain("gate_failed after 2 retries");
   });
   it("max_retries 0 means no limit", () => {
-    expect(decideAfterSession(input({ session: { status: "failed", reason: "gate_failed" }, story: { retryCount: 50 }, settings: { maxRetries: 0 } }))).toMatchObject({ action: "retry", retryCount: 51 });
+    expect(
+      decideAfterSession(input({ session: { status: "failed", reason: "gate_failed" }, story: { retryCount: 50 }, settings: { maxRetries: 0 } })),
+    ).toMatchObject({ action: "retry", retryCount: 51 });
   });
   it("crashes unrelated to the work never spend retries, and are bounded", () => {
     const d = decideAfterSession(input({ session: { status: "failed", reason: "zero_turns" }, story: { retryCount: 2 } }));
@@ -94,7 +107,12 @@ describe("retries and blocking", () => {
     expect(d.action === "block" && d.reason).toContain("claude not found");
   });
   it("a rate limit restarts at the reset time, never counts as success or a retry", () => {
-    const d = decideAfterSession(input({ session: { agentStage: "mergemaster", status: "failed", reason: "rate_limited", rateLimitResetsAt: "2026-11-24T01:00:00Z" }, story: { stage: "merge" } }));
+    const d = decideAfterSession(
+      input({
+        session: { agentStage: "mergemaster", status: "failed", reason: "rate_limited", rateLimitResetsAt: "2026-11-24T01:00:00Z" },
+        story: { stage: "merge" },
+      }),
+    );
     expect(d.action).toBe("restart_later");
     expect(d.action === "restart_later" && d.notBefore.toISOString()).toBe("2026-11-24T01:00:05.000Z");
   });
@@ -114,7 +132,11 @@ describe("retries and blocking", () => {
 describe("exit judgement", () => {
   it("zero turns or an error result fail whatever the exit code", () => {
     expect(judgeExit({ exitCode: 0, turns: 0, result: { outcome: "success", turns: 0 } })).toMatchObject({ ok: false, reason: "zero_turns" });
-    expect(judgeExit({ exitCode: 0, turns: 3, result: { outcome: "api_error", isError: true, errorText: "overloaded" } })).toMatchObject({ ok: false, reason: "api_error", message: "overloaded" });
+    expect(judgeExit({ exitCode: 0, turns: 3, result: { outcome: "api_error", isError: true, errorText: "overloaded" } })).toMatchObject({
+      ok: false,
+      reason: "api_error",
+      message: "overloaded",
+    });
     expect(judgeExit({ exitCode: 0, turns: 3, result: { outcome: "success", isError: true } })).toMatchObject({ ok: false });
   });
   it("a hard rate limit is rate_limited even with exit 0", () => {

@@ -7,9 +7,25 @@ const story = (over: Partial<AssignStory>): AssignStory => {
   n++;
   return { id: n, number: n, kind: "story", stage: "current", position: n, blocked: false, reviewHold: false, dependsOn: [], activeStages: [], ...over };
 };
-const agent = (name: string, stage: AssignAgent["stage"], over: Partial<AssignAgent> = {}): AssignAgent => ({ name, stage, enabled: true, busy: false, model: "sonnet", ...over });
+const agent = (name: string, stage: AssignAgent["stage"], over: Partial<AssignAgent> = {}): AssignAgent => ({
+  name,
+  stage,
+  enabled: true,
+  busy: false,
+  model: "sonnet",
+  ...over,
+});
 const plan = (over: Partial<AssignInput>) =>
-  planAutoAssign({ stories: [], doneNumbers: new Set(), agents: [], activeCoders: 0, settings: { defaultQa: "server", maxRetries: 2, maxCoders: 3 }, spentTodayUsd: 0, now, ...over });
+  planAutoAssign({
+    stories: [],
+    doneNumbers: new Set(),
+    agents: [],
+    activeCoders: 0,
+    settings: { defaultQa: "server", maxRetries: 2, maxCoders: 3 },
+    spentTodayUsd: 0,
+    now,
+    ...over,
+  });
 const starts = (p: ReturnType<typeof plan>) => p.picks.map((x) => (x.kind === "start" ? `${x.storyNumber}:${x.agentName}` : `${x.storyNumber}:merge`));
 
 describe("auto-assign", () => {
@@ -73,7 +89,11 @@ describe("auto-assign", () => {
   });
   it("does not start QA agents for server or human QA, nor for stories already being worked", () => {
     const p = plan({
-      stories: [story({ number: 1, stage: "qa" }), story({ number: 2, stage: "current", activeStages: ["coder"] }), story({ number: 3, stage: "merge", activeStages: ["mergemaster"] })],
+      stories: [
+        story({ number: 1, stage: "qa" }),
+        story({ number: 2, stage: "current", activeStages: ["coder"] }),
+        story({ number: 3, stage: "merge", activeStages: ["mergemaster"] }),
+      ],
       agents: [agent("q", "qa"), agent("c", "coder")],
     });
     expect(starts(p)).toEqual([]);

@@ -76,8 +76,14 @@ describe("claude-code parser (transcripts from claude 2.1.197)", () => {
     const p = claudeAdapter.parser();
     // Shape of Claude Code's rate_limit_event (emitted for subscription logins, not for API keys,
     // so the mock cannot provoke it): rate_limit_info.resetsAt is epoch seconds.
-    const line = JSON.stringify({ type: "rate_limit_event", rate_limit_info: { status: "rejected", resetsAt: 1795485600, rateLimitType: "five_hour", utilization: 1 }, session_id: "s" });
-    expect(p.line(line)).toEqual([{ kind: "rate_limit", level: "hard", resetsAt: "2026-11-24T02:00:00.000Z", text: "Rate limit rejected (five_hour, 100% used)", raw: line }]);
+    const line = JSON.stringify({
+      type: "rate_limit_event",
+      rate_limit_info: { status: "rejected", resetsAt: 1795485600, rateLimitType: "five_hour", utilization: 1 },
+      session_id: "s",
+    });
+    expect(p.line(line)).toEqual([
+      { kind: "rate_limit", level: "hard", resetsAt: "2026-11-24T02:00:00.000Z", text: "Rate limit rejected (five_hour, 100% used)", raw: line },
+    ]);
     const warn = JSON.stringify({ type: "rate_limit_event", rate_limit_info: { status: "allowed_warning", resetsAt: 1795483200 } });
     expect(p.line(warn)[0]).toMatchObject({ kind: "rate_limit", level: "warning" });
     expect(p.line(JSON.stringify({ type: "rate_limit_event", rate_limit_info: { status: "allowed" } }))).toEqual([]);
@@ -94,7 +100,10 @@ describe("claude-code parser (transcripts from claude 2.1.197)", () => {
 
   it("large tool outputs are truncated in the event and whole in the raw line", () => {
     const big = "y".repeat(10_000);
-    const line = JSON.stringify({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: [{ type: "text", text: big }] }] } });
+    const line = JSON.stringify({
+      type: "user",
+      message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: [{ type: "text", text: big }] }] },
+    });
     const [ev] = claudeAdapter.parser().line(line);
     expect(ev).toMatchObject({ kind: "tool_result", id: "t1", ok: true, truncated: true });
     if (ev.kind !== "tool_result") throw new Error("not a tool_result");
@@ -118,15 +127,36 @@ describe("claude-code plan", () => {
   });
 
   it("builds argv from the roster, prompt on stdin, conversations in the agent's state folder", () => {
-    const plan = planClaude(req({ allowed_tools: ["Read", "Edit", "Bash(git:*)"], max_turns: 30, max_budget_usd: 2.5, system_prompt: "Be brief" }, { resumeId: "abc" }));
+    const plan = planClaude(
+      req({ allowed_tools: ["Read", "Edit", "Bash(git:*)"], max_turns: 30, max_budget_usd: 2.5, system_prompt: "Be brief" }, { resumeId: "abc" }),
+    );
     expect(plan.file).toBe("claude");
     expect(plan.args).toEqual([
-      "-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits",
-      "--model", "claude-sonnet-4-5", "--allowedTools", "Read,Edit,Bash(git:*)", "--max-turns", "30",
-      "--max-budget-usd", "2.5", "--append-system-prompt", "Be brief", "--resume", "abc",
+      "-p",
+      "--output-format",
+      "stream-json",
+      "--verbose",
+      "--permission-mode",
+      "acceptEdits",
+      "--model",
+      "claude-sonnet-4-5",
+      "--allowedTools",
+      "Read,Edit,Bash(git:*)",
+      "--max-turns",
+      "30",
+      "--max-budget-usd",
+      "2.5",
+      "--append-system-prompt",
+      "Be brief",
+      "--resume",
+      "abc",
     ]);
     expect(plan.stdin).toBe("Do the story");
-    expect(plan.env).toMatchObject({ DISABLE_TELEMETRY: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", CLAUDE_CONFIG_DIR: "/data/sessions/runtime-state/coder-1-8a5edab282/claude" });
+    expect(plan.env).toMatchObject({
+      DISABLE_TELEMETRY: "1",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      CLAUDE_CONFIG_DIR: "/data/sessions/runtime-state/coder-1-8a5edab282/claude",
+    });
     expect(plan.installHint).toBe("@anthropic-ai/claude-code");
   });
 

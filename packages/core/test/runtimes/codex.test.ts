@@ -12,7 +12,9 @@ describe("codex parser (transcripts from codex 0.169.0)", () => {
     const evs = run("ok");
     expect(only(evs, "init")[0].runtimeSessionId).toBe("01a20aea-b62b-7870-888a-b76b48a7cce8");
     expect(only(evs, "text").map((e) => e.text)).toEqual(["Writing the file.", "Done: wrote hello.txt."]);
-    expect(only(evs, "tool_call")).toEqual([expect.objectContaining({ id: "item_1", name: "file_change", input: { changes: [{ path: "/tmp/rt/codex-ok/wt/hello.txt", kind: "add" }] } })]);
+    expect(only(evs, "tool_call")).toEqual([
+      expect.objectContaining({ id: "item_1", name: "file_change", input: { changes: [{ path: "/tmp/rt/codex-ok/wt/hello.txt", kind: "add" }] } }),
+    ]);
     expect(only(evs, "tool_result")).toEqual([expect.objectContaining({ id: "item_1", ok: true, output: "add /tmp/rt/codex-ok/wt/hello.txt" })]);
     // OpenAI counts cached tokens inside input_tokens; normalized input excludes them.
     expect(only(evs, "usage")).toEqual([expect.objectContaining({ inputTokens: 120, cacheReadTokens: 80, outputTokens: 40, cumulative: true })]);
@@ -47,7 +49,10 @@ describe("codex parser (transcripts from codex 0.169.0)", () => {
     const i = evs.indexOf(fatal[0]);
     expect(evs[i - 2]).toMatchObject({ kind: "tool_call", id: "item_3" });
     // codexAdapter.parser(req) reads the limit from the roster.
-    const viaAdapter = replay(codexAdapter.parser({ agent: { name: "c", runtime: "codex", model: "gpt-5.5", max_turns: 1 }, prompt: "", cwd: "/", sessionDir: "/s/1", vars: {} }), transcript("codex", "loop"));
+    const viaAdapter = replay(
+      codexAdapter.parser({ agent: { name: "c", runtime: "codex", model: "gpt-5.5", max_turns: 1 }, prompt: "", cwd: "/", sessionDir: "/s/1", vars: {} }),
+      transcript("codex", "loop"),
+    );
     expect(result(viaAdapter).turns).toBe(2);
     expect(only(viaAdapter, "init")[0].model).toBe("gpt-5.5");
   });
@@ -112,10 +117,30 @@ describe("codex plan", () => {
     const cfg = parse(plan.files!["/data/sessions/runtime-state/cx-8a5edab282/codex/config.toml"]);
     expect(cfg).toEqual({
       model_provider: "drover",
-      model_providers: { drover: { name: "drover", base_url: "http://127.0.0.1:9/v1", env_key: "OPENAI_API_KEY", wire_api: "responses", request_max_retries: 0, stream_max_retries: 0 } },
+      model_providers: {
+        drover: {
+          name: "drover",
+          base_url: "http://127.0.0.1:9/v1",
+          env_key: "OPENAI_API_KEY",
+          wire_api: "responses",
+          request_max_retries: 0,
+          stream_max_retries: 0,
+        },
+      },
     });
     expect(plan.installHint).toBe("@openai/codex");
     const resume = planCodex(req({}, { resumeId: "thread-1" }));
-    expect(resume.args).toEqual(["exec", "resume", "--json", "--skip-git-repo-check", "-m", "gpt-5.5", "-c", 'sandbox_mode="workspace-write"', "thread-1", "-"]);
+    expect(resume.args).toEqual([
+      "exec",
+      "resume",
+      "--json",
+      "--skip-git-repo-check",
+      "-m",
+      "gpt-5.5",
+      "-c",
+      'sandbox_mode="workspace-write"',
+      "thread-1",
+      "-",
+    ]);
   });
 });

@@ -12,7 +12,10 @@ export interface Transcript {
 }
 
 export function transcript(cli: string, name: string): Transcript {
-  const lines = fs.readFileSync(path.join(DIR, cli, `${name}.jsonl`), "utf8").split("\n").filter((l) => l.length > 0);
+  const lines = fs
+    .readFileSync(path.join(DIR, cli, `${name}.jsonl`), "utf8")
+    .split("\n")
+    .filter((l) => l.length > 0);
   const meta = JSON.parse(fs.readFileSync(path.join(DIR, cli, `${name}.meta.json`), "utf8"));
   return { lines, meta };
 }

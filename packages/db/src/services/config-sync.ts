@@ -30,7 +30,11 @@ export async function syncAgents(tx: Tx, projectId: number, roster: AgentConfig[
       res.added.push(a.name);
     } else {
       const same =
-        prev.enabled && prev.stage === data.stage && prev.role === data.role && prev.runtime === data.runtime && prev.model === data.model &&
+        prev.enabled &&
+        prev.stage === data.stage &&
+        prev.role === data.role &&
+        prev.runtime === data.runtime &&
+        prev.model === data.model &&
         // jsonb does not keep key order: compare structurally.
         isDeepStrictEqual(prev.config, JSON.parse(JSON.stringify(a)));
       if (!same) {

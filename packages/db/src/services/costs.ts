@@ -44,7 +44,7 @@ export interface CostTotal {
 }
 
 /** One session's cost: the runtime's own figure wins; else tokens times the project's prices. */
-export function sessionCost(s: CostSession, prices: Record<string, ModelPrice> | undefined): SessionCost {
+function sessionCost(s: CostSession, prices: Record<string, ModelPrice> | undefined): SessionCost {
   const tokens = { inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens };
   if (s.costUsd !== null && !s.costEstimated) return { ...tokens, costUsd: s.costUsd, source: "reported" };
   const est = estimateCost(s.model, tokens, prices);
@@ -53,7 +53,17 @@ export function sessionCost(s: CostSession, prices: Record<string, ModelPrice> |
 }
 
 function emptyTotal(): CostTotal {
-  return { costUsd: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, sessions: 0, estimatedSessions: 0, unpricedSessions: 0, unpricedModels: [] };
+  return {
+    costUsd: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    sessions: 0,
+    estimatedSessions: 0,
+    unpricedSessions: 0,
+    unpricedModels: [],
+  };
 }
 
 function add(t: CostTotal, c: SessionCost, model: string | null): void {
@@ -104,8 +114,18 @@ export async function projectCosts(db: DbOrTx, input: z.input<typeof costsInput>
       ...(when ? { OR: [{ startedAt: when }, { startedAt: null, createdAt: when }] } : {}),
     },
     select: {
-      id: true, storyId: true, agentId: true, model: true, startedAt: true, createdAt: true,
-      inputTokens: true, outputTokens: true, cacheReadTokens: true, cacheWriteTokens: true, costUsd: true, costEstimated: true,
+      id: true,
+      storyId: true,
+      agentId: true,
+      model: true,
+      startedAt: true,
+      createdAt: true,
+      inputTokens: true,
+      outputTokens: true,
+      cacheReadTokens: true,
+      cacheWriteTokens: true,
+      costUsd: true,
+      costEstimated: true,
       agent: { select: { name: true, model: true } },
     },
     orderBy: { id: "asc" },
@@ -142,7 +162,13 @@ export async function recordEstimatedCost(db: DbOrTx, sessionId: number): Promis
   const s = await db.agentSession.findUniqueOrThrow({
     where: { id: sessionId },
     select: {
-      model: true, inputTokens: true, outputTokens: true, cacheReadTokens: true, cacheWriteTokens: true, costUsd: true, costEstimated: true,
+      model: true,
+      inputTokens: true,
+      outputTokens: true,
+      cacheReadTokens: true,
+      cacheWriteTokens: true,
+      costUsd: true,
+      costEstimated: true,
       agent: { select: { model: true } },
       project: { select: { config: true } },
     },

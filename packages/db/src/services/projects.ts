@@ -12,7 +12,7 @@ import type { RepoAccess } from "./repo-access.ts";
 import { inTx, uniqueViolation, type DbOrTx } from "./tx.ts";
 import { textSchema, parseInput } from "./validate.ts";
 
-export const projectNameSchema = textSchema
+const projectNameSchema = textSchema
   .trim()
   .min(1, { error: "Project name must not be empty" })
   .max(100, { error: "Project name must be at most 100 characters" })

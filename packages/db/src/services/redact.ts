@@ -4,7 +4,7 @@
 import { parseTOML } from "toml-eslint-parser";
 import type { AST } from "toml-eslint-parser";
 
-export const MASKED = "(hidden)";
+const MASKED = "(hidden)";
 
 type Env = Record<string, unknown>;
 
@@ -14,13 +14,13 @@ function maskEnv(env: unknown): unknown {
 }
 
 /** An agent's roster entry (Agent.config) with env values masked. */
-export function redactAgentConfig<T>(config: T): T {
+function redactAgentConfig<T>(config: T): T {
   if (!config || typeof config !== "object" || !("env" in config)) return config;
   return { ...config, env: maskEnv((config as { env: unknown }).env) } as T;
 }
 
 /** A project's parsed config (Project.config) with every agent's env values masked. */
-export function redactProjectConfig<T>(config: T): T {
+function redactProjectConfig<T>(config: T): T {
   if (!config || typeof config !== "object" || !Array.isArray((config as { agent?: unknown }).agent)) return config;
   const c = config as T & { agent: unknown[] };
   return { ...c, agent: c.agent.map(redactAgentConfig) } as T;
@@ -61,7 +61,7 @@ function envValueRanges(ast: AST.TOMLProgram): [number, number][] {
  * reliably, so every value after `=` is masked instead (keys and line numbers stay, for the
  * error display).
  */
-export function redactConfigText(text: string | null): string | null {
+function redactConfigText(text: string | null): string | null {
   if (text === null) return null;
   // A storkit tree's text is project.toml and agents.toml joined by a marker line (repo-config.ts):
   // each part is a TOML document of its own.

@@ -29,7 +29,13 @@ export async function approveStory(db: Db, input: z.input<typeof approveInput>):
     assertWaitingForReview(s);
     await tx.story.update({ where: { id: s.id }, data: { reviewHold: false, retryCount: 0 } });
     const { story } = await moveLocked(tx, { ...s, reviewHold: false }, "merge", { by: i.by ?? "reviewer" });
-    await logProjectEvent(tx, { projectId: i.projectId, storyId: s.id, agentName: i.by ?? null, kind: "review_approved", message: `Story ${s.number} approved${i.by ? ` by ${i.by}` : ""}; merging` });
+    await logProjectEvent(tx, {
+      projectId: i.projectId,
+      storyId: s.id,
+      agentName: i.by ?? null,
+      kind: "review_approved",
+      message: `Story ${s.number} approved${i.by ? ` by ${i.by}` : ""}; merging`,
+    });
     return story;
   });
 }
@@ -43,7 +49,13 @@ export async function rejectStory(db: Db, input: z.input<typeof rejectInput>): P
     const body = `${s.body.trimEnd()}\n\n## Review notes (rejected${i.by ? ` by ${i.by}` : ""}, ${new Date().toISOString()})\n\n${i.notes}\n`;
     await tx.story.update({ where: { id: s.id }, data: { body, reviewHold: false, retryCount: 0 } });
     const moved = await moveLocked(tx, { ...s, body, reviewHold: false }, "current", { by: i.by ?? "reviewer" });
-    await logProjectEvent(tx, { projectId: i.projectId, storyId: s.id, agentName: i.by ?? null, kind: "review_rejected", message: `Story ${s.number} rejected${i.by ? ` by ${i.by}` : ""}: ${i.notes.slice(0, 300)}` });
+    await logProjectEvent(tx, {
+      projectId: i.projectId,
+      storyId: s.id,
+      agentName: i.by ?? null,
+      kind: "review_rejected",
+      message: `Story ${s.number} rejected${i.by ? ` by ${i.by}` : ""}: ${i.notes.slice(0, 300)}`,
+    });
     return moved.story;
   });
   const lastCoder = await db.agentSession.findFirst({ where: { storyId: story.id, stage: "coder" }, orderBy: { id: "desc" }, include: { agent: true } });
@@ -68,7 +80,13 @@ export async function retryStory(db: Db, input: z.input<typeof retryInput>): Pro
   const story = await inTx(db, async (tx) => {
     const s = await lockStory(tx, i.projectId, i.storyNumber);
     const updated = await tx.story.update({ where: { id: s.id }, data: { retryCount: 0, blocked: false, blockedReason: null, mergeFailure: null } });
-    await logProjectEvent(tx, { projectId: i.projectId, storyId: s.id, agentName: i.by ?? null, kind: "story_retry", message: `Story ${s.number} restarted${i.by ? ` by ${i.by}` : ""} (retries reset)` });
+    await logProjectEvent(tx, {
+      projectId: i.projectId,
+      storyId: s.id,
+      agentName: i.by ?? null,
+      kind: "story_retry",
+      message: `Story ${s.number} restarted${i.by ? ` by ${i.by}` : ""} (retries reset)`,
+    });
     return updated;
   });
   const stage = WORKER_STAGE[story.stage];

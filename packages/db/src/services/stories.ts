@@ -38,7 +38,9 @@ export async function createStory(db: Db, input: z.input<typeof createStoryInput
   const slug = i.slug !== undefined ? assertSlug(i.slug) : slugify(i.title);
   return inTx(db, async (tx) => {
     // Atomic: concurrent creates never get the same number.
-    const rows = await tx.$queryRaw<{ n: number }[]>`UPDATE projects SET next_story_number = next_story_number + 1 WHERE id = ${i.projectId} RETURNING next_story_number - 1 AS n`;
+    const rows = await tx.$queryRaw<
+      { n: number }[]
+    >`UPDATE projects SET next_story_number = next_story_number + 1 WHERE id = ${i.projectId} RETURNING next_story_number - 1 AS n`;
     if (!rows.length) throw notFound(`No project #${i.projectId}`);
     const number = Number(rows[0]!.n);
     const story = await tx.story.create({
@@ -74,7 +76,9 @@ export async function updateStory(db: Db, input: z.input<typeof updateStoryInput
     if (i.slug !== undefined && i.slug !== story.slug) {
       // The slug names the story's branch and worktree: it is fixed once an agent has used them.
       if (await tx.agentSession.count({ where: { storyId: story.id } })) {
-        throw precondition(`The slug of story ${story.number} cannot change once an agent has worked on it (its branch is drover/${story.number}-${story.slug})`);
+        throw precondition(
+          `The slug of story ${story.number} cannot change once an agent has worked on it (its branch is drover/${story.number}-${story.slug})`,
+        );
       }
       data.slug = assertSlug(i.slug);
     }
@@ -89,7 +93,12 @@ export async function updateStory(db: Db, input: z.input<typeof updateStoryInput
     if (i.extraFrontMatter !== undefined) data.extraFrontMatter = i.extraFrontMatter as Prisma.InputJsonValue;
     const updated = await tx.story.update({ where: { id: story.id }, data });
     const fields = Object.keys(data);
-    await logProjectEvent(tx, { projectId: i.projectId, storyId: story.id, kind: "story_updated", message: `Story ${story.number} updated (${fields.join(", ") || "no changes"})` });
+    await logProjectEvent(tx, {
+      projectId: i.projectId,
+      storyId: story.id,
+      kind: "story_updated",
+      message: `Story ${story.number} updated (${fields.join(", ") || "no changes"})`,
+    });
     return updated;
   });
 }
@@ -115,7 +124,12 @@ export async function moveLocked(tx: Tx, story: Story, to: StageName, opts: { by
   const stopped: number[] = [];
   if (oldAgentStage) {
     const active = await tx.agentSession.findMany({
-      where: { storyId: story.id, stage: oldAgentStage, status: { in: ["pending", "running"] }, ...(opts.keepSessionId ? { id: { not: opts.keepSessionId } } : {}) },
+      where: {
+        storyId: story.id,
+        stage: oldAgentStage,
+        status: { in: ["pending", "running"] },
+        ...(opts.keepSessionId ? { id: { not: opts.keepSessionId } } : {}),
+      },
     });
     for (const s of active) {
       await requestStop(tx, s, "story_moved", `Story ${story.number} moved from ${story.stage} to ${to}`);
@@ -146,17 +160,24 @@ export async function reorderStory(db: Db, input: { projectId: number; storyNumb
   const index = parseInput(indexSchema, input.index);
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
-    const column = (await tx.story.findMany({
-      where: { projectId: input.projectId, stage: story.stage, id: { not: story.id } },
-      orderBy: [{ position: "asc" }, { number: "asc" }],
-      select: { position: true },
-    })).map((s) => s.position);
+    const column = (
+      await tx.story.findMany({
+        where: { projectId: input.projectId, stage: story.stage, id: { not: story.id } },
+        orderBy: [{ position: "asc" }, { number: "asc" }],
+        select: { position: true },
+      })
+    ).map((s) => s.position);
     const at = Math.min(index, column.length);
     const prev = column[at - 1];
     const next = column[at];
     const position = prev === undefined && next === undefined ? 1 : prev === undefined ? next! - 1 : next === undefined ? prev + 1 : (prev + next) / 2;
     const updated = await tx.story.update({ where: { id: story.id }, data: { position } });
-    await logProjectEvent(tx, { projectId: input.projectId, storyId: story.id, kind: "story_reordered", message: `Story ${story.number} reordered in ${story.stage}` });
+    await logProjectEvent(tx, {
+      projectId: input.projectId,
+      storyId: story.id,
+      kind: "story_reordered",
+      message: `Story ${story.number} reordered in ${story.stage}`,
+    });
     return updated;
   });
 }
@@ -184,7 +205,12 @@ export async function blockStory(db: Db, input: { projectId: number; storyNumber
       where: { id: story.id },
       data: { blocked: true, blockedReason: input.reason ?? null, ...(input.mergeFailure !== undefined ? { mergeFailure: input.mergeFailure } : {}) },
     });
-    await logProjectEvent(tx, { projectId: input.projectId, storyId: story.id, kind: "story_blocked", message: `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}` });
+    await logProjectEvent(tx, {
+      projectId: input.projectId,
+      storyId: story.id,
+      kind: "story_blocked",
+      message: `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}`,
+    });
     return updated;
   });
 }

@@ -8,7 +8,7 @@ export type Tx = Prisma.TransactionClient;
 export type DbOrTx = Db | Tx;
 
 /** Interactive transactions wait for row locks under load; the defaults (2 s / 5 s) are too short. */
-export const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 } as const;
+const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 } as const;
 
 export function inTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.$transaction(fn, TX_OPTIONS);

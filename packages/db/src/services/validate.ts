@@ -4,7 +4,7 @@ import { z } from "zod";
 import { badRequest } from "@drover/core/errors";
 
 /** Largest value of a Postgres int4 column (ids, story numbers, counts, seqs). */
-export const INT4_MAX = 2_147_483_647;
+const INT4_MAX = 2_147_483_647;
 
 const int4 = (min: number) =>
   z
@@ -19,7 +19,9 @@ export const idSchema = int4(1);
 export const indexSchema = int4(0);
 
 /** Any text from a caller. Postgres text cannot hold NUL, so it is refused here with a clear error. */
-export const textSchema = z.string({ error: (iss) => (iss.code === "invalid_type" ? "must be text" : undefined) }).refine((s) => !s.includes("\0"), { error: "must not contain NUL characters (\\u0000); remove them" });
+export const textSchema = z
+  .string({ error: (iss) => (iss.code === "invalid_type" ? "must be text" : undefined) })
+  .refine((s) => !s.includes("\0"), { error: "must not contain NUL characters (\\u0000); remove them" });
 
 /** Zod issues as one line: "field: problem; field: problem". */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

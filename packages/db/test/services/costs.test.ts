@@ -47,8 +47,14 @@ describe("costs", () => {
     const mk = (agent: string, storyId: number, day: string, data: Record<string, unknown>) =>
       db.agentSession.create({
         data: {
-          projectId: project.id, storyId, agentId: agents[agent].id, stage: agents[agent].stage, runtime: agents[agent].runtime,
-          status: "completed", startedAt: new Date(`${day}T10:00:00Z`), ...data,
+          projectId: project.id,
+          storyId,
+          agentId: agents[agent].id,
+          stage: agents[agent].stage,
+          runtime: agents[agent].runtime,
+          status: "completed",
+          startedAt: new Date(`${day}T10:00:00Z`),
+          ...data,
         },
       });
     // Claude reported its own cost: kept as is.
@@ -64,7 +70,14 @@ describe("costs", () => {
       [b.id, "estimated", 2.5],
       [expect.any(Number), "unpriced", undefined],
     ]);
-    expect(c.total).toMatchObject({ costUsd: 2.75, sessions: 3, estimatedSessions: 1, unpricedSessions: 1, unpricedModels: ["gpt-unknown"], inputTokens: 1_000_600 });
+    expect(c.total).toMatchObject({
+      costUsd: 2.75,
+      sessions: 3,
+      estimatedSessions: 1,
+      unpricedSessions: 1,
+      unpricedModels: ["gpt-unknown"],
+      inputTokens: 1_000_600,
+    });
     expect(c.byStory[s1.id].costUsd).toBe(2.75);
     expect(c.byStory[s2.id]).toMatchObject({ costUsd: 0, unpricedSessions: 1 });
     expect(Object.keys(c.byAgent).sort()).toEqual(["claude", "cx", "gem"]);

@@ -16,7 +16,9 @@ it("the SQL and isErrorEvent agree on every kind and payload shape", async () =>
   const project = await projectWithRoster(t.db);
   const agent = await t.db.agent.findFirstOrThrow({ where: { projectId: project.id } });
   const story = await t.db.story.create({ data: { projectId: project.id, number: 1, slug: "one", title: "One" } });
-  const session = await t.db.agentSession.create({ data: { projectId: project.id, storyId: story.id, agentId: agent.id, stage: "coder", status: "failed", runtime: "command" } });
+  const session = await t.db.agentSession.create({
+    data: { projectId: project.id, storyId: story.id, agentId: agent.id, stage: "coder", status: "failed", runtime: "command" },
+  });
   const events: { kind: string; payload: object | null }[] = [
     { kind: "error", payload: null },
     { kind: "error", payload: { fatal: false } },

@@ -49,11 +49,18 @@ describe("reloadProjectConfig", () => {
   it("adds, updates and disables agents, never deleting them", async () => {
     const repo = makeRepo({ config: `[[agent]]\nname = "a"\nstage = "coder"\n[[agent]]\nname = "b"\nstage = "qa"\n` });
     const { project } = await addProject(t.db, { repoPath: repo, name: "sync" }, repoAccess);
-    fs.writeFileSync(path.join(repo, ".drover/project.toml"), `[[agent]]\nname = "a"\nstage = "coder"\nmodel = "opus"\n[[agent]]\nname = "c"\nstage = "other"\n`);
+    fs.writeFileSync(
+      path.join(repo, ".drover/project.toml"),
+      `[[agent]]\nname = "a"\nstage = "coder"\nmodel = "opus"\n[[agent]]\nname = "c"\nstage = "other"\n`,
+    );
     const r = await reloadProjectConfig(t.db, project.id, repoAccess);
     expect(r.sync).toEqual({ added: ["c"], updated: ["a"], disabled: ["b"] });
     const rows = await t.db.agent.findMany({ where: { projectId: project.id }, orderBy: { name: "asc" } });
-    expect(rows.map((a) => [a.name, a.enabled, a.model])).toEqual([["a", true, "opus"], ["b", false, null], ["c", true, null]]);
+    expect(rows.map((a) => [a.name, a.enabled, a.model])).toEqual([
+      ["a", true, "opus"],
+      ["b", false, null],
+      ["c", true, null],
+    ]);
     // Reloading an unchanged file changes nothing.
     expect((await reloadProjectConfig(t.db, project.id, repoAccess)).sync).toEqual({ added: [], updated: [], disabled: [] });
   });

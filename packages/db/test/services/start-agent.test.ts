@@ -232,7 +232,10 @@ describe("startAgent rules", () => {
     await t.db.agentSession.updateMany({ where: { storyId: s.id, status: "pending" }, data: { status: "stopped" } });
     // Change coder-1's model: the sonnet sessions no longer apply.
     const file = path.join(project.repoPath, ".drover/project.toml");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(`name = "coder-1"\nstage = "coder"\nmodel = "sonnet"`, `name = "coder-1"\nstage = "coder"\nmodel = "opus"`));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, "utf8").replace(`name = "coder-1"\nstage = "coder"\nmodel = "sonnet"`, `name = "coder-1"\nstage = "coder"\nmodel = "opus"`),
+    );
     expect((await reloadProjectConfig(t.db, project.id, repoAccess)).sync.updated).toEqual(["coder-1"]);
     const opus = await start(s.number, "coder-1");
     expect(opus.model).toBe("opus");
@@ -265,7 +268,11 @@ describe("stopAgent", () => {
     // Its agent is kept for that verdict too (it may retry it here): not given another story.
     const e = await story("current");
     const agentOfFirst = (await t.db.agent.findUniqueOrThrow({ where: { id: first.agentId } })).name;
-    await rejects(start(e.number, agentOfFirst, { trigger: "auto_assign", autoAssign: true }), "CONFLICT", /waiting for the pipeline's decision on its last session/);
+    await rejects(
+      start(e.number, agentOfFirst, { trigger: "auto_assign", autoAssign: true }),
+      "CONFLICT",
+      /waiting for the pipeline's decision on its last session/,
+    );
     await t.db.agentSession.update({ where: { id: first.id }, data: { handledAt: new Date() } });
     expect((await auto(d.number)).trigger).toBe("auto_assign");
     // A person's start is not bound by auto-assign's conditions.

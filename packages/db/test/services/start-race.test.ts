@@ -40,7 +40,9 @@ stage = "other"
 
 async function settle(reqs: Array<(db: Db) => Promise<unknown>>) {
   const results = await Promise.allSettled(reqs.map((r, i) => r(clients[i]!)));
-  return results.map((r) => (r.status === "fulfilled" ? { ok: true as const } : { ok: false as const, err: r.reason as { name: string; code: string; message: string } }));
+  return results.map((r) =>
+    r.status === "fulfilled" ? { ok: true as const } : { ok: false as const, err: r.reason as { name: string; code: string; message: string } },
+  );
 }
 
 describe("concurrent starts", () => {
@@ -49,7 +51,9 @@ describe("concurrent starts", () => {
     const story = await createStory(t.db, { projectId: project.id, title: "Contended", stage: "backlog" });
     const names: Array<string | undefined> = [];
     for (let i = 0; i < N; i++) names.push([undefined, "coder-1", "coder-2", "coder-3", "helper", "qa-1", undefined, "coder-1", "helper", undefined][i % 10]);
-    const results = await settle(names.map((agentName) => (db) => startAgent(db, { projectId: project.id, storyNumber: story.number, agentName, trigger: "user" })));
+    const results = await settle(
+      names.map((agentName) => (db) => startAgent(db, { projectId: project.id, storyNumber: story.number, agentName, trigger: "user" })),
+    );
 
     for (const r of results) if (!r.ok) expect(r.err.name, r.err.message).toBe("DomainError");
     const wins = results.filter((r) => r.ok).length;

@@ -43,7 +43,16 @@ describe("stories", () => {
     const s = await createStory(t.db, { projectId: p.id, title: "Edit me" });
     const retitled = await updateStory(t.db, { projectId: p.id, storyNumber: s.number, title: "Edit me: now" });
     expect(retitled.body).toMatch(new RegExp(`^# Story ${s.number}: Edit me: now\n`));
-    const u = await updateStory(t.db, { projectId: p.id, storyNumber: s.number, title: "Edited", body: "# Story 1: Edited\n", agent: "coder-2", qa: "human", reviewHold: true, dependsOn: [5] });
+    const u = await updateStory(t.db, {
+      projectId: p.id,
+      storyNumber: s.number,
+      title: "Edited",
+      body: "# Story 1: Edited\n",
+      agent: "coder-2",
+      qa: "human",
+      reviewHold: true,
+      dependsOn: [5],
+    });
     expect([u.title, u.body, u.agent, u.qa, u.reviewHold, u.dependsOn]).toEqual(["Edited", "# Story 1: Edited\n", "coder-2", "human", true, [5]]);
     await rejects(updateStory(t.db, { projectId: p.id, storyNumber: s.number, dependsOn: [s.number] }), "BAD_REQUEST", /cannot depend on itself/);
     await rejects(updateStory(t.db, { projectId: p.id, storyNumber: 999, title: "x" }), "NOT_FOUND", /No story 999/);
@@ -51,7 +60,11 @@ describe("stories", () => {
     await rejects(updateStory(t.db, { projectId: p.id, storyNumber: s.number, slug: "Bad/Slug" }), "BAD_REQUEST", /Invalid slug/);
     await moveStory(t.db, { projectId: p.id, storyNumber: s.number, to: "current" });
     await startAgent(t.db, { projectId: p.id, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
-    await rejects(updateStory(t.db, { projectId: p.id, storyNumber: s.number, slug: "again" }), "PRECONDITION_FAILED", /cannot change once an agent has worked on it \(its branch is drover\/\d+-renamed\)/);
+    await rejects(
+      updateStory(t.db, { projectId: p.id, storyNumber: s.number, slug: "again" }),
+      "PRECONDITION_FAILED",
+      /cannot change once an agent has worked on it \(its branch is drover\/\d+-renamed\)/,
+    );
   });
 
   it("moves only along legal moves", async () => {
@@ -86,7 +99,11 @@ describe("stories", () => {
 
   it("reorders within a column by rewriting one position", async () => {
     const p = await projectWithRoster(t.db);
-    const [a, b, c] = [await createStory(t.db, { projectId: p.id, title: "A" }), await createStory(t.db, { projectId: p.id, title: "B" }), await createStory(t.db, { projectId: p.id, title: "C" })];
+    const [a, b, c] = [
+      await createStory(t.db, { projectId: p.id, title: "A" }),
+      await createStory(t.db, { projectId: p.id, title: "B" }),
+      await createStory(t.db, { projectId: p.id, title: "C" }),
+    ];
     const order = async () => (await listStories(t.db, p.id, "backlog")).map((s) => s.title);
     expect(await order()).toEqual(["A", "B", "C"]);
     await reorderStory(t.db, { projectId: p.id, storyNumber: c.number, index: 0 });
@@ -104,9 +121,17 @@ describe("stories", () => {
     const s = await createStory(t.db, { projectId: p.id, title: "T", body });
     await tickCriterion(t.db, { projectId: p.id, storyNumber: s.number, index: 2, checked: true });
     const u = await tickCriterion(t.db, { projectId: p.id, storyNumber: s.number, index: 1, checked: false });
-    expect(criteriaOf(u)).toEqual([{ text: "first", checked: false }, { text: "second", checked: false }, { text: "third", checked: true }]);
+    expect(criteriaOf(u)).toEqual([
+      { text: "first", checked: false },
+      { text: "second", checked: false },
+      { text: "third", checked: true },
+    ]);
     expect(u.body).toContain("- [ ] not a criterion");
-    await rejects(tickCriterion(t.db, { projectId: p.id, storyNumber: s.number, index: 3, checked: true }), "BAD_REQUEST", /No acceptance criterion #3: the story has 3/);
+    await rejects(
+      tickCriterion(t.db, { projectId: p.id, storyNumber: s.number, index: 3, checked: true }),
+      "BAD_REQUEST",
+      /No acceptance criterion #3: the story has 3/,
+    );
   });
 
   it("unblocking clears blocked and merge_failure", async () => {

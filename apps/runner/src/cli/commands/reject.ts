@@ -18,8 +18,11 @@ export function register(program: Command): void {
       withDb(async (db) => {
         const p = await findProject(db, project);
         const r = await rejectStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), notes, by: opts.by });
-        print(!!opts.json, { number: r.story.number, stage: r.story.stage, sessionId: r.session?.id ?? null, startError: r.startError ?? null }, () =>
-          `Story ${r.story.number} rejected and back in ${r.story.stage}; ${r.session ? `coder restarted (session #${r.session.id})` : `coder not started now (${r.startError}); auto-assign will restart it`}`,
+        print(
+          !!opts.json,
+          { number: r.story.number, stage: r.story.stage, sessionId: r.session?.id ?? null, startError: r.startError ?? null },
+          () =>
+            `Story ${r.story.number} rejected and back in ${r.story.stage}; ${r.session ? `coder restarted (session #${r.session.id})` : `coder not started now (${r.startError}); auto-assign will restart it`}`,
         );
       }),
     );

@@ -18,8 +18,10 @@ export function register(program: Command): void {
       withDb(async (db) => {
         const p = await findProject(db, project);
         const r = await retryStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: opts.by });
-        print(!!opts.json, { number: r.story.number, stage: r.story.stage, sessionId: r.session?.id ?? null }, () =>
-          `Story ${r.story.number} restarted (retries reset)${r.session ? `; session #${r.session.id} pending` : `; Drover merges it on its next pass`}`,
+        print(
+          !!opts.json,
+          { number: r.story.number, stage: r.story.stage, sessionId: r.session?.id ?? null },
+          () => `Story ${r.story.number} restarted (retries reset)${r.session ? `; session #${r.session.id} pending` : `; Drover merges it on its next pass`}`,
         );
       }),
     );

@@ -16,7 +16,11 @@ export function register(program: Command): void {
     .option("--poll-ms <ms>", "polling fallback interval in ms", process.env.DROVER_RUNNER_POLL_MS)
     .option("--grace-secs <s>", "grace between SIGTERM and SIGKILL for agents", process.env.DROVER_RUNNER_GRACE_SECS)
     .option("--data-dir <dir>", "where session folders (HOME, TMPDIR) live", process.env.DROVER_RUNNER_DATA_DIR)
-    .option("--max-output-lines <n>", "lines of an agent's output stored per session (later lines are counted, not stored)", process.env.DROVER_RUNNER_MAX_OUTPUT_LINES)
+    .option(
+      "--max-output-lines <n>",
+      "lines of an agent's output stored per session (later lines are counted, not stored)",
+      process.env.DROVER_RUNNER_MAX_OUTPUT_LINES,
+    )
     .option("--max-output-bytes <n>", "bytes of an agent's output stored per session", process.env.DROVER_RUNNER_MAX_OUTPUT_BYTES)
     .option("--no-recover", "do not queue resumes of interrupted sessions (off anyway with the pipeline, which resumes them itself)")
     .option("--no-pipeline", "end sessions by exit code only: no gates, no advancing (runner tests, debugging)")

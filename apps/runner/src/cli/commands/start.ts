@@ -16,10 +16,26 @@ export function register(program: Command): void {
     .action((project: string, story: string, agent: string | undefined, opts: { context?: string; fresh?: boolean; json?: boolean }) =>
       withDb(async (db) => {
         const p = await findProject(db, project);
-        const s = await startAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, context: opts.context, fresh: opts.fresh, trigger: "user" });
+        const s = await startAgent(db, {
+          projectId: p.id,
+          storyNumber: storyNumberArg(story),
+          agentName: agent,
+          context: opts.context,
+          fresh: opts.fresh,
+          trigger: "user",
+        });
         const a = await db.agent.findUniqueOrThrow({ where: { id: s.agentId } });
-        print(!!opts.json, { sessionId: s.id, agent: a.name, status: s.status, branch: s.branch, worktreePath: s.worktreePath, resumeRuntimeSessionId: s.resumeRuntimeSessionId }, () =>
-          `Started ${a.name} on story ${storyNumberArg(story)} (session #${s.id}, ${s.status}${s.resumeRuntimeSessionId ? ", resuming" : ""})`,
+        print(
+          !!opts.json,
+          {
+            sessionId: s.id,
+            agent: a.name,
+            status: s.status,
+            branch: s.branch,
+            worktreePath: s.worktreePath,
+            resumeRuntimeSessionId: s.resumeRuntimeSessionId,
+          },
+          () => `Started ${a.name} on story ${storyNumberArg(story)} (session #${s.id}, ${s.status}${s.resumeRuntimeSessionId ? ", resuming" : ""})`,
         );
       }),
     );

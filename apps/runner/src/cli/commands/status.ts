@@ -60,7 +60,9 @@ function text(s: Status): string {
           x.reviewHold && "review-hold",
           x.dependsOn.length && `depends_on=${x.dependsOn.join(",")}`,
         ].filter(Boolean);
-        out.push(`    ${String(x.number).padStart(3)} ${x.kind.padEnd(8)} ${x.title}  [${done}/${x.criteria.length}]${flags.length ? `  ${flags.join(" ")}` : ""}`);
+        out.push(
+          `    ${String(x.number).padStart(3)} ${x.kind.padEnd(8)} ${x.title}  [${done}/${x.criteria.length}]${flags.length ? `  ${flags.join(" ")}` : ""}`,
+        );
       }
     }
     out.push("  agents:");

@@ -15,7 +15,11 @@ export function register(program: Command): void {
       withDb(async (db) => {
         const p = await findProject(db, project);
         const r = await stopAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: "cli" });
-        print(!!opts.json, r, () => (r.result === "stopped" ? `Stopped ${agent} on story ${story} (session #${r.sessionId})` : `Asked the runner to stop ${agent} on story ${story} (session #${r.sessionId})`));
+        print(!!opts.json, r, () =>
+          r.result === "stopped"
+            ? `Stopped ${agent} on story ${story} (session #${r.sessionId})`
+            : `Asked the runner to stop ${agent} on story ${story} (session #${r.sessionId})`,
+        );
       }),
     );
 }

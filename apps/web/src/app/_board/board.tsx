@@ -153,7 +153,11 @@ export function Board({ projectId }: { projectId: number }) {
         </span>
       </div>
       {moveError && (
-        <div role="alert" data-testid="move-error" className="mb-3 flex items-start justify-between rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <div
+          role="alert"
+          data-testid="move-error"
+          className="mb-3 flex items-start justify-between rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+        >
           <span>{moveError}</span>
           <button type="button" className="ml-4 text-red-500" onClick={() => setMoveError(null)} aria-label="Dismiss">
             ×
@@ -269,12 +273,14 @@ function CreateStory({ projectId }: { projectId: number }) {
   const [title, setTitle] = useState("");
   const [kind, setKind] = useState<StoryKindName>("story");
   const trpc = useTRPC();
-  const create = useMutation(trpc.stories.create.mutationOptions({
+  const create = useMutation(
+    trpc.stories.create.mutationOptions({
       onSuccess: () => {
         setTitle("");
         setOpen(false);
       },
-    }),);
+    }),
+  );
   if (!open)
     return (
       <button type="button" className="rounded bg-slate-900 px-2 py-1 text-white" onClick={() => setOpen(true)}>
@@ -289,7 +295,15 @@ function CreateStory({ projectId }: { projectId: number }) {
         create.mutate({ projectId, title, kind });
       }}
     >
-      <input aria-label="New story title" autoFocus required className="rounded border px-2 py-1" placeholder="Title" value={title} onChange={(e) => setTitle(e.target.value)} />
+      <input
+        aria-label="New story title"
+        autoFocus
+        required
+        className="rounded border px-2 py-1"
+        placeholder="Title"
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+      />
       <select aria-label="New story kind" className="rounded border px-2 py-1" value={kind} onChange={(e) => setKind(e.target.value as StoryKindName)}>
         {STORY_KINDS.map((k) => (
           <option key={k}>{k}</option>
@@ -301,7 +315,11 @@ function CreateStory({ projectId }: { projectId: number }) {
       <button type="button" onClick={() => setOpen(false)}>
         Cancel
       </button>
-      {create.error && <span className="text-red-700" role="alert">{errorMessage(create.error)}</span>}
+      {create.error && (
+        <span className="text-red-700" role="alert">
+          {errorMessage(create.error)}
+        </span>
+      )}
     </form>
   );
 }

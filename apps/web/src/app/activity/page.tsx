@@ -31,20 +31,36 @@ function Activity() {
               <time className="w-40 shrink-0 text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
               <span className="w-32 shrink-0 text-xs uppercase text-slate-500">{e.kind}</span>
               <span className="flex-1">
-                {e.story && <Link className="mr-1 underline" href={`/stories/${e.story.id}`}>#{e.story.number}</Link>}
+                {e.story && (
+                  <Link className="mr-1 underline" href={`/stories/${e.story.id}`}>
+                    #{e.story.number}
+                  </Link>
+                )}
                 {e.agentName && <span className="mr-1 font-medium">{e.agentName}</span>}
                 {e.message}
-                {e.sessionId && <Link className="ml-1 text-xs underline" href={`/sessions/${e.sessionId}`}>log</Link>}
+                {e.sessionId && (
+                  <Link className="ml-1 text-xs underline" href={`/sessions/${e.sessionId}`}>
+                    log
+                  </Link>
+                )}
               </span>
             </li>
           ))}
         </ol>
-        {feed.hasNextPage && <button type="button" className="mt-2 rounded border px-3 py-1 text-sm" onClick={() => feed.fetchNextPage()}>Older</button>}
+        {feed.hasNextPage && (
+          <button type="button" className="mt-2 rounded border px-3 py-1 text-sm" onClick={() => feed.fetchNextPage()}>
+            Older
+          </button>
+        )}
       </main>
     </>
   );
 }
 
 export default function Page() {
-  return <Suspense><Activity /></Suspense>;
+  return (
+    <Suspense>
+      <Activity />
+    </Suspense>
+  );
 }

@@ -22,15 +22,26 @@ function Roster() {
         <DataTable headers={["Agent", "Stage", "Runtime", "Model", "Status", "Working on", "Sessions"]} testId="roster">
           {agents.data?.map((a) => (
             <tr key={a.id} className={`border-t ${a.enabled ? "" : "text-slate-400"}`}>
-              <td className="p-2"><Link className="underline" href={`/agents/${a.id}`}>{a.name}</Link></td>
+              <td className="p-2">
+                <Link className="underline" href={`/agents/${a.id}`}>
+                  {a.name}
+                </Link>
+              </td>
               <td>{a.stage}</td>
               <td>{a.runtime}</td>
               <td>{a.model ?? "–"}</td>
-              <td><StatusGlyph status={a.status} /> {a.status}{a.enabled ? "" : " (removed)"}</td>
+              <td>
+                <StatusGlyph status={a.status} /> {a.status}
+                {a.enabled ? "" : " (removed)"}
+              </td>
               <td>
                 {a.active ? (
-                  <Link className="underline" href={`/sessions/${a.active.id}`}>#{a.active.story.number} {a.active.story.title} ({a.active.story.stage})</Link>
-                ) : "–"}
+                  <Link className="underline" href={`/sessions/${a.active.id}`}>
+                    #{a.active.story.number} {a.active.story.title} ({a.active.story.stage})
+                  </Link>
+                ) : (
+                  "–"
+                )}
               </td>
               <td>{a.sessionCount}</td>
             </tr>
@@ -42,5 +53,9 @@ function Roster() {
 }
 
 export default function Page() {
-  return <Suspense><Roster /></Suspense>;
+  return (
+    <Suspense>
+      <Roster />
+    </Suspense>
+  );
 }

@@ -25,13 +25,26 @@ function Settings() {
         {data && (
           <>
             <dl className="grid grid-cols-2 gap-2 rounded border bg-white p-3 text-sm">
-              <dt className="text-slate-500">Name</dt><dd>{data.name}{data.isDemo ? " (demo)" : ""}</dd>
-              <dt className="text-slate-500">Repository</dt><dd className="font-mono">{data.repoPath}</dd>
-              <dt className="text-slate-500">Base branch</dt><dd>{data.baseBranch}</dd>
-              <dt className="text-slate-500">Config read</dt><dd>{data.configLoadedAt ? new Date(data.configLoadedAt).toLocaleString() : "never"}</dd>
+              <dt className="text-slate-500">Name</dt>
+              <dd>
+                {data.name}
+                {data.isDemo ? " (demo)" : ""}
+              </dd>
+              <dt className="text-slate-500">Repository</dt>
+              <dd className="font-mono">{data.repoPath}</dd>
+              <dt className="text-slate-500">Base branch</dt>
+              <dd>{data.baseBranch}</dd>
+              <dt className="text-slate-500">Config read</dt>
+              <dd>{data.configLoadedAt ? new Date(data.configLoadedAt).toLocaleString() : "never"}</dd>
             </dl>
-            <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => projectId && reload.mutate({ projectId })}>Reload .drover/project.toml</button>
-            {reload.error && <p role="alert" className="text-sm text-red-700">{errorMessage(reload.error)}</p>}
+            <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => projectId && reload.mutate({ projectId })}>
+              Reload .drover/project.toml
+            </button>
+            {reload.error && (
+              <p role="alert" className="text-sm text-red-700">
+                {errorMessage(reload.error)}
+              </p>
+            )}
             {data.configError && (
               <div role="alert" data-testid="config-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
                 <strong>.drover/project.toml has errors</strong> — the last config that parsed stays in use until the file is fixed.
@@ -39,7 +52,12 @@ function Settings() {
                   {problems.map((p, i) => (
                     <li key={i} data-testid="config-problem">
                       {p.line !== undefined && <span className="font-semibold">line {p.line}</span>}
-                      {p.key && <> · key <code>{p.key}</code></>}
+                      {p.key && (
+                        <>
+                          {" "}
+                          · key <code>{p.key}</code>
+                        </>
+                      )}
                       {(p.line !== undefined || p.key) && ": "}
                       {p.message}
                     </li>
@@ -60,7 +78,9 @@ function Settings() {
             </section>
             <section className="rounded border bg-white">
               <h2 className="border-b p-2 font-semibold">As parsed</h2>
-              <pre className="overflow-x-auto p-2 text-xs" data-testid="parsed-config">{JSON.stringify(data.config, null, 2)}</pre>
+              <pre className="overflow-x-auto p-2 text-xs" data-testid="parsed-config">
+                {JSON.stringify(data.config, null, 2)}
+              </pre>
             </section>
           </>
         )}
@@ -70,5 +90,9 @@ function Settings() {
 }
 
 export default function Page() {
-  return <Suspense><Settings /></Suspense>;
+  return (
+    <Suspense>
+      <Settings />
+    </Suspense>
+  );
 }

@@ -58,7 +58,10 @@ export class ClaudeParser implements StreamParser {
     const blocks: Json[] = Array.isArray(msg.content) ? msg.content : [];
     // Claude's own failure notices come as a synthetic assistant message with an `error` tag.
     if (msg.model === "<synthetic>" || j.error) {
-      const text = blocks.map((b) => b.text ?? "").join("\n").trim();
+      const text = blocks
+        .map((b) => b.text ?? "")
+        .join("\n")
+        .trim();
       if (text) this.lastError = text;
       const evs: NormalizedEvent[] = [{ kind: "error", text: text || String(j.error ?? "error") }];
       if (j.error === "rate_limit") evs.push({ kind: "rate_limit", level: "hard", text });
@@ -87,7 +90,9 @@ export class ClaudeParser implements StreamParser {
     if (!info.status || info.status === "allowed") return [];
     const resetsAt = typeof info.resetsAt === "number" ? new Date(info.resetsAt * (info.resetsAt < 1e12 ? 1000 : 1)).toISOString() : undefined;
     const what = [info.rateLimitType, info.utilization !== undefined ? `${Math.round(info.utilization * 100)}% used` : undefined].filter(Boolean).join(", ");
-    return [{ kind: "rate_limit", level: info.status === "rejected" ? "hard" : "warning", resetsAt, text: `Rate limit ${info.status}${what ? ` (${what})` : ""}` }];
+    return [
+      { kind: "rate_limit", level: info.status === "rejected" ? "hard" : "warning", resetsAt, text: `Rate limit ${info.status}${what ? ` (${what})` : ""}` },
+    ];
   }
 
   private result(j: Json): NormalizedEvent[] {

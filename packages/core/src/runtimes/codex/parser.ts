@@ -111,7 +111,8 @@ export class CodexParser implements StreamParser {
     if (item.type === "command_execution") {
       ok = ok && (item.exit_code === 0 || item.exit_code === undefined);
       output = item.aggregated_output ?? "";
-      if (item.exit_code !== null && item.exit_code !== undefined && item.exit_code !== 0) output += `${output.endsWith("\n") || !output ? "" : "\n"}exit code ${item.exit_code}`;
+      if (item.exit_code !== null && item.exit_code !== undefined && item.exit_code !== 0)
+        output += `${output.endsWith("\n") || !output ? "" : "\n"}exit code ${item.exit_code}`;
     } else if (item.type === "file_change") {
       output = (item.changes ?? []).map((c: Json) => `${c.kind} ${c.path}`).join("\n");
     } else if (item.type === "mcp_tool_call") {

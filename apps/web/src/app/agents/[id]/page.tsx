@@ -24,7 +24,12 @@ function AgentPage() {
       <Nav projectId={a.projectId} />
       <main className="mx-auto max-w-6xl space-y-4 p-4">
         <h1 className="text-2xl font-semibold">
-          {a.name} <span className="text-base font-normal text-slate-500">{a.stage} · {a.runtime}{a.model ? ` · ${a.model}` : ""}{a.enabled ? "" : " · removed from roster"}</span>
+          {a.name}{" "}
+          <span className="text-base font-normal text-slate-500">
+            {a.stage} · {a.runtime}
+            {a.model ? ` · ${a.model}` : ""}
+            {a.enabled ? "" : " · removed from roster"}
+          </span>
         </h1>
         <p data-testid="agent-current">
           {current ? (
@@ -33,12 +38,17 @@ function AgentPage() {
               <Link className="underline" href={`/stories/${current.story.id}`}>
                 #{current.story.number} {current.story.title}
               </Link>{" "}
-              — <Link className="underline" href={`/sessions/${current.id}`}>live log</Link>
+              —{" "}
+              <Link className="underline" href={`/sessions/${current.id}`}>
+                live log
+              </Link>
             </>
           ) : (
             "○ idle"
           )}
-          {a.throttledUntil && new Date(a.throttledUntil) > new Date() && <span className="ml-2 text-amber-700">◑ throttled until {new Date(a.throttledUntil).toLocaleTimeString()}</span>}
+          {a.throttledUntil && new Date(a.throttledUntil) > new Date() && (
+            <span className="ml-2 text-amber-700">◑ throttled until {new Date(a.throttledUntil).toLocaleTimeString()}</span>
+          )}
         </p>
         <details className="rounded border bg-white p-3" open>
           <summary className="cursor-pointer font-semibold">Roster entry</summary>
@@ -47,9 +57,19 @@ function AgentPage() {
         <DataTable headers={["Session", "Story", "Status", "Reason", "Duration", "Turns", "Cost"]} firstCellPadding="p-1">
           {a.sessions.map((s) => (
             <tr key={s.id} className="border-t">
-              <td className="p-1"><Link className="underline" href={`/sessions/${s.id}`}>{s.id}</Link></td>
-              <td><Link className="underline" href={`/stories/${s.story.id}`}>#{s.story.number} {s.story.title}</Link></td>
-              <td><SessionStatus status={s.status} /></td>
+              <td className="p-1">
+                <Link className="underline" href={`/sessions/${s.id}`}>
+                  {s.id}
+                </Link>
+              </td>
+              <td>
+                <Link className="underline" href={`/stories/${s.story.id}`}>
+                  #{s.story.number} {s.story.title}
+                </Link>
+              </td>
+              <td>
+                <SessionStatus status={s.status} />
+              </td>
               <td>{s.reason ?? ""}</td>
               <td>{fmtDuration(s.durationMs)}</td>
               <td>{s.turns}</td>
@@ -63,5 +83,9 @@ function AgentPage() {
 }
 
 export default function Page() {
-  return <Suspense><AgentPage /></Suspense>;
+  return (
+    <Suspense>
+      <AgentPage />
+    </Suspense>
+  );
 }

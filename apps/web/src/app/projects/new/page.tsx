@@ -30,19 +30,36 @@ function AddProject() {
           }}
         >
           <div className="flex gap-4">
-            <label className="flex items-center gap-1"><input type="radio" checked={mode === "add"} onChange={() => setMode("add")} /> Git repository with .drover/project.toml</label>
-            <label className="flex items-center gap-1"><input type="radio" checked={mode === "import"} onChange={() => setMode("import")} /> Import a storkit tree (.storkit/)</label>
+            <label className="flex items-center gap-1">
+              <input type="radio" checked={mode === "add"} onChange={() => setMode("add")} /> Git repository with .drover/project.toml
+            </label>
+            <label className="flex items-center gap-1">
+              <input type="radio" checked={mode === "import"} onChange={() => setMode("import")} /> Import a storkit tree (.storkit/)
+            </label>
           </div>
           <label className="block">
             Path on the runner host
-            <input aria-label="Repository path" required className="w-full rounded border px-2 py-1 font-mono" placeholder="/home/me/src/my-app" value={path} onChange={(e) => setPath(e.target.value)} />
+            <input
+              aria-label="Repository path"
+              required
+              className="w-full rounded border px-2 py-1 font-mono"
+              placeholder="/home/me/src/my-app"
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+            />
           </label>
           <label className="block">
             Name (optional)
             <input aria-label="Project name" className="w-full rounded border px-2 py-1" value={name} onChange={(e) => setName(e.target.value)} />
           </label>
-          <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending}>{mode === "add" ? "Add project" : "Import"}</button>
-          {m.error && <p role="alert" className="text-red-700">{errorMessage(m.error)}</p>}
+          <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending}>
+            {mode === "add" ? "Add project" : "Import"}
+          </button>
+          {m.error && (
+            <p role="alert" className="text-red-700">
+              {errorMessage(m.error)}
+            </p>
+          )}
         </form>
       </main>
     </>
@@ -50,5 +67,9 @@ function AddProject() {
 }
 
 export default function Page() {
-  return <Suspense><AddProject /></Suspense>;
+  return (
+    <Suspense>
+      <AddProject />
+    </Suspense>
+  );
 }

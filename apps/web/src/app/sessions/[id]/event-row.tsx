@@ -80,7 +80,7 @@ export const EventRow = memo(function EventRow({ e, highlighted }: { e: LogEvent
           <strong>Result: {str(p.outcome) || "done"}</strong>
           {p.turns !== undefined && ` · ${str(p.turns)} turns`}
           {typeof p.costUsd === "number" && ` · $${p.costUsd.toFixed(4)}`}
-          {(text || p.errorText) ? <pre className="mt-1 whitespace-pre-wrap">{text || str(p.errorText)}</pre> : null}
+          {text || p.errorText ? <pre className="mt-1 whitespace-pre-wrap">{text || str(p.errorText)}</pre> : null}
         </div>
       );
       break;

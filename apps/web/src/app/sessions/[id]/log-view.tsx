@@ -120,17 +120,35 @@ export function LogView({ sessionId, active }: { sessionId: number; active: bool
             setQ(qInput.trim());
           }}
         >
-          <input aria-label="Search log" className="rounded border px-2 py-1" placeholder="Search log" value={qInput} onChange={(e) => setQInput(e.target.value)} />
+          <input
+            aria-label="Search log"
+            className="rounded border px-2 py-1"
+            placeholder="Search log"
+            value={qInput}
+            onChange={(e) => setQInput(e.target.value)}
+          />
         </form>
         {KINDS.map((k) => (
-          <button type="button" key={k} onClick={() => toggleKind(k)} className={`rounded border px-1.5 py-0.5 ${kinds.includes(k) ? "bg-slate-900 text-white" : ""}`} aria-pressed={kinds.includes(k)}>
+          <button
+            type="button"
+            key={k}
+            onClick={() => toggleKind(k)}
+            className={`rounded border px-1.5 py-0.5 ${kinds.includes(k) ? "bg-slate-900 text-white" : ""}`}
+            aria-pressed={kinds.includes(k)}
+          >
             {k}
           </button>
         ))}
         <button type="button" className="rounded border px-2 py-0.5" onClick={jumpToError} disabled={!ix?.errorSeqs.length} data-testid="next-error">
           Next error ({ix?.errorSeqs.length ?? 0})
         </button>
-        <button type="button" className="rounded border px-2 py-0.5" onClick={() => setFollowing((f) => !f)} data-testid="follow-toggle" aria-pressed={following}>
+        <button
+          type="button"
+          className="rounded border px-2 py-0.5"
+          onClick={() => setFollowing((f) => !f)}
+          data-testid="follow-toggle"
+          aria-pressed={following}
+        >
           {following ? "❚❚ Pause following" : "▶ Follow tail"}
         </button>
         <a className="rounded border px-2 py-0.5" href={`/api/sessions/${sessionId}/raw`} download>

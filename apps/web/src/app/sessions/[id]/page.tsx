@@ -39,17 +39,29 @@ function SessionPage() {
             Session {s.id}
           </h1>
           <SessionStatus status={s.status} />
-          {s.reason && <span className="text-sm text-slate-600">{s.reason}{s.message ? `: ${s.message}` : ""}</span>}
+          {s.reason && (
+            <span className="text-sm text-slate-600">
+              {s.reason}
+              {s.message ? `: ${s.message}` : ""}
+            </span>
+          )}
           {active && (
-            <button type="button"
+            <button
+              type="button"
               className="rounded bg-red-700 px-3 py-1 text-sm text-white"
               disabled={stop.isPending || !!s.stopRequestedAt}
-              onClick={() => stop.mutate({ projectId: s.projectId, storyNumber: s.story.number, agentName: s.agent.name }, { onError: (e) => setStopError(errorMessage(e)) })}
+              onClick={() =>
+                stop.mutate({ projectId: s.projectId, storyNumber: s.story.number, agentName: s.agent.name }, { onError: (e) => setStopError(errorMessage(e)) })
+              }
             >
               {s.stopRequestedAt ? "Stopping…" : "Stop"}
             </button>
           )}
-          {stopError && <span role="alert" className="text-sm text-red-700">{stopError}</span>}
+          {stopError && (
+            <span role="alert" className="text-sm text-red-700">
+              {stopError}
+            </span>
+          )}
           {s.resumeOfId && (
             <Link className="text-sm underline" href={`/sessions/${s.resumeOfId}`}>
               resumes session {s.resumeOfId}
@@ -62,8 +74,18 @@ function SessionPage() {
           ))}
         </div>
         <dl className="grid grid-cols-2 gap-3 rounded border bg-white p-3 text-sm md:grid-cols-5 lg:grid-cols-10">
-          {fact("Agent", <Link className="underline" href={`/agents/${s.agent.id}`}>{s.agent.name}</Link>)}
-          {fact("Story", <Link className="underline" href={`/stories/${s.story.id}`}>#{s.story.number} {s.story.title}</Link>)}
+          {fact(
+            "Agent",
+            <Link className="underline" href={`/agents/${s.agent.id}`}>
+              {s.agent.name}
+            </Link>,
+          )}
+          {fact(
+            "Story",
+            <Link className="underline" href={`/stories/${s.story.id}`}>
+              #{s.story.number} {s.story.title}
+            </Link>,
+          )}
           {fact("Runtime", s.runtime)}
           {fact("Runtime session", <span className="break-all font-mono text-xs">{s.runtimeSessionId ?? "–"}</span>)}
           {fact("Model", s.model ?? "–")}
@@ -74,7 +96,9 @@ function SessionPage() {
           {fact("Trigger", s.trigger ?? "–")}
         </dl>
         {s.resumeContext && <p className="rounded border bg-amber-50 p-2 text-sm">Context given: {s.resumeContext}</p>}
-        {!active && <ResumeForm sessionId={s.id} projectId={s.projectId} storyNumber={s.story.number} agentName={s.agent.name} canResume={!!s.runtimeSessionId} />}
+        {!active && (
+          <ResumeForm sessionId={s.id} projectId={s.projectId} storyNumber={s.story.number} agentName={s.agent.name} canResume={!!s.runtimeSessionId} />
+        )}
         <LogView sessionId={sessionId} active={active} />
       </main>
     </div>

@@ -33,10 +33,19 @@ export function ResumeForm(props: { sessionId: number; projectId: number; storyN
       }}
     >
       <h2 className="font-semibold">Resume with context</h2>
-      <textarea aria-label="Context" required rows={3} className="w-full rounded border px-2 py-1" placeholder="What should the agent know or do now?" value={context} onChange={(e) => setContext(e.target.value)} />
+      <textarea
+        aria-label="Context"
+        required
+        rows={3}
+        className="w-full rounded border px-2 py-1"
+        placeholder="What should the agent know or do now?"
+        value={context}
+        onChange={(e) => setContext(e.target.value)}
+      />
       <div className="flex flex-wrap items-center gap-4">
         <label className="flex items-center gap-1">
-          <input type="radio" name="mode" checked={mode === "resume"} disabled={!props.canResume} onChange={() => setMode("resume")} /> Resume the same conversation
+          <input type="radio" name="mode" checked={mode === "resume"} disabled={!props.canResume} onChange={() => setMode("resume")} /> Resume the same
+          conversation
         </label>
         <label className="flex items-center gap-1">
           <input type="radio" name="mode" checked={mode === "fresh"} onChange={() => setMode("fresh")} /> Start fresh with the context appended

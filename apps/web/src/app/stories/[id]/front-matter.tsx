@@ -33,8 +33,20 @@ export function FrontMatterForm({ story }: { story: Story }) {
       onSubmit={(e) => {
         e.preventDefault();
         setSaved(false);
-        const deps = dependsOn.split(/[\s,]+/).filter(Boolean).map((x) => Number(x.replace(/^#/, "")));
-        const parsed = schema.safeParse({ projectId: story.projectId, storyNumber: story.number, title, kind, agent: agent || null, qa: qa || null, reviewHold, dependsOn: deps });
+        const deps = dependsOn
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map((x) => Number(x.replace(/^#/, "")));
+        const parsed = schema.safeParse({
+          projectId: story.projectId,
+          storyNumber: story.number,
+          title,
+          kind,
+          agent: agent || null,
+          qa: qa || null,
+          reviewHold,
+          dependsOn: deps,
+        });
         if (!parsed.success) {
           const i = parsed.error.issues[0]!;
           setError(`${i.path.join(".") || "field"}: ${i.message}`);

@@ -61,7 +61,11 @@ function StoryPage() {
                   <span>{c.text}</span>
                 </label>
               ))}
-              {tick.error && <p role="alert" className="text-sm text-red-700">{errorMessage(tick.error)}</p>}
+              {tick.error && (
+                <p role="alert" className="text-sm text-red-700">
+                  {errorMessage(tick.error)}
+                </p>
+              )}
             </section>
           )}
           <Sessions sessions={s.sessions} />
@@ -93,8 +97,14 @@ function Actions({ story }: { story: StoryData }) {
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [ok, setOk] = useState<string | null>(null);
-  const done = (what: string) => () => (setError(null), setOk(what));
-  const fail = (err: unknown) => (setOk(null), setError(errorMessage(err)));
+  const done = (what: string) => () => {
+    setError(null);
+    setOk(what);
+  };
+  const fail = (err: unknown) => {
+    setOk(null);
+    setError(errorMessage(err));
+  };
   const start = useMutation(trpc.agents.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   const stop = useMutation(trpc.agents.stop.mutationOptions({ onSuccess: done("Stop requested") }));
   const move = useMutation(trpc.stories.move.mutationOptions({ onSuccess: done("Moved") }));
@@ -111,7 +121,12 @@ function Actions({ story }: { story: StoryData }) {
     <section className="space-y-3 rounded border bg-white p-4 text-sm" data-testid="story-actions">
       <h2 className="font-semibold">Actions</h2>
       <div className="flex gap-2">
-        <select aria-label="Agent to start" className="min-w-0 flex-1 rounded border px-2 py-1" value={agentName} onChange={(e) => setAgentName(e.target.value)}>
+        <select
+          aria-label="Agent to start"
+          className="min-w-0 flex-1 rounded border px-2 py-1"
+          value={agentName}
+          onChange={(e) => setAgentName(e.target.value)}
+        >
           <option value="">{story.agent ? `Pinned: ${story.agent}` : "Pick an agent…"}</option>
           {agents.data
             ?.filter((a) => a.enabled)
@@ -122,7 +137,8 @@ function Actions({ story }: { story: StoryData }) {
               </option>
             ))}
         </select>
-        <button type="button"
+        <button
+          type="button"
           className={btn}
           disabled={start.isPending}
           onClick={() => start.mutate({ ...key, agentName: agentName || story.agent || undefined }, { onError: fail })}
@@ -157,14 +173,27 @@ function Actions({ story }: { story: StoryData }) {
         </button>
       ) : (
         <div className="flex gap-2">
-          <input aria-label="Block reason" className="flex-1 rounded border px-2 py-1" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          <input
+            aria-label="Block reason"
+            className="flex-1 rounded border px-2 py-1"
+            placeholder="Reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
           <button type="button" className={btn2} onClick={() => block.mutate({ ...key, reason: reason || undefined }, { onError: fail })}>
             Block
           </button>
         </div>
       )}
       <div className="space-y-2">
-        <textarea aria-label="QA notes" className="w-full rounded border px-2 py-1" rows={2} placeholder="QA notes" value={notes} onChange={(e) => setNotes(e.target.value)} />
+        <textarea
+          aria-label="QA notes"
+          className="w-full rounded border px-2 py-1"
+          rows={2}
+          placeholder="QA notes"
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+        />
         <div className="flex gap-2">
           <button type="button" className={btn2} onClick={() => approve.mutate(key, { onError: fail })}>
             Approve
@@ -241,7 +270,12 @@ function Changes({ storyId }: { storyId: number }) {
   return (
     <section className="mt-4 rounded border bg-white p-4" data-testid="story-changes">
       <h2 className="mb-2 font-semibold">
-        Changes {diff.data?.branch && <span className="text-sm font-normal text-slate-500">{diff.data.branch} vs {diff.data.base}</span>}
+        Changes{" "}
+        {diff.data?.branch && (
+          <span className="text-sm font-normal text-slate-500">
+            {diff.data.branch} vs {diff.data.base}
+          </span>
+        )}
       </h2>
       {diff.data?.error && <p className="text-sm text-red-700">{diff.data.error}</p>}
       {diff.data && !diff.data.branch && <p className="text-sm text-slate-500">No branch yet.</p>}
