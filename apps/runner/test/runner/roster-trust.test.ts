@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { pino } from "pino";
 import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
-import { makeRepo, seedProject, syncRosterText, waitFor } from "./helpers.ts";
+import { syncRosterText } from "@drover/db/testing/roster-text";
+import { makeRepo, seedProject, waitFor } from "./helpers.ts";
 
 let t: TestDatabase;
 let runner: RunnerHandle;
