@@ -15,6 +15,7 @@ import path from "node:path";
 import { createDb } from "../packages/db/src/client.ts";
 import { startEmbeddedPostgres } from "../packages/db/src/embedded.ts";
 import { applyMigrations } from "../packages/db/src/migrate.ts";
+import { syncRosterText } from "../packages/db/testing/roster-text.ts";
 import { CHANNELS, notify } from "../packages/db/src/notify.ts";
 import { startRunner } from "../apps/runner/src/runner/runner.ts";
 import { groupAlive } from "../apps/runner/src/runner/process-group.ts";
@@ -49,6 +50,8 @@ const sleeper = await db.agent.create({
     config: { name: "sleeper", runtime: "command", command: ["sh", "-c", "echo up; sleep 300 & sleep 300 & wait"] },
   },
 });
+
+await syncRosterText(db, project.id); // the runner runs only what the stored roster text says
 
 const runner = await startRunner({ databaseUrl: pg.url, dataDir: path.join(tmp, "runner") });
 

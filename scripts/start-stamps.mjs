@@ -33,21 +33,21 @@ const workspaceDirs = (root) =>
   ["apps", "packages"].flatMap((d) => (fs.existsSync(path.join(root, d)) ? fs.readdirSync(path.join(root, d)).map((n) => path.join(root, d, n)) : []));
 
 /** Lockfile, workspace file and every package.json. */
-export function installHash(root = repoRoot) {
+function installHash(root = repoRoot) {
   const files = ["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json"].map((f) => path.join(root, f));
   for (const d of workspaceDirs(root)) files.push(path.join(d, "package.json"));
   return hashFiles(root, files);
 }
 
 /** Everything the web build reads: the install, the Prisma schema, the web app and the packages' sources. */
-export function buildHash(root = repoRoot) {
+function buildHash(root = repoRoot) {
   const files = [path.join(root, "prisma/schema.prisma")];
   for (const d of workspaceDirs(root)) if (path.basename(d) !== "runner") listFiles(d, files);
   return createHash("sha256").update(installHash(root)).update(hashFiles(root, files)).digest("hex");
 }
 
-export const installStampFile = (root = repoRoot) => path.join(root, "node_modules/.drover-install-stamp");
-export const buildStampFile = (root = repoRoot) => path.join(root, "apps/web/.next/drover-build-stamp");
+const installStampFile = (root = repoRoot) => path.join(root, "node_modules/.drover-install-stamp");
+const buildStampFile = (root = repoRoot) => path.join(root, "apps/web/.next/drover-build-stamp");
 
 const read = (f) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8").trim() : undefined);
 
@@ -57,10 +57,10 @@ export const buildCurrent = (root = repoRoot) => fs.existsSync(path.join(root, "
 
 export function writeInstallStamp(root = repoRoot) {
   fs.mkdirSync(path.dirname(installStampFile(root)), { recursive: true });
-  fs.writeFileSync(installStampFile(root), installHash(root) + "\n");
+  fs.writeFileSync(installStampFile(root), `${installHash(root)}\n`);
 }
 export function writeBuildStamp(root = repoRoot) {
-  fs.writeFileSync(buildStampFile(root), buildHash(root) + "\n");
+  fs.writeFileSync(buildStampFile(root), `${buildHash(root)}\n`);
 }
 
 // `node scripts/start-stamps.mjs build`: records the build just made (the end of `pnpm build`).

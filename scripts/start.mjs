@@ -21,9 +21,18 @@ else {
 if (buildCurrent()) console.log("drover start: sources unchanged since the last build: skipping `pnpm build`");
 else pnpm(["build"]); // its last step writes the build stamp
 
-const up = spawn(process.execPath, ["--import", "tsx", path.join(root, "apps/runner/src/cli/main.ts"), "up"], { cwd: root, stdio: "inherit" });
-// Ctrl-C reaches `drover up` through the terminal's process group; a signal sent to this
-// process alone is passed on. Its exit code is ours.
-process.on("SIGINT", () => {});
-process.on("SIGTERM", () => up.kill("SIGTERM"));
+// `drover up` is a foreground process that only relays signals to its supervisor, started in its
+// own process group (apps/runner/src/cli/commands/up.ts). This process is such a foreground
+// already, so it starts the supervisor itself: one node and CLI start-up fewer on every start.
+const up = spawn(process.execPath, ["--import", "tsx", path.join(root, "apps/runner/src/cli/main.ts"), "up"], {
+  cwd: root,
+  detached: true,
+  stdio: ["inherit", "inherit", "inherit", "ipc"], // its channel closing (we died) stops it too
+  env: { ...process.env, DROVER_SUPERVISED: "1" },
+});
+// Ctrl-C reaches this process through the terminal's process group, not the supervisor's: pass
+// it on, as `drover up` does. Its exit code is ours.
+const relay = () => up.kill("SIGTERM");
+process.on("SIGINT", relay);
+process.on("SIGTERM", relay);
 up.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

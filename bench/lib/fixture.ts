@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../../packages/db/src/client.ts";
+import { syncRosterText } from "../../packages/db/testing/roster-text.ts";
 import { until } from "./stats.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -47,6 +48,8 @@ export async function makeProject(
       };
     }),
   });
+  // The runner runs only what the stored roster text says.
+  await syncRosterText(db, project.id);
   const agents = await db.agent.findMany({ where: { projectId: project.id }, orderBy: { id: "asc" } });
   return { project, stories, agents };
 }

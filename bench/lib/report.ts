@@ -67,6 +67,6 @@ export class Report {
       figures: this.figures,
       notes: this.notes,
     };
-    fs.writeFileSync(file, JSON.stringify(body, null, 2) + "\n");
+    fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
   }
 }

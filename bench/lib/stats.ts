@@ -1,7 +1,7 @@
 // Order statistics for latency samples, and CPU and memory of a process (Linux /proc).
 import fs from "node:fs";
 
-export function quantile(xs: number[], q: number): number {
+function quantile(xs: number[], q: number): number {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;

@@ -7,8 +7,8 @@
 import path from "node:path";
 import { createDb, type Db } from "../../packages/db/src/client.ts";
 import { dailySpend, projectCosts } from "../../packages/db/src/services/costs.ts";
-import { appRouter } from "../../apps/web/src/server/root.ts";
-import { createCallerFactory } from "../../apps/web/src/server/trpc.ts";
+import { appRouter } from "../../packages/api/src/root.ts";
+import { createCallerFactory } from "../../packages/api/src/trpc.ts";
 import type { Part } from "../lib/part.ts";
 import { sql } from "../lib/postgres.ts";
 import { median } from "../lib/stats.ts";
@@ -16,7 +16,7 @@ import { median } from "../lib/stats.ts";
 const PROJECTS = 10;
 
 /** Projects and agents (ids 1..PROJECTS); project 1 is the one whose pages are measured. */
-export async function seedProjects(url: string, repoRoot: string): Promise<void> {
+async function seedProjects(url: string, repoRoot: string): Promise<void> {
   await sql(url, `INSERT INTO projects (name, repo_path, config) SELECT 'p' || g, $1 || '/p' || g, '{}' FROM generate_series(1, ${PROJECTS}) g`, [repoRoot]);
   await sql(
     url,
@@ -27,7 +27,7 @@ export async function seedProjects(url: string, repoRoot: string): Promise<void>
 }
 
 /** History: archived stories (the board shows the same cards in both databases), finished sessions of the last 30 days (not today), their events and activity. */
-export async function seedHistory(url: string, scale: number): Promise<void> {
+async function seedHistory(url: string, scale: number): Promise<void> {
   const storiesPerProject = Math.round(1000 * scale);
   const sessionsPerStory = 10;
   const eventsPerSession = 100;
@@ -69,7 +69,7 @@ export async function seedHistory(url: string, scale: number): Promise<void> {
 }
 
 /** What both databases show: project 1's open board, story 1's sessions of today, one long log, today's activity. */
-export async function seedVisible(url: string): Promise<{ storyId: number; sessionId: number }> {
+async function seedVisible(url: string): Promise<{ storyId: number; sessionId: number }> {
   await sql(
     url,
     `INSERT INTO stories (project_id, number, slug, title, stage, position, updated_at)
@@ -104,7 +104,7 @@ export async function seedVisible(url: string): Promise<{ storyId: number; sessi
 
 type Pages = Record<string, () => Promise<unknown>>;
 
-export function pages(db: Db, t: { storyId: number; sessionId: number }): Pages {
+function pages(db: Db, t: { storyId: number; sessionId: number }): Pages {
   const caller = createCallerFactory(appRouter)({ db });
   return {
     "board (views.board)": () => caller.views.board({ projectId: 1 }),

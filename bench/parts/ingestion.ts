@@ -2,7 +2,7 @@
 // on the runner's PATH that replays a recorded stream-json transcript (ok.jsonl, with the
 // partial-message stream_event lines of retry.jsonl) as fast as its stdout takes it. Figures:
 // events stored per second, runner CPU per 1,000 events, and stdout line → live client latency.
-// The live client is the web server's own path: its LISTEN hub (apps/web/src/server/live/hub.ts)
+// The live client is the web server's own path: its LISTEN hub (packages/api/src/live/hub.ts)
 // yields each drover_session_events hint, then the web's tRPC views.sessionEvents reads the new
 // rows; latency = read time − the print time the stand-in wrote into each text line.
 import { setMaxListeners } from "node:events";
@@ -10,9 +10,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { createDb } from "../../packages/db/src/client.ts";
 import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
-import { appRouter } from "../../apps/web/src/server/root.ts";
-import { createCallerFactory } from "../../apps/web/src/server/trpc.ts";
-import { getHub } from "../../apps/web/src/server/live/hub.ts";
+import { appRouter } from "../../packages/api/src/root.ts";
+import { createCallerFactory } from "../../packages/api/src/trpc.ts";
+import { getHub } from "../../packages/api/src/live/hub.ts";
 import { makeProject, makeRepo, ROOT, spawnRunner, stopProcess } from "../lib/fixture.ts";
 import type { Part } from "../lib/part.ts";
 import { sql } from "../lib/postgres.ts";

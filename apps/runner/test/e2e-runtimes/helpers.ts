@@ -11,7 +11,7 @@ import type { Db } from "@drover/db";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
 import { startMockModel, type MockModelServer } from "../mock-models/server.ts";
-import { syncRosterText } from "../runner/helpers.ts";
+import { syncRosterText } from "@drover/db/testing/roster-text";
 
 const runnerDir = path.resolve(import.meta.dirname, "../..");
 const binDir = path.join(runnerDir, "node_modules/.bin");

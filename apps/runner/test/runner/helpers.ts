@@ -4,8 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
-import { stringify } from "smol-toml";
 import type { Db } from "@drover/db";
+import { syncRosterText } from "@drover/db/testing/roster-text";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 export const cliMain = path.join(repoRoot, "apps/runner/src/cli/main.ts");
@@ -27,18 +27,6 @@ export async function seedProject(db: Db, repoPath: string, config: Record<strin
   const p = await db.project.create({ data: { name: `p${process.pid}-${++counter}-${Date.now()}`, repoPath, baseBranch: "main", config: config as object } });
   await syncRosterText(db, p.id);
   return p;
-}
-
-/**
- * Stores the project's roster text (configText and rosterText) made from its config and agent rows, as a config
- * reload would have: the runner runs only what this text says, not the rows' JSON.
- */
-export async function syncRosterText(db: Db, projectId: number): Promise<void> {
-  const p = await db.project.findUniqueOrThrow({ where: { id: projectId } });
-  const agents = await db.agent.findMany({ where: { projectId, enabled: true }, orderBy: { id: "asc" } });
-  const roster = { ...((p.config ?? {}) as object), agent: agents.map((a) => ({ stage: a.stage, ...(a.config as object) })) };
-  const text = stringify(JSON.parse(JSON.stringify(roster)));
-  await db.project.update({ where: { id: projectId }, data: { configText: text, rosterText: text } });
 }
 
 export interface SessionSeed {

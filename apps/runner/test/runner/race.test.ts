@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { makeRepo, seedProject, spawnRunner, syncRosterText, waitFor, type RunnerProcess } from "./helpers.ts";
+import { syncRosterText } from "@drover/db/testing/roster-text";
+import { makeRepo, seedProject, spawnRunner, waitFor, type RunnerProcess } from "./helpers.ts";
 
 const AGENTS = 50;
 const PER_AGENT = 4; // 200 sessions

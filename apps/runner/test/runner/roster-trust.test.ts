@@ -9,8 +9,9 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { pino } from "pino";
 import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
 import { addProject, createStory, reloadProjectConfig, startAgent } from "@drover/db/services/index";
-import { makeRepo, seedProject, syncRosterText, waitFor } from "./helpers.ts";
+import { syncRosterText } from "@drover/db/testing/roster-text";
 import { repoAccess } from "@drover/repo";
+import { makeRepo, seedProject, waitFor } from "./helpers.ts";
 
 let t: TestDatabase;
 let runner: RunnerHandle;

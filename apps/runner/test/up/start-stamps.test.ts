@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error a plain ES module script without types
-import * as stamps from "../../../../scripts/start-stamps.mjs";
+import { buildCurrent, installCurrent, writeBuildStamp, writeInstallStamp } from "../../../../scripts/start-stamps.mjs";
 
-const s = stamps as {
+const s = { installCurrent, buildCurrent, writeInstallStamp, writeBuildStamp } as {
   installCurrent(root: string): boolean;
   buildCurrent(root: string): boolean;
   writeInstallStamp(root: string): void;
