@@ -17,7 +17,7 @@ import { startEmbeddedPostgres } from "../packages/db/src/embedded.ts";
 import { applyMigrations } from "../packages/db/src/migrate.ts";
 import { syncRosterText } from "../packages/db/testing/roster-text.ts";
 import { CHANNELS, notify } from "../packages/db/src/notify.ts";
-import { startRunner } from "../apps/runner/src/runner/runner.ts";
+import { startRunner } from "../apps/runner/src/runner/start-runner.ts";
 import { groupAlive } from "../apps/runner/src/runner/process-group.ts";
 
 const N = Number(process.argv[2] ?? 100);

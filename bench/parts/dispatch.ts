@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { Logger, run as runWorker } from "graphile-worker";
 import { createDb } from "../../packages/db/src/client.ts";
 import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
-import { startRunner } from "../../apps/runner/src/runner/runner.ts";
+import { startRunner } from "../../apps/runner/src/runner/start-runner.ts";
 import { makeProject, makeRepo } from "../lib/fixture.ts";
 import type { Part } from "../lib/part.ts";
 import { anchorPool } from "../lib/postgres.ts";

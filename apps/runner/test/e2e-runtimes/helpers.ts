@@ -9,7 +9,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll } from "vitest";
 import type { Db } from "@drover/db";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
+import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
 import { startMockModel, type MockModelServer } from "../mock-models/server.ts";
 import { syncRosterText } from "@drover/db/testing/roster-text";
 

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { pino } from "pino";
-import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
+import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
 import { addProject, createStory, reloadProjectConfig, startAgent } from "@drover/db/services/index";
 import { syncRosterText } from "@drover/db/testing/roster-text";
 import { repoAccess } from "@drover/repo";

@@ -7,7 +7,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNELS, notify } from "@drover/db/notify";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { startRunner, type RunnerHandle } from "../../src/runner/runner.ts";
+import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
 import { groupAlive, makeRepo, seedProject, seedSession, waitFor } from "./helpers.ts";
 import { pino } from "pino";
 

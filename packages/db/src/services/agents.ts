@@ -3,7 +3,7 @@
 import path from "node:path";
 import { z } from "zod";
 import type { AgentConfig } from "@drover/core/config/types";
-import { notAssignableBecause } from "@drover/core/automation/auto-assign";
+import { notAssignableBecause } from "@drover/core/automation/assignment-plan";
 import { WORKER_STAGE } from "@drover/core/automation/types";
 import { conflict, type DomainError, notFound } from "@drover/core/errors";
 import { decideStart, type ActiveSession } from "@drover/core/pipeline/start-decision";

@@ -1,9 +1,9 @@
 // `drover runner`: a long-lived process that runs agents for pending sessions. Options come from
 // flags, else DROVER_RUNNER_* variables; SIGTERM/SIGINT shut it down gracefully (exit 0).
 import type { Command } from "commander";
-import { startRunner } from "../../runner/runner.ts";
+import { startRunner } from "../../runner/start-runner.ts";
 import { defaultLifecycleHooks } from "../../runner/lifecycle.ts";
-import { createPipelineHooks } from "../../pipeline/index.ts";
+import { createAutomationHooks } from "../../automation/index.ts";
 
 export function register(program: Command): void {
   program
@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option("--no-pipeline", "end sessions by exit code only: no gates, no advancing (runner tests, debugging)")
     .action(async (o: Record<string, string | boolean | undefined>) => {
       // The pipeline's hooks (gates, advancing, retries), or end by exit code only (--no-pipeline).
-      const hooks = o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0" ? createPipelineHooks() : defaultLifecycleHooks;
+      const hooks = o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0" ? createAutomationHooks() : defaultLifecycleHooks;
       let runner: Awaited<ReturnType<typeof startRunner>>;
       try {
         runner = await startRunner({

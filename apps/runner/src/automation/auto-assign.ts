@@ -2,7 +2,7 @@
 // and each pick goes through startAgent, which re-checks every rule and the story's eligibility
 // atomically (autoAssign: true). Runners may run
 // passes at once (the advisory lock only saves work; correctness comes from startAgent).
-import { planAutoAssign, type AssignPlan, type AssignStory } from "@drover/core/automation/auto-assign";
+import { planAutoAssign, type AssignPlan, type AssignStory } from "@drover/core/automation/assignment-plan";
 import { utcDayStart } from "@drover/core/automation/budget";
 import { WORKER_STAGE, type AgentStage } from "@drover/core/automation/types";
 import { DomainError } from "@drover/core/errors";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planAutoAssign, type AssignAgent, type AssignInput, type AssignStory } from "../../src/automation/auto-assign.ts";
+import { planAutoAssign, type AssignAgent, type AssignInput, type AssignStory } from "../../src/automation/assignment-plan.ts";
 
 const now = new Date("2026-11-24T00:00:00Z");
 let n = 0;

@@ -12,7 +12,7 @@ import { autoAssignProject } from "./auto-assign.ts";
 import { LOCK_SPACE, withAdvisoryLock } from "./locks.ts";
 import { attemptMerge } from "./merge-flow.ts";
 import { pipelineOnExit } from "./on-exit.ts";
-import { enforceAgentBudgets, latestEventId, sweepDone, throttleFromEvents } from "./tick.ts";
+import { enforceAgentBudgets, latestEventId, sweepDone, throttleFromEvents } from "./heartbeat.ts";
 
 export interface PipelineOptions {
   databaseUrl?: string;
@@ -29,7 +29,7 @@ export interface PipelineHooks extends SessionLifecycleHooks {
   close(): Promise<void>;
 }
 
-export function createPipelineHooks(opts: PipelineOptions = {}): PipelineHooks {
+export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks {
   const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? "";
   const log = (opts.logger ?? pino({ name: "drover-pipeline" })).child({ part: "pipeline" });
   let db: Db | undefined;

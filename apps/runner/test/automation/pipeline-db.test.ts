@@ -11,12 +11,12 @@ import { addProject } from "@drover/db/services/projects";
 import { createStory, moveStory, unblockStory } from "@drover/db/services/stories";
 import { startAgent } from "@drover/db/services/agents";
 import { retryStory } from "@drover/db/services/review";
-import { applyAfterSession } from "../../src/pipeline/after-end.ts";
-import { attemptMerge } from "../../src/pipeline/merge-flow.ts";
-import { pipelineOnExit } from "../../src/pipeline/on-exit.ts";
-import { autoAssignProject, planForProject } from "../../src/pipeline/auto-assign.ts";
-import { enforceAgentBudgets, sweepDone, throttleFromEvents } from "../../src/pipeline/tick.ts";
-import { createPipelineHooks } from "../../src/pipeline/index.ts";
+import { applyAfterSession } from "../../src/automation/after-end.ts";
+import { attemptMerge } from "../../src/automation/merge-flow.ts";
+import { pipelineOnExit } from "../../src/automation/on-exit.ts";
+import { autoAssignProject, planForProject } from "../../src/automation/auto-assign.ts";
+import { enforceAgentBudgets, sweepDone, throttleFromEvents } from "../../src/automation/heartbeat.ts";
+import { createAutomationHooks } from "../../src/automation/index.ts";
 import type { SessionRow } from "../../src/runner/lifecycle.ts";
 import { repoAccess } from "@drover/repo";
 
@@ -238,7 +238,7 @@ describe("stories that moved on", () => {
 describe("auto-assign", () => {
   it("runs again when the board changes, not only at start-up (QA is picked up later)", async () => {
     const p = await project();
-    const hooks = createPipelineHooks({ databaseUrl: t.url, logger: log });
+    const hooks = createAutomationHooks({ databaseUrl: t.url, logger: log });
     try {
       await hooks.onRunnerStart!();
       await hooks.pass();

@@ -3,7 +3,7 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { advanceBase, prepareMerge, sealMergeWorktree, type MergeTarget } from "../../src/pipeline/merge.ts";
+import { advanceBase, prepareMerge, sealMergeWorktree, type MergeTarget } from "../../src/automation/merge.ts";
 import { commitOnMain, makeRepo, sh, storyBranch, write } from "./git-fixture.ts";
 
 const repos: string[] = [];

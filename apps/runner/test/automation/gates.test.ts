@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gateArgv, gateFailureText, runGates } from "../../src/pipeline/gates.ts";
+import { gateArgv, gateFailureText, runGates } from "../../src/automation/gates.ts";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 
 let dir: string;
