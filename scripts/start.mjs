@@ -1,5 +1,5 @@
 // `pnpm start` (the README's start command): install and build only when something changed since
-// the last time (see start-stamps.mjs), say what was skipped, then run `drover up` in the foreground.
+// the last time (see start-stamps.mjs), say what was skipped, then start `drover up`'s supervisor itself.
 import { spawnSync, spawn } from "node:child_process";
 import path from "node:path";
 import { buildCurrent, installCurrent, repoRoot as root, writeInstallStamp } from "./start-stamps.mjs";

@@ -1,7 +1,7 @@
 // Small git helpers over simple-git for the pipeline (uncommitted-changes check, branch lookups).
 import { execFile } from "node:child_process";
 import { simpleGit, type SimpleGit } from "simple-git";
-import { buildGitEnv } from "../runner/environment.ts";
+import { buildGitEnv } from "@drover/repo/git";
 
 export function git(cwd: string): SimpleGit {
   return simpleGit({ baseDir: cwd, maxConcurrentProcesses: 2 }).env(buildGitEnv());

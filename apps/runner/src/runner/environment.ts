@@ -65,6 +65,3 @@ export function buildCommandEnv(opts: { base?: NodeJS.ProcessEnv; extra?: Record
   Object.assign(env, opts.extra ?? {});
   return finish(env);
 }
-
-// Git's allow-listed environment lives with the other git work, in @drover/repo.
-export { buildGitEnv } from "@drover/repo/git";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { simpleGit } from "simple-git";
 import { isStrictlyInside } from "@drover/core/paths";
 import { containedPath, realResolve } from "@drover/repo/contained-path";
-import { buildGitEnv } from "./environment.ts";
+import { buildGitEnv } from "@drover/repo/git";
 
 // git runs the repository's hooks (post-checkout on worktree add): never with the runner's environment.
 const repoGit = (dir: string) => simpleGit(dir).env(buildGitEnv());
