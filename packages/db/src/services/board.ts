@@ -13,6 +13,8 @@ export const boardInput = z.object({ projectId: idSchema, includeArchived: z.boo
 
 export interface BoardCard {
   id: number;
+  /** With number, the story's address (/projects/<projectId>/stories/<number>). */
+  projectId: number;
   number: number;
   kind: Story["kind"];
   title: string;
@@ -100,6 +102,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
       if (s.blocked) status = "blocked";
       return {
         id: s.id,
+        projectId,
         number: s.number,
         kind: s.kind,
         title: s.title,
