@@ -38,7 +38,13 @@ describe("story body parts", () => {
     const body = storyTemplate(7, "Plain", "bug");
     expect(body).toBe("# Bug 7: Plain\n");
     expect(parseCriteria(body)).toEqual([]);
-    const full = storyTemplate(8, "Full", "story", { description: "Why it matters.", criteria: [{ text: "Works", checked: false }, { text: " ", checked: false }] });
+    const full = storyTemplate(8, "Full", "story", {
+      description: "Why it matters.",
+      criteria: [
+        { text: "Works", checked: false },
+        { text: " ", checked: false },
+      ],
+    });
     expect(full).toBe("# Story 8: Full\n\nWhy it matters.\n\n## Acceptance Criteria\n\n- [ ] Works\n");
   });
 
@@ -48,7 +54,9 @@ describe("story body parts", () => {
       { text: "Has a header row", checked: true },
       { text: "UTF-8", checked: false },
     ]);
-    expect(edited).toBe(STORKIT.replace("- [x] Has a header row\n- [ ] Quotes commas", "- [x] Quotes commas and newlines\n- [x] Has a header row\n- [ ] UTF-8"));
+    expect(edited).toBe(
+      STORKIT.replace("- [x] Has a header row\n- [ ] Quotes commas", "- [x] Quotes commas and newlines\n- [x] Has a header row\n- [ ] UTF-8"),
+    );
     const none = withCriteria(STORKIT, []);
     expect(parseCriteria(none)).toEqual([]);
     expect(none).not.toContain("Acceptance Criteria");

@@ -29,7 +29,13 @@ export function CriteriaEditor({ value, onChange, maxLength }: { value: Criterio
             <button type="button" className={small} aria-label={`Move criterion ${i + 1} up`} disabled={i === 0} onClick={() => swap(i, i - 1)}>
               ↑
             </button>
-            <button type="button" className={small} aria-label={`Move criterion ${i + 1} down`} disabled={i === value.length - 1} onClick={() => swap(i, i + 1)}>
+            <button
+              type="button"
+              className={small}
+              aria-label={`Move criterion ${i + 1} down`}
+              disabled={i === value.length - 1}
+              onClick={() => swap(i, i + 1)}
+            >
               ↓
             </button>
             <button type="button" className={small} aria-label={`Remove criterion ${i + 1}`} onClick={() => onChange(value.filter((_x, j) => j !== i))}>

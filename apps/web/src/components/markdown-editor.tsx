@@ -18,7 +18,8 @@ export function MarkdownEditor({
   rows?: number;
   placeholder?: string;
 }) {
-  const tab = "rounded-t border border-b-0 px-2 py-0.5 text-xs data-[state=active]:bg-white data-[state=inactive]:bg-slate-100 data-[state=inactive]:text-slate-500";
+  const tab =
+    "rounded-t border border-b-0 px-2 py-0.5 text-xs data-[state=active]:bg-white data-[state=inactive]:bg-slate-100 data-[state=inactive]:text-slate-500";
   return (
     <Tabs.Root defaultValue="write" className="text-sm">
       <Tabs.List aria-label={`${label}: write or preview`} className="flex gap-1">

@@ -121,7 +121,12 @@ export function serializeStoryFile(s: StoryFields): { fileName: string; text: st
 }
 
 /** A new story's body, in storkit's layout: "# Story N: Title", the description, the criteria (if any). */
-export function storyTemplate(number: number, title: string, kind: StoryKindName = "story", parts: { description?: string; criteria?: CriterionInput[] } = {}): string {
+export function storyTemplate(
+  number: number,
+  title: string,
+  kind: StoryKindName = "story",
+  parts: { description?: string; criteria?: CriterionInput[] } = {},
+): string {
   const heading = kind.charAt(0).toUpperCase() + kind.slice(1);
   return composeBody(`# ${heading} ${number}: ${title}`, parts.description ?? "", parts.criteria ?? []);
 }

@@ -247,7 +247,12 @@ function CardBody({ card }: { card: Card }) {
           {card.costUsd > 0 ? fmtCost(card.costUsd) : ""}
         </span>
       </div>
-      <Link href={storyHref(card.projectId, card.number)} className="mt-1 block font-medium hover:underline" onPointerDown={(e) => e.stopPropagation()} draggable={false}>
+      <Link
+        href={storyHref(card.projectId, card.number)}
+        className="mt-1 block font-medium hover:underline"
+        onPointerDown={(e) => e.stopPropagation()}
+        draggable={false}
+      >
         {card.title}
       </Link>
       <div className="mt-1 flex items-center gap-2 text-xs text-slate-600">

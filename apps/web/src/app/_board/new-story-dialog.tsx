@@ -71,6 +71,7 @@ export function NewStoryDialog({ projectId }: { projectId: number }) {
               <label className="flex-1">
                 Title
                 <input
+                  aria-label="New story title"
                   className={field}
                   maxLength={STORY_LIMITS.title}
                   value={form.title}
@@ -100,10 +101,10 @@ export function NewStoryDialog({ projectId }: { projectId: number }) {
                 <span className="block">Depends on</span>
                 <StoryPicker projectId={projectId} value={form.dependsOn} onChange={(v) => edit("dependsOn", v)} label="Pick stories" />
               </div>
-              <label>
-                Agent pin
+              <div>
+                <span className="block">Agent pin</span>
                 <AgentPicker projectId={projectId} label="Agent pin" value={form.agent} onChange={(v) => edit("agent", v)} />
-              </label>
+              </div>
             </div>
             {error && (
               <p id="new-story-error" role="alert" data-testid="new-story-error" className="text-red-700">

@@ -70,10 +70,10 @@ export function FrontMatterForm({ story }: { story: Story }) {
           ))}
         </select>
       </label>
-      <label className="block">
-        agent (pin)
+      <div>
+        <span className="block">agent (pin)</span>
         <AgentPicker projectId={story.projectId} label="agent (pin)" value={fields.agent} onChange={(v) => edit("agent", v)} />
-      </label>
+      </div>
       <label className="block">
         qa
         <select className={input} value={fields.qa} onChange={(e) => edit("qa", e.target.value)}>

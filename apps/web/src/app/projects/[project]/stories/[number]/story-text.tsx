@@ -99,7 +99,9 @@ export function StoryCriteria({ story }: { story: Story }) {
   return (
     <section data-testid="story-criteria" className="mt-4 rounded border bg-white p-4">
       <div className="mb-2 flex items-center justify-between">
-        <h2 className="font-semibold">{criteria.length ? `Acceptance criteria (${criteria.filter((c) => c.checked).length}/${criteria.length})` : "Acceptance criteria"}</h2>
+        <h2 className="font-semibold">
+          {criteria.length ? `Acceptance criteria (${criteria.filter((c) => c.checked).length}/${criteria.length})` : "Acceptance criteria"}
+        </h2>
         {!editing && (
           <button
             type="button"
