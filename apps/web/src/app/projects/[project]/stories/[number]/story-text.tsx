@@ -6,7 +6,7 @@ import { splitBody, type CriterionInput } from "@drover/core/stories/body-parts"
 import { STORY_LIMITS, storyEditInput } from "@drover/db/services/story-input";
 import { checkInput } from "@drover/db/services/validate";
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { CriteriaEditor } from "@/components/criteria-editor";
 import { Markdown } from "@/components/markdown";
 import { MarkdownEditor } from "@/components/markdown-editor";
@@ -30,12 +30,52 @@ function useSavePart(story: Story, onSaved: () => void) {
   return { run, error, clearError: () => setError(null), pending: update.isPending };
 }
 
-function ErrorLine({ error, testId }: { error: string | null; testId: string }) {
-  return error ? (
-    <p role="alert" data-testid={testId} className="text-sm text-red-700">
-      {error}
-    </p>
-  ) : null;
+/** A part of the story with its heading, an Edit button, and Save / Cancel while editing. */
+function EditablePart(p: {
+  testId: string;
+  heading: string;
+  part: string;
+  editing: boolean;
+  onEdit: () => void;
+  onSave: () => void;
+  onCancel: () => void;
+  pending: boolean;
+  error: string | null;
+  editor: ReactNode;
+  view: ReactNode;
+}) {
+  return (
+    <section data-testid={p.testId} className="mb-4 rounded border bg-white p-4">
+      <div className="mb-2 flex items-center justify-between">
+        <h2 className="font-semibold">{p.heading}</h2>
+        {!p.editing && (
+          <button type="button" className={btn} onClick={p.onEdit}>
+            Edit {p.part}
+          </button>
+        )}
+      </div>
+      {p.editing ? (
+        <div className="space-y-2">
+          {p.editor}
+          {p.error && (
+            <p role="alert" data-testid={`${p.part}-error`} className="text-sm text-red-700">
+              {p.error}
+            </p>
+          )}
+          <div className="flex gap-2">
+            <button type="button" className={save} disabled={p.pending} onClick={p.onSave}>
+              Save {p.part}
+            </button>
+            <button type="button" className={btn} onClick={p.onCancel}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        p.view
+      )}
+    </section>
+  );
 }
 
 export function StoryDescription({ story }: { story: Story }) {
@@ -44,48 +84,33 @@ export function StoryDescription({ story }: { story: Story }) {
   const [draft, setDraft] = useState(description);
   const part = useSavePart(story, () => setEditing(false));
   return (
-    <section data-testid="story-description" className="rounded border bg-white p-4">
-      <div className="mb-2 flex items-center justify-between">
-        <h2 className="font-semibold">Description</h2>
-        {!editing && (
-          <button
-            type="button"
-            className={btn}
-            onClick={() => {
-              setDraft(description);
-              setEditing(true);
-            }}
-          >
-            Edit description
-          </button>
-        )}
-      </div>
-      {editing ? (
-        <div className="space-y-2">
-          <MarkdownEditor
-            label="Description"
-            value={draft}
-            onChange={(v) => {
-              setDraft(v);
-              part.clearError();
-            }}
-            maxLength={STORY_LIMITS.description}
-            rows={12}
-          />
-          <ErrorLine error={part.error} testId="description-error" />
-          <div className="flex gap-2">
-            <button type="button" className={save} disabled={part.pending} onClick={() => part.run({ description: draft })}>
-              Save description
-            </button>
-            <button type="button" className={btn} onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      ) : (
-        <div data-testid="story-body">{description ? <Markdown text={description} /> : <p className="text-sm text-slate-500">No description.</p>}</div>
-      )}
-    </section>
+    <EditablePart
+      testId="story-description"
+      heading="Description"
+      part="description"
+      editing={editing}
+      onEdit={() => {
+        setDraft(description);
+        setEditing(true);
+      }}
+      onSave={() => part.run({ description: draft })}
+      onCancel={() => setEditing(false)}
+      pending={part.pending}
+      error={part.error}
+      editor={
+        <MarkdownEditor
+          label="Description"
+          value={draft}
+          onChange={(v) => {
+            setDraft(v);
+            part.clearError();
+          }}
+          maxLength={STORY_LIMITS.description}
+          rows={12}
+        />
+      }
+      view={<div data-testid="story-body">{description ? <Markdown text={description} /> : <p className="text-sm text-slate-500">No description.</p>}</div>}
+    />
   );
 }
 
@@ -97,45 +122,30 @@ export function StoryCriteria({ story }: { story: Story }) {
   const trpc = useTRPC();
   const tick = useMutation(trpc.stories.tick.mutationOptions());
   return (
-    <section data-testid="story-criteria" className="mt-4 rounded border bg-white p-4">
-      <div className="mb-2 flex items-center justify-between">
-        <h2 className="font-semibold">
-          {criteria.length ? `Acceptance criteria (${criteria.filter((c) => c.checked).length}/${criteria.length})` : "Acceptance criteria"}
-        </h2>
-        {!editing && (
-          <button
-            type="button"
-            className={btn}
-            onClick={() => {
-              setDraft(criteria);
-              setEditing(true);
-            }}
-          >
-            Edit criteria
-          </button>
-        )}
-      </div>
-      {editing ? (
-        <div className="space-y-2">
-          <CriteriaEditor
-            value={draft}
-            onChange={(v) => {
-              setDraft(v);
-              part.clearError();
-            }}
-            maxLength={STORY_LIMITS.criterion}
-          />
-          <ErrorLine error={part.error} testId="criteria-error" />
-          <div className="flex gap-2">
-            <button type="button" className={save} disabled={part.pending} onClick={() => part.run({ criteria: draft })}>
-              Save criteria
-            </button>
-            <button type="button" className={btn} onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      ) : (
+    <EditablePart
+      testId="story-criteria"
+      heading={criteria.length ? `Acceptance criteria (${criteria.filter((c) => c.checked).length}/${criteria.length})` : "Acceptance criteria"}
+      part="criteria"
+      editing={editing}
+      onEdit={() => {
+        setDraft(criteria);
+        setEditing(true);
+      }}
+      onSave={() => part.run({ criteria: draft })}
+      onCancel={() => setEditing(false)}
+      pending={part.pending}
+      error={part.error}
+      editor={
+        <CriteriaEditor
+          value={draft}
+          onChange={(v) => {
+            setDraft(v);
+            part.clearError();
+          }}
+          maxLength={STORY_LIMITS.criterion}
+        />
+      }
+      view={
         <>
           {criteria.length === 0 && <p className="text-sm text-slate-500">No acceptance criteria.</p>}
           {criteria.map((c, index) => (
@@ -157,7 +167,7 @@ export function StoryCriteria({ story }: { story: Story }) {
             </p>
           )}
         </>
-      )}
-    </section>
+      }
+    />
   );
 }
