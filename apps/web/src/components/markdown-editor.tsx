@@ -10,8 +10,11 @@ export function MarkdownEditor({
   maxLength,
   rows = 8,
   placeholder,
+  showLabel = false,
 }: {
   label: string;
+  /** Show the label above the tabs (where no heading names the field already). */
+  showLabel?: boolean;
   value: string;
   onChange: (v: string) => void;
   maxLength: number;
@@ -22,6 +25,7 @@ export function MarkdownEditor({
     "rounded-t border border-b-0 px-2 py-0.5 text-xs data-[state=active]:bg-white data-[state=inactive]:bg-slate-100 data-[state=inactive]:text-slate-500";
   return (
     <Tabs.Root defaultValue="write" className="text-sm">
+      {showLabel && <span className="mb-1 block">{label}</span>}
       <Tabs.List aria-label={`${label}: write or preview`} className="flex gap-1">
         <Tabs.Trigger value="write" className={tab}>
           Write

@@ -90,6 +90,7 @@ export function NewStoryDialog({ projectId }: { projectId: number }) {
             </div>
             <MarkdownEditor
               label="Description"
+              showLabel
               value={form.description}
               onChange={(v) => edit("description", v)}
               maxLength={STORY_LIMITS.description}
