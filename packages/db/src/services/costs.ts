@@ -100,6 +100,16 @@ export interface ProjectCosts {
   byDay: Record<string, CostTotal>;
 }
 
+/** What pricing a session reads: its token counts and the cost, reported or estimated. */
+const usageFields = {
+  inputTokens: true,
+  outputTokens: true,
+  cacheReadTokens: true,
+  cacheWriteTokens: true,
+  costUsd: true,
+  costEstimated: true,
+} as const;
+
 /** Costs of a project's sessions, optionally for one story or agent and a time window. */
 export async function projectCosts(db: DbOrTx, input: z.input<typeof costsInput>): Promise<ProjectCosts> {
   const q = parseInput(costsInput, input);
@@ -120,12 +130,7 @@ export async function projectCosts(db: DbOrTx, input: z.input<typeof costsInput>
       model: true,
       startedAt: true,
       createdAt: true,
-      inputTokens: true,
-      outputTokens: true,
-      cacheReadTokens: true,
-      cacheWriteTokens: true,
-      costUsd: true,
-      costEstimated: true,
+      ...usageFields,
       agent: { select: { name: true, model: true } },
     },
     orderBy: { id: "asc" },
@@ -163,12 +168,7 @@ export async function recordEstimatedCost(db: DbOrTx, sessionId: number): Promis
     where: { id: sessionId },
     select: {
       model: true,
-      inputTokens: true,
-      outputTokens: true,
-      cacheReadTokens: true,
-      cacheWriteTokens: true,
-      costUsd: true,
-      costEstimated: true,
+      ...usageFields,
       agent: { select: { model: true } },
       project: { select: { config: true } },
     },
