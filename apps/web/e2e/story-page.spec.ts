@@ -106,6 +106,7 @@ test.describe("item 4: stories written in the board", () => {
     await page.getByRole("button", { name: "Remove criterion 1" }).click();
     await page.getByRole("checkbox", { name: "Criterion 1 done" }).check();
     await page.getByRole("button", { name: "Save criteria" }).click();
+    await expect(page.getByTestId("story-criteria").getByRole("checkbox", { name: "Fine grain" })).toBeChecked();
     await expect(page.getByText("Acceptance criteria (1/2)")).toBeVisible();
     const saved = await db.story.findUniqueOrThrow({ where: { id: s.id } });
     expect(saved.body).toBe(
