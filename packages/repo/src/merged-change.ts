@@ -6,7 +6,7 @@ import { splitUnifiedDiff } from "./branch-diff.ts";
 import { buildGitEnv, repoGit } from "./git.ts";
 
 /** How much patch text one stored change keeps. */
-export const CHANGE_LIMITS = { totalPatchChars: 1_000_000, filePatchChars: 100_000 };
+const CHANGE_LIMITS = { totalPatchChars: 1_000_000, filePatchChars: 100_000 };
 
 const STATUS: Record<string, ChangedFile["status"]> = { A: "added", D: "deleted", R: "renamed", C: "added" };
 
