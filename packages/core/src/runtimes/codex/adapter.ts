@@ -5,6 +5,7 @@ import { stringify } from "smol-toml";
 import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { CodexParser } from "./parser.ts";
+import { loginLinks } from "../credentials.ts";
 
 const CODEX_PACKAGE = "@openai/codex";
 
@@ -27,6 +28,9 @@ function codexConfig(req: SpawnRequest): Record<string, unknown> {
   } else if (retries !== undefined) {
     cfg.model_providers = { openai: { request_max_retries: retries, stream_max_retries: retries } };
   }
+  // workspace-write lets Codex write the worktree only, but a worktree's index and refs live in the
+  // repository's common git dir: without it `git commit` fails on index.lock. That folder and no more.
+  if (req.writableDirs?.length) cfg.sandbox_workspace_write = { writable_roots: req.writableDirs };
   return cfg;
 }
 
@@ -52,6 +56,8 @@ export function planCodex(req: SpawnRequest): SpawnPlan {
     stdin: prompt,
     files: { [path.join(codexHome, "config.toml")]: `${stringify(codexConfig(req))}\n` },
     installHint: CODEX_PACKAGE,
+    // A `codex login` lives in ~/.codex/auth.json: linked into CODEX_HOME.
+    links: loginLinks("codex", codexHome),
   };
 }
 
