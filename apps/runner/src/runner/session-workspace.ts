@@ -25,6 +25,8 @@ export interface Workspace {
   worktreePath: string;
   branch: string;
   baseBranch: string;
+  /** The repository's common git dir: a commit in the worktree writes its index and refs there. */
+  commonDir: string;
   sessionDir: string;
   stateDir: string;
   home: string;
@@ -94,5 +96,5 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
     });
     fs.writeFileSync(marker, new Date().toISOString());
   }
-  return { roster, agent, repoPath, worktreePath: wt.path, branch, baseBranch, sessionDir, stateDir, home, tmp, drover };
+  return { roster, agent, repoPath, worktreePath: wt.path, branch, baseBranch, commonDir: wt.commonDir, sessionDir, stateDir, home, tmp, drover };
 }
