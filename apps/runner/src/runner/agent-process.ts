@@ -38,7 +38,7 @@ export interface AgentRunRequest {
   vars: Record<string, string>;
   /** The runner's environment: the allow-list's source and where login files are found. */
   runnerEnv: NodeJS.ProcessEnv;
-  /** Outside the worktree, what a commit writes (the repository's common git dir). */
+  /** Outside the worktree, what a commit writes (the worktree's git dir and the repository's common git dir). */
   writableDirs: string[];
   /** Where the agent's credentials come from (agent-credentials.ts); `spec.env` already holds them. */
   credentials: AgentCredentials;

@@ -198,7 +198,7 @@ export class SessionRun {
         drover: ws.drover,
         vars,
         runnerEnv: this.deps.runnerEnv,
-        writableDirs: [ws.commonDir],
+        writableDirs: ws.gitDirs,
         credentials,
       });
 

@@ -73,8 +73,9 @@ export async function runStoryToDone(
       if (s.stage === "done") break;
       if (s.blocked || Date.now() > end) {
         const sessions = await t.db.agentSession.findMany({ where: { storyId: story.id }, orderBy: { id: "asc" } });
+        const tools = await t.db.sessionEvent.findMany({ where: { sessionId: { in: sessions.map((x) => x.id) }, kind: { in: ["tool_result", "stderr", "gate"] } } });
         throw new Error(
-          `story ${s.blocked ? `blocked (${s.blockedReason})` : `still in ${s.stage}`}; sessions: ${JSON.stringify(sessions.map((x) => [x.id, x.stage, x.status, x.reason, x.message]))}`,
+          `story ${s.blocked ? `blocked (${s.blockedReason})` : `still in ${s.stage}`} ${s.mergeFailure ?? ""}; sessions: ${JSON.stringify(sessions.map((x) => [x.id, x.stage, x.status, x.reason, x.message]))}; tool output: ${tools.map((e) => e.text ?? JSON.stringify(e.payload)).join("\n")}`,
         );
       }
       await new Promise((r) => setTimeout(r, 300));

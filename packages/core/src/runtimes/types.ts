@@ -64,8 +64,8 @@ export interface SpawnRequest {
   /** Template variables (story_id, worktree_path, ...) for command argv. */
   vars: Record<string, string>;
   /**
-   * Folders outside cwd that a commit writes: the repository's common git dir (a worktree's index
-   * and refs live there). A sandboxing CLI (Codex) is given write access to these and no more.
+   * Folders outside cwd that a commit writes: the worktree's git dir (its index) and the repository's
+   * common git dir (objects, refs). A sandboxing CLI (Codex) is given write access to these and no more.
    */
   writableDirs?: string[];
   /** The runtime's login files present for the runner's user (relative to its home). */

@@ -28,8 +28,9 @@ function codexConfig(req: SpawnRequest): Record<string, unknown> {
   } else if (retries !== undefined) {
     cfg.model_providers = { openai: { request_max_retries: retries, stream_max_retries: retries } };
   }
-  // workspace-write lets Codex write the worktree only, but a worktree's index and refs live in the
-  // repository's common git dir: without it `git commit` fails on index.lock. That folder and no more.
+  // workspace-write lets Codex write the worktree only, and keeps the worktree's git dir read-only,
+  // but a commit writes its index there and objects and refs in the common git dir: without them
+  // `git commit` fails on index.lock. Those folders and no more.
   if (req.writableDirs?.length) cfg.sandbox_workspace_write = { writable_roots: req.writableDirs };
   return cfg;
 }
