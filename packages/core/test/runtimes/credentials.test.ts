@@ -92,6 +92,11 @@ describe("login links and write access per runtime", () => {
     expect(parse(resumed.files!["/state/1-a/codex/config.toml"]!)).toMatchObject({ sandbox_workspace_write: { writable_roots: ["/repo/.git"] } });
   });
 
+  it("Codex without a base URL keeps its built-in provider (0.169 refuses a config.toml that overrides it)", () => {
+    const plan = planCodex(req("codex", { agent: { name: "a", runtime: "codex", env: { DROVER_API_RETRIES: "0" } } }));
+    expect(parse(plan.files!["/state/1-a/codex/config.toml"]!)).toEqual({});
+  });
+
   it("Gemini's auth type follows the credential it has: key, Vertex, else a linked Google login", () => {
     const auth = (r: SpawnRequest) => JSON.parse(planGemini(r).files!["/state/1-a/gemini/.gemini/settings.json"]!).security.auth.selectedType;
     expect(auth(req("gemini", { agent: { name: "a", runtime: "gemini", env: { GEMINI_API_KEY: "k" } } }))).toBe("gemini-api-key");

@@ -25,9 +25,9 @@ function codexConfig(req: SpawnRequest): Record<string, unknown> {
         ...(retries !== undefined ? { request_max_retries: retries, stream_max_retries: retries } : {}),
       },
     };
-  } else if (retries !== undefined) {
-    cfg.model_providers = { openai: { request_max_retries: retries, stream_max_retries: retries } };
   }
+  // Without a base URL Codex uses its built-in `openai` provider, which config.toml may not
+  // override (0.169 refuses to start: "reserved built-in provider IDs"): its own retries apply.
   // workspace-write lets Codex write the worktree only, and keeps the worktree's git dir read-only,
   // but a commit writes its index there and objects and refs in the common git dir: without them
   // `git commit` fails on index.lock. Those folders and no more.
