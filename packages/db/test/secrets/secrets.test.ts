@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProject, reloadProjectConfig } from "../../src/services/index.ts";
-import { ensureSecretKey, listSecrets, readSecretKey, removeSecret, resolveSecrets, setSecret } from "../../src/secrets/index.ts";
+import { describeSecretKey, ensureSecretKey, listSecrets, readSecretKey, removeSecret, resolveSecrets, setSecret } from "../../src/secrets/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { makeRepo, rejects } from "../services/helpers.ts";
 import { repoAccess } from "../../../repo/src/index.ts";
@@ -23,7 +23,9 @@ describe("secret key", () => {
   it("generates a 0600 key file once, reads DROVER_SECRET_KEY first, and refuses bad keys with what to do", () => {
     const dir = tmpDir();
     expect(readSecretKey({ env: {}, dir })).toBeUndefined();
+    expect(describeSecretKey({ env: {}, dir })).toBe(`no secret key yet: the first stored secret creates ${dir}/secret.key (0600), or set DROVER_SECRET_KEY`);
     const made = ensureSecretKey({ env: {}, dir });
+    expect(describeSecretKey({ env: {}, dir })).toContain(`key from key file ${dir}/secret.key (fingerprint ${made.id})`);
     expect(made.created).toBe(true);
     expect(fs.statSync(path.join(dir, "secret.key")).mode & 0o777).toBe(0o600);
     const again = ensureSecretKey({ env: {}, dir });
