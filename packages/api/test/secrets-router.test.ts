@@ -1,6 +1,5 @@
 // The secrets router: a value goes in and never comes out of any procedure; bad input is refused
 // with what to fix; the key file is made in the data folder.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +10,7 @@ import { addProject } from "@drover/db/services/projects";
 import { createCallerFactory } from "../src/trpc.ts";
 import { secretsRouter } from "../src/routers/secrets.ts";
 import { repoAccess } from "@drover/repo";
+import { makeRepo } from "@drover/repo/testing/make-repo";
 
 let t: TestDatabase;
 let projectId: number;
@@ -21,10 +21,7 @@ const VALUE = "sk-router-value-0987654321";
 beforeAll(async () => {
   process.env.DROVER_DATA_DIR = dataDir;
   t = await createTestDatabase();
-  const repo = fs.mkdtempSync(path.join(os.tmpdir(), "drover-api-secrets-repo-"));
-  execFileSync("git", ["init", "-q", "-b", "main"], { cwd: repo });
-  execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=T", "commit", "-q", "--allow-empty", "-m", "init"], { cwd: repo });
-  projectId = (await addProject(t.db, { repoPath: repo, name: "secrets-router" }, repoAccess)).project.id;
+  projectId = (await addProject(t.db, { repoPath: makeRepo(), name: "secrets-router" }, repoAccess)).project.id;
 });
 afterAll(async () => {
   delete process.env.DROVER_DATA_DIR;

@@ -11,6 +11,7 @@ import { createStory } from "@drover/db/services/stories";
 import { readSecretKey, setSecret } from "@drover/db/secrets/index";
 import type { TestDatabase } from "@drover/db/testing/test-database";
 import { repoAccess } from "@drover/repo";
+import { makeRepo } from "@drover/repo/testing/make-repo";
 import { createAutomationHooks } from "../../src/automation/index.ts";
 import { startRunner } from "../../src/runner/start-runner.ts";
 import { ensureClis } from "./helpers.ts";
@@ -38,17 +39,8 @@ export async function runStoryToDone(
   t: TestDatabase,
   o: { roster: string; runnerEnv: NodeJS.ProcessEnv; secrets?: Record<string, string>; files?: Record<string, string>; timeoutMs?: number },
 ): Promise<StoryRun> {
-  const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-e2e-story-")));
+  const repo = makeRepo({ config: o.roster, files: { "README.md": "# e2e\n", ...o.files } });
   const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8", stdio: "pipe" }).trim();
-  git("init", "-q", "-b", "main");
-  git("config", "user.email", "t@example.com");
-  git("config", "user.name", "Test");
-  fs.mkdirSync(path.join(repo, ".drover"));
-  fs.writeFileSync(path.join(repo, ".drover/project.toml"), o.roster);
-  fs.writeFileSync(path.join(repo, "README.md"), "# e2e\n");
-  for (const [f, content] of Object.entries(o.files ?? {})) fs.writeFileSync(path.join(repo, f), content);
-  git("add", "-A");
-  git("commit", "-q", "-m", "init");
   const { project } = await addProject(t.db, { repoPath: repo }, repoAccess);
   if (o.secrets) {
     const key = readSecretKey({ env: o.runnerEnv });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProject, reloadProjectConfig } from "../../src/services/index.ts";
 import { describeSecretKey, ensureSecretKey, listSecrets, readSecretKey, removeSecret, resolveSecrets, setSecret } from "../../src/secrets/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
-import { makeRepo, rejects } from "../services/helpers.ts";
+import { rejects } from "@drover/db/testing/project-fixtures";
+import { makeRepo } from "@drover/repo/testing/make-repo";
 import { repoAccess } from "../../../repo/src/index.ts";
 
 let t: TestDatabase;
