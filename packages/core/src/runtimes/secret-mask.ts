@@ -34,8 +34,9 @@ export function loginFileSecrets(json: unknown): string[] {
   const walk = (v: unknown, key: string) => {
     if (typeof v === "string") {
       if (/token|key|secret/i.test(key)) out.push(v);
-    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
-    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, key);
+    } else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
   };
   walk(json, "");
   return out;
