@@ -27,7 +27,7 @@ const handlers: Record<MockApi, Handler> = {
 };
 
 /** The credential a request carries, wherever its API puts it (key header, Bearer token, ?key=). */
-export function requestCredentials(api: MockApi, req: http.IncomingMessage): string[] {
+function requestCredentials(api: MockApi, req: http.IncomingMessage): string[] {
   const h = req.headers;
   const bearer = typeof h.authorization === "string" && h.authorization.startsWith("Bearer ") ? h.authorization.slice(7) : undefined;
   const query = new URL(req.url ?? "/", "http://mock").searchParams.get("key") ?? undefined;

@@ -7,7 +7,7 @@ import path from "node:path";
 import { badRequest } from "@drover/core/errors";
 import { dataDir } from "../paths.ts";
 
-export const SECRET_KEY_FILE = "secret.key";
+const SECRET_KEY_FILE = "secret.key";
 
 export interface SecretKey {
   key: Buffer;
