@@ -7,11 +7,12 @@ const MIN_LENGTH = 6;
 
 export type Mask = (text: string) => string;
 
-export function secretMask(values: Iterable<string>): Mask {
+/** The mask for `values`, or undefined when there is nothing to mask (output then passes untouched, at no cost). */
+export function secretMask(values: Iterable<string>): Mask | undefined {
   // A value inside a JSON line (the raw output) appears escaped when it holds quotes or backslashes.
   const forms = [...values].flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]);
   const list = [...new Set(forms.filter((v) => v.length >= MIN_LENGTH))].sort((a, b) => b.length - a.length);
-  if (!list.length) return (t) => t;
+  if (!list.length) return undefined;
   return (text) => {
     let out = text;
     for (const v of list) if (out.includes(v)) out = out.split(v).join(MASK);

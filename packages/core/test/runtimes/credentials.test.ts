@@ -49,7 +49,8 @@ describe("agentEnv precedence: roster literal < runner environment < Drover secr
 
 describe("secret masking", () => {
   it("masks every value (longest first, JSON-escaped too) in text and nested payloads; short values are left alone", () => {
-    const mask = secretMask(["sk-abc-123456", "sk-abc-123456-long", 'quo"te-secret', "abc"]);
+    const mask = secretMask(["sk-abc-123456", "sk-abc-123456-long", 'quo"te-secret', "abc"])!;
+    expect(secretMask(["abc", ""])).toBeUndefined();
     expect(mask("key sk-abc-123456-long and sk-abc-123456 abc")).toBe(`key ${MASK} and ${MASK} abc`);
     expect(mask(JSON.stringify({ out: 'quo"te-secret' }))).toBe(`{"out":"${MASK}"}`);
     expect(maskDeep({ kind: "tool_result", output: ["x sk-abc-123456"], n: 3 }, mask)).toEqual({ kind: "tool_result", output: [`x ${MASK}`], n: 3 });
