@@ -1,4 +1,5 @@
 // The runners page: every runner process, live first, with what it runs now.
+import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
 import { ACTIVE_SESSION_STATUSES } from "./agent-views.ts";
 import type { DbOrTx } from "./tx.ts";
 
@@ -15,8 +16,10 @@ export async function runnersView(db: DbOrTx) {
     },
   });
   const now = Date.now();
-  return runners.map(({ sessions, ...r }) => ({
+  return runners.map(({ sessions, capabilities, ...r }) => ({
     ...r,
+    /** Per runtime: CLI path and version, credential sources by name (the runner never records values). */
+    capabilities: capabilities as RunnerCapabilities | null,
     heartbeatAgeMs: now - r.heartbeatAt.getTime(),
     sessions: sessions.map((s) => ({ id: s.id, status: s.status, agentName: s.agent.name, story: s.story })),
   }));
