@@ -17,7 +17,8 @@ const LIVE_SECS = 60;
 export async function noteUnrunnableSessions(db: Db): Promise<void> {
   const runners = await db.$queryRaw<{ id: string; capabilities: RunnerCapabilities | null }[]>`
     SELECT id, capabilities FROM runners
-    WHERE stopped_at IS NULL AND heartbeat_at > now() - make_interval(secs => ${LIVE_SECS}::double precision)`;
+    WHERE stopped_at IS NULL AND heartbeat_at > now() - make_interval(secs => ${LIVE_SECS}::double precision)
+    ORDER BY id`;
   const pending = await db.$queryRaw<PendingRow[]>`
     SELECT s.id, s.runtime, a.config->'env' AS env
     FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
