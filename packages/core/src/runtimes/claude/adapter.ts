@@ -5,7 +5,7 @@ import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { ClaudeParser } from "./parser.ts";
 
-const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
+export const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
 const BYPASS = new Set(["bypassPermissions"]);
 
 export function planClaude(req: SpawnRequest): SpawnPlan {

@@ -6,7 +6,7 @@ import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { CodexParser } from "./parser.ts";
 
-const CODEX_PACKAGE = "@openai/codex";
+export const CODEX_PACKAGE = "@openai/codex";
 
 function codexConfig(req: SpawnRequest): Record<string, unknown> {
   const env = req.agent.env ?? {};

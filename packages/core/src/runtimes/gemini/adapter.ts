@@ -5,7 +5,7 @@ import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { GeminiParser } from "./parser.ts";
 
-const GEMINI_PACKAGE = "@google/gemini-cli";
+export const GEMINI_PACKAGE = "@google/gemini-cli";
 
 function geminiSettings(req: SpawnRequest): Record<string, unknown> {
   const retries = apiRetries(req);
