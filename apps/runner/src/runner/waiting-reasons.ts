@@ -1,8 +1,9 @@
 // Pending sessions no live runner can run (CLI missing, no credential) say why on the board:
 // "no runner can run codex: CLI missing on all runners". Any runner computes it on its heartbeat
 // from every live runner's recorded capabilities; the note clears once some runner can run it.
-import { canRun, noCapableRunnerReason, type RunnerCapabilities } from "@drover/core/runtimes/capabilities";
+import { canRun, noCapableRunnerReason } from "@drover/core/runtimes/capabilities";
 import type { Db } from "@drover/db";
+import { liveRunnerCapabilities } from "@drover/db/services/runner-views";
 import { setWaitingReason } from "@drover/db/sessions/index";
 
 interface PendingRow {
@@ -11,14 +12,8 @@ interface PendingRow {
   env: Record<string, string> | null;
 }
 
-/** A runner is live while its heartbeat is this recent. */
-const LIVE_SECS = 60;
-
 export async function noteUnrunnableSessions(db: Db): Promise<void> {
-  const runners = await db.$queryRaw<{ id: string; capabilities: RunnerCapabilities | null }[]>`
-    SELECT id, capabilities FROM runners
-    WHERE stopped_at IS NULL AND heartbeat_at > now() - make_interval(secs => ${LIVE_SECS}::double precision)
-    ORDER BY id`;
+  const runners = await liveRunnerCapabilities(db);
   const pending = await db.$queryRaw<PendingRow[]>`
     SELECT s.id, s.runtime, a.config->'env' AS env
     FROM agent_sessions s JOIN agents a ON a.id = s.agent_id

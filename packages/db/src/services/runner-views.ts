@@ -24,3 +24,16 @@ export async function runnersView(db: DbOrTx) {
     sessions: sessions.map((s) => ({ id: s.id, status: s.status, agentName: s.agent.name, story: s.story })),
   }));
 }
+
+/** A runner is live while its heartbeat is this recent (a dead one's capabilities no longer count). */
+const LIVE_SECS = 60;
+
+/** Live runners and what each recorded it can run, by id (claims' waiting reasons, the doctor view). */
+export async function liveRunnerCapabilities(db: DbOrTx): Promise<Array<{ id: string; host: string; capabilities: RunnerCapabilities | null }>> {
+  const rows = await db.runner.findMany({
+    where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - LIVE_SECS * 1000) } },
+    orderBy: { id: "asc" },
+    select: { id: true, host: true, capabilities: true },
+  });
+  return rows.map((r) => ({ ...r, capabilities: r.capabilities as RunnerCapabilities | null }));
+}
