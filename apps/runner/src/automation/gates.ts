@@ -3,13 +3,12 @@
 // runner/guarded-command.ts) so a timeout or the runner's death
 // kills everything it started. Output is streamed into the session log and summarised in the report.
 import { gateArgv, type GateSpec } from "@drover/core/config/gate-argv";
+import { DEFAULT_GATE_TIMEOUT_SECS } from "@drover/core/config/parse";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { buildCommandEnv } from "../runner/environment.ts";
 import { runGuardedCommand } from "../runner/guarded-command.ts";
 
-export const DEFAULT_GATE_TIMEOUT_SECS = 1200;
 const TAIL_CHARS = 4000;
-
 
 export interface GateResult {
   command: string;
