@@ -1,7 +1,7 @@
 // Issue 12 in the browser: adding a repository without a roster offers the starting roster (shown,
 // then written uncommitted); the Doctor page names what agents lack; the runners page shows each
 // runner's runtimes, versions and credential status; a story no runner can run says why on the board.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,7 @@ import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
 import { createStory, startAgent } from "@drover/db/services/index";
 import { expect, test, uid } from "./support/fixtures.ts";
 
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-results/artifacts/12");
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 
@@ -75,21 +76,35 @@ test("a repository without a roster is offered the starting one; the doctor and 
   await shot(page, "board-waiting");
 });
 
-test("the runners page shows each runner's runtimes, versions and credential status, never values", async ({ page, db, runner }) => {
-  expect(runner.pid).toBeTruthy();
-  await expect.poll(() => db.runner.count({ where: { stoppedAt: null } }), { timeout: 60_000 }).toBeGreaterThan(0);
-  const live = await db.runner.findFirstOrThrow({ where: { stoppedAt: null }, orderBy: { startedAt: "desc" } });
-  const caps = live.capabilities as unknown as RunnerCapabilities;
-  await page.goto("/runners");
-  const row = page.getByTestId("runners").locator("tr", { hasText: live.id });
-  for (const [runtime, c] of Object.entries(caps)) {
-    const item = row.locator(`[data-runtime="${runtime}"]`);
-    if (!c.path) await expect(item).toContainText(`${c.cli} CLI missing`);
-    else {
-      await expect(item).toContainText(c.version ?? "version unknown");
-      await expect(item).toContainText(c.credentials.length ? `credential: ${c.credentials.join(", ")}` : "no credential");
+test("the runners page shows each runner's runtimes, versions and credential status, never values", async ({ page, db }) => {
+  // A runner with the gemini CLI on its PATH and a key in its environment (the fixture runner has no agent CLI).
+  const id = `e2e-caps-${uid()}`;
+  const home = fs.mkdtempSync(path.join(process.env.DROVER_E2E_TMP!, "home-"));
+  const key = `gm-e2e-${uid()}`;
+  const proc = spawn(
+    "pnpm",
+    ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--id", id, "--capacity", "1", "--no-pipeline", "--data-dir", path.join(home, "data")],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, PATH: `${path.join(repoRoot, "apps/runner/node_modules/.bin")}${path.delimiter}${process.env.PATH}`, HOME: home, GEMINI_API_KEY: key },
+      stdio: "ignore",
+      detached: true,
+    },
+  );
+  try {
+    await expect.poll(() => db.runner.count({ where: { id, stoppedAt: null } }), { timeout: 90_000 }).toBe(1);
+    const caps = (await db.runner.findUniqueOrThrow({ where: { id } })).capabilities as unknown as RunnerCapabilities;
+    expect(caps.gemini).toMatchObject({ cli: "gemini", credentials: ["env GEMINI_API_KEY"] });
+    await page.goto("/runners");
+    const row = page.getByTestId("runners").locator("tr", { hasText: id });
+    await expect(row.locator('[data-runtime="gemini"]')).toHaveText(`gemini ${caps.gemini!.version} · credential: env GEMINI_API_KEY`);
+    expect(caps.gemini!.version).toMatch(/^0\.61\.0/);
+    for (const [runtime, c] of Object.entries(caps)) {
+      if (!c.path) await expect(row.locator(`[data-runtime="${runtime}"]`)).toHaveText(`${runtime} ${c.cli} CLI missing`);
     }
+    expect(await page.content()).not.toContain(key);
+    await shot(page, "runners");
+  } finally {
+    if (proc.pid) process.kill(-proc.pid, "SIGTERM");
   }
-  await expect(row.locator('[data-runtime="claude-code"]')).toBeVisible();
-  await shot(page, "runners");
 });

@@ -3,6 +3,7 @@
 // from every live runner's recorded capabilities; the note clears once some runner can run it.
 import { canRun, noCapableRunnerReason } from "@drover/core/runtimes/capabilities";
 import type { Db } from "@drover/db";
+import { CHANNELS, notify } from "@drover/db/notify";
 import { liveRunnerCapabilities } from "@drover/db/services/runner-views";
 import { setWaitingReason } from "@drover/db/sessions/index";
 
@@ -27,5 +28,7 @@ export async function noteUnrunnableSessions(db: Db): Promise<void> {
     );
     byReason.set(reason, [...(byReason.get(reason) ?? []), p.id]);
   }
-  for (const [reason, ids] of byReason) await setWaitingReason(db, ids, reason);
+  const changed = new Set<number>();
+  for (const [reason, ids] of byReason) for (const p of await setWaitingReason(db, ids, reason)) changed.add(p);
+  for (const projectId of changed) await notify(db, CHANNELS.board, { projectId });
 }
