@@ -21,10 +21,13 @@ import { reapLeftovers, sweepExpiredLeases } from "./recovery.ts";
 import { extendLeases, releaseLeases } from "@drover/db/sessions/index";
 import { SessionRun } from "./session-run.ts";
 import { noteUnrunnableSessions } from "./waiting-reasons.ts";
+import { describeSecretKey } from "@drover/db/secrets/key";
 
 export interface StartRunnerOptions extends RunnerOptionsInput {
   hooks?: SessionLifecycleHooks;
   logger?: Logger;
+  /** The runner's environment, where agents' credentials come from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunnerHandle {
@@ -37,13 +40,13 @@ export interface RunnerHandle {
 }
 
 export async function startRunner(input: StartRunnerOptions): Promise<RunnerHandle> {
-  const { hooks = defaultLifecycleHooks, logger, ...rest } = input;
+  const { hooks = defaultLifecycleHooks, logger, env = process.env, ...rest } = input;
   // With the pipeline's hooks, its auto-assign resumes interrupted sessions (it knows whether the
   // story still needs them); on its own the runner queues the resume itself.
   const opts = parseRunnerOptions({ ...rest, recoverInterrupted: rest.recoverInterrupted ?? hooks === defaultLifecycleHooks });
   const log = (logger ?? createLogger("drover-runner")).child({ runnerId: opts.id });
   const db = createDb(opts.databaseUrl, { max: 8 });
-  const runner = new Runner(db, opts, hooks, log);
+  const runner = new Runner(db, opts, hooks, log, env);
   await runner.start();
   return {
     id: opts.id,
@@ -75,6 +78,7 @@ class Runner {
     private readonly opts: RunnerOptions,
     private readonly hooks: SessionLifecycleHooks,
     private readonly log: Logger,
+    private readonly runnerEnv: NodeJS.ProcessEnv,
   ) {
     this.budget = new EventBudget(opts.maxBufferedEvents);
     this.sessionsDir = path.join(opts.dataDir ?? path.join(dataDir(), "runner", opts.id), "sessions");
@@ -110,6 +114,7 @@ class Runner {
     this.timers.push(setInterval(() => this.pollTick(), opts.pollMs));
     this.timers.push(setInterval(() => void this.heartbeat(), opts.heartbeatSecs * 1000));
     this.log.info({ capacity: opts.capacity, leaseSecs: opts.leaseSecs, runtimes: capabilitySummary(this.caps) }, "runner started");
+    this.log.info(describeSecretKey({ env: this.runnerEnv }));
     this.kick();
   }
 
@@ -168,6 +173,7 @@ class Runner {
         budget: this.budget,
         sessionsDir: this.sessionsDir,
         stateRoot: this.stateRoot,
+        runnerEnv: this.runnerEnv,
       },
       id,
       attempt,

@@ -1,0 +1,3 @@
+// Project secrets encrypted at rest. Import as @drover/db/secrets/index.
+export * from "./key.ts";
+export * from "./store.ts";
