@@ -8,6 +8,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { runtimeCredentials } from "@drover/core/runtimes/credentials";
 import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
+import { readSecretKey } from "@drover/db/secrets/key";
 import { findExecutable } from "@drover/repo/find-executable";
 import { buildCommandEnv } from "./environment.ts";
 
@@ -71,5 +72,14 @@ function isFile(p: string): boolean {
     return fs.statSync(p).isFile();
   } catch {
     return false;
+  }
+}
+
+/** The fingerprint of the secret key this runner holds (DROVER_SECRET_KEY or the data folder's key file), or null. */
+export function detectSecretKeyId(env: NodeJS.ProcessEnv = process.env): string | null {
+  try {
+    return readSecretKey({ env })?.id ?? null;
+  } catch {
+    return null; // a malformed key or a key file others can read: it decrypts nothing (the start message says why)
   }
 }

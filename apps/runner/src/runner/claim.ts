@@ -3,7 +3,9 @@
 // rules, then mark the first eligible session running with this runner's lease and a new attempt.
 // A session this runner cannot run (its runtime's CLI missing here, no credential) is left to others.
 import type { AgentStageName } from "@drover/core/config/types";
-import { canRun, runtimesWithCli, type RunnerCapabilities } from "@drover/core/runtimes/capabilities";
+import { canRun, runtimesWithCli, secretDecrypter, type RunnerCapabilities } from "@drover/core/runtimes/capabilities";
+import { secretRefName } from "@drover/core/config/secret-refs";
+import { secretKeyIds } from "@drover/db/secrets/key-ids";
 import { runtimeCredentials } from "@drover/core/runtimes/credentials";
 import { claimBlockedBy, type RunningSession } from "@drover/core/pipeline/claim-rule";
 import type { Db } from "@drover/db";
@@ -46,6 +48,7 @@ export async function claimNext(
   leaseSecs: number,
   reach: { unreachable: number[]; reachable(projectId: number, repoPath: string): boolean },
   caps: RunnerCapabilities | null = null,
+  secretKeyId: string | null = null,
 ): Promise<Claimed | null> {
   const missing = missingClis(caps);
   return db.$transaction(
@@ -62,7 +65,10 @@ export async function claimNext(
         FOR UPDATE OF s SKIP LOCKED`;
       for (const c of cands) {
         if (!reach.reachable(c.project_id, c.repo_path)) continue;
-        if (!canRun(caps, { runtime: c.runtime, env: c.env }).ok) continue; // no credential here: another runner's
+        // No credential here (nor a secret this runner can decrypt): another runner's.
+        const usesSecrets = Object.values(c.env ?? {}).some((v) => typeof v === "string" && secretRefName(v) !== undefined);
+        const decrypt = usesSecrets ? secretDecrypter(secretKeyId, await secretKeyIds(tx, c.project_id)) : undefined;
+        if (!canRun(caps, { runtime: c.runtime, env: c.env }, decrypt).ok) continue;
         let maxCoders: number | undefined;
         if (c.stage === "coder") {
           // Coders count against the project's max_coders: serialize coder claims per project.

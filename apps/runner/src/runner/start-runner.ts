@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import { createLogger } from "../log.ts";
 import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
 import type { Prisma } from "@drover/db";
-import { detectCapabilities } from "./capabilities.ts";
+import { detectCapabilities, detectSecretKeyId } from "./capabilities.ts";
 import { claimNext } from "./claim.ts";
 import { EventBudget } from "./event-log.ts";
 import { processGuard, type Guard } from "./guard.ts";
@@ -72,6 +72,14 @@ class Runner {
   private runDone = new Set<Promise<void>>();
   /** What this host can run, detected at start and on each heartbeat. */
   private caps: RunnerCapabilities | null = null;
+  private secretKeyId: string | null = null;
+
+  /** Detects what this host can run and which secrets it can decrypt (names and fingerprints only). */
+  private async detect(): Promise<{ capabilities: Prisma.InputJsonValue; secretKeyId: string | null }> {
+    this.caps = await detectCapabilities({ env: this.runnerEnv });
+    this.secretKeyId = detectSecretKeyId(this.runnerEnv);
+    return { capabilities: this.caps as unknown as Prisma.InputJsonValue, secretKeyId: this.secretKeyId };
+  }
 
   constructor(
     private readonly db: Db,
@@ -88,12 +96,11 @@ class Runner {
   async start(): Promise<void> {
     const { db, opts } = this;
     fs.mkdirSync(this.sessionsDir, { recursive: true });
-    this.caps = await detectCapabilities();
-    const capabilities = this.caps as unknown as Prisma.InputJsonValue;
+    const detected = await this.detect();
     await db.runner.upsert({
       where: { id: opts.id },
-      create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity, capabilities },
-      update: { host: os.hostname(), pid: process.pid, capacity: opts.capacity, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null, capabilities },
+      create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity, ...detected },
+      update: { host: os.hostname(), pid: process.pid, capacity: opts.capacity, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null, ...detected },
     });
     processGuard(); // started now, so it is up long before the first agent or gate needs it
     // Looked up on each use: a guard that died is started again (see processGuard).
@@ -152,7 +159,7 @@ class Runner {
 
   private async claimRound(): Promise<void> {
     while (!this.stopping && this.runs.size < this.opts.capacity) {
-      const claimed = await claimNext(this.db, this.opts.id, this.opts.leaseSecs, this.reach, this.caps);
+      const claimed = await claimNext(this.db, this.opts.id, this.opts.leaseSecs, this.reach, this.caps, this.secretKeyId);
       if (!claimed || this.stopping) {
         if (claimed) this.startRun(claimed.id, claimed.attempt); // claimed as we began stopping: it ends as runner_shutdown
         return;
@@ -221,8 +228,7 @@ class Runner {
     if (this.stopping) return;
     const { db, opts } = this;
     try {
-      this.caps = await detectCapabilities();
-      await db.runner.update({ where: { id: opts.id }, data: { heartbeatAt: new Date(), capabilities: this.caps as unknown as Prisma.InputJsonValue } });
+      await db.runner.update({ where: { id: opts.id }, data: { heartbeatAt: new Date(), ...(await this.detect()) } });
       const mine = [...this.runs.keys()];
       if (mine.length) {
         const keptIds = await extendLeases(db, opts.id, mine, opts.leaseSecs);

@@ -2,11 +2,13 @@
 // its PATH and one with it (the real @openai/codex, against a mock Responses API). The one without
 // never claims the Codex session; while it is the only runner the session waits and says why; the
 // other runner claims it. A session no runner has a credential for keeps waiting, each runner's problem named.
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
+import { readSecretKey, setSecret } from "@drover/db/secrets/index";
 import { readBoard } from "@drover/db/services/board";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { syncRosterText } from "@drover/db/testing/roster-text";
@@ -24,7 +26,10 @@ const runners: RunnerProcess[] = [];
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  mock = await startMockModel("openai", [{ kind: "text", text: "Done." }]);
+  mock = await startMockModel("openai", [
+    { kind: "text", text: "Done." },
+    { kind: "text", text: "Done too." },
+  ]);
 });
 
 afterAll(async () => {
@@ -51,6 +56,10 @@ it("a runner without codex never claims a Codex session; the story says why; a r
   const project = await seedProject(t.db, await makeRepo());
   const keyed = await codexSession(project.id, 1, "codex-keyed", { OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: "sk-mock" });
   const keyless = await codexSession(project.id, 2, "codex-keyless", { OPENAI_BASE_URL: `${mock.url}/v1` });
+  // The key is a Drover secret: only a runner holding the secret key it was stored with can decrypt it.
+  const secretKey = randomBytes(32).toString("base64");
+  await setSecret(t.db, readSecretKey({ env: { DROVER_SECRET_KEY: secretKey } })!, { projectId: project.id, name: "openai", value: "sk-mock" });
+  const bySecret = await codexSession(project.id, 3, "codex-secret", { OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: "secret:openai" });
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-caps-"));
   runners.push(await spawnRunner(t.url, runnerArgs("no-codex"), path.join(dataDir, "a"), { env: { ...noCredentials, PATH: basePath, HOME: home() } }));
@@ -90,6 +99,26 @@ it("a runner without codex never claims a Codex session; the story says why; a r
     200,
   );
   expect(why).toMatchObject({ status: "pending", runnerId: null, message: mixed });
+  expect(await t.db.agentSession.findUniqueOrThrow({ where: { id: bySecret.id } })).toMatchObject({ status: "pending", runnerId: null, message: mixed });
+
+  // A runner with codex and the secret key claims the session whose key is the secret.
+  runners.push(
+    await spawnRunner(t.url, runnerArgs("with-key"), path.join(dataDir, "c"), {
+      env: { ...noCredentials, PATH: `${binDir}${path.delimiter}${basePath}`, HOME: home(), DROVER_SECRET_KEY: secretKey },
+    }),
+  );
+  const bySecretDone = await waitFor(
+    async () => {
+      const s = await t.db.agentSession.findUniqueOrThrow({ where: { id: bySecret.id } });
+      return ["completed", "failed"].includes(s.status) ? s : undefined;
+    },
+    "secret session end",
+    180_000,
+    200,
+  );
+  expect(bySecretDone).toMatchObject({ status: "completed", runnerId: "with-key" });
+  expect((await t.db.runner.findUniqueOrThrow({ where: { id: "with-key" } })).secretKeyId).toBe(readSecretKey({ env: { DROVER_SECRET_KEY: secretKey } })!.id);
+  expect(await t.db.agentSession.findUniqueOrThrow({ where: { id: keyless.id } })).toMatchObject({ status: "pending", runnerId: null });
 
   // What each runner recorded: names and versions, never values.
   const rows = await t.db.runner.findMany({ orderBy: { id: "asc" } });

@@ -6,6 +6,7 @@ import { RUNTIMES } from "@drover/core/config/types";
 import { doctorReport } from "@drover/core/doctor/report";
 import { DomainError } from "@drover/core/errors";
 import { databaseHealth } from "@drover/db/database-health";
+import { secretKeyIds } from "@drover/db/secrets/key-ids";
 import { findProject, liveRunnerCapabilities } from "@drover/db/services/index";
 import { idSchema, textSchema } from "@drover/db/services/validate";
 import { inspectProject } from "@drover/repo/repo-health";
@@ -22,7 +23,8 @@ export const onboardingRouter = router({
     return doctorReport({
       repo,
       roster,
-      hosts: runners.map((r) => ({ name: `runner ${r.id}`, capabilities: r.capabilities })),
+      hosts: runners.map((r) => ({ name: `runner ${r.id}`, capabilities: r.capabilities, secretKeyId: r.secretKeyId })),
+      secretKeyIds: await secretKeyIds(ctx.db, project.id),
       database: await databaseHealth(ctx.db),
       project: { id: project.id, name: project.name },
     });

@@ -3,7 +3,7 @@
 import { CLAUDE_PACKAGE } from "../runtimes/claude/adapter.ts";
 import { CODEX_PACKAGE } from "../runtimes/codex/adapter.ts";
 import { GEMINI_PACKAGE } from "../runtimes/gemini/adapter.ts";
-import { canRun, rosterCredentialSources } from "../runtimes/capabilities.ts";
+import { canRun, rosterCredentialSources, secretDecrypter } from "../runtimes/capabilities.ts";
 import { credentialsOf } from "../runtimes/credentials.ts";
 import type { DoctorFacts, Executable } from "./facts.ts";
 
@@ -107,7 +107,7 @@ function runtimeLine(
   }
   const problems: string[] = [];
   for (const h of f.hosts) {
-    const v = canRun(h.capabilities, a);
+    const v = canRun(h.capabilities, a, secretDecrypter(h.secretKeyId, f.secretKeyIds));
     const c = h.capabilities?.[a.runtime];
     if (v.ok) {
       say.ok(check, `${decl.cli} ${c?.version ?? "(version unknown)"} on ${h.name}, credential: ${v.credential ?? "not reported"}`);
@@ -119,7 +119,8 @@ function runtimeLine(
         : `no credential on ${h.name}: export ${decl.credentialEnv.join(" or ")} for the runner, log in with ${LOGIN[a.runtime]} (~/${decl.loginFiles.join(", ~/")}), or name a Drover secret in the roster's env`,
     );
   }
-  if (rosterCredentialSources(a).length) problems.push("(the roster gives a credential)");
+  const secrets = rosterCredentialSources(a).filter((s) => s.startsWith("secret "));
+  if (secrets.length) problems.push(`the roster's ${secrets.join(", ")} cannot be decrypted there: set it with \`drover secret set\`, and give runners the key it was stored with (DROVER_SECRET_KEY)`);
   say.fail(check, problems.join("; "));
 }
 

@@ -2,6 +2,7 @@
 // runner detects its capabilities (apps/runner/src/runner/capabilities.ts) and records them on its
 // row; claiming, the board's waiting reason and `drover doctor` all judge with the functions here.
 // Only names of credential sources are ever recorded, never their values.
+import { secretRefName } from "../config/secret-refs.ts";
 import { credentialsOf } from "./credentials.ts";
 
 export interface RuntimeCapability {
@@ -28,13 +29,30 @@ interface AgentNeeds {
   env?: Record<string, string> | null;
 }
 
-/** Credential sources an agent's own roster entry provides (a key given in its `env`). */
-export function rosterCredentialSources(agent: AgentNeeds): string[] {
+/**
+ * Whether a runner can decrypt a project's secret: it has the key the secret was stored with.
+ * `secretKeyIds` maps the project's secret names to their key's fingerprint.
+ */
+export function secretDecrypter(runnerKeyId: string | null | undefined, secretKeyIds: ReadonlyMap<string, string>): (name: string) => boolean {
+  return (name) => !!runnerKeyId && secretKeyIds.get(name) === runnerKeyId;
+}
+
+/**
+ * Credential sources an agent's own roster entry provides: a key given in its `env`, or a Drover
+ * secret it names that `canDecrypt` (unknown: counted) says the runner can decrypt.
+ */
+export function rosterCredentialSources(agent: AgentNeeds, canDecrypt: (name: string) => boolean = () => true): string[] {
   const decl = credentialsOf(agent.runtime);
   if (!decl || !agent.env) return [];
-  return decl.credentialEnv
-    .filter((k) => typeof agent.env?.[k] === "string" && agent.env[k] !== "")
-    .map((k) => (agent.env![k]!.startsWith("secret:") ? `secret ${agent.env![k]!.slice("secret:".length)} (roster ${k})` : `roster env ${k}`));
+  const out: string[] = [];
+  for (const k of decl.credentialEnv) {
+    const v = agent.env[k];
+    if (typeof v !== "string" || v === "") continue;
+    const secret = secretRefName(v);
+    if (secret === undefined) out.push(`roster env ${k}`);
+    else if (canDecrypt(secret)) out.push(`secret ${secret} (roster ${k})`);
+  }
+  return out;
 }
 
 /**
@@ -42,11 +60,11 @@ export function rosterCredentialSources(agent: AgentNeeds): string[] {
  * (the runner's, or one the roster entry gives). `caps` null is a runner that records none (an
  * older version): it is trusted as before. `command` agents run anywhere.
  */
-export function canRun(caps: RunnerCapabilities | null | undefined, agent: AgentNeeds): CanRun {
+export function canRun(caps: RunnerCapabilities | null | undefined, agent: AgentNeeds, canDecrypt?: (name: string) => boolean): CanRun {
   if (!caps || !credentialsOf(agent.runtime)) return { ok: true, credential: null };
   const c = caps[agent.runtime];
   if (!c?.path) return { ok: false, problem: "cli_missing" };
-  const credential = rosterCredentialSources(agent)[0] ?? c.credentials[0] ?? null;
+  const credential = rosterCredentialSources(agent, canDecrypt)[0] ?? c.credentials[0] ?? null;
   if (!credential) return { ok: false, problem: "no_credential" };
   return { ok: true, credential };
 }

@@ -1,6 +1,6 @@
 // The rule runners claim by and the board's waiting reason.
 import { describe, expect, it } from "vitest";
-import { canRun, noCapableRunnerReason, type RunnerCapabilities } from "../../src/runtimes/capabilities.ts";
+import { canRun, noCapableRunnerReason, secretDecrypter, type RunnerCapabilities } from "../../src/runtimes/capabilities.ts";
 
 const claude = (over: Partial<RunnerCapabilities[string]> = {}): RunnerCapabilities => ({
   "claude-code": { cli: "claude", path: "/usr/bin/claude", version: "2.1.197", credentials: ["env ANTHROPIC_API_KEY"], ...over },
@@ -38,5 +38,17 @@ describe("noCapableRunnerReason", () => {
     );
     expect(noCapableRunnerReason("codex", [{ runnerId: "a", verdict: no("cli_missing") }, { runnerId: "b", verdict: { ok: true, credential: null } }])).toBeNull();
     expect(noCapableRunnerReason("codex", [])).toContain("no runner is running");
+  });
+});
+
+describe("a Drover secret as the credential", () => {
+  it("counts only on a runner holding the key the secret was stored with", () => {
+    const agent = { runtime: "claude-code", env: { ANTHROPIC_API_KEY: "secret:anthropic" } };
+    const noCred = claude({ credentials: [] });
+    const ids = new Map([["anthropic", "k1"]]);
+    expect(canRun(noCred, agent, secretDecrypter("k1", ids))).toEqual({ ok: true, credential: "secret anthropic (roster ANTHROPIC_API_KEY)" });
+    expect(canRun(noCred, agent, secretDecrypter("k2", ids))).toEqual({ ok: false, problem: "no_credential" });
+    expect(canRun(noCred, agent, secretDecrypter(null, ids))).toEqual({ ok: false, problem: "no_credential" });
+    expect(canRun(noCred, { ...agent, env: { ANTHROPIC_API_KEY: "secret:missing" } }, secretDecrypter("k1", ids)).ok).toBe(false);
   });
 });

@@ -29,11 +29,13 @@ export async function runnersView(db: DbOrTx) {
 const LIVE_SECS = 60;
 
 /** Live runners and what each recorded it can run, by id (claims' waiting reasons, the doctor view). */
-export async function liveRunnerCapabilities(db: DbOrTx): Promise<Array<{ id: string; host: string; capabilities: RunnerCapabilities | null }>> {
+export async function liveRunnerCapabilities(
+  db: DbOrTx,
+): Promise<Array<{ id: string; host: string; capabilities: RunnerCapabilities | null; secretKeyId: string | null }>> {
   const rows = await db.runner.findMany({
     where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - LIVE_SECS * 1000) } },
     orderBy: { id: "asc" },
-    select: { id: true, host: true, capabilities: true },
+    select: { id: true, host: true, capabilities: true, secretKeyId: true },
   });
   return rows.map((r) => ({ ...r, capabilities: r.capabilities as RunnerCapabilities | null }));
 }

@@ -7,7 +7,8 @@ import type { Command } from "commander";
 import { doctorReport, type DoctorReport } from "@drover/core/doctor/report";
 import { databaseHealth } from "@drover/db/database-health";
 import { inspectProject } from "@drover/repo/repo-health";
-import { detectCapabilities } from "../../runner/capabilities.ts";
+import { secretKeyIds } from "@drover/db/secrets/key-ids";
+import { detectCapabilities, detectSecretKeyId } from "../../runner/capabilities.ts";
 import { print, withDb } from "../with-db.ts";
 
 const MARK = { ok: "OK  ", warn: "WARN", fail: "FAIL" } as const;
@@ -33,7 +34,8 @@ export function register(program: Command): void {
         const report = doctorReport({
           repo: repoFacts,
           roster,
-          hosts: [{ name: "this host", capabilities: await detectCapabilities() }],
+          hosts: [{ name: "this host", capabilities: await detectCapabilities(), secretKeyId: detectSecretKeyId() }],
+          secretKeyIds: project ? await secretKeyIds(db, project.id) : new Map(),
           database: await databaseHealth(db),
           project: project ? { id: project.id, name: project.name } : null,
         });
