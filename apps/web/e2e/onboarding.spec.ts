@@ -86,7 +86,12 @@ test("the runners page shows each runner's runtimes, versions and credential sta
     ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--id", id, "--capacity", "1", "--no-pipeline", "--data-dir", path.join(home, "data")],
     {
       cwd: repoRoot,
-      env: { ...process.env, PATH: `${path.join(repoRoot, "apps/runner/node_modules/.bin")}${path.delimiter}${process.env.PATH}`, HOME: home, GEMINI_API_KEY: key },
+      env: {
+        ...process.env,
+        PATH: `${path.join(repoRoot, "apps/runner/node_modules/.bin")}${path.delimiter}${process.env.PATH}`,
+        HOME: home,
+        GEMINI_API_KEY: key,
+      },
       stdio: "ignore",
       detached: true,
     },

@@ -36,7 +36,10 @@ it("sets, lists and removes secrets without ever returning a value", async () =>
   const list = await caller().list({ projectId });
   expect(list.map((s) => s.name)).toEqual(["openai"]);
   expect(JSON.stringify([set, again, list])).not.toContain(VALUE);
-  await expect(caller().set({ projectId, name: "has space", value: "x" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Secret name") });
+  await expect(caller().set({ projectId, name: "has space", value: "x" })).rejects.toMatchObject({
+    code: "BAD_REQUEST",
+    message: expect.stringContaining("Secret name"),
+  });
   expect(await caller().remove({ projectId, name: "openai" })).toEqual({ removed: "openai" });
   await expect(caller().remove({ projectId, name: "openai" })).rejects.toMatchObject({ code: "NOT_FOUND" });
 });

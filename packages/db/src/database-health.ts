@@ -12,5 +12,10 @@ export async function databaseHealth(db: Db): Promise<DatabaseHealth> {
   } catch (err) {
     return { ok: false, error: `not reachable or not initialised: ${(err as Error).message.split("\n")[0]}` };
   }
-  return { ok: true, pendingMigrations: readMigrations().map((m) => m.name).filter((n) => !applied.has(n)) };
+  return {
+    ok: true,
+    pendingMigrations: readMigrations()
+      .map((m) => m.name)
+      .filter((n) => !applied.has(n)),
+  };
 }

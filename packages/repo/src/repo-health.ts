@@ -14,7 +14,7 @@ import { buildGitEnv, repoGit } from "./git.ts";
 import { readRepoConfig } from "./repo-config.ts";
 import { branchExists, validateRepo } from "./validate-repo.ts";
 
-export async function inspectRepository(opts: {
+async function inspectRepository(opts: {
   repoPath: string;
   baseBranch: string | null;
   gates: string[];
@@ -23,7 +23,15 @@ export async function inspectRepository(opts: {
   worktreeRoot?: string;
   pathEnv?: string;
 }): Promise<RepoHealth> {
-  const health: RepoHealth = { gitVersion: null, repo: { ok: false, error: "" }, identity: null, baseBranch: null, gates: [], commands: [], worktreeRoot: null };
+  const health: RepoHealth = {
+    gitVersion: null,
+    repo: { ok: false, error: "" },
+    identity: null,
+    baseBranch: null,
+    gates: [],
+    commands: [],
+    worktreeRoot: null,
+  };
   try {
     health.gitVersion = (await simpleGit().env(buildGitEnv()).raw(["--version"])).trim();
   } catch {

@@ -25,7 +25,7 @@ const read = (root: string, rel: string) => {
 const has = (root: string, rel: string) => read(root, rel) !== undefined;
 
 /** The test commands a repository declares: package.json's test script, cargo, pytest, go, make test. */
-export function detectGates(root: string): string[] {
+function detectGates(root: string): string[] {
   const gates: string[] = [];
   const pkg = read(root, "package.json");
   if (pkg) {
@@ -42,13 +42,7 @@ export function detectGates(root: string): string[] {
   if (has(root, "Cargo.toml")) gates.push("cargo test");
   const pyproject = read(root, "pyproject.toml") ?? "";
   const setupCfg = read(root, "setup.cfg") ?? "";
-  if (
-    has(root, "pytest.ini") ||
-    has(root, "conftest.py") ||
-    pyproject.includes("[tool.pytest") ||
-    setupCfg.includes("[tool:pytest]") ||
-    hasPythonTests(root)
-  ) {
+  if (has(root, "pytest.ini") || has(root, "conftest.py") || pyproject.includes("[tool.pytest") || setupCfg.includes("[tool:pytest]") || hasPythonTests(root)) {
     gates.push("python3 -m pytest");
   }
   if (has(root, "go.mod")) gates.push("go test ./...");

@@ -32,7 +32,11 @@ async function versionOf(file: string, env: NodeJS.ProcessEnv): Promise<string |
     timeout: VERSION_TIMEOUT_MS,
     stdin: "ignore",
   });
-  const line = `${r.stdout ?? ""}`.split("\n").find((l) => l.trim())?.trim() ?? null;
+  const line =
+    `${r.stdout ?? ""}`
+      .split("\n")
+      .find((l) => l.trim())
+      ?.trim() ?? null;
   const version = r.exitCode === 0 && line ? line.slice(0, 200) : null;
   versionCache.set(key, version);
   return version;

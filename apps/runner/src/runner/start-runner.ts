@@ -273,6 +273,11 @@ class Runner {
 /** For the start log line: "claude-code: 2.1.197, credential env ANTHROPIC_API_KEY" (names, never values). */
 function capabilitySummary(caps: RunnerCapabilities | null): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(caps ?? {}).map(([r, c]) => [r, c.path ? `${c.version ?? "version unknown"}, ${c.credentials.length ? `credential ${c.credentials.join(", ")}` : "no credential"}` : `${c.cli} not on PATH`]),
+    Object.entries(caps ?? {}).map(([r, c]) => [
+      r,
+      c.path
+        ? `${c.version ?? "version unknown"}, ${c.credentials.length ? `credential ${c.credentials.join(", ")}` : "no credential"}`
+        : `${c.cli} not on PATH`,
+    ]),
   );
 }

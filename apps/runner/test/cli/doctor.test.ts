@@ -59,7 +59,12 @@ describe("drover doctor", { timeout: 180_000 }, () => {
     const repo = repoWith('gates = ["script/test"]\n[[agent]]\nname = "coder"\nstage = "coder"\nruntime = "claude-code"\n', {
       "script/test": { text: "#!/bin/sh\nexit 0\n", mode: 0o755 },
     });
-    const r = await drover(t.url, ["doctor", repo], { ...noKeys, PATH: `${binDir}${path.delimiter}${basePath}`, HOME: emptyHome(), ANTHROPIC_API_KEY: "sk-ant-doctor-secret" });
+    const r = await drover(t.url, ["doctor", repo], {
+      ...noKeys,
+      PATH: `${binDir}${path.delimiter}${basePath}`,
+      HOME: emptyHome(),
+      ANTHROPIC_API_KEY: "sk-ant-doctor-secret",
+    });
     expect(r.code, r.stdout).toBe(0);
     expect(line(r.stdout, "agent coder (claude-code)")).toMatch(/^OK .*claude 2\.1\.197 \(Claude Code\) on this host, credential: env ANTHROPIC_API_KEY$/);
     expect(r.stdout + r.stderr).not.toContain("sk-ant-doctor-secret");
@@ -83,7 +88,9 @@ describe("drover doctor", { timeout: 180_000 }, () => {
     expect(line(r.stdout, "agent coder (claude-code)")).toBe(
       `FAIL  agent coder (claude-code)  claude CLI missing on this host: npm install -g @anthropic-ai/claude-code`,
     );
-    expect(line(r.stdout, "agent qa (codex)")).toMatch(/^FAIL .*no credential on this host: export OPENAI_API_KEY for the runner, log in with `codex login` \(~\/\.codex\/auth\.json\)/);
+    expect(line(r.stdout, "agent qa (codex)")).toMatch(
+      /^FAIL .*no credential on this host: export OPENAI_API_KEY for the runner, log in with `codex login` \(~\/\.codex\/auth\.json\)/,
+    );
     expect(line(r.stdout, "gate script/test")).toMatch(/^FAIL .*script\/test: not executable: chmod \+x it/);
     expect(line(r.stdout, "git identity")).toMatch(/^OK .*Dev <dev@example\.com>/);
     expect(r.stdout).toContain("Something an agent needs is missing");

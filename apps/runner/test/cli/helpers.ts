@@ -17,7 +17,12 @@ export async function drover(databaseUrl: string, args: string[], env: Record<st
     execFile(
       process.execPath,
       ["--import", "tsx", main, ...args],
-      { cwd: repoRoot, env: withoutUndefined({ ...process.env, ...env, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" }), timeout: 120_000, maxBuffer: 20 * 1024 * 1024 },
+      {
+        cwd: repoRoot,
+        env: withoutUndefined({ ...process.env, ...env, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" }),
+        timeout: 120_000,
+        maxBuffer: 20 * 1024 * 1024,
+      },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
     );
   });

@@ -80,7 +80,7 @@ describe("drover init", { timeout: 120_000 }, () => {
     expect(fs.readFileSync(file, "utf8")).toContain("# my edit");
     expect(fs.readFileSync(file, "utf8")).toContain('runtime = "claude-code"');
 
-    const storkit = repo({ ".storkit/project.toml": "[[agent]]\nname = \"c\"\nstage = \"coder\"\n" });
+    const storkit = repo({ ".storkit/project.toml": '[[agent]]\nname = "c"\nstage = "coder"\n' });
     const s = await init([storkit]);
     expect(s.code).toBe(4);
     expect(s.stderr).toContain(".storkit/project.toml");

@@ -84,7 +84,9 @@ describe("credentials, per runtime, through the runner", { timeout: 300_000 }, (
     });
     expect(run.git("show", "main:hello.txt")).toBe("hello from claude-login");
     expect(m.mainRequests().every((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
-    const linked = fs.readdirSync(path.join(run.dataDir, "runtime-state")).map((d) => path.join(run.dataDir, "runtime-state", d, "claude", ".credentials.json"));
+    const linked = fs
+      .readdirSync(path.join(run.dataDir, "runtime-state"))
+      .map((d) => path.join(run.dataDir, "runtime-state", d, "claude", ".credentials.json"));
     expect(linked).toHaveLength(1);
     expect(fs.lstatSync(linked[0]!).isSymbolicLink()).toBe(true);
     expect(fs.readlinkSync(linked[0]!)).toBe(login);
@@ -110,7 +112,7 @@ describe("credentials, per runtime, through the runner", { timeout: 300_000 }, (
         "claude-sonnet-4-5",
         { ANTHROPIC_BASE_URL: m.url, ANTHROPIC_API_KEY: "secret:anthropic", DROVER_API_RETRIES: "0" },
         claudeTools,
-      ).replace('max_retries = 1\n', 'max_retries = 1\ngates = ["sh -c \\"cat local.secret 2>/dev/null || true\\""]\n'),
+      ).replace("max_retries = 1\n", 'max_retries = 1\ngates = ["sh -c \\"cat local.secret 2>/dev/null || true\\""]\n'),
       runnerEnv: { ...baseRunnerEnv(), DROVER_SECRET_KEY: secretKey },
       secrets: { anthropic: value },
       files: { ".gitignore": "local.secret\n" },

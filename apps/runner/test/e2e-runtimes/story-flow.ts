@@ -55,9 +55,24 @@ export async function runStoryToDone(
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-e2e-story-data-"));
   const logger = pino({ level: "warn" });
   const hooks = createAutomationHooks({ databaseUrl: t.url, logger, backstopMs: 1000 });
-  const runner = await startRunner({ databaseUrl: t.url, hooks, logger, env: o.runnerEnv, dataDir, pollMs: 200, heartbeatSecs: 1, leaseSecs: 20, graceSecs: 2 });
+  const runner = await startRunner({
+    databaseUrl: t.url,
+    hooks,
+    logger,
+    env: o.runnerEnv,
+    dataDir,
+    pollMs: 200,
+    heartbeatSecs: 1,
+    leaseSecs: 20,
+    graceSecs: 2,
+  });
   try {
-    const story = await createStory(t.db, { projectId: project.id, title: "Say hello", body: "# Say hello\n\nAdd hello.txt and commit it.\n", stage: "current" });
+    const story = await createStory(t.db, {
+      projectId: project.id,
+      title: "Say hello",
+      body: "# Say hello\n\nAdd hello.txt and commit it.\n",
+      stage: "current",
+    });
     await hooks.pass();
     const end = Date.now() + (o.timeoutMs ?? 180_000);
     for (;;) {
@@ -65,7 +80,9 @@ export async function runStoryToDone(
       if (s.stage === "done") break;
       if (s.blocked || Date.now() > end) {
         const sessions = await t.db.agentSession.findMany({ where: { storyId: story.id }, orderBy: { id: "asc" } });
-        const tools = await t.db.sessionEvent.findMany({ where: { sessionId: { in: sessions.map((x) => x.id) }, kind: { in: ["tool_result", "stderr", "gate"] } } });
+        const tools = await t.db.sessionEvent.findMany({
+          where: { sessionId: { in: sessions.map((x) => x.id) }, kind: { in: ["tool_result", "stderr", "gate"] } },
+        });
         throw new Error(
           `story ${s.blocked ? `blocked (${s.blockedReason})` : `still in ${s.stage}`} ${s.mergeFailure ?? ""}; sessions: ${JSON.stringify(sessions.map((x) => [x.id, x.stage, x.status, x.reason, x.message]))}; tool output: ${tools.map((e) => e.text ?? JSON.stringify(e.payload)).join("\n")}`,
         );

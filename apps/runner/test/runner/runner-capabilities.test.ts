@@ -49,6 +49,17 @@ async function codexSession(projectId: number, number: number, name: string, env
   });
 }
 
+/** The session once it has completed or failed. */
+const ended = (id: number, what: string) =>
+  waitFor(
+    async () => {
+      const s = await t.db.agentSession.findUniqueOrThrow({ where: { id } });
+      return ["completed", "failed"].includes(s.status) ? s : undefined;
+    },
+    what,
+    180_000,
+    200,
+  );
 const runnerArgs = (id: string) => ["--id", id, "--poll-ms", "200", "--heartbeat-secs", "1"];
 const home = () => fs.mkdtempSync(path.join(os.tmpdir(), "drover-caps-home-"));
 
@@ -75,15 +86,7 @@ it("a runner without codex never claims a Codex session; the story says why; a r
       env: { ...noCredentials, PATH: `${binDir}${path.delimiter}${basePath}`, HOME: home() },
     }),
   );
-  const done = await waitFor(
-    async () => {
-      const s = await t.db.agentSession.findUniqueOrThrow({ where: { id: keyed.id } });
-      return ["completed", "failed"].includes(s.status) ? s : undefined;
-    },
-    "codex session end",
-    180_000,
-    200,
-  );
+  const done = ended(keyed.id, "codex session end");
   expect(done).toMatchObject({ status: "completed", runnerId: "with-codex", attempt: 1 });
   expect((await readBoard(t.db, { projectId: project.id })).stories.find((s) => s.number === 1)?.waitingReason).toBeNull();
 
@@ -107,15 +110,7 @@ it("a runner without codex never claims a Codex session; the story says why; a r
       env: { ...noCredentials, PATH: `${binDir}${path.delimiter}${basePath}`, HOME: home(), DROVER_SECRET_KEY: secretKey },
     }),
   );
-  const bySecretDone = await waitFor(
-    async () => {
-      const s = await t.db.agentSession.findUniqueOrThrow({ where: { id: bySecret.id } });
-      return ["completed", "failed"].includes(s.status) ? s : undefined;
-    },
-    "secret session end",
-    180_000,
-    200,
-  );
+  const bySecretDone = ended(bySecret.id, "secret session end");
   expect(bySecretDone).toMatchObject({ status: "completed", runnerId: "with-key" });
   expect((await t.db.runner.findUniqueOrThrow({ where: { id: "with-key" } })).secretKeyId).toBe(readSecretKey({ env: { DROVER_SECRET_KEY: secretKey } })!.id);
   expect(await t.db.agentSession.findUniqueOrThrow({ where: { id: keyless.id } })).toMatchObject({ status: "pending", runnerId: null });

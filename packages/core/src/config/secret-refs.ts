@@ -52,6 +52,8 @@ export function secretRefProblems(
     const where = `${whereIs(files, ref)}: agent[${ref.index}] (${ref.agent}).env.${ref.key}`;
     if (!SECRET_NAME.test(ref.secret)) return [`${where}: "secret:${ref.secret}" is not a valid secret name (${SECRET_NAME_RULE})`];
     if (known.has(ref.secret)) return [];
-    return [`${where}: unknown secret "${ref.secret}"; store it with \`drover secret set <project> ${ref.secret}\` (or on the project's Secrets page) and reload`];
+    return [
+      `${where}: unknown secret "${ref.secret}"; store it with \`drover secret set <project> ${ref.secret}\` (or on the project's Secrets page) and reload`,
+    ];
   });
 }

@@ -10,7 +10,10 @@ const list = (xs: readonly string[]) => `[${xs.map(q).join(", ")}]`;
 function runtimeKeys(runtime: RuntimeName, stage: "coder" | "qa" | "mergemaster"): string[] {
   switch (runtime) {
     case "claude-code":
-      return [`allowed_tools = ${list(stage === "qa" ? ["Read", "Glob", "Grep", "Bash"] : ["Read", "Edit", "Write", "Glob", "Grep", "Bash"])}`, "max_turns = 80"];
+      return [
+        `allowed_tools = ${list(stage === "qa" ? ["Read", "Glob", "Grep", "Bash"] : ["Read", "Edit", "Write", "Glob", "Grep", "Bash"])}`,
+        "max_turns = 80",
+      ];
     case "command":
       return [`command = ${list(["my-agent", "{{story_id}}", "{{worktree_path}}"])}  # replace my-agent with your agent's program`];
     default:
@@ -37,7 +40,15 @@ export function starterRoster(opts: { runtime: RuntimeName; gates: string[]; bas
       : '# No test command found: list yours so a story moves on only when it passes, e.g. gates = ["npm test"]',
   );
   for (const a of AGENTS) {
-    lines.push("", "[[agent]]", `name = ${q(a.name)}`, `role = ${q(a.role)}`, `stage = ${q(a.stage)}`, `runtime = ${q(opts.runtime)}`, ...runtimeKeys(opts.runtime, a.stage));
+    lines.push(
+      "",
+      "[[agent]]",
+      `name = ${q(a.name)}`,
+      `role = ${q(a.role)}`,
+      `stage = ${q(a.stage)}`,
+      `runtime = ${q(opts.runtime)}`,
+      ...runtimeKeys(opts.runtime, a.stage),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -31,7 +31,9 @@ export interface DatabaseHealth {
 export interface DoctorFacts {
   repo: RepoHealth;
   /** The roster as parsed, or its error (line and key). */
-  roster: { ok: true; file: string | null; agents: Array<{ name: string; runtime: string; command?: string[]; env?: Record<string, string> }> } | { ok: false; error: string };
+  roster:
+    | { ok: true; file: string | null; agents: Array<{ name: string; runtime: string; command?: string[]; env?: Record<string, string> }> }
+    | { ok: false; error: string };
   /** Where agents would run: "this host", or each live runner. */
   hosts: Array<{ name: string; capabilities: RunnerCapabilities | null; secretKeyId: string | null }>;
   /** The project's Drover secrets and the fingerprint of the key each was stored with. */

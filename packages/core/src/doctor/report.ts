@@ -72,7 +72,7 @@ export function doctorReport(f: DoctorFacts): DoctorReport {
   }
 
   if (r.repo.ok) {
-    if (!r.gates.length) warn("gates", "no gates: stories move on without a check; add gates = [\"npm test\"] (or your test command) to .drover/project.toml");
+    if (!r.gates.length) warn("gates", 'no gates: stories move on without a check; add gates = ["npm test"] (or your test command) to .drover/project.toml');
     for (const g of r.gates) {
       if (g.ok) ok(`gate ${g.command}`, "found and executable");
       else fail(`gate ${g.command}`, executableProblem(g));
@@ -85,11 +85,14 @@ export function doctorReport(f: DoctorFacts): DoctorReport {
 
   if (!f.database.ok) fail("database", f.database.error ?? "unreachable");
   else if (f.database.pendingMigrations?.length)
-    fail("database", `reachable, but ${f.database.pendingMigrations.length} migration(s) not applied (${f.database.pendingMigrations.join(", ")}): start Drover once (\`pnpm start\`) to apply them`);
+    fail(
+      "database",
+      `reachable, but ${f.database.pendingMigrations.length} migration(s) not applied (${f.database.pendingMigrations.join(", ")}): start Drover once (\`pnpm start\`) to apply them`,
+    );
   else ok("database", "reachable and migrated");
   if (f.database.ok) {
     if (f.project) ok("project", `added to Drover as ${f.project.name} (#${f.project.id})`);
-    else warn("project", "not added to Drover yet: add it from the board (\"Add project\") with this path");
+    else warn("project", 'not added to Drover yet: add it from the board ("Add project") with this path');
   }
   return { lines, failed: lines.some((l) => l.status === "fail") };
 }
@@ -120,7 +123,10 @@ function runtimeLine(
     );
   }
   const secrets = rosterCredentialSources(a).filter((s) => s.startsWith("secret "));
-  if (secrets.length) problems.push(`the roster's ${secrets.join(", ")} cannot be decrypted there: set it with \`drover secret set\`, and give runners the key it was stored with (DROVER_SECRET_KEY)`);
+  if (secrets.length)
+    problems.push(
+      `the roster's ${secrets.join(", ")} cannot be decrypted there: set it with \`drover secret set\`, and give runners the key it was stored with (DROVER_SECRET_KEY)`,
+    );
   say.fail(check, problems.join("; "));
 }
 

@@ -11,7 +11,10 @@ describe("canRun", () => {
     expect(canRun(claude(), { runtime: "claude-code" })).toEqual({ ok: true, credential: "env ANTHROPIC_API_KEY" });
     expect(canRun(claude({ path: null }), { runtime: "claude-code" })).toEqual({ ok: false, problem: "cli_missing" });
     expect(canRun(claude({ credentials: [] }), { runtime: "claude-code" })).toEqual({ ok: false, problem: "no_credential" });
-    expect(canRun(claude({ credentials: [] }), { runtime: "claude-code", env: { ANTHROPIC_API_KEY: "k" } })).toEqual({ ok: true, credential: "roster env ANTHROPIC_API_KEY" });
+    expect(canRun(claude({ credentials: [] }), { runtime: "claude-code", env: { ANTHROPIC_API_KEY: "k" } })).toEqual({
+      ok: true,
+      credential: "roster env ANTHROPIC_API_KEY",
+    });
     expect(canRun(claude({ credentials: [] }), { runtime: "claude-code", env: { ANTHROPIC_API_KEY: "secret:anthropic" } })).toEqual({
       ok: true,
       credential: "secret anthropic (roster ANTHROPIC_API_KEY)",
@@ -30,13 +33,24 @@ describe("canRun", () => {
 describe("noCapableRunnerReason", () => {
   const no = (problem: "cli_missing" | "no_credential") => ({ ok: false as const, problem });
   it("names the shared problem, or each runner's", () => {
-    expect(noCapableRunnerReason("codex", [{ runnerId: "a", verdict: no("cli_missing") }, { runnerId: "b", verdict: no("cli_missing") }])).toBe(
-      "no runner can run codex: CLI missing on all runners",
-    );
-    expect(noCapableRunnerReason("codex", [{ runnerId: "a", verdict: no("cli_missing") }, { runnerId: "b", verdict: no("no_credential") }])).toBe(
-      "no runner can run codex: CLI missing on a, no credential on b",
-    );
-    expect(noCapableRunnerReason("codex", [{ runnerId: "a", verdict: no("cli_missing") }, { runnerId: "b", verdict: { ok: true, credential: null } }])).toBeNull();
+    expect(
+      noCapableRunnerReason("codex", [
+        { runnerId: "a", verdict: no("cli_missing") },
+        { runnerId: "b", verdict: no("cli_missing") },
+      ]),
+    ).toBe("no runner can run codex: CLI missing on all runners");
+    expect(
+      noCapableRunnerReason("codex", [
+        { runnerId: "a", verdict: no("cli_missing") },
+        { runnerId: "b", verdict: no("no_credential") },
+      ]),
+    ).toBe("no runner can run codex: CLI missing on a, no credential on b");
+    expect(
+      noCapableRunnerReason("codex", [
+        { runnerId: "a", verdict: no("cli_missing") },
+        { runnerId: "b", verdict: { ok: true, credential: null } },
+      ]),
+    ).toBeNull();
     expect(noCapableRunnerReason("codex", [])).toContain("no runner is running");
   });
 });

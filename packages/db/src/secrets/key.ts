@@ -28,8 +28,7 @@ const keyFile = (loc: KeyLocation) => path.join(loc.dir ?? dataDir(), SECRET_KEY
 function decode(text: string, from: string): Buffer {
   const t = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, "hex") : Buffer.from(t, "base64");
-  if (key.length !== 32)
-    throw badRequest(`${from} must hold a 32-byte key (base64, or 64 hex digits); make one with \`openssl rand -base64 32\``);
+  if (key.length !== 32) throw badRequest(`${from} must hold a 32-byte key (base64, or 64 hex digits); make one with \`openssl rand -base64 32\``);
   return key;
 }
 

@@ -63,9 +63,13 @@ export async function resolveSecrets(db: DbOrTx, key: SecretKey | undefined, pro
   const rows = await db.projectSecret.findMany({ where: { projectId, name: { in: [...new Set(names)] } } });
   const missing = [...new Set(names)].filter((n) => !rows.some((r) => r.name === n));
   if (missing.length)
-    throw badRequest(`The roster refers to secret${missing.length > 1 ? "s" : ""} ${missing.map((n) => `"${n}"`).join(", ")} that project #${projectId} does not have; set ${missing.length > 1 ? "them" : "it"} with \`drover secret set\` or on the project's Secrets page`);
+    throw badRequest(
+      `The roster refers to secret${missing.length > 1 ? "s" : ""} ${missing.map((n) => `"${n}"`).join(", ")} that project #${projectId} does not have; set ${missing.length > 1 ? "them" : "it"} with \`drover secret set\` or on the project's Secrets page`,
+    );
   if (!key)
-    throw badRequest("The roster refers to Drover secrets but this host has no secret key: set DROVER_SECRET_KEY (the key the secrets were stored with) or give it the data folder's secret.key");
+    throw badRequest(
+      "The roster refers to Drover secrets but this host has no secret key: set DROVER_SECRET_KEY (the key the secrets were stored with) or give it the data folder's secret.key",
+    );
   for (const r of rows) out.set(r.name, decryptSecret(key, r));
   return out;
 }

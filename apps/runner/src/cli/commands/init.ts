@@ -22,13 +22,12 @@ export function register(program: Command): void {
       try {
         const plan = await planStarterRoster(path.resolve(repo), opts.runtime);
         const file = writeStarterRoster(plan);
-        process.stdout.write(
-          [
-            `Wrote ${file} (${opts.runtime} agents: coder-1, qa, mergemaster; base branch ${plan.baseBranch ?? "unset (detached HEAD)"})`,
-            plan.gates.length ? `Gates: ${plan.gates.join(", ")}` : "No test command found: add gates = [...] to the file",
-            `Next: drover doctor ${plan.root}`,
-          ].join("\n") + "\n",
-        );
+        const lines = [
+          `Wrote ${file} (${opts.runtime} agents: coder-1, qa, mergemaster; base branch ${plan.baseBranch ?? "unset (detached HEAD)"})`,
+          plan.gates.length ? `Gates: ${plan.gates.join(", ")}` : "No test command found: add gates = [...] to the file",
+          `Next: drover doctor ${plan.root}`,
+        ];
+        process.stdout.write(`${lines.join("\n")}\n`);
       } catch (err) {
         process.stderr.write(`drover: ${(err as Error).message}\n`);
         process.exitCode = err instanceof DomainError && err.code === "CONFLICT" ? 4 : 2;

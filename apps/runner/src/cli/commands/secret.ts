@@ -13,7 +13,9 @@ async function readValue(name: string): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
     // `echo value | drover secret set` adds a newline that is not part of the secret.
-    return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+    return Buffer.concat(chunks)
+      .toString("utf8")
+      .replace(/\r?\n$/, "");
   }
   const { value } = await prompts({ type: "password", name: "value", message: `Value of secret ${name}` }, { onCancel: () => true });
   if (typeof value !== "string") throw badRequest("No value given; nothing stored");

@@ -25,7 +25,8 @@ function Doctor() {
           </button>
         </div>
         <p className="text-sm text-slate-500">
-          What agents of this project need, checked on the web host and against the live runners. The same checks from a shell: <code>drover doctor &lt;path&gt;</code>.
+          What agents of this project need, checked on the web host and against the live runners. The same checks from a shell:{" "}
+          <code>drover doctor &lt;path&gt;</code>.
         </p>
         {report.error && (
           <p role="alert" className="text-sm text-red-700">
@@ -39,8 +40,8 @@ function Doctor() {
             </p>
             <table className="w-full rounded border bg-white text-sm" data-testid="doctor">
               <tbody>
-                {report.data.lines.map((l, i) => (
-                  <tr key={`${l.check}-${i}`} className="border-t align-top" data-status={l.status}>
+                {report.data.lines.map((l) => (
+                  <tr key={l.check} className="border-t align-top" data-status={l.status}>
                     <td className={`p-2 font-mono text-xs font-semibold ${STYLE[l.status]}`}>{MARK[l.status]}</td>
                     <td className="p-2 whitespace-nowrap">{l.check}</td>
                     <td className="p-2 break-all">{l.text}</td>

@@ -29,7 +29,11 @@ export function ProjectSecrets({ projectId }: { projectId: number }) {
       <h2 className="border-b p-2 font-semibold">Secrets</h2>
       <div className="space-y-3 p-3 text-sm">
         <p className="text-slate-600">
-          Stored encrypted, never shown again. Refer to one in the roster as <code>env = {"{"} OPENAI_API_KEY = &quot;secret:name&quot; {"}"}</code>.
+          Stored encrypted, never shown again. Refer to one in the roster as{" "}
+          <code>
+            env = {"{"} OPENAI_API_KEY = &quot;secret:name&quot; {"}"}
+          </code>
+          .
         </p>
         <form
           className="flex flex-wrap items-end gap-2"

@@ -73,7 +73,9 @@ function AddProject() {
             </p>
           )}
         </form>
-        {offer && mode === "add" && <StarterRosterOffer repoPath={path.trim()} offer={offer} onChange={setOffer} onAdd={() => add.mutate(input())} adding={add.isPending} />}
+        {offer && mode === "add" && (
+          <StarterRosterOffer repoPath={path.trim()} offer={offer} onChange={setOffer} onAdd={() => add.mutate(input())} adding={add.isPending} />
+        )}
       </main>
     </>
   );
