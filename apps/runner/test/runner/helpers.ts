@@ -87,14 +87,20 @@ export interface RunnerProcess {
 }
 
 /** `drover runner` as a child process, the way end-to-end tests drive it. */
-export async function spawnRunner(databaseUrl: string, args: string[], dataDir: string, opts: { viaPnpm?: boolean } = {}): Promise<RunnerProcess> {
+/** `opts.env` adds to (or, with undefined, removes from) the test's environment: PATH, HOME, credentials. */
+export async function spawnRunner(
+  databaseUrl: string,
+  args: string[],
+  dataDir: string,
+  opts: { viaPnpm?: boolean; env?: Record<string, string | undefined> } = {},
+): Promise<RunnerProcess> {
   // node --import tsx is one process (cheaper, and its pid is the runner's); pnpm exec tsx is how
   // other suites drive it and is exercised too.
   const [file, pre] = opts.viaPnpm ? ["pnpm", ["exec", "tsx"]] : [process.execPath, ["--import", "tsx"]];
   // The runner on its own: sessions end by exit code (the pipeline's hooks have their own suites).
   const proc = execa(file, [...pre, cliMain, "runner", "--no-pipeline", "--data-dir", dataDir, ...args], {
     cwd: repoRoot,
-    env: { DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
+    env: { ...opts.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
     reject: false,
     buffer: false,
     all: true,

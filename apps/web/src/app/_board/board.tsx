@@ -271,6 +271,7 @@ function CardBody({ card }: { card: Card }) {
       {card.reviewHold && card.stage === "qa" && <p className="mt-1 text-xs text-violet-700">◷ waiting for human review</p>}
       {card.blocked && <p className="mt-1 text-xs text-red-700">Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}</p>}
       {card.mergeFailure && <p className="mt-1 text-xs text-red-700">Merge failed: {card.mergeFailure}</p>}
+      {card.waitingReason && <p className="mt-1 text-xs text-amber-700">Waiting: {card.waitingReason}</p>}
     </article>
   );
 }

@@ -6,7 +6,7 @@ import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { ClaudeParser } from "./parser.ts";
 import { loginLinks } from "../credentials.ts";
 
-const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
+export const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
 const BYPASS = new Set(["bypassPermissions"]);
 
 export function planClaude(req: SpawnRequest): SpawnPlan {

@@ -7,7 +7,7 @@ import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { CodexParser } from "./parser.ts";
 import { loginLinks } from "../credentials.ts";
 
-const CODEX_PACKAGE = "@openai/codex";
+export const CODEX_PACKAGE = "@openai/codex";
 
 function codexConfig(req: SpawnRequest): Record<string, unknown> {
   const env = req.agent.env ?? {};

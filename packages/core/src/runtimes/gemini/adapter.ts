@@ -6,7 +6,7 @@ import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { GeminiParser } from "./parser.ts";
 import { loginLinks } from "../credentials.ts";
 
-const GEMINI_PACKAGE = "@google/gemini-cli";
+export const GEMINI_PACKAGE = "@google/gemini-cli";
 
 /** Gemini asks for an auth type: a key or Vertex when the env has one, else the user's Google login when linked. */
 function authType(req: SpawnRequest): string {
