@@ -22,7 +22,7 @@ export interface AgentCredentials {
 }
 
 /** The runner user's home: where `claude login`, `codex login` and Gemini's login put their files. */
-const runnerHome = (runnerEnv: NodeJS.ProcessEnv) => runnerEnv.HOME || os.homedir();
+export const runnerHome = (runnerEnv: NodeJS.ProcessEnv) => runnerEnv.HOME || os.homedir();
 
 export async function agentCredentials(db: Db, projectId: number, spec: AgentSpec, runnerEnv: NodeJS.ProcessEnv): Promise<AgentCredentials> {
   const names = secretRefs([{ name: spec.name, env: spec.env }]).map((r) => r.secret);

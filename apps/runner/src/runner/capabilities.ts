@@ -2,8 +2,8 @@
 // version, and which credential sources exist (a variable in the runner's environment, a login file
 // in the runner user's home). Names only, never values. The runner records the result on its row at
 // start and on each heartbeat; `drover doctor` shows it. Judging is core's runtimes/capabilities.ts.
+import { runnerHome } from "./agent-credentials.ts";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { runtimeCredentials } from "@drover/core/runtimes/credentials";
@@ -51,7 +51,8 @@ export interface DetectOptions {
 
 export async function detectCapabilities(opts: DetectOptions = {}): Promise<RunnerCapabilities> {
   const env = opts.env ?? process.env;
-  const home = opts.home ?? os.homedir();
+  // The same home the agents' login links come from (the runner's environment's HOME).
+  const home = opts.home ?? runnerHome(env);
   const out: RunnerCapabilities = {};
   await Promise.all(
     Object.entries(runtimeCredentials).map(async ([runtime, decl]) => {

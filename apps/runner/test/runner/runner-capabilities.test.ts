@@ -86,7 +86,7 @@ it("a runner without codex never claims a Codex session; the story says why; a r
       env: { ...noCredentials, PATH: `${binDir}${path.delimiter}${basePath}`, HOME: home() },
     }),
   );
-  const done = ended(keyed.id, "codex session end");
+  const done = await ended(keyed.id, "codex session end");
   expect(done).toMatchObject({ status: "completed", runnerId: "with-codex", attempt: 1 });
   expect((await readBoard(t.db, { projectId: project.id })).stories.find((s) => s.number === 1)?.waitingReason).toBeNull();
 
@@ -110,7 +110,7 @@ it("a runner without codex never claims a Codex session; the story says why; a r
       env: { ...noCredentials, PATH: `${binDir}${path.delimiter}${basePath}`, HOME: home(), DROVER_SECRET_KEY: secretKey },
     }),
   );
-  const bySecretDone = ended(bySecret.id, "secret session end");
+  const bySecretDone = await ended(bySecret.id, "secret session end");
   expect(bySecretDone).toMatchObject({ status: "completed", runnerId: "with-key" });
   expect((await t.db.runner.findUniqueOrThrow({ where: { id: "with-key" } })).secretKeyId).toBe(readSecretKey({ env: { DROVER_SECRET_KEY: secretKey } })!.id);
   expect(await t.db.agentSession.findUniqueOrThrow({ where: { id: keyless.id } })).toMatchObject({ status: "pending", runnerId: null });
