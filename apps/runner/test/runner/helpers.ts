@@ -9,8 +9,10 @@ export const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 export const cliMain = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 
 let counter = 0;
+/** A project row as a parsed roster would leave it; max_coders above the default 3, since runner tests run many coders at once. */
 export async function seedProject(db: Db, repoPath: string, config: Record<string, unknown> = {}) {
-  const p = await db.project.create({ data: { name: `p${process.pid}-${++counter}-${Date.now()}`, repoPath, baseBranch: "main", config: config as object } });
+  const data = { name: `p${process.pid}-${++counter}-${Date.now()}`, repoPath, baseBranch: "main", config: { max_coders: 10, ...config } };
+  const p = await db.project.create({ data });
   await syncRosterText(db, p.id);
   return p;
 }
