@@ -27,6 +27,9 @@ import { containedIn, runtimeStateDir } from "./state-paths.ts";
 import { branchForDir, storyDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
 import { templateVars } from "@drover/core/prompts/template";
 import { branchHead, ensureWorktree, WorktreeError } from "./worktree.ts";
+import { agentSandbox, sandboxed } from "../sandbox/policy.ts";
+import { onPath } from "../sandbox/program-mounts.ts";
+import { sandboxCommand, type SandboxedCommand } from "../sandbox/sandbox.ts";
 
 export type { StopReason };
 
@@ -191,13 +194,16 @@ export class SessionRun {
     const marker = path.join(wt.gitDir, SETUP_MARKER);
     if (!fs.existsSync(marker)) {
       copyFiles(repoPath, wt.path, roster.copy_files, (e) => this.emit(e));
-      await runSetup({
-        wt: wt.path,
-        components: roster.component,
-        env: buildAgentEnv({ home, tmp, drover }),
-        timeoutMs: opts.setupTimeoutSecs * 1000,
-        emit: (e) => this.emit(e),
+      const env = buildAgentEnv({ home, tmp, drover });
+      const sandbox = agentSandbox(roster, {
+        runtime: session.runtime,
+        env: { ...env, ...agentSpecFromRoster.env },
+        agentAllow: agentSpecFromRoster.network_allow,
+        worktree: wt.path,
+        sessionDir,
+        stateDir,
       });
+      await runSetup({ wt: wt.path, components: roster.component, env, timeoutMs: opts.setupTimeoutSecs * 1000, emit: (e) => this.emit(e), sandbox });
       fs.writeFileSync(marker, new Date().toISOString());
     }
     if (this.stopReason) return this.endForStop({ exitCode: null, signal: null });
@@ -220,7 +226,7 @@ export class SessionRun {
     });
     const baseBefore = await branchHead(repoPath, baseBranch);
     const run = (prompt: string, resumeId?: string) =>
-      this.runOnce(adapter, spec, { prompt, resumeId, cwd: wt.path, sessionDir, stateDir, home, tmp, drover, vars });
+      this.runOnce(adapter, spec, { prompt, resumeId, cwd: wt.path, sessionDir, stateDir, home, tmp, drover, vars, sandboxed: roster });
 
     let exit = await run(session.prompt ?? "", session.resumeRuntimeSessionId ?? undefined);
     const res = this.events.lastResult;
@@ -296,9 +302,20 @@ export class SessionRun {
       tmp: string;
       drover: Record<string, string>;
       vars: Record<string, string>;
+      /** The project's sandbox settings (roster `sandbox`, `network_allow`). */
+      sandboxed: Parameters<typeof agentSandbox>[0];
     },
   ): Promise<Exit> {
-    const req = { agent: spec, prompt: r.prompt, resumeId: r.resumeId, cwd: r.cwd, sessionDir: r.sessionDir, stateDir: r.stateDir, vars: r.vars };
+    const req = {
+      agent: spec,
+      prompt: r.prompt,
+      resumeId: r.resumeId,
+      cwd: r.cwd,
+      sessionDir: r.sessionDir,
+      stateDir: r.stateDir,
+      vars: r.vars,
+      sandboxed: sandboxed(r.sandboxed),
+    };
     const plan = adapter.plan(req);
     for (const [file, content] of Object.entries(plan.files ?? {})) {
       const real = containedIn([r.stateDir, r.sessionDir], file);
@@ -312,9 +329,39 @@ export class SessionRun {
       text: `$ ${[plan.file, ...plan.args].map((a) => (a.length > 200 ? `${a.slice(0, 200)}…` : a)).join(" ")}${r.resumeId ? ` (resuming ${r.resumeId})` : ""}`,
     });
 
-    const sub = execa(plan.file, plan.args, {
-      cwd: r.cwd,
+    const sandbox = agentSandbox(r.sandboxed, {
+      runtime: spec.runtime,
       env,
+      agentAllow: spec.network_allow as string[] | undefined,
+      worktree: r.cwd,
+      sessionDir: r.sessionDir,
+      stateDir: r.stateDir,
+    });
+    let boxed: SandboxedCommand | undefined;
+    if (sandbox && onPath(plan.file, env.PATH ?? "")) {
+      // (a CLI not found is reported below as today, by the spawn's ENOENT)
+      try {
+        boxed = await sandboxCommand({
+          ...sandbox,
+          argv: [plan.file, ...plan.args],
+          env,
+          cwd: r.cwd,
+          onRefused: (host, port) =>
+            this.emit({
+              kind: "error",
+              text: `Sandbox refused a connection to ${host}:${port}: not on agent ${spec.name}'s network allowlist (add "${host}:${port}" to network_allow in .drover/project.toml to allow it)`,
+            }),
+        });
+      } catch (e) {
+        const message = `Could not start agent ${spec.name} in its sandbox: ${(e as Error).message}`;
+        this.emit({ kind: "error", text: message, fatal: true });
+        return { exitCode: null, signal: null, spawnError: message };
+      }
+    }
+    if (sandbox) this.emit({ kind: "status", text: `Sandboxed; network allowlist: ${sandbox.allow.join(", ") || "(none)"}` });
+    const sub = execa(boxed?.file ?? plan.file, boxed?.args ?? plan.args, {
+      cwd: r.cwd,
+      env: boxed?.env ?? env,
       extendEnv: false,
       detached: true, // its own process group
       cleanup: false, // the guard, not an exit hook, owns killing it
@@ -331,6 +378,7 @@ export class SessionRun {
       child.once("error", (e) => resolve(e as NodeJS.ErrnoException));
     });
     if (spawnErr || sub.pid === undefined) {
+      await boxed?.close();
       const why = spawnErr?.code === "ENOENT" ? "not found" : spawnErr?.code === "EACCES" ? "permission denied" : (spawnErr?.message ?? "no pid");
       const hint = plan.installHint
         ? `install it with \`npm install -g ${plan.installHint}\` (or add it to the runner's PATH)`
@@ -417,6 +465,7 @@ export class SessionRun {
     clearTimeout(this.killTimer);
     await waitGroupGone(pgid, 2_000);
     this.deps.guard.remove(pgid);
+    await boxed?.close();
     for (const ev of parser.end({ exitCode, signal })) this.emit(ev);
     this.events.reportOutputDropped();
     await recordPid;

@@ -11,7 +11,7 @@ export function findBwrap(envPath = process.env.PATH ?? ""): string {
     throw new SandboxUnavailableError(
       `Sandboxed runs need Linux (bubblewrap); this runner is on ${process.platform}. Run the runner on Linux, or set sandbox = false in .drover/project.toml (the board then warns that runs are not contained).`,
     );
-  for (const dir of [...envPath.split(path.delimiter).filter(Boolean), "/usr/bin", "/bin"]) {
+  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
     const file = path.join(dir, "bwrap");
     try {
       fs.accessSync(file, fs.constants.X_OK);

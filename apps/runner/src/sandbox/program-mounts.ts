@@ -7,7 +7,7 @@ import path from "node:path";
 const SYSTEM = ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/opt/"];
 
 /** The executable `file` resolves to on PATH (as given, or undefined when not found). */
-function onPath(file: string, envPath: string): string | undefined {
+export function onPath(file: string, envPath: string): string | undefined {
   if (file.includes("/")) return path.resolve(file);
   for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
     const p = path.join(dir, file);

@@ -55,7 +55,7 @@ export interface SandboxedCommand {
 }
 
 function findSocat(envPath: string): void {
-  for (const dir of [...envPath.split(path.delimiter).filter(Boolean), "/usr/bin", "/bin"]) {
+  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
     if (fs.existsSync(path.join(dir, "socat"))) return;
   }
   throw new SandboxUnavailableError(

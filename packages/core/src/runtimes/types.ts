@@ -63,6 +63,8 @@ export interface SpawnRequest {
   stateDir?: string;
   /** Template variables (story_id, worktree_path, ...) for command argv. */
   vars: Record<string, string>;
+  /** The runner runs it in its sandbox, as an unprivileged user (apps/runner/src/sandbox). */
+  sandboxed?: boolean;
 }
 
 /** The part of a roster entry a runtime needs. */
