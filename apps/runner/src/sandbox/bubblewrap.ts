@@ -38,6 +38,7 @@ const SYSTEM = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", 
 /** What CLIs need from /etc: name lookup, TLS roots, dynamic linker, time zone, Debian's alternatives links. */
 const ETC = [
   "hosts",
+  "hostname",
   "resolv.conf",
   "nsswitch.conf",
   "host.conf",

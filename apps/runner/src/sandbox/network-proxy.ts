@@ -57,10 +57,8 @@ export async function startNetworkProxy(opts: {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });
-    upstream.on("error", (e) => {
-      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
-      res.end(`Drover sandbox: ${host}:${port}: ${e.message}\n`);
-    });
+    // An unreachable upstream must look like one (the connection drops), not like an HTTP error from the API.
+    upstream.on("error", () => req.socket.destroy());
     req.pipe(upstream);
   });
 
@@ -81,9 +79,7 @@ export async function startNetworkProxy(opts: {
     });
     sockets.add(upstream);
     upstream.once("close", () => sockets.delete(upstream));
-    upstream.on("error", () => {
-      if (!client.destroyed) client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
-    });
+    upstream.on("error", () => client.destroy());
     client.once("close", () => upstream.destroy());
   });
   server.on("connection", (s: net.Socket) => {

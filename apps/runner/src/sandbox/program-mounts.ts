@@ -25,6 +25,30 @@ function installFolder(p: string): string {
   return i >= 0 ? p.slice(0, i + "/node_modules".length) : path.dirname(p);
 }
 
+/** The node_modules folders that a node_modules folder's packages link into (pnpm links them to its store). */
+function linkedFolders(nodeModules: string): string[] {
+  const out = new Set<string>();
+  const scan = (dir: string, depth: number) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = fs.realpathSync(p);
+        } catch {
+          continue; // a dangling link
+        }
+        if (real.includes(`${path.sep}node_modules${path.sep}`)) out.add(installFolder(real)); // a package store, not a workspace's sources
+      } else if (depth === 0 && e.isDirectory() && e.name.startsWith("@")) scan(p, 1);
+    }
+  };
+  try {
+    scan(nodeModules, 0);
+  } catch {}
+  out.delete(nodeModules);
+  return [...out];
+}
+
 /** Read-only folders that make `files` (looked up on PATH) and what they link to runnable in the sandbox. */
 export function programMounts(files: string[], envPath: string): string[] {
   const out = new Set<string>();
@@ -33,7 +57,10 @@ export function programMounts(files: string[], envPath: string): string[] {
     if (!found || !fs.existsSync(found)) continue;
     for (const p of [found, fs.realpathSync(found)]) {
       if (SYSTEM.some((s) => p.startsWith(s))) continue; // the system is shown already
-      out.add(installFolder(p));
+      const folder = installFolder(p);
+      if (out.has(folder)) continue;
+      out.add(folder);
+      if (path.basename(folder) === "node_modules") for (const linked of linkedFolders(folder)) out.add(linked);
     }
   }
   return [...out];

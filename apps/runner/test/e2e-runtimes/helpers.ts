@@ -102,6 +102,8 @@ export interface SessionSpec {
   maxTurns?: number;
   resumeRuntimeSessionId?: string;
   freshPrompt?: string;
+  /** More roster keys for the agent (permission_mode, network_allow ...). */
+  config?: Record<string, unknown>;
 }
 
 /** Where the runner will put the story's worktree (given explicitly so the mock can name files in it). */
@@ -124,6 +126,7 @@ export async function createSession(env: Env, s: SessionSpec) {
     inactivity_timeout_secs: 90,
     env: s.env,
     ...(s.maxTurns !== undefined ? { max_turns: s.maxTurns } : {}),
+    ...s.config,
   };
   const agent = await db.agent.upsert({
     where: { projectId_name: { projectId: env.projectId, name: s.agent } },
