@@ -81,7 +81,7 @@ function bindReal(args: string[], p: string, flag: "--ro-bind" | "--bind"): void
   if (real !== path.resolve(p)) args.push(flag, real, path.resolve(p));
 }
 
-export function bwrapArgs(opts: { mounts: Mounts; cwd: string; uid?: number; gid?: number }): string[] {
+export function bwrapArgs(opts: { mounts: Mounts; cwd: string; uid?: number; gid?: number; nested?: boolean }): string[] {
   const args = [
     "--unshare-user",
     "--unshare-ipc",
@@ -90,10 +90,12 @@ export function bwrapArgs(opts: { mounts: Mounts; cwd: string; uid?: number; gid
     "--unshare-uts",
     "--unshare-cgroup-try",
     "--die-with-parent",
-    "--disable-userns",
     "--cap-drop",
     "ALL",
   ];
+  // No user namespaces inside (less kernel surface), unless the CLI brings its own sandbox: a nested
+  // namespace gains nothing outside this one (its mounts stay locked, its capabilities stay inside).
+  if (!opts.nested) args.push("--disable-userns");
   if (opts.uid !== undefined) args.push("--uid", String(opts.uid), "--gid", String(opts.gid ?? opts.uid));
   for (const p of SYSTEM) bindOrLink(args, p, "--ro-bind");
   for (const name of ETC) bindOrLink(args, path.join("/etc", name), "--ro-bind");

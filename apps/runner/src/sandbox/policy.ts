@@ -23,6 +23,7 @@ export function agentSandbox(
     git: { worktree: run.worktree, commit: true },
     writable: [run.worktree, run.sessionDir, run.stateDir],
     allow: networkAllowList({ runtime: run.runtime, env: run.env, project: cfg.network_allow, agent: run.agentAllow }),
+    nested: run.runtime === "codex", // Codex runs its commands in a bubblewrap sandbox of its own
   };
 }
 

@@ -44,6 +44,8 @@ export interface SandboxRequest {
   /** host:port entries the proxy lets through. */
   allow: string[];
   onRefused: (host: string, port: number) => void;
+  /** Lets the run make user namespaces of its own: Codex sandboxes its commands with bubblewrap too. */
+  nested?: boolean;
 }
 
 export interface SandboxedCommand {
@@ -85,6 +87,7 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
   const git = req.git ? gitMounts(req.git.worktree, req.git.commit) : { readOnly: [], readWrite: [] };
   const args = bwrapArgs({
     cwd: req.cwd,
+    nested: req.nested === true,
     ...(root ? { uid, gid } : {}),
     mounts: {
       empty: req.empty ?? [],

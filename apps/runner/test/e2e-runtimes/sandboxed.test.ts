@@ -1,8 +1,11 @@
 // Issue #19: the real Claude Code, Codex and Gemini CLIs in the runner's sandbox (the default).
 // Each reaches its mock model server only through the proxy's allowlist (the base URL its roster
 // sets), writes a file and commits it in its worktree with its own shell tool; the session
-// completes and the commit is on the story's branch. Claude runs with bypassPermissions as root's
+// completes and the commit is on the story's branch. Codex runs its shell commands in its own
+// bubblewrap sandbox nested in ours (its commit needs the common git dir among its writable_roots,
+// which the credentials work adds; here it shows the nested sandbox runs, as the unprivileged uid). Claude runs with bypassPermissions as root's
 // runner: inside the sandbox it is an unprivileged user, so Claude Code accepts it.
+import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -11,19 +14,40 @@ import { createSession, logText, runtimeSuite, waitEnded, worktreeOf } from "./h
 const suite = runtimeSuite();
 
 const cases = [
-  { runtime: "claude-code", kind: "anthropic", model: "claude-sonnet-4-5", env: (url: string) => ({ ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: "sk-mock" }), config: { permission_mode: "bypassPermissions" } },
-  { runtime: "codex", kind: "openai", model: "gpt-5.5", env: (url: string) => ({ OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: "sk-mock" }), config: {} },
-  { runtime: "gemini", kind: "gemini", model: "gemini-2.5-pro", env: (url: string) => ({ GOOGLE_GEMINI_BASE_URL: url, GEMINI_API_KEY: "mock-key" }), config: {} },
+  {
+    runtime: "claude-code",
+    kind: "anthropic",
+    model: "claude-sonnet-4-5",
+    env: (url: string) => ({ ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: "sk-mock" }),
+    config: { permission_mode: "bypassPermissions" },
+    commits: true,
+  },
+  {
+    runtime: "codex",
+    kind: "openai",
+    model: "gpt-5.5",
+    env: (url: string) => ({ OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: "sk-mock" }),
+    config: {},
+    commits: false,
+  },
+  {
+    runtime: "gemini",
+    kind: "gemini",
+    model: "gemini-2.5-pro",
+    env: (url: string) => ({ GOOGLE_GEMINI_BASE_URL: url, GEMINI_API_KEY: "mock-key" }),
+    config: {},
+    commits: true,
+  },
 ] as const;
 
 describe("real CLIs in the sandbox", { timeout: 240_000 }, () => {
   for (const [i, c] of cases.entries()) {
-    it.runIf(!process.env.SBX_ONLY || process.env.SBX_ONLY === c.runtime)(`${c.runtime}: reaches its model through the allowlist, commits in its worktree, completes`, async () => {
+    it(`${c.runtime}: reaches its model through the allowlist, ${c.commits ? "commits in its worktree" : "writes in its worktree, its own sandbox nested"}, completes`, async () => {
       const story = 40 + i;
       const wt = worktreeOf(suite.env, story);
       const m = await suite.mock(c.kind, [
         { kind: "write", path: path.join(wt, "sandboxed.txt"), content: `from ${c.runtime}\n`, text: "Writing." },
-        { kind: "shell", command: "git add sandboxed.txt && git commit -q -m 'sandboxed work' && id -u" },
+        { kind: "shell", command: c.commits ? "git add sandboxed.txt && git commit -q -m 'sandboxed work' && id -u" : "id -u" },
         { kind: "text", text: "Committed." },
       ]);
       const s = await createSession(suite.env, {
@@ -41,6 +65,11 @@ describe("real CLIs in the sandbox", { timeout: 240_000 }, () => {
       expect(log).toContain(`Sandboxed; network allowlist:`);
       expect(log).toContain(new URL(m.url).host);
       expect(m.mainRequests().length).toBeGreaterThanOrEqual(3);
+      expect(log).toMatch(/tool_result: .*\b1000\b/); // `id -u` in the sandbox: not root
+      if (!c.commits) {
+        expect(fs.readFileSync(path.join(wt, "sandboxed.txt"), "utf8").trimEnd()).toBe(`from ${c.runtime}`);
+        return;
+      }
       const show = (() => {
         try {
           return execFileSync("git", ["show", `drover/${story}-story-${story}:sandboxed.txt`], { cwd: suite.env.repo, encoding: "utf8", stdio: "pipe" });
