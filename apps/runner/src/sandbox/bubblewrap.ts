@@ -89,7 +89,8 @@ export function bwrapArgs(opts: { mounts: Mounts; cwd: string; uid?: number; gid
     "--unshare-net",
     "--unshare-uts",
     "--unshare-cgroup-try",
-    "--die-with-parent",
+    // No --die-with-parent: a run's whole process group (bwrap and everything inside) is the
+    // runner's guard's and reaper's to kill, as without a sandbox.
     "--cap-drop",
     "ALL",
   ];
