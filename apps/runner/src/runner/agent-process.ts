@@ -237,6 +237,9 @@ export class AgentProcess {
       if (child.exitCode !== null || child.signalCode !== null) resolve([child.exitCode, child.signalCode]);
       else child.once("exit", (code, sig) => resolve([code, sig]));
     });
+    // In a sandbox the process spawned is bubblewrap's, which a SIGTERM ends at once while the agent
+    // inside still has its grace: when stopping, wait for the agent (its output closing) that long.
+    if (boxed && this.killTimer) await Promise.race([closed, new Promise((res) => setTimeout(res, this.deps.graceSecs * 1000))]);
     this.exited = true;
     clearInterval(idle);
     // Whatever the agent left behind in its group goes with it (and releases the pipes).
