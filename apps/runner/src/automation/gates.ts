@@ -2,6 +2,7 @@
 // shell would split words, but never run through one), guarded in its own process group (see
 // runner/guarded-command.ts) so a timeout or the runner's death
 // kills everything it started. Output is streamed into the session log and summarised in the report.
+import { DEFAULT_GATE_TIMEOUT_SECS } from "@drover/core/config/parse";
 import { parseArgsStringToArgv } from "string-argv";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { buildCommandEnv } from "../runner/environment.ts";
@@ -9,7 +10,6 @@ import { runGuardedCommand } from "../runner/guarded-command.ts";
 import { commandSandbox } from "../sandbox/policy.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
 
-export const DEFAULT_GATE_TIMEOUT_SECS = 1200;
 const TAIL_CHARS = 4000;
 
 export type GateSpec = string | string[];

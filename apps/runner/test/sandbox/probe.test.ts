@@ -33,7 +33,7 @@ beforeAll(async () => {
   outside = fs.mkdtempSync(path.join(os.tmpdir(), "drover-sbx-outside-"));
   fs.writeFileSync(path.join(outside, "secret.txt"), "outside\n");
   // Another project, with a worktree of its own.
-  const other = await makeRepo("drover-sbx-other-");
+  const other = makeRepo();
   await execa("git", ["worktree", "add", "-q", "-b", "drover/1-x", path.join(other, ".drover/worktrees/1-x")], { cwd: other });
   probeArgs = [
     path.join(outside, "secret.txt"),
@@ -51,11 +51,7 @@ afterAll(async () => {
 });
 
 async function repoWithProbe(): Promise<string> {
-  const repo = await makeRepo("drover-sbx-repo-");
-  fs.copyFileSync(path.join(import.meta.dirname, "probe.mjs"), path.join(repo, "probe.mjs"));
-  await execa("git", ["add", "probe.mjs"], { cwd: repo });
-  await execa("git", ["commit", "-q", "-m", "probe"], { cwd: repo });
-  return repo;
+  return makeRepo({ files: { "README.md": "# probe\n", "probe.mjs": fs.readFileSync(path.join(import.meta.dirname, "probe.mjs"), "utf8") } });
 }
 
 const refusedEverything = {
