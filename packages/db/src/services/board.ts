@@ -50,7 +50,15 @@ export interface BoardAgent {
 }
 
 export interface Board {
-  project: { id: number; name: string; isDemo: boolean; configError: string | null; baseBranch: string };
+  project: {
+    id: number;
+    name: string;
+    isDemo: boolean;
+    configError: string | null;
+    baseBranch: string;
+    /** False when the roster says `sandbox = false`: its runs have the runner's full access (the board warns). */
+    sandbox: boolean;
+  };
   agents: BoardAgent[];
   stories: BoardCard[];
 }
@@ -65,6 +73,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
   // Only the retry limit leaves the server (the config carries env values); 0 means no limit.
   const { config, ...projectInfo } = project;
   const maxRetries = (config as { max_retries?: number } | null)?.max_retries ?? DEFAULT_PIPELINE_SETTINGS.maxRetries;
+  const sandbox = (config as { sandbox?: boolean } | null)?.sandbox !== false;
   const [stories, agents, active, costs] = await Promise.all([
     db.story.findMany({
       where: { projectId, ...(includeArchived ? {} : { stage: { not: "archived" } }) },
@@ -93,7 +102,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
   for (const s of active) if (!activeByStory.has(s.storyId) || s.status === "running") activeByStory.set(s.storyId, s);
   const statusOf = (s: (typeof active)[number]) => agentLiveStatus(agentById.get(s.agentId) ?? { throttledUntil: null }, s.status, now);
   return {
-    project: projectInfo,
+    project: { ...projectInfo, sandbox },
     agents: agents.map((a) => {
       const s = active.find((x) => x.agentId === a.id);
       return { ...a, status: s ? statusOf(s) : "idle", storyId: s?.storyId ?? null };

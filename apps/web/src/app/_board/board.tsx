@@ -28,6 +28,7 @@ import { useTRPC } from "@/lib/trpc";
 import { positionBetween } from "@/lib/position";
 import { storyHref } from "@/lib/story-href";
 import { NewStoryDialog } from "./new-story-dialog";
+import { SandboxOffWarning } from "./sandbox-off-warning";
 
 type Card = RouterOutputs["views"]["board"]["stories"][number];
 /** The columns; archived ones only on request. */
@@ -123,6 +124,7 @@ export function Board({ projectId }: { projectId: number }) {
   const agentNames = board.data?.agents.map((a) => a.name) ?? [];
   return (
     <div className="p-4">
+      {board.data && !board.data.project.sandbox && <SandboxOffWarning />}
       <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
         <input
           aria-label="Search stories"
