@@ -44,7 +44,8 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
   let debounce: NodeJS.Timeout | undefined;
 
   async function reachableProjects(): Promise<number[]> {
-    const rows = await getDb().project.findMany({ select: { id: true, repoPath: true } });
+    // Archived projects get no passes: nothing starts or merges there.
+    const rows = await getDb().project.findMany({ where: { archivedAt: null }, select: { id: true, repoPath: true } });
     return rows.filter((p) => fs.existsSync(path.join(p.repoPath, ".git"))).map((p) => p.id);
   }
 

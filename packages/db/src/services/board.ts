@@ -29,6 +29,8 @@ export interface BoardCard {
   blockedReason: string | null;
   mergeFailure: string | null;
   reviewHold: boolean;
+  /** Who stopped it: held until someone resumes, restarts or releases it. */
+  heldBy: string | null;
   criteria: { done: number; total: number };
   costUsd: number;
 }
@@ -45,7 +47,8 @@ export interface BoardAgent {
 }
 
 export interface Board {
-  project: { id: number; name: string; isDemo: boolean; configError: string | null; baseBranch: string };
+  /** hasGoodConfig: some version of the roster ever parsed (else there is no "last good config" to keep). */
+  project: { id: number; name: string; isDemo: boolean; configError: string | null; baseBranch: string; hasGoodConfig: boolean };
   agents: BoardAgent[];
   stories: BoardCard[];
 }
@@ -88,7 +91,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
   for (const s of active) if (!activeByStory.has(s.storyId) || s.status === "running") activeByStory.set(s.storyId, s);
   const statusOf = (s: (typeof active)[number]) => agentLiveStatus(agentById.get(s.agentId) ?? { throttledUntil: null }, s.status, now);
   return {
-    project: projectInfo,
+    project: { ...projectInfo, hasGoodConfig: config !== null },
     agents: agents.map((a) => {
       const s = active.find((x) => x.agentId === a.id);
       return { ...a, status: s ? statusOf(s) : "idle", storyId: s?.storyId ?? null };
@@ -115,6 +118,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
         blockedReason: s.blockedReason,
         mergeFailure: s.mergeFailure,
         reviewHold: s.reviewHold,
+        heldBy: s.heldBy,
         criteria: criteriaProgress(s.body),
         costUsd: costByStory.get(s.id) ?? 0,
       };

@@ -53,11 +53,15 @@ export async function addProject(db: Db, input: { repoPath: string; name?: strin
   const { repoPath, name } = parseInput(addInput, input);
   const repo = await io.validateRepo(repoPath);
   const cfg = io.readRepoConfig(repo.root);
-  const good = cfg.result.ok ? cfg.result.parsed : null;
-  const baseBranch = good?.config.base_branch ?? repo.headBranch;
+  // A project is added only with a roster that parses: there is no last good config to fall back on yet.
+  if (!cfg.result.ok) {
+    throw badRequest(`The project was not added: its roster does not parse. ${cfg.result.error}`, { file: cfg.file });
+  }
+  const good = cfg.result.parsed;
+  const baseBranch = good.config.base_branch ?? repo.headBranch;
   if (!baseBranch) throw badRequest(`${repoPath} has a detached HEAD; check out a branch or set base_branch in .drover/project.toml`);
   const projectName = name ?? parseInput(projectNameSchema, path.basename(repo.root));
-  const warnings = [...(good?.warnings ?? [])];
+  const warnings = [...good.warnings];
   if (!(await io.branchExists(repo.root, baseBranch))) {
     warnings.push(`base branch ${baseBranch} does not exist in ${repo.root} yet; agents cannot start until it has a commit`);
   }
@@ -69,13 +73,13 @@ export async function addProject(db: Db, input: { repoPath: string; name?: strin
           repoPath: repo.root,
           baseBranch,
           configText: cfg.text,
-          rosterText: cfg.result.ok ? cfg.text : null,
-          configError: cfg.result.ok ? null : cfg.result.error,
-          config: good ? (good.config as unknown as Prisma.InputJsonValue) : undefined,
+          rosterText: cfg.text,
+          configError: null,
+          config: good.config as unknown as Prisma.InputJsonValue,
           configLoadedAt: new Date(),
         },
       });
-      const sync = await syncAgents(tx, project.id, good?.config.agent ?? []);
+      const sync = await syncAgents(tx, project.id, good.config.agent);
       await logProjectEvent(tx, { projectId: project.id, kind: "project_added", message: `Project ${project.name} added from ${repo.root}` });
       return { project, sync };
     });
