@@ -13,6 +13,13 @@ export function storedConfigText(projectText: string, agentsRel: string, agentsT
   return agentsText === undefined ? projectText : `${projectText}${marker(agentsRel)}${agentsText}`;
 }
 
+/** Stored text split back into the files it was read from (export writes them as they were). */
+export function splitStoredConfig(stored: string): { projectToml: string; agentsToml?: string } {
+  const last = [...stored.matchAll(MARKER)].at(-1);
+  if (!last) return { projectToml: stored };
+  return { projectToml: stored.slice(0, last.index), agentsToml: stored.slice(last.index + last[0].length) };
+}
+
 /** Parses stored text the way it was parsed when it was read from the repository. Throws DomainError BAD_REQUEST. */
 export function parseStoredConfig(stored: string | null): ParsedConfig {
   if (stored === null) return { config: defaultProjectConfig(), warnings: [] };

@@ -1,5 +1,6 @@
 // Exports a project (`drover export <project> <dir>`): the files of its storkit tree (config and
 // stories). @drover/repo's writeStorkitTree writes them.
+import { splitStoredConfig } from "@drover/core/config/stored-config";
 import { planExport } from "@drover/core/storkit/tree";
 import type { Db } from "../../client.ts";
 import { findProject, projectConfigOf, storyFieldsOf } from "../index.ts";
@@ -7,5 +8,12 @@ import { findProject, projectConfigOf, storyFieldsOf } from "../index.ts";
 export async function exportPlan(db: Db, ref: string | number) {
   const project = await findProject(db, ref);
   const stories = await db.story.findMany({ where: { projectId: project.id }, orderBy: { number: "asc" } });
-  return { projectName: project.name, files: planExport(projectConfigOf(project), stories.map(storyFieldsOf)), stories: stories.length };
+  // rosterText is the last roster text that parsed, as read from the repository's files.
+  const roster = project.rosterText !== null ? splitStoredConfig(project.rosterText) : null;
+  const files = planExport(
+    projectConfigOf(project),
+    stories.map((s) => ({ ...storyFieldsOf(s), storkitName: s.storkitName })),
+    roster,
+  );
+  return { projectName: project.name, files, stories: stories.length };
 }
