@@ -22,6 +22,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { ConfigErrorWording } from "@/components/config-error-wording";
+import { DemoAutopilotNote } from "@/components/demo-autopilot-note";
 import { fmtCost, StatusGlyph } from "@/components/glyph";
 import { HeldBadge } from "@/components/held-badge";
 import { errorMessage } from "@/lib/error-message";
@@ -175,6 +176,7 @@ export function Board({ projectId }: { projectId: number }) {
           </Link>
         </div>
       )}
+      {board.data?.project.isDemo && <DemoAutopilotNote projectId={projectId} />}
       <DndContext sensors={sensors} collisionDetection={closestCorners} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
         <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${stages.length}, minmax(0, 1fr))` }}>
           {stages.map((stage) => (

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { Suspense, useState } from "react";
+import { AddError } from "@/components/add-project-error";
 import { Nav } from "@/components/nav";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
@@ -55,11 +56,7 @@ function AddProject() {
           <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending}>
             {mode === "add" ? "Add project" : "Import"}
           </button>
-          {m.error && (
-            <p role="alert" className="text-red-700">
-              {errorMessage(m.error)}
-            </p>
-          )}
+          {m.error && <AddError message={errorMessage(m.error)} />}
         </form>
       </main>
     </>

@@ -14,6 +14,7 @@ import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { FrontMatterForm } from "./front-matter";
+import { StoryLifecycle } from "./story-lifecycle";
 
 function StoryPage() {
   const { id } = useParams<{ id: string }>();
@@ -72,6 +73,7 @@ function StoryPage() {
           <Changes storyId={storyId} />
         </div>
         <aside className="space-y-4">
+          <StoryLifecycle story={s} />
           <Actions story={s} />
           <FrontMatterForm key={String(s.updatedAt)} story={s} />
         </aside>
@@ -109,7 +111,6 @@ function Actions({ story }: { story: StoryData }) {
   const stop = useMutation(trpc.agents.stop.mutationOptions({ onSuccess: done("Stop requested") }));
   const move = useMutation(trpc.stories.move.mutationOptions({ onSuccess: done("Moved") }));
   const block = useMutation(trpc.stories.block.mutationOptions({ onSuccess: done("Blocked") }));
-  const unblock = useMutation(trpc.stories.unblock.mutationOptions({ onSuccess: done("Unblocked") }));
   const approve = useMutation(trpc.review.approve.mutationOptions({ onSuccess: done("Approved") }));
   const reject = useMutation(trpc.review.reject.mutationOptions({ onSuccess: done("Rejected") }));
   const retry = useMutation(trpc.review.retry.mutationOptions({ onSuccess: done("Retry queued") }));
@@ -167,11 +168,8 @@ function Actions({ story }: { story: StoryData }) {
           Move
         </button>
       </div>
-      {story.blocked ? (
-        <button type="button" className={btn2} onClick={() => unblock.mutate(key, { onError: fail })}>
-          Unblock
-        </button>
-      ) : (
+      {/* A blocked story is unblocked from StoryLifecycle (resume with context, or unblock only). */}
+      {!story.blocked && (
         <div className="flex gap-2">
           <input
             aria-label="Block reason"
