@@ -40,7 +40,8 @@ async function promoteIfIdle(db: Db, projectId: number, opts: AutopilotOptions):
   if (done >= max || !(await idle(db, projectId, now, opts.intervalMs))) return null;
   // An empty backlog gets a new story first (its own transaction; the promotion re-checks below).
   if (!(await db.story.count({ where: { projectId, stage: "backlog", blocked: false, heldBy: null } }))) {
-    const idea = DEMO_IDEAS[done % DEMO_IDEAS.length]!;
+    const written = await db.story.count({ where: { projectId, title: { in: DEMO_IDEAS.map((i) => i.title) } } });
+    const idea = DEMO_IDEAS[written % DEMO_IDEAS.length]!;
     await createStory(db, { projectId, kind: idea.kind, title: idea.title, body: idea.body, stage: "backlog" });
   }
   return inTx(db, async (tx) => {
