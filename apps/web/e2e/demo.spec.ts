@@ -24,7 +24,9 @@ test("demo: Approve on story 3 merges its change; the autopilot keeps the pipeli
   expect((await db.story.findUniqueOrThrow({ where: { id: s3.id } })).mergeFailure).toBeNull();
 
   // Left alone, the demo keeps moving: several promotions, each labelled, each worked by the agents.
-  await expect.poll(() => db.projectEvent.count({ where: { projectId, kind: "demo_promoted" } }), { timeout: 200_000, intervals: [2_000] }).toBeGreaterThanOrEqual(4);
+  await expect
+    .poll(() => db.projectEvent.count({ where: { projectId, kind: "demo_promoted" } }), { timeout: 200_000, intervals: [2_000] })
+    .toBeGreaterThanOrEqual(4);
   const promoted = await db.projectEvent.findMany({ where: { projectId, kind: "demo_promoted" }, orderBy: { id: "asc" } });
   expect(promoted.map((e) => e.agentName)).toEqual(promoted.map(() => "demo autopilot"));
   const firstPromoted = await db.story.findUniqueOrThrow({ where: { id: promoted[0]!.storyId! } });

@@ -19,9 +19,14 @@ async function lifecycleProject(db: Db) {
   const dir = path.join(process.env.DROVER_E2E_TMP!, `life-${uid()}`);
   fs.mkdirSync(path.join(dir, ".drover"), { recursive: true });
   const coder = (name: string) =>
-    [`[[agent]]`, `name = "${name}"`, `stage = "coder"`, `runtime = "command"`, `command = ["node", ${JSON.stringify(AGENT)}, "{{story_id}}", "${name}", "40", "250"]`, ""].join(
-      "\n",
-    );
+    [
+      `[[agent]]`,
+      `name = "${name}"`,
+      `stage = "coder"`,
+      `runtime = "command"`,
+      `command = ["node", ${JSON.stringify(AGENT)}, "{{story_id}}", "${name}", "40", "250"]`,
+      "",
+    ].join("\n");
   fs.writeFileSync(path.join(dir, ".drover", "project.toml"), ['default_qa = "human"', "max_coders = 2", "", coder("coder-a"), coder("coder-b")].join("\n"));
   fs.writeFileSync(path.join(dir, "README.md"), "# lifecycle\n");
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });

@@ -43,7 +43,12 @@ test("a roster that does not parse is refused with its line; fixed, the same for
 
 test("a project whose config never parsed says so, not that a last good config is in use", async ({ page, db }) => {
   const p = await db.project.create({
-    data: { name: `never-parsed-${uid()}`, repoPath: `/nonexistent/${uid()}`, configText: "x = [\n", configError: ".drover/project.toml: not valid TOML at line 1" },
+    data: {
+      name: `never-parsed-${uid()}`,
+      repoPath: `/nonexistent/${uid()}`,
+      configText: "x = [\n",
+      configError: ".drover/project.toml: not valid TOML at line 1",
+    },
   });
   await page.goto(`/?project=${p.id}`);
   await expect(page.getByTestId("board-config-error")).toContainText("has never parsed, so no agents are configured");

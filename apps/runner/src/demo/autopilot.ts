@@ -10,7 +10,7 @@ import { DEMO_IDEAS } from "./stories.ts";
 export const DEMO_AUTOPILOT = "demo autopilot";
 export const DEMO_PROMOTED = "demo_promoted";
 /** Promotions before the autopilot rests: a few minutes of motion, never an endless spend of CPU. */
-export const DEMO_MAX_PROMOTIONS = 10;
+const DEMO_MAX_PROMOTIONS = 10;
 export const DEFAULT_DEMO_PROMOTE_SECS = 45;
 
 export interface AutopilotOptions {

@@ -101,9 +101,7 @@ export const DEMO_IDEAS: DemoStory[] = [
     kind: "bug",
     title: "Page title missing on the about page",
     stage: "backlog",
-    body: unheaded("Page title missing on the about page", "As a visitor, I want each page titled so that my tabs make sense.", [
-      "The about page has a title",
-    ]),
+    body: unheaded("Page title missing on the about page", "As a visitor, I want each page titled so that my tabs make sense.", ["The about page has a title"]),
   },
   {
     kind: "refactor",

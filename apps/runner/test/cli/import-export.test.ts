@@ -110,8 +110,7 @@ describe("drover import / export", { timeout: 300_000 }, () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "drover-export-names-"));
     const e = await drover(t.url, ["export", "acme-shop", out]);
     expect(e.stderr).toBe("");
-    const tree = (root: string) =>
-      (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
+    const tree = (root: string) => (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
     const fixture = path.join(repo, ".storkit");
     // Every story file keeps its name byte for byte (number unpadded, the slug's underscores kept) ...
     expect(tree(path.join(out, ".storkit"))).toEqual(tree(fixture));
@@ -126,7 +125,11 @@ describe("drover import / export", { timeout: 300_000 }, () => {
     try {
       const out2 = fs.mkdtempSync(path.join(os.tmpdir(), "drover-export-names-"));
       expect((await drover(t.url, ["export", "acme-shop", out2])).stderr).toBe("");
-      expect(tree(path.join(out2, ".storkit/work/1_upcoming"))).toEqual(["14_story_wishlist_sharing.md", "15_spike_search_engine.md", "16_bug_export_csv_totals.md"]);
+      expect(tree(path.join(out2, ".storkit/work/1_upcoming"))).toEqual([
+        "14_story_wishlist_sharing.md",
+        "15_spike_search_engine.md",
+        "16_bug_export_csv_totals.md",
+      ]);
     } finally {
       await t.db.story.delete({ where: { id: created.id } });
     }

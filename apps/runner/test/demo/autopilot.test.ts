@@ -49,7 +49,10 @@ describe("demo autopilot", () => {
     await finishCurrent();
     const [n] = await runDemoAutopilot(t.db, opts(later(240_000)));
     expect(n).toBe(6);
-    expect(await t.db.story.findFirstOrThrow({ where: { projectId: project.id, number: 6 } })).toMatchObject({ stage: "current", title: "Footer with contact link" });
+    expect(await t.db.story.findFirstOrThrow({ where: { projectId: project.id, number: 6 } })).toMatchObject({
+      stage: "current",
+      title: "Footer with contact link",
+    });
     await finishCurrent();
     expect(await runDemoAutopilot(t.db, opts(later(360_000)))).toEqual([7]);
     // The limit reached, it rests.

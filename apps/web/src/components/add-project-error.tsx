@@ -8,13 +8,11 @@ export function AddError({ message }: { message: string }) {
   return (
     <div role="alert" data-testid="add-project-error" className="space-y-1 text-red-700">
       <p className="whitespace-pre-line">{message}</p>
-      {problems.map((p, i) =>
-        p.line !== undefined ? (
-          <p key={i} className="font-semibold" data-testid="add-project-error-line">
-            Line {p.line}
-          </p>
-        ) : null,
-      )}
+      {[...new Set(problems.flatMap((p) => (p.line !== undefined ? [p.line] : [])))].map((line) => (
+        <p key={line} className="font-semibold" data-testid="add-project-error-line">
+          Line {line}
+        </p>
+      ))}
       {roster && <p className="text-slate-700">Nothing was created. Fix the file in the repository, then press the button again.</p>}
     </div>
   );

@@ -11,11 +11,7 @@ export function DemoAutopilotNote({ projectId }: { projectId: number }) {
   return (
     <p data-testid="demo-autopilot" className="mb-3 rounded border border-violet-200 bg-violet-50 px-3 py-2 text-sm text-violet-900">
       Demo autopilot: while the demo sits idle, it promotes a backlog story to current every so often so you can watch the pipeline work.
-      {last ? (
-        <span data-testid="demo-autopilot-last"> Last: {last.message.replace(/^Demo autopilot: /, "")}</span>
-      ) : (
-        " Nothing promoted yet."
-      )}
+      {last ? <span data-testid="demo-autopilot-last"> Last: {last.message.replace(/^Demo autopilot: /, "")}</span> : " Nothing promoted yet."}
     </p>
   );
 }

@@ -50,8 +50,8 @@ export function ProjectDangerZone({ project }: { project: { id: number; name: st
         }}
       >
         <p>
-          Removing deletes the project&apos;s stories, sessions and logs from Drover. The repository at <code>{project.repoPath}</code> is not touched.
-          Type <strong>{project.name}</strong> to confirm.
+          Removing deletes the project&apos;s stories, sessions and logs from Drover. The repository at <code>{project.repoPath}</code> is not touched. Type{" "}
+          <strong>{project.name}</strong> to confirm.
         </p>
         <div className="flex gap-2">
           <input

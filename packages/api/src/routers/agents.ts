@@ -21,6 +21,8 @@ const startInput = startAgentInput.pick({
 
 export const agentsRouter = router({
   roster: publicProcedure.input(z.object({ projectId })).query(({ ctx, input }) => listRoster(ctx.db, input.projectId)),
-  start: publicProcedure.input(startInput).mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user", by: "user" })),
+  start: publicProcedure
+    .input(startInput)
+    .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user", by: "user" })),
   stop: publicProcedure.input(z.object({ projectId, storyNumber, agentName })).mutation(({ ctx, input }) => stopAgent(ctx.db, { ...input, by: "user" })),
 });

@@ -30,9 +30,9 @@ export const projectsRouter = router({
     const r = await archiveProject(ctx.db, { project: input.projectId, by: "user" });
     return { project: redactProject(r.project), stoppedSessions: r.stoppedSessions };
   }),
-  unarchive: publicProcedure.input(projectId).mutation(async ({ ctx, input }) =>
-    redactProject(await unarchiveProject(ctx.db, { project: input.projectId, by: "user" })),
-  ),
+  unarchive: publicProcedure
+    .input(projectId)
+    .mutation(async ({ ctx, input }) => redactProject(await unarchiveProject(ctx.db, { project: input.projectId, by: "user" }))),
   /** Deletes the project's rows once confirmed with its name; the repository is never touched. */
   remove: publicProcedure
     .input(projectId.extend({ confirm: textSchema.max(100) }))

@@ -11,7 +11,7 @@ export interface TomlPlace {
 const OPENS: Record<string, string> = { "[": "]", "{": "}" };
 
 /** The innermost value bracket still open before (line, column), 1-based; null when none is. */
-export function unclosedBracketBefore(text: string, line: number, column: number): TomlPlace | null {
+function unclosedBracketBefore(text: string, line: number, column: number): TomlPlace | null {
   const lines = text.split("\n");
   const end = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
   const stack: Array<{ ch: string; line: number; column: number }> = [];

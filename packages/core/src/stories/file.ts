@@ -48,7 +48,7 @@ export function storyFileName(s: Pick<StoryFields, "number" | "kind" | "slug">):
  * written, so a tree moves back and forth with no renames), unless the story's number, kind or
  * slug no longer match it; then the storkit-style name.
  */
-export function exportFileName(s: Pick<StoryFields, "number" | "kind" | "slug">, importedName?: string | null): string {
+function exportFileName(s: Pick<StoryFields, "number" | "kind" | "slug">, importedName?: string | null): string {
   const id = importedName && /^[^/\\.][^/\\]*$/.test(importedName) ? parseStoryFileName(importedName) : null;
   if (id && id.number === s.number && id.kind === s.kind && id.slug === s.slug) return importedName!;
   return storyFileName(s);

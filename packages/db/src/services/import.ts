@@ -25,7 +25,13 @@ function pick<T extends Pick<ImportedStory, SharedField>, K extends SharedField>
 }
 
 function rowData(s: ImportedStory) {
-  return { ...pick(s, SHARED_FIELDS), position: s.position ?? s.number, ...pick(s, FLAG_FIELDS), extraFrontMatter: s.extraFrontMatter, storkitName: s.storkitName };
+  return {
+    ...pick(s, SHARED_FIELDS),
+    position: s.position ?? s.number,
+    ...pick(s, FLAG_FIELDS),
+    extraFrontMatter: s.extraFrontMatter,
+    storkitName: s.storkitName,
+  };
 }
 
 /** A story row as the fields a story file carries (for export, round-trip comparison and status). */

@@ -19,7 +19,10 @@ async function setup() {
   const row = () => t.db.story.findUniqueOrThrow({ where: { id: story.id } });
   const run = (id: number) => t.db.agentSession.update({ where: { id }, data: { status: "running", startedAt: new Date() } });
   const end = (id: number, status: "stopped" | "completed" = "stopped") =>
-    t.db.agentSession.update({ where: { id }, data: { status, reason: status === "stopped" ? "user_stop" : "completed", finishedAt: new Date(), handledAt: new Date() } });
+    t.db.agentSession.update({
+      where: { id },
+      data: { status, reason: status === "stopped" ? "user_stop" : "completed", finishedAt: new Date(), handledAt: new Date() },
+    });
   const autoAssign = (agentName: string) => startAgent(t.db, { ...key, agentName, trigger: "auto_assign", autoAssign: true });
   return { project, story, key, row, run, end, autoAssign };
 }

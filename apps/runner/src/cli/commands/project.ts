@@ -10,7 +10,9 @@ async function askName(name: string): Promise<string> {
   if (!process.stdin.isTTY) throw badRequest(`Removing project ${name} needs confirmation: pass --confirm ${JSON.stringify(name)}`);
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return (await rl.question(`This deletes project ${name}'s stories, sessions and logs from Drover (the repository is not touched).\nType its name to confirm: `)).trim();
+    return (
+      await rl.question(`This deletes project ${name}'s stories, sessions and logs from Drover (the repository is not touched).\nType its name to confirm: `)
+    ).trim();
   } finally {
     rl.close();
   }

@@ -33,7 +33,9 @@ export function register(program: Command): void {
       // The pipeline's hooks (gates, advancing, retries), or end by exit code only (--no-pipeline).
       const demoSecs = o.demoPromoteSecs === undefined ? undefined : Number(o.demoPromoteSecs);
       if (demoSecs !== undefined && !(demoSecs > 0)) {
-        console.error(`drover runner: --demo-promote-secs (DROVER_DEMO_PROMOTE_SECS) must be a number of seconds above 0, got ${JSON.stringify(o.demoPromoteSecs)}`);
+        console.error(
+          `drover runner: --demo-promote-secs (DROVER_DEMO_PROMOTE_SECS) must be a number of seconds above 0, got ${JSON.stringify(o.demoPromoteSecs)}`,
+        );
         process.exit(2);
       }
       const hooks =
