@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveProject, createStory, projectChoices, removeProject, startAgent, unarchiveProject } from "../../src/services/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
-import { projectWithRoster, rejects } from "./helpers.ts";
+import { projectWithRoster, rejects } from "@drover/db/testing/project-fixtures";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blockStory, createStory, releaseStory, startAgent, stopAgent } from "../../src/services/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
-import { projectWithRoster, rejects } from "./helpers.ts";
+import { projectWithRoster, rejects } from "@drover/db/testing/project-fixtures";
 
 let t: TestDatabase;
 beforeAll(async () => {

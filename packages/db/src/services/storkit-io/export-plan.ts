@@ -1,9 +1,9 @@
 // Exports a project (`drover export <project> <dir>`): the files of its storkit tree (config and
 // stories). @drover/repo's writeStorkitTree writes them.
-import { splitStoredConfig } from "@drover/core/config/stored-config";
+import { projectConfigFrom, splitStoredConfig } from "@drover/core/config/stored-config";
 import { planExport } from "@drover/core/storkit/tree";
 import type { Db } from "../../client.ts";
-import { findProject, projectConfigOf, storyFieldsOf } from "../index.ts";
+import { findProject, storyFieldsOf } from "../index.ts";
 
 export async function exportPlan(db: Db, ref: string | number) {
   const project = await findProject(db, ref);
@@ -11,7 +11,7 @@ export async function exportPlan(db: Db, ref: string | number) {
   // rosterText is the last roster text that parsed, as read from the repository's files.
   const roster = project.rosterText !== null ? splitStoredConfig(project.rosterText) : null;
   const files = planExport(
-    projectConfigOf(project),
+    projectConfigFrom(project.config),
     stories.map((s) => ({ ...storyFieldsOf(s), storkitName: s.storkitName })),
     roster,
   );
