@@ -15,7 +15,7 @@ test("demo: Approve on story 3 merges its change; the autopilot keeps the pipeli
   const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
   const s3 = await db.story.findFirstOrThrow({ where: { projectId, number: 3 } });
 
-  await page.goto(`/stories/${s3.id}`);
+  await page.goto(`/projects/${projectId}/stories/3`);
   await expect(page.getByTestId("story-changes")).toContainText("site/banner.txt");
   await page.getByTestId("story-actions").getByRole("button", { name: "Approve" }).click();
   await expect.poll(async () => (await db.story.findUniqueOrThrow({ where: { id: s3.id } })).stage, { timeout: 90_000 }).toBe("done");

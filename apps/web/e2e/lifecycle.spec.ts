@@ -51,7 +51,7 @@ test("Stop holds the story for the person; nothing restarts it; a resume with co
   const story = await createStory(db, { projectId: project.id, title: `Hold me ${uid()}`, stage: "current" });
   const first = await runningSession(db, story.id); // auto-assign staffed it
 
-  await page.goto(`/stories/${story.id}`);
+  await page.goto(`/projects/${project.id}/stories/${story.number}`);
   await page.getByTestId("story-actions").getByRole("button", { name: "Stop" }).click();
   await expect(page.getByTestId("story-lifecycle").getByTestId("held-badge")).toHaveText("Held by user");
   await expect.poll(async () => (await db.agentSession.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("stopped");
@@ -77,7 +77,7 @@ test("Stop holds the story for the person; nothing restarts it; a resume with co
   // Item 3: the resumed session passes its gates and the story moves on (QA is human: to qa, held for review).
   await expect.poll(async () => (await db.agentSession.findUniqueOrThrow({ where: { id: resumed.id } })).status, { timeout: 60_000 }).toBe("completed");
   await expect.poll(async () => (await db.story.findUniqueOrThrow({ where: { id: story.id } })).stage, { timeout: 30_000 }).toBe("qa");
-  await page.goto(`/stories/${story.id}`);
+  await page.goto(`/projects/${project.id}/stories/${story.number}`);
   await expect(page.getByTestId("story-stage")).toHaveText("qa");
 });
 
@@ -87,7 +87,7 @@ test("Block stops the running agent; unblock resumes the last session with the c
   const story = await createStory(db, { projectId: project.id, title: `Block me ${uid()}`, stage: "current" });
   const first = await runningSession(db, story.id);
 
-  await page.goto(`/stories/${story.id}`);
+  await page.goto(`/projects/${project.id}/stories/${story.number}`);
   await page.getByLabel("Block reason").fill("Needs a decision on the API");
   await page.getByRole("button", { name: "Block", exact: true }).click();
   await expect.poll(async () => (await db.agentSession.findUniqueOrThrow({ where: { id: first.id } })).status, { timeout: 20_000 }).toBe("stopped");

@@ -8,11 +8,14 @@ import { ACTIVE_SESSION_STATUSES, agentLiveStatus, type AgentLiveStatus } from "
 import type { Agent, Story } from "../generated/prisma/client.ts";
 import type { DbOrTx } from "./tx.ts";
 import { idSchema, parseInput } from "./validate.ts";
+import { NO_CAPABLE_RUNNER } from "../sessions/waiting.ts";
 
 export const boardInput = z.object({ projectId: idSchema, includeArchived: z.boolean().default(false) });
 
 export interface BoardCard {
   id: number;
+  /** With number, the story's address (/projects/<projectId>/stories/<number>). */
+  projectId: number;
   number: number;
   kind: Story["kind"];
   title: string;
@@ -31,6 +34,8 @@ export interface BoardCard {
   reviewHold: boolean;
   /** Who stopped it: held until someone resumes, restarts or releases it. */
   heldBy: string | null;
+  /** Why its pending session waits: "no runner can run codex: CLI missing on all runners". */
+  waitingReason: string | null;
   criteria: { done: number; total: number };
   costUsd: number;
 }
@@ -75,7 +80,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
     }),
     db.agentSession.findMany({
       where: { projectId, status: { in: [...ACTIVE_SESSION_STATUSES] } },
-      select: { id: true, storyId: true, agentId: true, status: true },
+      select: { id: true, storyId: true, agentId: true, status: true, reason: true, message: true },
     }),
     db.agentSession.groupBy({
       by: ["storyId"],
@@ -103,6 +108,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
       if (s.blocked) status = "blocked";
       return {
         id: s.id,
+        projectId,
         number: s.number,
         kind: s.kind,
         title: s.title,
@@ -119,6 +125,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
         mergeFailure: s.mergeFailure,
         reviewHold: s.reviewHold,
         heldBy: s.heldBy,
+        waitingReason: act?.status === "pending" && act.reason === NO_CAPABLE_RUNNER ? act.message : null,
         criteria: criteriaProgress(s.body),
         costUsd: costByStory.get(s.id) ?? 0,
       };

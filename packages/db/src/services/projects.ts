@@ -7,6 +7,7 @@ import type { Prisma, Project } from "../generated/prisma/client.ts";
 import { syncAgents, type SyncResult } from "./config-sync.ts";
 import { logProjectEvent } from "./events.ts";
 import { redactProject } from "./redact.ts";
+import { checkSecretRefs } from "../secrets/roster-check.ts";
 import type { RepoAccess } from "./repo-access.ts";
 import { inTx, uniqueViolation, type DbOrTx } from "./tx.ts";
 import { textSchema, parseInput } from "./validate.ts";
@@ -46,16 +47,18 @@ export interface AddProjectResult {
 export async function addProject(db: Db, input: { repoPath: string; name?: string }, io: RepoAccess): Promise<AddProjectResult> {
   const { repoPath, name } = parseInput(addInput, input);
   const repo = await io.validateRepo(repoPath);
-  const cfg = io.readRepoConfig(repo.root);
+  const read = io.readRepoConfig(repo.root);
   // A project is added only with a roster that parses: there is no last good config to fall back on yet.
-  if (!cfg.result.ok) {
-    throw badRequest(`The project was not added: its roster does not parse. ${cfg.result.error}`, { file: cfg.file });
+  if (!read.result.ok) {
+    throw badRequest(`The project was not added: its roster does not parse. ${read.result.error}`, { file: read.file });
   }
-  const good = cfg.result.parsed;
-  const baseBranch = good.config.base_branch ?? repo.headBranch;
+  // A new project has no secrets yet: a roster referring to one is added, and loads once they are set.
+  const cfg = await checkSecretRefs(db, undefined, read);
+  const good = cfg.result.ok ? cfg.result.parsed : null;
+  const baseBranch = good?.config.base_branch ?? repo.headBranch;
   if (!baseBranch) throw badRequest(`${repoPath} has a detached HEAD; check out a branch or set base_branch in .drover/project.toml`);
   const projectName = name ?? parseInput(projectNameSchema, path.basename(repo.root));
-  const warnings = [...good.warnings];
+  const warnings = [...(good?.warnings ?? [])];
   if (!(await io.branchExists(repo.root, baseBranch))) {
     warnings.push(`base branch ${baseBranch} does not exist in ${repo.root} yet; agents cannot start until it has a commit`);
   }
@@ -67,13 +70,13 @@ export async function addProject(db: Db, input: { repoPath: string; name?: strin
           repoPath: repo.root,
           baseBranch,
           configText: cfg.text,
-          rosterText: cfg.text,
-          configError: null,
-          config: good.config as unknown as Prisma.InputJsonValue,
+          rosterText: cfg.result.ok ? cfg.text : null,
+          configError: cfg.result.ok ? null : cfg.result.error,
+          config: good ? (good.config as unknown as Prisma.InputJsonValue) : undefined,
           configLoadedAt: new Date(),
         },
       });
-      const sync = await syncAgents(tx, project.id, good.config.agent);
+      const sync = await syncAgents(tx, project.id, good?.config.agent ?? []);
       await logProjectEvent(tx, { projectId: project.id, kind: "project_added", message: `Project ${project.name} added from ${repo.root}` });
       return { project, sync };
     });
@@ -97,7 +100,7 @@ export interface ReloadResult {
 /** Re-reads the config file. A broken file records configError and keeps the last good config. */
 export async function reloadProjectConfig(db: Db, projectId: number, io: Pick<RepoAccess, "readRepoConfig">): Promise<ReloadResult> {
   const current = await findProject(db, projectId);
-  const cfg = io.readRepoConfig(current.repoPath);
+  const cfg = await checkSecretRefs(db, projectId, io.readRepoConfig(current.repoPath));
   const res = await inTx(db, async (tx) => {
     // Concurrent reloads of one project serialize here instead of racing on agent rows.
     await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId} FOR UPDATE`;

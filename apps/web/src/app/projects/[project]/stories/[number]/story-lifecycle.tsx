@@ -6,7 +6,7 @@ import { useMutation } from "@tanstack/react-query";
 import { HeldBadge } from "@/components/held-badge";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
-import { ResumeForm } from "../../sessions/[id]/resume-form";
+import { ResumeForm } from "@/app/sessions/[id]/resume-form";
 
 interface LifecycleStory {
   projectId: number;
