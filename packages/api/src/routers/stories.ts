@@ -13,6 +13,7 @@ import {
   reorderStory,
   storyEditInput,
   tickCriterion,
+  releaseStory,
   unblockStory,
   updateStory,
 } from "@drover/db/services/index";
@@ -37,4 +38,6 @@ export const storiesRouter = router({
   tick: publicProcedure.input(ref.extend({ index: indexSchema, checked: z.boolean() })).mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
   block: publicProcedure.input(ref.extend({ reason: textSchema.max(2000).optional() })).mutation(({ ctx, input }) => blockStory(ctx.db, input)),
   unblock: publicProcedure.input(ref).mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
+  /** Releases a story held by a Stop, so auto-assign may pick it up again. */
+  release: publicProcedure.input(ref).mutation(({ ctx, input }) => releaseStory(ctx.db, { ...input, by: "user" })),
 });

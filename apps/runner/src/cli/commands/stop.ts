@@ -1,7 +1,7 @@
 // `drover stop <project> <story> <agent>`: stops a pending session now, asks the runner to stop a running one.
 import type { Command } from "commander";
 import { findProject, stopAgent } from "@drover/db/services/index";
-import { print, storyNumberArg, withDb } from "../with-db.ts";
+import { cliActor, print, storyNumberArg, withDb } from "../with-db.ts";
 
 export function register(program: Command): void {
   program
@@ -14,11 +14,11 @@ export function register(program: Command): void {
     .action((project: string, story: string, agent: string, opts: { json?: boolean }) =>
       withDb(async (db) => {
         const p = await findProject(db, project);
-        const r = await stopAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: "cli" });
+        const r = await stopAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: cliActor() });
         print(!!opts.json, r, () =>
           r.result === "stopped"
-            ? `Stopped ${agent} on story ${story} (session #${r.sessionId})`
-            : `Asked the runner to stop ${agent} on story ${story} (session #${r.sessionId})`,
+            ? `Stopped ${agent} on story ${story} (session #${r.sessionId}); the story is held for ${r.heldBy} until someone resumes, restarts or releases it`
+            : `Asked the runner to stop ${agent} on story ${story} (session #${r.sessionId}); the story is held for ${r.heldBy} until someone resumes, restarts or releases it`,
         );
       }),
     );
