@@ -1,0 +1,10 @@
+// An unknown session id is a 404 page; the title names the session and its story.
+import { recordLayout } from "@/server/record-layout";
+import { getQueryClient, trpcServer } from "@/server/trpc-server";
+
+const session = recordLayout(
+  (sessionId) => getQueryClient().fetchQuery(trpcServer.views.session.queryOptions({ sessionId })),
+  (s) => `Session ${s.id} · #${s.story.number} ${s.story.title}`,
+);
+export const generateMetadata = session.generateMetadata;
+export default session.Layout;
