@@ -50,7 +50,9 @@ const portTaken = (message: string) => /could not bind .*Address already in use|
 /** What went wrong, in words that point at the cause (the port, or a server on the same folder). */
 function startFailure(pgDir: string, port: number, message: string): Error {
   if (portTaken(message))
-    return new Error(`Embedded PostgreSQL could not listen on port ${port}: another program (perhaps another Drover) is using it. Stop that program or start without a fixed port. (${message})`);
+    return new Error(
+      `Embedded PostgreSQL could not listen on port ${port}: another program (perhaps another Drover) is using it. Stop that program or start without a fixed port. (${message})`,
+    );
   if (message.includes("lock file") && message.includes("already exists"))
     return new Error(`Embedded PostgreSQL did not start in ${pgDir}: another server is using that folder. (${message})`);
   return new Error(`Embedded PostgreSQL did not start in ${pgDir} on port ${port}: ${message}`);
@@ -88,7 +90,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   // The wanted port when free, else another at once (said in `notice`); a fixed `port` or nothing.
   const wanted = opts.preferredPort ?? DEFAULT_PORT;
   let port = opts.port ?? (await getPort({ port: wanted }));
-  let notice = !opts.port && wanted !== 0 && port !== wanted ? `port ${wanted} is in use (another Drover, or another program), so the database uses port ${port}` : undefined;
+  let notice =
+    !opts.port && wanted !== 0 && port !== wanted
+      ? `port ${wanted} is in use (another Drover, or another program), so the database uses port ${port}`
+      : undefined;
   // No Unix socket: other `drover` commands find the server by the port in postmaster.pid.
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256", "-c", "max_connections=300"];
   if (opts.fast) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");

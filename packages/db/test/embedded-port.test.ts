@@ -42,7 +42,6 @@ it("a held preferred port: starts on another port at once and says what happened
   }
 }, 60_000);
 
-
 it("a fixed port that is held: fails at once, naming the port as the cause", async () => {
   const started = Date.now();
   const err = await startEmbeddedPostgres({ dataDir: dataDir(), fast: true, port: held }).then(

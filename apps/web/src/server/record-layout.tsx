@@ -6,18 +6,18 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { dehydrated, fetchOr404 } from "./trpc-server";
 
-type Params = { params: Promise<{ id: string }> };
+export type RecordLayoutProps = { params: Promise<{ id: string }>; children: ReactNode };
+type Params = Pick<RecordLayoutProps, "params">;
 
-export function recordLayout<T>(load: (id: number) => Promise<T>, title: (record: T) => string) {
+export function recordRoute<T>(load: (id: number) => Promise<T>, title: (record: T) => string) {
   const get = async ({ params }: Params) => {
     const id = Number((await params).id);
     return fetchOr404(() => load(id));
   };
-  return {
-    generateMetadata: async (props: Params): Promise<Metadata> => ({ title: title(await get(props)) }),
-    Layout: async (props: Params & { children: ReactNode }) => {
-      await get(props);
-      return <HydrationBoundary state={dehydrated()}>{props.children}</HydrationBoundary>;
-    },
-  };
+  return { get, generateMetadata: async (props: Params): Promise<Metadata> => ({ title: title(await get(props)) }) };
+}
+
+/** The page below, with what the server loaded already in the browser's query cache. */
+export function Hydrated({ children }: { children: ReactNode }) {
+  return <HydrationBoundary state={dehydrated()}>{children}</HydrationBoundary>;
 }

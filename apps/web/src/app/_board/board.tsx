@@ -296,11 +296,14 @@ function SortableCard({ card }: { card: Card }) {
     if (e.key === "Enter" && !isDragging && !e.defaultPrevented) router.push(href);
   };
   return (
+    // biome-ignore lint/a11y/useSemanticElements: the card holds blocks and a link, which a <button> may not; dnd-kit makes it a focusable role=button.
     <div
       ref={setNodeRef}
       style={{ transform: CSS.Transform.toString(transform), transition }}
       {...attributes}
       {...listeners}
+      role="button"
+      tabIndex={0}
       onKeyDown={onKeyDown}
       onClick={onClick}
       data-testid={`card-${card.number}`}

@@ -37,8 +37,7 @@ function Activity() {
                     #{e.story.number}
                   </Link>
                 )}{" "}
-                {e.agentName && <span className="font-medium">{e.agentName}</span>}{" "}
-                <span className="min-w-0 break-words">{e.message}</span>{" "}
+                {e.agentName && <span className="font-medium">{e.agentName}</span>} <span className="min-w-0 break-words">{e.message}</span>{" "}
                 {e.sessionId && (
                   <Link className="text-xs underline" href={`/sessions/${e.sessionId}`}>
                     log

@@ -1,10 +1,14 @@
 // An unknown agent id is a 404 page; the title names the agent.
-import { recordLayout } from "@/server/record-layout";
+import { Hydrated, type RecordLayoutProps, recordRoute } from "@/server/record-layout";
 import { getQueryClient, trpcServer } from "@/server/trpc-server";
 
-const agent = recordLayout(
+const agent = recordRoute(
   (agentId) => getQueryClient().fetchQuery(trpcServer.views.agent.queryOptions({ agentId })),
   (a) => `${a.name} (agent)`,
 );
 export const generateMetadata = agent.generateMetadata;
-export default agent.Layout;
+
+export default async function Layout(props: RecordLayoutProps) {
+  await agent.get(props);
+  return <Hydrated>{props.children}</Hydrated>;
+}

@@ -36,7 +36,8 @@ const KIND_CLS: Record<string, string> = {
 /** How a result looks: green only when the session really completed (a stopped one may still have printed "success"). */
 function resultTone(p: P, sessionStatus: string | undefined): { cls: string; label: string } {
   if (p.isError === true || sessionStatus === "failed") return { cls: "border-red-200 bg-red-50 text-red-800", label: "" };
-  if (sessionStatus === "stopped" || sessionStatus === "interrupted") return { cls: "border-slate-300 bg-slate-100 text-slate-700", label: ` (session ${sessionStatus})` };
+  if (sessionStatus === "stopped" || sessionStatus === "interrupted")
+    return { cls: "border-slate-300 bg-slate-100 text-slate-700", label: ` (session ${sessionStatus})` };
   return { cls: "border-emerald-200 bg-emerald-50 text-emerald-800", label: "" };
 }
 

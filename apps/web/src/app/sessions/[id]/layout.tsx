@@ -1,10 +1,14 @@
 // An unknown session id is a 404 page; the title names the session and its story.
-import { recordLayout } from "@/server/record-layout";
+import { Hydrated, type RecordLayoutProps, recordRoute } from "@/server/record-layout";
 import { getQueryClient, trpcServer } from "@/server/trpc-server";
 
-const session = recordLayout(
+const session = recordRoute(
   (sessionId) => getQueryClient().fetchQuery(trpcServer.views.session.queryOptions({ sessionId })),
   (s) => `Session ${s.id} · #${s.story.number} ${s.story.title}`,
 );
 export const generateMetadata = session.generateMetadata;
-export default session.Layout;
+
+export default async function Layout(props: RecordLayoutProps) {
+  await session.get(props);
+  return <Hydrated>{props.children}</Hydrated>;
+}

@@ -178,7 +178,11 @@ export function LogView({ sessionId, active, status }: { sessionId: number; acti
                 const e = cache.current.get(seq);
                 return (
                   <div key={it.key} data-index={it.index} ref={virtualizer.measureElement}>
-                    {e ? <EventRow e={e} highlighted={highlight === seq} sessionStatus={status} /> : <div className="h-[30px] px-2 py-1 text-xs text-slate-300">{seq} …</div>}
+                    {e ? (
+                      <EventRow e={e} highlighted={highlight === seq} sessionStatus={status} />
+                    ) : (
+                      <div className="h-[30px] px-2 py-1 text-xs text-slate-300">{seq} …</div>
+                    )}
                   </div>
                 );
               })}
