@@ -19,7 +19,7 @@ test("a card lifted with the keyboard looks lifted, and the announcement names t
   const overlay = page.getByTestId("drag-overlay");
   await expect(overlay).toBeVisible();
   expect(await overlay.evaluate((el) => getComputedStyle(el).boxShadow)).not.toBe("none");
-  expect(await overlay.evaluate((el) => getComputedStyle(el).transform)).not.toBe("none");
+  expect(await overlay.evaluate((el) => getComputedStyle(el).rotate)).not.toBe("none");
   await screenshot(page, "board-keyboard-lift");
   const live = page.locator('[id^="DndLiveRegion-"]');
   await expect(live).toContainText(`Picked up story #${story.number} "${story.title}"`);

@@ -1,14 +1,12 @@
 // What an unknown story, session, agent or project shows (with a 404 status): where to go instead.
-import type { Metadata } from "next";
-import Link from "next/link";
 import { Suspense } from "react";
 import { Nav } from "@/components/nav";
-
-export const metadata: Metadata = { title: "Not found" };
 
 export default function NotFound() {
   return (
     <>
+      {/* Metadata exports do not reach a not-found raised in a nested layout; React hoists this title. */}
+      <title>Not found · Drover</title>
       <Suspense>
         <Nav />
       </Suspense>
@@ -19,14 +17,15 @@ export default function NotFound() {
         </p>
         <ul className="flex gap-4 text-sm">
           <li>
-            <Link className="underline" href="/">
+            {/* Plain links (full loads): from /?project=<unknown>, a client navigation to / keeps the path and this page stays. */}
+            <a className="underline" href="/">
               Go to the board
-            </Link>
+            </a>
           </li>
           <li>
-            <Link className="underline" href="/activity">
+            <a className="underline" href="/activity">
               See recent activity
-            </Link>
+            </a>
           </li>
         </ul>
       </main>
