@@ -3,6 +3,9 @@
 // skip link, Radix dialog), and the small things everyone meets (favicon, activity rows, switcher).
 import type { Page } from "@playwright/test";
 import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
+import { archiveFixtureStories } from "./support/tidy.ts";
+
+test.afterEach(({ db }) => archiveFixtureStories(db));
 
 async function openBoard(page: Page, projectId = seeded().projectId) {
   await page.goto(`/?project=${projectId}`);

@@ -2,6 +2,9 @@
 // just inside the next column lands there; columns a card may not enter are marked while it moves.
 import type { Locator, Page } from "@playwright/test";
 import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
+import { archiveFixtureStories } from "./support/tidy.ts";
+
+test.afterEach(({ db }) => archiveFixtureStories(db));
 
 async function pressAt(page: Page, target: Locator) {
   const box = (await target.boundingBox())!;

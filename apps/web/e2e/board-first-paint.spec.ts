@@ -1,6 +1,9 @@
 // Issue #18 item 11: the board's cards come with the page (rendered on the server), so it never
 // shows every column at 0 before the data arrives.
 import { expect, newStory, seeded, test, uid } from "./support/fixtures.ts";
+import { archiveFixtureStories } from "./support/tidy.ts";
+
+test.afterEach(({ db }) => archiveFixtureStories(db));
 
 test("the board's HTML already holds its cards and counts", async ({ request, db }) => {
   const story = await newStory(db, `In the HTML ${uid()}`);

@@ -4,6 +4,9 @@
 // "Pause following".
 import type { Db } from "@drover/db";
 import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
+import { archiveFixtureStories } from "./support/tidy.ts";
+
+test.afterEach(({ db }) => archiveFixtureStories(db));
 
 async function finishedSession(db: Db, status: "stopped" | "completed", reason: string) {
   const story = await newStory(db, `Log viewer ${uid()}`);

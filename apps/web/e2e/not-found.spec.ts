@@ -1,6 +1,9 @@
 // Issue #18 item 12: every page has its own title; an unknown story, session, agent or project
 // answers 404 with a page that leads somewhere, and the browser does not retry a missing record.
 import { expect, newStory, seeded, test, uid } from "./support/fixtures.ts";
+import { archiveFixtureStories } from "./support/tidy.ts";
+
+test.afterEach(({ db }) => archiveFixtureStories(db));
 
 for (const url of ["/stories/999999", "/stories/abc", "/sessions/999999", "/agents/999999", "/?project=999999"]) {
   test(`${url} is a 404 page with a way back`, async ({ page }) => {

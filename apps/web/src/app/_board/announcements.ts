@@ -34,6 +34,7 @@ export function boardAnnouncements(cards: AnnouncedCard[], problem: (card: Annou
     onDragStart: ({ active }) => `Picked up ${name(active.id)}.`,
     onDragOver: ({ active, over }) => {
       if (!over) return `${name(active.id)} is not over a column.`;
+      if (over.id === active.id) return undefined; // still where it was picked up: "Picked up …" stands
       const at = place(over.id);
       return `${name(active.id)} is over ${at.text}${refusal(active.id, at.stage)}.`;
     },
