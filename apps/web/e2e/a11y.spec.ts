@@ -44,7 +44,7 @@ test("each card is one tab stop, and Enter opens it", async ({ page, db }) => {
   expect(stillInside).toBe(false);
   await card.focus();
   await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(new RegExp(`/stories/${story.id}$`));
+  await expect(page).toHaveURL(new RegExp(`/projects/${story.projectId}/stories/${story.number}$`));
 });
 
 test("after creating a story in the dialog, focus is back on New story", async ({ page, db }) => {

@@ -68,5 +68,5 @@ test("a click anywhere on a card opens its story", async ({ page, db }) => {
   await openBoard(page);
   // Not on the title link: on the card's number.
   await page.getByTestId(`card-${story.number}`).getByText(`#${story.number}`, { exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/stories/${story.id}$`));
+  await expect(page).toHaveURL(new RegExp(`/projects/${story.projectId}/stories/${story.number}$`));
 });

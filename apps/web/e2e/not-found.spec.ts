@@ -5,7 +5,18 @@ import { archiveFixtureStories } from "./support/tidy.ts";
 
 test.afterEach(({ db }) => archiveFixtureStories(db));
 
-for (const url of ["/stories/999999", "/stories/abc", "/sessions/999999", "/agents/999999", "/?project=999999"]) {
+// The story pages by project and number (the e2e project is also addressed by its name), and the old /stories/<id>.
+const missing = [
+  "/stories/999999",
+  "/stories/abc",
+  "/projects/e2e/stories/999999",
+  "/projects/e2e/stories/abc",
+  "/projects/no-such-project/stories/1",
+  "/sessions/999999",
+  "/agents/999999",
+  "/?project=999999",
+];
+for (const url of missing) {
   test(`${url} is a 404 page with a way back`, async ({ page }) => {
     const res = await page.goto(url);
     expect(res!.status()).toBe(404);
@@ -19,7 +30,7 @@ for (const url of ["/stories/999999", "/stories/abc", "/sessions/999999", "/agen
 test("a missing story's query is asked once, not retried", async ({ page }) => {
   const asked: string[] = [];
   page.on("request", (r) => r.url().includes("views.story") && asked.push(r.url()));
-  await page.goto("/stories/999998");
+  await page.goto(`/projects/${seeded().projectId}/stories/999998`);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   await page.waitForTimeout(3_000); // TanStack Query's retries would come within this (1 s, 2 s)
   expect(asked.length).toBeLessThanOrEqual(1);
@@ -30,7 +41,9 @@ test("pages are titled by what they show", async ({ page, db }) => {
   const story = await newStory(db, `Titled ${uid()}`);
   await page.goto(`/?project=${p}`);
   await expect(page).toHaveTitle("Board · e2e · Drover");
-  await page.goto(`/stories/${story.id}`);
+  await page.goto(`/projects/${p}/stories/${story.number}`);
+  await expect(page).toHaveTitle(`#${story.number} ${story.title} · Drover`);
+  await page.goto(`/stories/${story.id}`); // the old address redirects to the new one
   await expect(page).toHaveTitle(`#${story.number} ${story.title} · Drover`);
   for (const [path, title] of [
     ["/roster", "Roster"],

@@ -9,6 +9,8 @@ import { liveRouter } from "./routers/live.ts";
 import { viewsRouter } from "./routers/views.ts";
 import { importsRouter } from "./routers/imports.ts";
 import { reviewRouter } from "./routers/review.ts";
+import { onboardingRouter } from "./routers/onboarding.ts";
+import { secretsRouter } from "./routers/secrets.ts";
 
 export const appRouter = router({
   projects: projectsRouter,
@@ -19,6 +21,8 @@ export const appRouter = router({
   imports: importsRouter,
   live: liveRouter,
   review: reviewRouter,
+  onboarding: onboardingRouter,
+  secrets: secretsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,13 +1,13 @@
 // Projects: adding a repository (validated), finding one by id or name, reloading its config.
 import path from "node:path";
 import { z } from "zod";
-import { defaultProjectConfig, type ProjectConfig } from "@drover/core/config/index";
 import { badRequest, conflict, notFound } from "@drover/core/errors";
 import type { Db } from "../client.ts";
 import type { Prisma, Project } from "../generated/prisma/client.ts";
 import { syncAgents, type SyncResult } from "./config-sync.ts";
 import { logProjectEvent } from "./events.ts";
 import { redactProject } from "./redact.ts";
+import { checkSecretRefs } from "../secrets/roster-check.ts";
 import type { RepoAccess } from "./repo-access.ts";
 import { inTx, uniqueViolation, type DbOrTx } from "./tx.ts";
 import { textSchema, parseInput } from "./validate.ts";
@@ -22,11 +22,6 @@ const addInput = z.object({
   repoPath: textSchema.min(1, { error: "Give the path of a git repository" }),
   name: projectNameSchema.optional(),
 });
-
-/** The project's last good config, or the defaults when none ever parsed. */
-export function projectConfigOf(project: Pick<Project, "config">): ProjectConfig {
-  return (project.config as unknown as ProjectConfig | null) ?? defaultProjectConfig();
-}
 
 export async function findProject(db: DbOrTx, ref: number | string): Promise<Project> {
   const asId = typeof ref === "number" ? ref : /^\d+$/.test(ref) ? Number(ref) : undefined;
@@ -52,7 +47,8 @@ export interface AddProjectResult {
 export async function addProject(db: Db, input: { repoPath: string; name?: string }, io: RepoAccess): Promise<AddProjectResult> {
   const { repoPath, name } = parseInput(addInput, input);
   const repo = await io.validateRepo(repoPath);
-  const cfg = io.readRepoConfig(repo.root);
+  // A new project has no secrets yet: a roster referring to one loads once they are set.
+  const cfg = await checkSecretRefs(db, undefined, io.readRepoConfig(repo.root));
   const good = cfg.result.ok ? cfg.result.parsed : null;
   const baseBranch = good?.config.base_branch ?? repo.headBranch;
   if (!baseBranch) throw badRequest(`${repoPath} has a detached HEAD; check out a branch or set base_branch in .drover/project.toml`);
@@ -99,7 +95,7 @@ export interface ReloadResult {
 /** Re-reads the config file. A broken file records configError and keeps the last good config. */
 export async function reloadProjectConfig(db: Db, projectId: number, io: Pick<RepoAccess, "readRepoConfig">): Promise<ReloadResult> {
   const current = await findProject(db, projectId);
-  const cfg = io.readRepoConfig(current.repoPath);
+  const cfg = await checkSecretRefs(db, projectId, io.readRepoConfig(current.repoPath));
   const res = await inTx(db, async (tx) => {
     // Concurrent reloads of one project serialize here instead of racing on agent rows.
     await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId} FOR UPDATE`;

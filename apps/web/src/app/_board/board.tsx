@@ -31,8 +31,9 @@ import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { positionBetween } from "@/lib/position";
+import { storyHref } from "@/lib/story-href";
 import { boardAnnouncements, boardInstructions } from "./announcements";
-import { CreateStory } from "./create-story";
+import { NewStoryDialog } from "./new-story-dialog";
 
 type Card = RouterOutputs["views"]["board"]["stories"][number];
 /** The columns; archived ones only on request. */
@@ -176,7 +177,7 @@ export function Board({ projectId }: { projectId: number }) {
           <label className="flex items-center gap-1">
             <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived
           </label>
-          <CreateStory projectId={projectId} />
+          <NewStoryDialog projectId={projectId} />
           <span className={`ml-auto text-xs ${live ? "text-emerald-600" : "text-slate-400"}`} data-testid="live-indicator" data-live={live ? "1" : "0"}>
             {live ? "● live" : "○ connecting"}
           </span>
@@ -286,7 +287,7 @@ function Column({ stage, cards, refusal }: { stage: string; cards: Card[]; refus
 function SortableCard({ card }: { card: Card }) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: card.id });
   const router = useRouter();
-  const href = `/stories/${card.id}`;
+  const href = storyHref(card.projectId, card.number);
   const onClick = (e: MouseEvent) => {
     // The title is a real link (middle-click, copy address); it navigates by itself.
     if (!(e.target as Element).closest("a")) router.push(href);
@@ -342,7 +343,7 @@ function CardBody({ card }: { card: Card }) {
           {card.costUsd > 0 ? fmtCost(card.costUsd) : ""}
         </span>
       </div>
-      <Link href={`/stories/${card.id}`} className="mt-1 block font-medium hover:underline" tabIndex={-1} draggable={false}>
+      <Link href={storyHref(card.projectId, card.number)} className="mt-1 block font-medium hover:underline" tabIndex={-1} draggable={false}>
         {card.title}
       </Link>
       <div className="mt-1 flex items-center gap-2 text-xs text-slate-600">
@@ -361,6 +362,7 @@ function CardBody({ card }: { card: Card }) {
       {card.reviewHold && card.stage === "qa" && <p className="mt-1 text-xs text-violet-700">◷ waiting for human review</p>}
       {card.blocked && <p className="mt-1 text-xs text-red-700">Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}</p>}
       {card.mergeFailure && <p className="mt-1 text-xs text-red-700">Merge failed: {card.mergeFailure}</p>}
+      {card.waitingReason && <p className="mt-1 text-xs text-amber-700">Waiting: {card.waitingReason}</p>}
     </article>
   );
 }

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
+import { storyHref } from "@/lib/story-href";
 import { useTRPC } from "@/lib/trpc";
 
 function Activity() {
@@ -33,7 +34,7 @@ function Activity() {
               <span className="break-words text-xs uppercase text-slate-500 [overflow-wrap:anywhere]">{e.kind.replaceAll("_", " ")}</span>
               <span className="flex min-w-0 flex-wrap items-baseline gap-x-2">
                 {e.story && (
-                  <Link className="underline" href={`/stories/${e.story.id}`}>
+                  <Link className="underline" href={storyHref(e.projectId, e.story.number)}>
                     #{e.story.number}
                   </Link>
                 )}{" "}

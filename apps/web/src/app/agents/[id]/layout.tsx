@@ -3,7 +3,7 @@ import { Hydrated, type RecordLayoutProps, recordRoute } from "@/server/record-l
 import { getQueryClient, trpcServer } from "@/server/trpc-server";
 
 const agent = recordRoute(
-  (agentId) => getQueryClient().fetchQuery(trpcServer.views.agent.queryOptions({ agentId })),
+  ({ id }) => getQueryClient().fetchQuery(trpcServer.views.agent.queryOptions({ agentId: Number(id) })),
   (a) => `${a.name} (agent)`,
 );
 export const generateMetadata = agent.generateMetadata;

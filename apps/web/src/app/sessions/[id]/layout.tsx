@@ -3,7 +3,7 @@ import { Hydrated, type RecordLayoutProps, recordRoute } from "@/server/record-l
 import { getQueryClient, trpcServer } from "@/server/trpc-server";
 
 const session = recordRoute(
-  (sessionId) => getQueryClient().fetchQuery(trpcServer.views.session.queryOptions({ sessionId })),
+  ({ id }) => getQueryClient().fetchQuery(trpcServer.views.session.queryOptions({ sessionId: Number(id) })),
   (s) => `Session ${s.id} · #${s.story.number} ${s.story.title}`,
 );
 export const generateMetadata = session.generateMetadata;
