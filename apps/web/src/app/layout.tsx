@@ -1,8 +1,10 @@
+import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { Providers } from "@/lib/trpc";
 import "./globals.css";
 
-export const metadata = { title: "Drover" };
+// Each page names itself ("Roster · Drover"); the favicon is app/icon.svg.
+export const metadata: Metadata = { title: { default: "Drover", template: "%s · Drover" } };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

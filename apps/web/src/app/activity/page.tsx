@@ -28,19 +28,19 @@ function Activity() {
         {rows.length === 0 && !feed.isLoading && <p className="text-slate-500">Nothing has happened yet.</p>}
         <ol className="divide-y rounded border bg-white text-sm" data-testid="activity">
           {rows.map((e) => (
-            <li key={String(e.id)} className="flex gap-3 px-3 py-1.5">
-              <time className="w-40 shrink-0 text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
-              <span className="w-32 shrink-0 text-xs uppercase text-slate-500">{e.kind}</span>
-              <span className="flex-1">
+            <li key={String(e.id)} className="grid grid-cols-[10rem_9rem_minmax(0,1fr)] gap-3 px-3 py-1.5">
+              <time className="text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
+              {/* Long kinds ("story_moved_by_automation") wrap inside their column instead of spilling. */}
+              <span className="break-words text-xs uppercase text-slate-500 [overflow-wrap:anywhere]">{e.kind.replaceAll("_", " ")}</span>
+              <span className="flex min-w-0 flex-wrap items-baseline gap-x-2">
                 {e.story && (
-                  <Link className="mr-1 underline" href={storyHref(e.projectId, e.story.number)}>
+                  <Link className="underline" href={storyHref(e.projectId, e.story.number)}>
                     #{e.story.number}
                   </Link>
-                )}
-                {e.agentName && <span className="mr-1 font-medium">{e.agentName}</span>}
-                {e.message}
+                )}{" "}
+                {e.agentName && <span className="font-medium">{e.agentName}</span>} <span className="min-w-0 break-words">{e.message}</span>{" "}
                 {e.sessionId && (
-                  <Link className="ml-1 text-xs underline" href={`/sessions/${e.sessionId}`}>
+                  <Link className="text-xs underline" href={`/sessions/${e.sessionId}`}>
                     log
                   </Link>
                 )}

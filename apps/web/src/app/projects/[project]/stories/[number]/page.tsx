@@ -11,6 +11,7 @@ import { useTRPC } from "@/lib/trpc";
 import { FrontMatterForm } from "./front-matter";
 import { StoryActions } from "./story-actions";
 import { StoryChanges } from "./story-changes";
+import { storyAtInput } from "./story-address";
 import { StoryLifecycle } from "./story-lifecycle";
 import { StorySessions } from "./story-sessions";
 import { StoryCriteria, StoryDescription } from "./story-text";
@@ -18,7 +19,7 @@ import { StoryCriteria, StoryDescription } from "./story-text";
 function StoryPage() {
   const params = useParams<{ project: string; number: string }>();
   const trpc = useTRPC();
-  const story = useQuery(trpc.views.storyAt.queryOptions({ project: decodeURIComponent(params.project), number: Number(params.number) }));
+  const story = useQuery(trpc.views.storyAt.queryOptions(storyAtInput(params)));
   useLiveProject(story.data?.projectId);
   if (story.error) return <p className="p-6 text-red-700">{story.error.message}</p>;
   if (!story.data) return <p className="p-6">Loading…</p>;
