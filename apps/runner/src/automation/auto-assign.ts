@@ -10,6 +10,7 @@ import type { Db } from "@drover/db";
 import { logProjectEvent, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { pipelineSettings, projectConfig } from "./settings.ts";
+import { AUTOMATION } from "./actors.ts";
 
 const RESUME_NOTE =
   "Drover: your previous session on this story was interrupted because its runner was lost. Check the state of the worktree and continue where you left off.";
@@ -100,7 +101,7 @@ export async function autoAssignProject(db: Db, projectId: number, log: Logger):
   const { plan, resumeOf } = await planForProject(db, projectId, now);
   if (plan.halted) {
     const already = await db.projectEvent.findFirst({ where: { projectId, kind: "auto_assign_halted", at: { gte: utcDayStart(now) } } });
-    if (!already) await logProjectEvent(db, { projectId, kind: "auto_assign_halted", agentName: "pipeline", message: `Auto-assign stopped: ${plan.halted}` });
+    if (!already) await logProjectEvent(db, { projectId, kind: "auto_assign_halted", message: `Auto-assign stopped: ${plan.halted}`, actor: AUTOMATION.autoAssign });
     return [];
   }
   const merges: number[] = [];
@@ -111,7 +112,9 @@ export async function autoAssignProject(db: Db, projectId: number, log: Logger):
     }
     try {
       const resume = pick.trigger === "resume" ? resumeOf.get(pick.storyId) : undefined;
-      await startAgent(db, {
+      await startAgent(
+        db,
+        {
         projectId,
         storyNumber: pick.storyNumber,
         agentName: pick.agentName,
@@ -119,7 +122,9 @@ export async function autoAssignProject(db: Db, projectId: number, log: Logger):
         autoAssign: true,
         ...(resume ? { resumeOfSessionId: resume.id, context: RESUME_NOTE } : {}),
         ...(resume?.stage === "mergemaster" && resume.worktreePath && resume.branch ? { worktreePath: resume.worktreePath, branch: resume.branch } : {}),
-      });
+        },
+        AUTOMATION.autoAssign,
+      );
     } catch (err) {
       // Another runner's pass (or a person) got there first: fine, the rules held.
       if (!(err instanceof DomainError)) throw err;

@@ -15,6 +15,7 @@ import { removeMergeWorktree, type MergeTarget } from "./merge.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
 import { projectConfig } from "./settings.ts";
+import { AUTOMATION } from "./actors.ts";
 
 const TEARDOWN_TIMEOUT_MS = 300_000;
 
@@ -56,9 +57,9 @@ export async function teardownStory(db: Db, story: Story, project: Project, t: M
   await logProjectEvent(db, {
     projectId: project.id,
     storyId: story.id,
-    agentName: "pipeline",
     kind: "teardown",
     message: `Story ${story.number}: worktrees removed${cfg.keep_branches ? " (branches kept)" : `, branches ${t.storyBranch} and ${mergeBranchName(t.storyNumber)} deleted`}${notes.length ? `; ${notes.join("; ")}` : ""}`,
+    actor: AUTOMATION.merge,
   });
   if (notes.length) log.warn({ story: story.number, notes }, "teardown problems");
 }

@@ -7,6 +7,7 @@ import { addProject, createStory, updateStory } from "@drover/db/services/index"
 import { repoAccess } from "@drover/repo";
 import { createDemoRepo } from "./repo.ts";
 import { DEMO_STORIES } from "./stories.ts";
+import { AUTOMATION } from "../automation/actors.ts";
 
 const DEMO_PROJECT_NAME = "demo";
 
@@ -19,11 +20,11 @@ export async function seedDemoProject(db: Db, dataDir: string): Promise<Project 
     throw new Error(`${repo} exists but is not Drover's demo repository: move it away or set DROVER_DATA_DIR`);
   }
   if (!fs.existsSync(path.join(repo, ".git"))) createDemoRepo(repo);
-  const { project } = await addProject(db, { repoPath: repo, name: DEMO_PROJECT_NAME }, repoAccess);
+  const { project } = await addProject(db, { repoPath: repo, name: DEMO_PROJECT_NAME }, repoAccess, AUTOMATION.demo);
   for (const s of DEMO_STORIES) {
-    const story = await createStory(db, { projectId: project.id, kind: s.kind, title: s.title, body: s.body, stage: s.stage, qa: s.qa });
+    const story = await createStory(db, { projectId: project.id, kind: s.kind, title: s.title, body: s.body, stage: s.stage, qa: s.qa }, AUTOMATION.demo);
     if (s.qa === "human" && s.stage === "qa") {
-      await updateStory(db, { projectId: project.id, storyNumber: story.number, reviewHold: true });
+      await updateStory(db, { projectId: project.id, storyNumber: story.number, reviewHold: true }, AUTOMATION.demo);
     }
   }
   return db.project.update({ where: { id: project.id }, data: { isDemo: true } });

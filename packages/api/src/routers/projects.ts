@@ -13,11 +13,11 @@ export const projectsRouter = router({
   add: publicProcedure
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const res = await addProject(ctx.db, input, repoAccess);
+      const res = await addProject(ctx.db, input, repoAccess, ctx.actor);
       return { ...res, project: redactProject(res.project) };
     }),
   reload: publicProcedure.input(projectId).mutation(async ({ ctx, input }) => {
-    const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess);
+    const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess, ctx.actor);
     return { ...res, project: redactProject(res.project) };
   }),
 });

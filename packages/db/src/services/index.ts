@@ -17,3 +17,5 @@ export * from "./runner-views.ts";
 export * from "./session-views.ts";
 export * from "./story-views.ts";
 export * from "./story-input.ts";
+export * from "./audit.ts";
+export * from "./actor-columns.ts";
