@@ -134,7 +134,8 @@ async function decideAndApply(
       return decision;
     }
     case "restart_later":
-      if (ctx.reason === "rate_limited") await restart(db, session, decision.message, "rate_limit_restart", decision.notBefore, AUTOMATION.rateLimitRestart, log);
+      if (ctx.reason === "rate_limited")
+        await restart(db, session, decision.message, "rate_limit_restart", decision.notBefore, AUTOMATION.rateLimitRestart, log);
       else await restart(db, session, decision.message, "crash_restart", decision.notBefore, AUTOMATION.crashRestart, log);
       return decision;
     case "block":
@@ -165,15 +166,15 @@ async function restart(
     await startAgent(
       db,
       {
-      projectId: session.projectId,
-      storyNumber: session.story.number,
-      agentName: session.agent.name,
-      resumeOfSessionId: session.id,
-      context: message,
-      trigger,
-      ...(notBefore ? { notBefore } : {}),
-      // A mergemaster keeps working in the merge worktree, not the story's.
-      ...(session.stage === "mergemaster" && session.worktreePath && session.branch ? { worktreePath: session.worktreePath, branch: session.branch } : {}),
+        projectId: session.projectId,
+        storyNumber: session.story.number,
+        agentName: session.agent.name,
+        resumeOfSessionId: session.id,
+        context: message,
+        trigger,
+        ...(notBefore ? { notBefore } : {}),
+        // A mergemaster keeps working in the merge worktree, not the story's.
+        ...(session.stage === "mergemaster" && session.worktreePath && session.branch ? { worktreePath: session.worktreePath, branch: session.branch } : {}),
       },
       actor,
     );

@@ -101,7 +101,8 @@ export async function autoAssignProject(db: Db, projectId: number, log: Logger):
   const { plan, resumeOf } = await planForProject(db, projectId, now);
   if (plan.halted) {
     const already = await db.projectEvent.findFirst({ where: { projectId, kind: "auto_assign_halted", at: { gte: utcDayStart(now) } } });
-    if (!already) await logProjectEvent(db, { projectId, kind: "auto_assign_halted", message: `Auto-assign stopped: ${plan.halted}`, actor: AUTOMATION.autoAssign });
+    if (!already)
+      await logProjectEvent(db, { projectId, kind: "auto_assign_halted", message: `Auto-assign stopped: ${plan.halted}`, actor: AUTOMATION.autoAssign });
     return [];
   }
   const merges: number[] = [];
@@ -115,13 +116,13 @@ export async function autoAssignProject(db: Db, projectId: number, log: Logger):
       await startAgent(
         db,
         {
-        projectId,
-        storyNumber: pick.storyNumber,
-        agentName: pick.agentName,
-        trigger: pick.trigger,
-        autoAssign: true,
-        ...(resume ? { resumeOfSessionId: resume.id, context: RESUME_NOTE } : {}),
-        ...(resume?.stage === "mergemaster" && resume.worktreePath && resume.branch ? { worktreePath: resume.worktreePath, branch: resume.branch } : {}),
+          projectId,
+          storyNumber: pick.storyNumber,
+          agentName: pick.agentName,
+          trigger: pick.trigger,
+          autoAssign: true,
+          ...(resume ? { resumeOfSessionId: resume.id, context: RESUME_NOTE } : {}),
+          ...(resume?.stage === "mergemaster" && resume.worktreePath && resume.branch ? { worktreePath: resume.worktreePath, branch: resume.branch } : {}),
         },
         AUTOMATION.autoAssign,
       );

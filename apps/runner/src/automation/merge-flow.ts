@@ -148,13 +148,13 @@ async function handOff(
     await startAgent(
       db,
       {
-      projectId: project.id,
-      storyNumber: story.number,
-      agentName: agent.name,
-      context: brief,
-      trigger: "merge_handoff",
-      worktreePath: t.worktreePath,
-      branch: mergeBranchName(story.number),
+        projectId: project.id,
+        storyNumber: story.number,
+        agentName: agent.name,
+        context: brief,
+        trigger: "merge_handoff",
+        worktreePath: t.worktreePath,
+        branch: mergeBranchName(story.number),
       },
       AUTOMATION.merge,
     );

@@ -8,6 +8,7 @@ import { test as base, expect, type Page } from "@playwright/test";
 import { createDb, type Db } from "@drover/db";
 import { createStory } from "@drover/db/services/index";
 import type { Seeded } from "./seed.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 const shotDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../test-results/screenshots");
 
@@ -71,7 +72,7 @@ export function uid(): string {
 
 /** A new story in the fixture project; unique titles keep tests independent. */
 export async function newStory(db: Db, title: string, extra: { body?: string; stage?: "backlog" | "current" | "qa" | "merge" | "done"; agent?: string } = {}) {
-  return createStory(db, { projectId: seeded().projectId, title, ...extra });
+  return createStory(db, { projectId: seeded().projectId, title, ...extra }, testActor);
 }
 
 export { expect };

@@ -125,7 +125,12 @@ export async function reloadProjectConfig(db: Db, projectId: number, io: Pick<Re
     const changes = [...sync.added.map((n) => `+${n}`), ...sync.updated.map((n) => `~${n}`), ...sync.disabled.map((n) => `-${n}`)];
     // Only real changes reach the activity feed (importing twice must change nothing).
     if (changes.length || current.configError || current.configText !== cfg.text) {
-      await logProjectEvent(tx, { projectId, kind: "config_reloaded", message: `Config reloaded${changes.length ? ` (agents ${changes.join(" ")})` : ""}`, actor });
+      await logProjectEvent(tx, {
+        projectId,
+        kind: "config_reloaded",
+        message: `Config reloaded${changes.length ? ` (agents ${changes.join(" ")})` : ""}`,
+        actor,
+      });
     }
     return { project, ok: true, error: null, warnings, sync };
   });

@@ -62,11 +62,11 @@ export async function rejectStory(
     const session = await startAgent(
       db,
       {
-      projectId: i.projectId,
-      storyNumber: i.storyNumber,
-      ...(lastCoder?.agent.enabled ? { agentName: lastCoder.agent.name, resumeOfSessionId: lastCoder.id } : {}),
-      context: `A reviewer rejected your work on story ${story.number}. Their notes:\n\n${i.notes}\n\nAddress every note, commit, and finish.`,
-      trigger: "review_rejected",
+        projectId: i.projectId,
+        storyNumber: i.storyNumber,
+        ...(lastCoder?.agent.enabled ? { agentName: lastCoder.agent.name, resumeOfSessionId: lastCoder.id } : {}),
+        context: `A reviewer rejected your work on story ${story.number}. Their notes:\n\n${i.notes}\n\nAddress every note, commit, and finish.`,
+        trigger: "review_rejected",
       },
       actor,
     );
@@ -100,12 +100,12 @@ export async function retryStory(db: Db, input: z.input<typeof retryInput>, acto
   const session = await startAgent(
     db,
     {
-    projectId: i.projectId,
-    storyNumber: i.storyNumber,
-    ...(agentName ? { agentName } : {}),
-    ...(last && agentName === last.agent.name ? { resumeOfSessionId: last.id } : {}),
-    ...(last?.message ? { context: `Restarted by ${actorLabel(actor)}. The previous run ended with: ${last.message}` } : {}),
-    trigger: "user",
+      projectId: i.projectId,
+      storyNumber: i.storyNumber,
+      ...(agentName ? { agentName } : {}),
+      ...(last && agentName === last.agent.name ? { resumeOfSessionId: last.id } : {}),
+      ...(last?.message ? { context: `Restarted by ${actorLabel(actor)}. The previous run ended with: ${last.message}` } : {}),
+      trigger: "user",
     },
     actor,
   );

@@ -186,11 +186,7 @@ export async function reorderStory(db: Db, input: { projectId: number; storyNumb
   });
 }
 
-export async function tickCriterion(
-  db: Db,
-  input: { projectId: number; storyNumber: number; index: number; checked: boolean },
-  actor: Actor,
-): Promise<Story> {
+export async function tickCriterion(db: Db, input: { projectId: number; storyNumber: number; index: number; checked: boolean }, actor: Actor): Promise<Story> {
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
     const body = tickCriterionInBody(story.body, input.index, input.checked);

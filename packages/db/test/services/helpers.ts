@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Db } from "../../src/client.ts";
 import { addProject } from "../../src/services/projects.ts";
 import { repoAccess } from "../../../repo/src/index.ts";
+import { testActor } from "../../testing/actors.ts";
 
 export function makeRepo(opts: { branch?: string; config?: string; configDir?: string; agentsToml?: string } = {}): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-repo-")));
@@ -63,7 +64,7 @@ stage = "other"
 
 export async function projectWithRoster(db: Db, config = ROSTER) {
   const repo = makeRepo({ config });
-  const { project } = await addProject(db, { repoPath: repo, name: `p-${path.basename(repo)}` }, repoAccess);
+  const { project } = await addProject(db, { repoPath: repo, name: `p-${path.basename(repo)}` }, repoAccess, testActor);
   return project;
 }
 

@@ -19,11 +19,11 @@ export function register(program: Command): void {
         const s = await startAgent(
           db,
           {
-          projectId: p.id,
-          storyNumber: storyNumberArg(story),
-          agentName: agent,
-          context: opts.context,
-          fresh: opts.fresh,
+            projectId: p.id,
+            storyNumber: storyNumberArg(story),
+            agentName: agent,
+            context: opts.context,
+            fresh: opts.fresh,
             trigger: "user",
           },
           actor,
