@@ -16,6 +16,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import("./commands/approve.ts"),
   () => import("./commands/reject.ts"),
   () => import("./commands/retry.ts"),
+  () => import("./commands/audit.ts"),
 ];
 
 for (const load of commands) (await load()).register(program);
