@@ -6,6 +6,8 @@ const config: NextConfig = {
   // The Prisma client and pg stay Node-side, loaded at run time.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "pino"],
   typedRoutes: false,
+  // Says nothing about the server to whoever asks.
+  poweredByHeader: false,
 };
 
 export default config;
