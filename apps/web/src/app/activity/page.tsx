@@ -3,6 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Suspense } from "react";
+import { EventActor } from "@/components/event-actor";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -31,6 +32,7 @@ function Activity() {
               <time className="w-40 shrink-0 text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
               <span className="w-32 shrink-0 text-xs uppercase text-slate-500">{e.kind}</span>
               <span className="flex-1">
+                <EventActor kind={e.actorKind} name={e.actorName} />
                 {e.story && (
                   <Link className="mr-1 underline" href={`/stories/${e.story.id}`}>
                     #{e.story.number}

@@ -14,6 +14,7 @@ import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { FrontMatterForm } from "./front-matter";
+import { StoryActivity } from "./story-activity";
 
 function StoryPage() {
   const { id } = useParams<{ id: string }>();
@@ -69,6 +70,7 @@ function StoryPage() {
             </section>
           )}
           <Sessions sessions={s.sessions} />
+          <StoryActivity events={s.events} />
           <Changes storyId={storyId} />
         </div>
         <aside className="space-y-4">
