@@ -94,10 +94,25 @@ test("board, story and log pages work under the CSP with no violation", async ({
   const story = await newStory(db, `CSP story ${uid()}`, { body: "## Acceptance criteria\n\n- [ ] renders\n" });
   const agent = await db.agent.findFirstOrThrow({ where: { projectId: seeded().projectId, name: "quick-coder" } });
   const session = await db.agentSession.create({
-    data: { projectId: seeded().projectId, storyId: story.id, agentId: agent.id, stage: "coder", status: "completed", runtime: "command", startedAt: new Date(), finishedAt: new Date() },
+    data: {
+      projectId: seeded().projectId,
+      storyId: story.id,
+      agentId: agent.id,
+      stage: "coder",
+      status: "completed",
+      runtime: "command",
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    },
   });
   await db.sessionEvent.createMany({
-    data: Array.from({ length: 20 }, (_, seq) => ({ sessionId: session.id, seq, kind: "text", text: `line ${seq} of the log`, payload: { kind: "text", text: `line ${seq}` } })),
+    data: Array.from({ length: 20 }, (_, seq) => ({
+      sessionId: session.id,
+      seq,
+      kind: "text",
+      text: `line ${seq} of the log`,
+      payload: { kind: "text", text: `line ${seq}` },
+    })),
   });
 
   await page.goto(`/?project=${seeded().projectId}`);

@@ -27,7 +27,11 @@ test("the activity feed and the story page show who made each change", async ({ 
   // The feed: the person, auto-assign starting a coder, and the runner that ran it.
   await page.goto(`/activity?project=${projectId}`);
   const feed = page.getByTestId("activity");
-  const row = (actor: RegExp, text: RegExp) => feed.locator("li").filter({ has: page.getByTestId("event-actor").getByText(actor) }).filter({ hasText: text });
+  const row = (actor: RegExp, text: RegExp) =>
+    feed
+      .locator("li")
+      .filter({ has: page.getByTestId("event-actor").getByText(actor) })
+      .filter({ hasText: text });
   await expect(row(/ \(local\)$/, /Story \d+ approved/).first()).toBeVisible();
   await expect(row(/^auto-assign$/, /coder-\d started on story \d+/).first()).toBeVisible({ timeout: 60_000 });
   await expect(row(/^runner /, /started on story/).first()).toBeVisible({ timeout: 60_000 });

@@ -10,7 +10,8 @@ let policy: HostPolicy | undefined;
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const headers = securityHeaders(nonce, process.env.NODE_ENV === "development");
-  const refuse = (status: number, message: string) => new NextResponse(`${message}\n`, { status, headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" } });
+  const refuse = (status: number, message: string) =>
+    new NextResponse(`${message}\n`, { status, headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" } });
 
   policy ??= hostPolicy({ DROVER_PUBLIC_URL: process.env.DROVER_PUBLIC_URL, DROVER_ALLOWED_HOSTS: process.env.DROVER_ALLOWED_HOSTS });
   const host = request.headers.get("host");

@@ -98,6 +98,8 @@ describe("audit trail", () => {
   });
 
   it("refuses a filter it cannot apply, saying what to use", async () => {
-    await expect(collect(exportAudit(t.db, "csv", { actorKind: "robot" as never }))).rejects.toThrow(/actorKind must be one of user, token, cli, runner, automation/);
+    await expect(collect(exportAudit(t.db, "csv", { actorKind: "robot" as never }))).rejects.toThrow(
+      /actorKind must be one of user, token, cli, runner, automation/,
+    );
   });
 });

@@ -44,7 +44,10 @@ describe("who made each change", { timeout: 180_000 }, () => {
     const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
     expect(rows.map((x) => [x.kind, x.actor_kind, x.actor_id])).toEqual(evs.map((e) => [e.kind, "cli", me]));
     const jsonl = await drover(t.url, ["audit", "--format", "jsonl", "--person", me, "--kind", "project_added"]);
-    const objs = jsonl.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const objs = jsonl.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(objs).toEqual([expect.objectContaining({ kind: "project_added", project_name: "from-cli", actor_kind: "cli", actor_id: me })]);
     const bad = await drover(t.url, ["audit", "--format", "xml"]);
     expect(bad.code).toBe(2);

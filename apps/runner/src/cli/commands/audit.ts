@@ -17,7 +17,8 @@ interface Opts {
 function dateArg(flag: string, raw: string | undefined): Date | undefined {
   if (raw === undefined) return undefined;
   const d = new Date(raw);
-  if (Number.isNaN(d.getTime())) throw new DomainError("BAD_REQUEST", `${flag} "${raw}" is not a date: use an ISO date like 2026-12-01 or 2026-12-01T09:00:00Z`);
+  if (Number.isNaN(d.getTime()))
+    throw new DomainError("BAD_REQUEST", `${flag} "${raw}" is not a date: use an ISO date like 2026-12-01 or 2026-12-01T09:00:00Z`);
   return d;
 }
 

@@ -4,10 +4,7 @@
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function crossSiteRefusal(
-  req: { method: string; headers: { get(name: string): string | null } },
-  publicOrigin: string | null,
-): string | null {
+export function crossSiteRefusal(req: { method: string; headers: { get(name: string): string | null } }, publicOrigin: string | null): string | null {
   if (SAFE_METHODS.has(req.method.toUpperCase())) return null;
   const origin = req.headers.get("origin");
   const host = req.headers.get("host");
@@ -22,6 +19,7 @@ export function crossSiteRefusal(
     return `Cross-site request refused: a ${req.method} from ${origin} may not change anything on ${host ?? "this server"}`;
   }
   const site = req.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return `Cross-site request refused: a ${req.method} from another site (${site}) may not change anything`;
+  if (site && site !== "same-origin" && site !== "none")
+    return `Cross-site request refused: a ${req.method} from another site (${site}) may not change anything`;
   return null;
 }
