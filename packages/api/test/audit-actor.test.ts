@@ -4,7 +4,7 @@ import os from "node:os";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Actor } from "@drover/core/audit/actor";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { projectWithRoster } from "../../db/test/services/helpers.ts";
+import { projectWithRoster } from "@drover/db/testing/project-fixtures";
 import { appRouter, createCallerFactory, createContext } from "../src/index.ts";
 
 let t: TestDatabase;

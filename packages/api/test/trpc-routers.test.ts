@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
+import { ROSTER } from "@drover/db/testing/project-fixtures";
+import { makeRepo } from "@drover/repo/testing/make-repo";
 import { testActor } from "@drover/db/testing/actors";
-import { makeRepo, ROSTER } from "../../db/test/services/helpers.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

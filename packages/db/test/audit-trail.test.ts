@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@drover/core/audit/actor";
 import { createStory, exportAudit, listAudit, moveStory } from "../src/services/index.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
-import { projectWithRoster } from "./services/helpers.ts";
+import { projectWithRoster } from "../testing/project-fixtures.ts";
 
 const ana: Actor = { kind: "user", userId: "u-ana", name: "Ana" };
 const bot: Actor = { kind: "token", tokenId: "tok-1", userId: "u-ana", name: "Ana" };

@@ -9,7 +9,8 @@ import { DomainError } from "@drover/core/errors";
 import type { Db } from "@drover/db";
 import { logProjectEvent, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
-import { pipelineSettings, projectConfig } from "./settings.ts";
+import { projectConfigFrom } from "@drover/core/config/stored-config";
+import { pipelineSettings } from "./settings.ts";
 import { AUTOMATION } from "./actors.ts";
 
 const RESUME_NOTE =
@@ -26,7 +27,7 @@ export async function planForProject(
   now = new Date(),
 ): Promise<{ plan: AssignPlan; resumeOf: Map<number, { id: number; stage: string; worktreePath: string | null; branch: string | null }> }> {
   const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
-  const settings = pipelineSettings(projectConfig(project.config));
+  const settings = pipelineSettings(projectConfigFrom(project.config));
   const stories = await db.story.findMany({ where: { projectId, stage: { in: ["current", "qa", "merge", "done", "archived"] } } });
   const active = await db.agentSession.findMany({
     where: { projectId, status: { in: ["pending", "running"] } },
