@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
 import { expect, seeded, test } from "./support/fixtures.ts";
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-results/artifacts/13");
@@ -37,4 +38,26 @@ test("the activity feed and the story page show who made each change", async ({ 
   await expect(row(/^runner /, /started on story/).first()).toBeVisible({ timeout: 60_000 });
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, "activity-with-names.png"), fullPage: true });
+});
+
+test("the audit trail downloads as CSV and JSON lines that parse", async ({ request }) => {
+  const projectId = seeded().demoProjectId;
+  const csv = await request.get(`/api/audit?format=csv&projectId=${projectId}&kind=review_approved`);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["content-type"]).toMatch(/^text\/csv/);
+  const rows = parse(await csv.text(), { columns: true }) as Record<string, string>[];
+  expect(rows).toEqual([expect.objectContaining({ kind: "review_approved", actor_kind: "user", actor_id: "local", project_name: "demo" })]);
+
+  const jsonl = await request.get(`/api/audit?format=jsonl&projectId=${projectId}&actorKind=automation`);
+  const objs = (await jsonl.text())
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { actor_kind: string; actor_name: string });
+  expect(objs.length).toBeGreaterThan(0);
+  expect(objs.every((o) => o.actor_kind === "automation")).toBe(true);
+  expect(objs.map((o) => o.actor_name)).toContain("auto-assign");
+
+  const bad = await request.get("/api/audit?format=xml");
+  expect(bad.status()).toBe(400);
+  expect(await bad.text()).toMatch(/format "xml" is not supported: use csv or jsonl/);
 });

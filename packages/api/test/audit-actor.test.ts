@@ -39,3 +39,10 @@ it("acts as the local operator when nobody signed in", async () => {
   const e = await t.db.projectEvent.findFirstOrThrow({ where: { storyId: s.id } });
   expect([e.actorId, e.actorName]).toEqual(["local", `${os.userInfo().username} (local)`]);
 });
+
+it("lists the audit trail filtered by person", async () => {
+  const api = createCallerFactory(appRouter)({ db: t.db, actor: ana });
+  const rows = await api.audit.list({ person: "u-ana", projectId });
+  expect(rows.map((r) => r.kind)).toEqual(["story_blocked", "story_moved", "story_created"]);
+  expect(new Set(rows.map((r) => r.actorName))).toEqual(new Set(["Ana"]));
+});
