@@ -3,7 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Suspense } from "react";
-import { EventActor } from "@/components/event-actor";
+import { EventText } from "@/components/event-text";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -31,21 +31,14 @@ function Activity() {
             <li key={String(e.id)} className="flex gap-3 px-3 py-1.5">
               <time className="w-40 shrink-0 text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
               <span className="w-32 shrink-0 text-xs uppercase text-slate-500">{e.kind}</span>
-              <span className="flex-1">
-                <EventActor kind={e.actorKind} name={e.actorName} />
+              <EventText event={e}>
                 {e.story && (
                   <Link className="mr-1 underline" href={`/stories/${e.story.id}`}>
                     #{e.story.number}
                   </Link>
                 )}
                 {e.agentName && <span className="mr-1 font-medium">{e.agentName}</span>}
-                {e.message}
-                {e.sessionId && (
-                  <Link className="ml-1 text-xs underline" href={`/sessions/${e.sessionId}`}>
-                    log
-                  </Link>
-                )}
-              </span>
+              </EventText>
             </li>
           ))}
         </ol>

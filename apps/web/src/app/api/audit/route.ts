@@ -2,6 +2,7 @@
 // actorKind, kind, since and until; streamed page by page, oldest first.
 import { createContext } from "@drover/api";
 import { DomainError } from "@drover/core/errors";
+import { streamResponse } from "@/server/stream-response";
 import { AUDIT_FORMATS, type AuditFilter, type AuditFormat, exportAudit } from "@drover/db/services/audit";
 
 export const dynamic = "force-dynamic";
@@ -30,23 +31,12 @@ export async function GET(req: Request) {
     if (err instanceof DomainError) return bad(err.message);
     throw err;
   }
-  const enc = new TextEncoder();
-  let pending: IteratorResult<string> | null = first;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = pending ?? (await chunks.next());
-      pending = null;
-      if (next.done) controller.close();
-      else controller.enqueue(enc.encode(next.value));
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  return new Response(stream, {
-    headers: {
+  return streamResponse(
+    chunks,
+    {
       "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
       "content-disposition": `attachment; filename="drover-audit.${format}"`,
     },
-  });
+    first,
+  );
 }

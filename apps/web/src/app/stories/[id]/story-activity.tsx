@@ -1,6 +1,5 @@
 // The story's recent activity with who made each change.
-import Link from "next/link";
-import { EventActor } from "@/components/event-actor";
+import { EventText } from "@/components/event-text";
 
 interface StoryEvent {
   id: bigint;
@@ -23,15 +22,7 @@ export function StoryActivity({ events }: { events: StoryEvent[] }) {
           {events.map((e) => (
             <li key={String(e.id)} className="flex gap-3">
               <time className="w-40 shrink-0 text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
-              <span className="flex-1">
-                <EventActor kind={e.actorKind} name={e.actorName} />
-                {e.message}
-                {e.sessionId && (
-                  <Link className="ml-1 text-xs underline" href={`/sessions/${e.sessionId}`}>
-                    log
-                  </Link>
-                )}
-              </span>
+              <EventText event={e} />
             </li>
           ))}
         </ol>
