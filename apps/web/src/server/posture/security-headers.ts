@@ -1,7 +1,7 @@
 // Headers every response carries: a Content-Security-Policy the app works under (scripts only from
 // this origin or with this response's nonce; no framing), no MIME sniffing, no referrer leaks.
 
-export function contentSecurityPolicy(nonce: string, dev: boolean): string {
+function contentSecurityPolicy(nonce: string, dev: boolean): string {
   return [
     "default-src 'self'",
     // Next.js marks its own inline scripts with the nonce; 'strict-dynamic' lets them load chunks.
