@@ -92,7 +92,8 @@ export default async function globalSetup() {
     await db.$disconnect();
 
     const port = await freePort();
-    const env = { ...process.env, DATABASE_URL: pg.url, LOG_LEVEL: "warn", NODE_ENV: "production" as const };
+    // DROVER_DATA_DIR: the secret key file the app generates goes to the suite's temp folder.
+    const env = { ...process.env, DATABASE_URL: pg.url, DROVER_DATA_DIR: path.join(tmp, "data"), LOG_LEVEL: "warn", NODE_ENV: "production" as const };
     web = start(path.join(webDir, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
       cwd: webDir,
       env,

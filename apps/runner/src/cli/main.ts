@@ -17,6 +17,9 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import("./commands/reject.ts"),
   () => import("./commands/retry.ts"),
   () => import("./commands/audit.ts"),
+  () => import("./commands/doctor.ts"),
+  () => import("./commands/init.ts"),
+  () => import("./commands/secret.ts"),
 ];
 
 for (const load of commands) (await load()).register(program);

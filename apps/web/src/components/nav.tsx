@@ -20,6 +20,7 @@ const LINKS = [
   ["/activity", "Activity"],
   ["/runners", "Runners"],
   ["/settings", "Settings"],
+  ["/doctor", "Doctor"],
   ["/projects/new", "Add project"],
 ] as const;
 

@@ -19,3 +19,4 @@ export * from "./story-views.ts";
 export * from "./story-input.ts";
 export * from "./audit.ts";
 export * from "./actor-columns.ts";
+export * from "./story-changes.ts";

@@ -6,6 +6,7 @@ import { Suspense } from "react";
 import { EventText } from "@/components/event-text";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
+import { storyHref } from "@/lib/story-href";
 import { useTRPC } from "@/lib/trpc";
 
 function Activity() {
@@ -33,7 +34,7 @@ function Activity() {
               <span className="w-32 shrink-0 text-xs uppercase text-slate-500">{e.kind}</span>
               <EventText event={e}>
                 {e.story && (
-                  <Link className="mr-1 underline" href={`/stories/${e.story.id}`}>
+                  <Link className="mr-1 underline" href={storyHref(e.projectId, e.story.number)}>
                     #{e.story.number}
                   </Link>
                 )}

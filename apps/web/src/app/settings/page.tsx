@@ -7,6 +7,7 @@ import { errorMessage } from "@/lib/error-message";
 import { locateConfigErrors } from "@/lib/config-error";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
+import { ProjectSecrets } from "./project-secrets";
 
 function Settings() {
   const projectId = useProjectId();
@@ -82,6 +83,7 @@ function Settings() {
                 {JSON.stringify(data.config, null, 2)}
               </pre>
             </section>
+            {projectId && <ProjectSecrets projectId={projectId} />}
           </>
         )}
       </main>

@@ -8,6 +8,7 @@ import { fmtCost, fmtDuration, fmtTokens, SessionStatus } from "@/components/gly
 import { Nav } from "@/components/nav";
 import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
+import { storyHref } from "@/lib/story-href";
 import { useTRPC } from "@/lib/trpc";
 import { LogView } from "./log-view";
 import { ResumeForm } from "./resume-form";
@@ -82,7 +83,7 @@ function SessionPage() {
           )}
           {fact(
             "Story",
-            <Link className="underline" href={`/stories/${s.story.id}`}>
+            <Link className="underline" href={storyHref(s.projectId, s.story.number)}>
               #{s.story.number} {s.story.title}
             </Link>,
           )}
