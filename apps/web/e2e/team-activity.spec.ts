@@ -16,7 +16,7 @@ test.beforeEach(({ runner }) => {
 test("the activity feed and the story page show who made each change", async ({ page, db }) => {
   const projectId = seeded().demoProjectId;
   const bug = await db.story.findFirstOrThrow({ where: { projectId, title: "Welcome banner has a typo" } });
-  await page.goto(`/stories/${bug.id}`);
+  await page.goto(`/projects/${projectId}/stories/${bug.number}`);
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByTestId("story-stage")).not.toHaveText("qa");
 

@@ -18,13 +18,18 @@ function contentSecurityPolicy(nonce: string, dev: boolean): string {
   ].join("; ");
 }
 
+const COMMON = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "same-origin",
+  "X-Frame-Options": "DENY",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+};
+
+/** A page's headers (set by proxy.ts). */
 export function securityHeaders(nonce: string, dev: boolean): Record<string, string> {
-  return {
-    "Content-Security-Policy": contentSecurityPolicy(nonce, dev),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-  };
+  return { "Content-Security-Policy": contentSecurityPolicy(nonce, dev), ...COMMON };
 }
+
+/** An API response's headers (set by next.config.ts): data and downloads, never a document to run. */
+export const API_SECURITY_HEADERS: Record<string, string> = { "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'", ...COMMON };

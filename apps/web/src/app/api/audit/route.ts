@@ -2,6 +2,7 @@
 // actorKind, kind, since and until; streamed page by page, oldest first.
 import { createContext } from "@drover/api";
 import { DomainError } from "@drover/core/errors";
+import { guardedRoute } from "@/server/posture/guarded-route";
 import { streamResponse } from "@/server/stream-response";
 import { AUDIT_FORMATS, type AuditFilter, type AuditFormat, exportAudit } from "@drover/db/services/audit";
 
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 const bad = (message: string) => new Response(`${message}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
 
-export async function GET(req: Request) {
+export const GET = guardedRoute(async (req: Request) => {
   const q = new URL(req.url).searchParams;
   const format = (q.get("format") ?? "jsonl") as AuditFormat;
   if (!AUDIT_FORMATS.includes(format)) return bad(`format "${format}" is not supported: use ${AUDIT_FORMATS.join(" or ")}`);
@@ -39,4 +40,4 @@ export async function GET(req: Request) {
     },
     first,
   );
-}
+});

@@ -2,11 +2,12 @@
 // streamed in batches so a 50,000-event log never sits in memory at once.
 import { createContext } from "@drover/api";
 import { rawSessionLog } from "@drover/db/services/session-views";
+import { guardedRoute } from "@/server/posture/guarded-route";
 import { streamResponse } from "@/server/stream-response";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const GET = guardedRoute(async (_req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const sessionId = Number((await ctx.params).id);
   if (!Number.isInteger(sessionId) || sessionId <= 0) return new Response("bad session id\n", { status: 400 });
   const lines = await rawSessionLog(createContext().db, sessionId);
@@ -15,4 +16,4 @@ export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> 
     "content-type": "text/plain; charset=utf-8",
     "content-disposition": `attachment; filename="session-${sessionId}.log"`,
   });
-}
+});
