@@ -3,7 +3,7 @@
 // story and log pages work under the Content-Security-Policy without a single violation.
 import http from "node:http";
 import type { Page } from "@playwright/test";
-import { expect, newStory, seeded, test, uid } from "./support/fixtures.ts";
+import { expect, newStory, recordedSession, seeded, test, uid } from "./support/fixtures.ts";
 
 function send(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string }) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
@@ -101,19 +101,7 @@ async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
 test("board, story and log pages work under the CSP with no violation", async ({ page, db }) => {
   const violations = await watchCsp(page);
   const story = await newStory(db, `CSP story ${uid()}`, { body: "## Acceptance criteria\n\n- [ ] renders\n" });
-  const agent = await db.agent.findFirstOrThrow({ where: { projectId: seeded().projectId, name: "quick-coder" } });
-  const session = await db.agentSession.create({
-    data: {
-      projectId: seeded().projectId,
-      storyId: story.id,
-      agentId: agent.id,
-      stage: "coder",
-      status: "completed",
-      runtime: "command",
-      startedAt: new Date(),
-      finishedAt: new Date(),
-    },
-  });
+  const session = await recordedSession(db, story);
   await db.sessionEvent.createMany({
     data: Array.from({ length: 20 }, (_, seq) => ({
       sessionId: session.id,
