@@ -23,6 +23,6 @@ export const agentsRouter = router({
   roster: publicProcedure.input(z.object({ projectId })).query(({ ctx, input }) => listRoster(ctx.db, input.projectId)),
   start: publicProcedure
     .input(startInput)
-    .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user", by: "user" })),
-  stop: publicProcedure.input(z.object({ projectId, storyNumber, agentName })).mutation(({ ctx, input }) => stopAgent(ctx.db, { ...input, by: "user" })),
+    .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user" }, ctx.actor)),
+  stop: publicProcedure.input(z.object({ projectId, storyNumber, agentName })).mutation(({ ctx, input }) => stopAgent(ctx.db, input, ctx.actor)),
 });

@@ -1,7 +1,7 @@
 // `drover stop <project> <story> <agent>`: stops a pending session now, asks the runner to stop a running one.
 import type { Command } from "commander";
 import { findProject, stopAgent } from "@drover/db/services/index";
-import { cliActor, print, storyNumberArg, withDb } from "../with-db.ts";
+import { print, storyNumberArg, withDb } from "../with-db.ts";
 
 export function register(program: Command): void {
   program
@@ -12,9 +12,9 @@ export function register(program: Command): void {
     .argument("<agent>", "agent name")
     .option("--json", "print the result as JSON")
     .action((project: string, story: string, agent: string, opts: { json?: boolean }) =>
-      withDb(async (db) => {
+      withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        const r = await stopAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: cliActor() });
+        const r = await stopAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent }, actor);
         print(!!opts.json, r, () =>
           r.result === "stopped"
             ? `Stopped ${agent} on story ${story} (session #${r.sessionId}); the story is held for ${r.heldBy} until someone resumes, restarts or releases it`

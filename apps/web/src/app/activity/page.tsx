@@ -3,6 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Suspense } from "react";
+import { EventText } from "@/components/event-text";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
 import { storyHref } from "@/lib/story-href";
@@ -32,19 +33,14 @@ function Activity() {
               <time className="text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
               {/* Long kinds ("story_moved_by_automation") wrap inside their column instead of spilling. */}
               <span className="break-words text-xs uppercase text-slate-500 [overflow-wrap:anywhere]">{e.kind.replaceAll("_", " ")}</span>
-              <span className="flex min-w-0 flex-wrap items-baseline gap-x-2">
+              <EventText event={e}>
                 {e.story && (
                   <Link className="underline" href={storyHref(e.projectId, e.story.number)}>
                     #{e.story.number}
                   </Link>
                 )}{" "}
-                {e.agentName && <span className="font-medium">{e.agentName}</span>} <span className="min-w-0 break-words">{e.message}</span>{" "}
-                {e.sessionId && (
-                  <Link className="text-xs underline" href={`/sessions/${e.sessionId}`}>
-                    log
-                  </Link>
-                )}
-              </span>
+                {e.agentName && <span className="mr-1 font-medium">{e.agentName}</span>}
+              </EventText>
             </li>
           ))}
         </ol>

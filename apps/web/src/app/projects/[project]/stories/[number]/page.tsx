@@ -10,6 +10,7 @@ import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { FrontMatterForm } from "./front-matter";
 import { StoryActions } from "./story-actions";
+import { StoryActivity } from "./story-activity";
 import { StoryChanges } from "./story-changes";
 import { storyAtInput } from "./story-address";
 import { StoryLifecycle } from "./story-lifecycle";
@@ -44,6 +45,7 @@ function StoryPage() {
           <StoryDescription key={`d${s.body}`} story={s} />
           <StoryCriteria key={`c${s.body}`} story={s} />
           <StorySessions sessions={s.sessions} />
+          <StoryActivity events={s.events} />
           <StoryChanges storyId={s.id} />
         </div>
         <aside className="space-y-4">
