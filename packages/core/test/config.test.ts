@@ -57,6 +57,7 @@ output_per_mtok = 15
     expect(config.max_retries).toBe(2);
     expect(config.default_qa).toBe("server");
     expect(config.done_retention_secs).toBe(14400);
+    expect(config.event_retention_days).toBe(30);
     expect(config.worktree_root).toBe(".drover/worktrees");
     expect(config.keep_branches).toBe(false);
     expect(config.gate_timeout_secs).toBe(1200);
@@ -138,6 +139,12 @@ output_per_mtok = 15
     const e = err(`[[agent]]\nname = "x"\nstage = "coder"\nmax_turns = 0\nmax_budget_usd = -1\n`);
     expect(e.message).toMatch(/agent\[0\] \(x\)\.max_turns: must be greater than 0 \(got 0\)/);
     expect(e.message).toMatch(/agent\[0\] \(x\)\.max_budget_usd: must be greater than 0 \(got -1\)/);
+  });
+
+  it("takes event_retention_days, 0 meaning keep forever, and rejects a negative one", () => {
+    expect(parseProjectConfig(`event_retention_days = 0\n`, F).config.event_retention_days).toBe(0);
+    expect(parseProjectConfig(`event_retention_days = 7\n`, F).config.event_retention_days).toBe(7);
+    expect(err(`event_retention_days = -1\n`).message).toMatch(/event_retention_days: /);
   });
 
   it("rejects wrong types with the key path", () => {

@@ -10,6 +10,8 @@ import { AGENT_STAGES, QA_MODES, RUNTIMES, type ParsedConfig, type ProjectConfig
 
 /** A gate runs at most this long unless the roster says otherwise. */
 export const DEFAULT_GATE_TIMEOUT_SECS = 1200;
+/** Full session events are kept this many days after a session finishes, then compacted (0 = forever). */
+export const DEFAULT_EVENT_RETENTION_DAYS = 30;
 
 const nonEmpty = z.string().trim().min(1, { error: "must not be empty" });
 const strList = z.array(z.string());
@@ -67,6 +69,7 @@ const projectSchema = z.object({
   max_retries: nonNegInt.default(2),
   gates: strList.optional(),
   done_retention_secs: nonNegInt.default(14400),
+  event_retention_days: nonNegInt.default(DEFAULT_EVENT_RETENTION_DAYS),
   copy_files: strList.default([]),
   worktree_root: nonEmpty.default(".drover/worktrees"),
   daily_budget_usd: posNum.optional(),

@@ -54,6 +54,8 @@ export interface ProjectConfig {
   /** Unset: ["script/test"] when that file exists in the worktree (see effectiveGates). */
   gates?: string[];
   done_retention_secs: number;
+  /** Finished sessions older than this many days are compacted (see packages/db/src/services/session-compaction.ts); 0 keeps every event forever. */
+  event_retention_days: number;
   copy_files: string[];
   worktree_root: string;
   daily_budget_usd?: number;

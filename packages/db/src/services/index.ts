@@ -17,6 +17,7 @@ export * from "./board.ts";
 export * from "./project-views.ts";
 export * from "./runner-views.ts";
 export * from "./session-views.ts";
+export * from "./session-compaction.ts";
 export * from "./story-views.ts";
 export * from "./story-input.ts";
 export * from "./audit.ts";

@@ -5,6 +5,7 @@ import { ERROR_KINDS, ERROR_TEXT, ERROR_WHEN } from "@drover/core/runtimes/error
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client.ts";
 import { durationMs } from "./agent-views.ts";
+import { gunzipText } from "./raw-log-gzip.ts";
 import type { DbOrTx } from "./tx.ts";
 import { idSchema, indexSchema, parseInput, textSchema } from "./validate.ts";
 
@@ -103,8 +104,10 @@ export function sessionEvents(db: DbOrTx, input: z.input<typeof sessionEventsInp
  * batches so a 50,000-event log never sits in memory at once. Null when there is no such session.
  */
 export async function rawSessionLog(db: DbOrTx, sessionId: number, batch = 2000): Promise<AsyncGenerator<string> | null> {
-  const exists = await db.agentSession.findUnique({ where: { id: sessionId }, select: { id: true } });
+  const exists = await db.agentSession.findUnique({ where: { id: sessionId }, select: { id: true, rawLog: { select: { gzip: true } } } });
   if (!exists) return null;
+  // A compacted session keeps its full raw log compressed (see session-compaction.ts).
+  if (exists.rawLog) return gunzipText(exists.rawLog.gzip);
   return (async function* () {
     let after = -1;
     for (;;) {
