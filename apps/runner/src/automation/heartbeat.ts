@@ -1,9 +1,10 @@
 // Slow-timer duties: agents throttled from rate-limit events, per-agent budgets enforced from
-// reported cost, and `done` stories swept to `archived` after done_retention_secs.
+// reported cost, `done` stories swept to `archived` after done_retention_secs, and finished
+// sessions' events compacted after event_retention_days.
 import { agentOverBudget } from "@drover/core/automation/budget";
 import { scheduleRateLimitRestart, parseResetTime } from "@drover/core/automation/rate-limit";
 import type { Db } from "@drover/db";
-import { blockStory, inTx, logProjectEvent, moveStory, requestStop } from "@drover/db/services/index";
+import { blockStory, COMPACT_PER_PASS, compactProject, inTx, logProjectEvent, moveStory, requestStop } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { projectConfigFrom } from "@drover/core/config/stored-config";
 import { agentSpec } from "./settings.ts";
@@ -92,6 +93,18 @@ export async function sweepDone(db: Db, projectIds: number[], now = new Date()):
         message: `Archived ${old.length} done stor${old.length === 1 ? "y" : "ies"} older than ${secs}s`,
         actor: AUTOMATION.archive,
       }).catch(() => {});
+  }
+  return n;
+}
+
+/** Compacts finished sessions older than each project's event_retention_days, at most `limit` per pass. */
+export async function compactOldSessions(db: Db, projectIds: number[], log: Logger, limit = COMPACT_PER_PASS, now = new Date()): Promise<number> {
+  let n = 0;
+  for (const projectId of projectIds) {
+    if (n >= limit) break;
+    const r = await compactProject(db, projectId, { limit: limit - n, now });
+    n += r.compacted.length;
+    if (r.compacted.length) log.info({ projectId, sessions: r.compacted.length }, `compacted ${r.compacted.length} session log(s) older than ${r.days} days`);
   }
   return n;
 }

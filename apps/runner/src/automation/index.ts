@@ -12,7 +12,7 @@ import { autoAssignProject } from "./auto-assign.ts";
 import { LOCK_SPACE, withAdvisoryLock } from "./locks.ts";
 import { attemptMerge } from "./merge-flow.ts";
 import { pipelineOnExit } from "./on-exit.ts";
-import { enforceAgentBudgets, latestEventId, sweepDone, throttleFromEvents } from "./heartbeat.ts";
+import { compactOldSessions, enforceAgentBudgets, latestEventId, sweepDone, throttleFromEvents } from "./heartbeat.ts";
 import { DEFAULT_DEMO_PROMOTE_SECS, runDemoAutopilot } from "../demo/autopilot.ts";
 
 export interface PipelineOptions {
@@ -122,7 +122,11 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
       await enforceAgentBudgets(d, log);
       if (Date.now() - lastSweep > 30_000) {
         lastSweep = Date.now();
-        await withAdvisoryLock(databaseUrl, LOCK_SPACE.sweep, 0, async () => sweepDone(d, await reachableProjects()));
+        await withAdvisoryLock(databaseUrl, LOCK_SPACE.sweep, 0, async () => {
+          const projects = await reachableProjects();
+          await sweepDone(d, projects);
+          await compactOldSessions(d, projects, log);
+        });
       }
       if (Date.now() - lastPass > (opts.backstopMs ?? 30_000)) void pass();
       const demo = await withAdvisoryLock(databaseUrl, LOCK_SPACE.demo, 0, () =>

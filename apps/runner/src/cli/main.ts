@@ -21,6 +21,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import("./commands/doctor.ts"),
   () => import("./commands/init.ts"),
   () => import("./commands/secret.ts"),
+  () => import("./commands/compact.ts"),
 ];
 
 for (const load of commands) (await load()).register(program);

@@ -15,7 +15,7 @@ import { applyAfterSession } from "../../src/automation/after-end.ts";
 import { attemptMerge } from "../../src/automation/merge-flow.ts";
 import { pipelineOnExit } from "../../src/automation/on-exit.ts";
 import { autoAssignProject, planForProject } from "../../src/automation/auto-assign.ts";
-import { enforceAgentBudgets, sweepDone, throttleFromEvents } from "../../src/automation/heartbeat.ts";
+import { compactOldSessions, enforceAgentBudgets, sweepDone, throttleFromEvents } from "../../src/automation/heartbeat.ts";
 import { createAutomationHooks } from "../../src/automation/index.ts";
 import type { SessionRow } from "../../src/runner/lifecycle.ts";
 import { repoAccess } from "@drover/repo";
@@ -311,6 +311,29 @@ describe("budgets and housekeeping", () => {
     await sweepDone(t.db, [p.projectId]);
     expect((await t.db.story.findUniqueOrThrow({ where: { id: oldDone.id } })).stage).toBe("archived");
     expect((await t.db.story.findUniqueOrThrow({ where: { id: newDone.id } })).stage).toBe("done");
+  });
+
+  it("the housekeeping pass compacts sessions finished more than event_retention_days ago, a bounded number per pass", async () => {
+    const p = await project("event_retention_days = 1");
+    const agent = await t.db.agent.findFirstOrThrow({ where: { projectId: p.projectId, name: "coder-1" } });
+    const ids: number[] = [];
+    for (const daysAgo of [3, 2, 0.5]) {
+      const story = await createStory(t.db, { projectId: p.projectId, title: `Ran ${daysAgo}`, stage: "done" }, testActor);
+      const s = await t.db.agentSession.create({
+        data: { projectId: p.projectId, storyId: story.id, agentId: agent.id, stage: "coder", status: "completed", runtime: "command", finishedAt: new Date(Date.now() - daysAgo * 86_400_000) },
+      });
+      await t.db.sessionEvent.createMany({ data: Array.from({ length: 30 }, (_, seq) => ({ sessionId: s.id, seq, kind: "thinking", text: `t${seq}` })) });
+      ids.push(s.id);
+    }
+    const compacted = async () =>
+      (await t.db.agentSession.findMany({ where: { id: { in: ids }, compactedAt: { not: null } }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
+    expect(await compactOldSessions(t.db, [p.projectId], log, 1)).toBe(1);
+    expect(await compacted()).toEqual([ids[0]]);
+    expect(await compactOldSessions(t.db, [p.projectId], log, 1)).toBe(1);
+    expect(await compactOldSessions(t.db, [p.projectId], log, 1)).toBe(0);
+    expect(await compacted()).toEqual([ids[0], ids[1]]);
+    expect(await t.db.sessionEvent.count({ where: { sessionId: ids[0] } })).toBe(0);
+    expect(await t.db.sessionEvent.count({ where: { sessionId: ids[2] } })).toBe(30);
   });
 });
 

@@ -71,7 +71,7 @@ export async function sessionsToCompact(db: Db, projectId: number, before: Date,
 }
 
 export interface CompactOptions {
-  /** Overrides the project's event_retention_days (the CLI's --older-than-days). */
+  /** Overrides the project's event_retention_days (the CLI's --older-than-days); here 0 means every finished session. */
   olderThanDays?: number;
   dryRun?: boolean;
   /** At most this many sessions (the housekeeping pass is bounded). */
@@ -91,7 +91,7 @@ export interface ProjectCompaction {
 export async function compactProject(db: Db, projectId: number, opts: CompactOptions = {}): Promise<ProjectCompaction> {
   const project = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { config: true } });
   const days = opts.olderThanDays ?? projectConfigFrom(project.config).event_retention_days;
-  if (days === 0) return { projectId, days, sessionIds: [], compacted: [] };
+  if (days === 0 && opts.olderThanDays === undefined) return { projectId, days, sessionIds: [], compacted: [] };
   const before = new Date((opts.now ?? new Date()).getTime() - days * 86_400_000);
   const sessionIds = await sessionsToCompact(db, projectId, before, opts.limit);
   const compacted: CompactResult[] = [];
