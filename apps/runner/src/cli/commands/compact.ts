@@ -10,7 +10,7 @@ interface Opts {
   dryRun?: boolean;
 }
 
-const mb = (n: number) => `${(n / 1_048_576).toFixed(2)} MB`;
+const size = (n: number) => (n < 1_048_576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1_048_576).toFixed(2)} MB`);
 
 /** One line per project for what compaction did (or would do). */
 export function describeCompaction(name: string, r: ProjectCompaction, dryRun: boolean): string {
@@ -21,7 +21,7 @@ export function describeCompaction(name: string, r: ProjectCompaction, dryRun: b
   const sum = (f: (c: ProjectCompaction["compacted"][number]) => number) => r.compacted.reduce((a, c) => a + f(c), 0);
   return (
     `${name}: compacted ${r.compacted.length} session(s) ${age}: ${sum((c) => c.eventsBefore)} events → ${sum((c) => c.eventsKept)} kept; ` +
-    `raw logs ${mb(sum((c) => c.rawBytes))} stored as ${mb(sum((c) => c.gzipBytes))} gzip`
+    `raw logs ${size(sum((c) => c.rawBytes))} stored as ${size(sum((c) => c.gzipBytes))} gzip`
   );
 }
 
