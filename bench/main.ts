@@ -18,8 +18,9 @@ import { ingestion } from "./parts/ingestion.ts";
 import { growth } from "./parts/growth.ts";
 import { memory } from "./parts/memory.ts";
 import { restart } from "./parts/restart.ts";
+import { retention } from "./parts/retention.ts";
 
-const PARTS: Part[] = [dispatch, throughput, ingestion, growth, memory, restart];
+const PARTS: Part[] = [dispatch, throughput, ingestion, growth, memory, restart, retention];
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const scripts = fs
