@@ -82,7 +82,13 @@ export const retention: Part = {
         `  ${sessions} sessions × ${EVENTS_PER_SESSION} events: ${(before / 2 ** 20).toFixed(1)} MB before, ${(after / 2 ** 20).toFixed(1)} MB after compaction ` +
           `(${r.compacted.length} sessions in ${secs.toFixed(1)} s, ${kept} of ${sessions * EVENTS_PER_SESSION} events kept, raw logs gzip-compressed)`,
       );
-      report.add({ part: "retention", name: "history size per 1,000 sessions, full events", unit: "MB", drover: per1000(before), note: `${EVENTS_PER_SESSION} events each` });
+      report.add({
+        part: "retention",
+        name: "history size per 1,000 sessions, full events",
+        unit: "MB",
+        drover: per1000(before),
+        note: `${EVENTS_PER_SESSION} events each`,
+      });
       report.add({
         part: "retention",
         name: "history size per 1,000 sessions, compacted",

@@ -320,13 +320,23 @@ describe("budgets and housekeeping", () => {
     for (const daysAgo of [3, 2, 0.5]) {
       const story = await createStory(t.db, { projectId: p.projectId, title: `Ran ${daysAgo}`, stage: "done" }, testActor);
       const s = await t.db.agentSession.create({
-        data: { projectId: p.projectId, storyId: story.id, agentId: agent.id, stage: "coder", status: "completed", runtime: "command", finishedAt: new Date(Date.now() - daysAgo * 86_400_000) },
+        data: {
+          projectId: p.projectId,
+          storyId: story.id,
+          agentId: agent.id,
+          stage: "coder",
+          status: "completed",
+          runtime: "command",
+          finishedAt: new Date(Date.now() - daysAgo * 86_400_000),
+        },
       });
       await t.db.sessionEvent.createMany({ data: Array.from({ length: 30 }, (_, seq) => ({ sessionId: s.id, seq, kind: "thinking", text: `t${seq}` })) });
       ids.push(s.id);
     }
     const compacted = async () =>
-      (await t.db.agentSession.findMany({ where: { id: { in: ids }, compactedAt: { not: null } }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
+      (await t.db.agentSession.findMany({ where: { id: { in: ids }, compactedAt: { not: null } }, select: { id: true }, orderBy: { id: "asc" } })).map(
+        (r) => r.id,
+      );
     expect(await compactOldSessions(t.db, [p.projectId], log, 1)).toBe(1);
     expect(await compacted()).toEqual([ids[0]]);
     expect(await compactOldSessions(t.db, [p.projectId], log, 1)).toBe(1);

@@ -18,7 +18,15 @@ describe("drover compact", { timeout: 300_000 }, () => {
     const agent = await t.db.agent.findFirstOrThrow({ where: { projectId: project.id } });
     const story = await t.db.story.findFirstOrThrow({ where: { projectId: project.id } });
     const s = await t.db.agentSession.create({
-      data: { projectId: project.id, storyId: story.id, agentId: agent.id, stage: "other", status: "completed", runtime: "command", finishedAt: new Date(Date.now() - 40 * 86_400_000) },
+      data: {
+        projectId: project.id,
+        storyId: story.id,
+        agentId: agent.id,
+        stage: "other",
+        status: "completed",
+        runtime: "command",
+        finishedAt: new Date(Date.now() - 40 * 86_400_000),
+      },
     });
     await t.db.sessionEvent.createMany({
       data: Array.from({ length: 100 }, (_, seq) => ({ sessionId: s.id, seq, kind: seq === 99 ? "result" : "thinking", text: `line ${seq}` })),

@@ -11,7 +11,7 @@ import { AGENT_STAGES, QA_MODES, RUNTIMES, type ParsedConfig, type ProjectConfig
 /** A gate runs at most this long unless the roster says otherwise. */
 export const DEFAULT_GATE_TIMEOUT_SECS = 1200;
 /** Full session events are kept this many days after a session finishes, then compacted (0 = forever). */
-export const DEFAULT_EVENT_RETENTION_DAYS = 30;
+const DEFAULT_EVENT_RETENTION_DAYS = 30;
 
 const nonEmpty = z.string().trim().min(1, { error: "must not be empty" });
 const strList = z.array(z.string());

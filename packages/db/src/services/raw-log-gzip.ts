@@ -32,4 +32,3 @@ export async function* gunzipText(gzip: Uint8Array): AsyncGenerator<string> {
   Readable.from([Buffer.from(gzip)]).pipe(gunzip);
   for await (const chunk of gunzip) yield chunk as string;
 }
-

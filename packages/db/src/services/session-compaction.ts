@@ -9,11 +9,11 @@ import { errorEventSql, rawSessionLog } from "./session-views.ts";
 import { inTx, type Tx } from "./tx.ts";
 
 /** Kinds a compacted log keeps whole: how the session went, never the bulk of its output. */
-export const KEPT_KINDS = ["init", "status", "setup", "gate", "result", "error", "rate_limit"] as const;
+const KEPT_KINDS = ["init", "status", "setup", "gate", "result", "error", "rate_limit"] as const;
 /** The last this many `text` events are kept (the agent's closing words). */
 export const KEPT_TEXT_LINES = 20;
 /** A kept tool call's input is cut to this many characters (one line per call). */
-export const TOOL_SUMMARY_CHARS = 200;
+const TOOL_SUMMARY_CHARS = 200;
 /** Sessions compacted per housekeeping pass, so one pass never holds the runner up for long. */
 export const COMPACT_PER_PASS = 50;
 
@@ -60,7 +60,7 @@ export async function compactSession(db: Db, sessionId: number): Promise<Compact
 }
 
 /** Finished, not yet compacted sessions of a project that ended before `before`, oldest first. */
-export async function sessionsToCompact(db: Db, projectId: number, before: Date, limit?: number): Promise<number[]> {
+async function sessionsToCompact(db: Db, projectId: number, before: Date, limit?: number): Promise<number[]> {
   const rows = await db.agentSession.findMany({
     where: { projectId, compactedAt: null, status: { in: [...ENDED] }, finishedAt: { lt: before } },
     orderBy: { finishedAt: "asc" },

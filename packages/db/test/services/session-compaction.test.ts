@@ -61,7 +61,14 @@ async function sessionWithLog(
   ev.push({ kind: "gate", text: "script/test passed", payload: { passed: true } });
   ev.push({ kind: "result", text: "done", payload: { isError: false, turns: 12 }, raw: '{"type":"result"}' });
   await db.sessionEvent.createMany({
-    data: ev.map((e, seq) => ({ sessionId: session.id, seq, kind: e.kind, text: e.text ?? null, raw: e.raw ?? null, ...(e.payload ? { payload: e.payload } : {}) })),
+    data: ev.map((e, seq) => ({
+      sessionId: session.id,
+      seq,
+      kind: e.kind,
+      text: e.text ?? null,
+      raw: e.raw ?? null,
+      ...(e.payload ? { payload: e.payload } : {}),
+    })),
   });
   return { session, events: ev };
 }

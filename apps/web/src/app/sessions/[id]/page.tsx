@@ -98,8 +98,8 @@ function SessionPage() {
         </dl>
         {s.compactedAt && (
           <p className="rounded border bg-slate-50 p-2 text-sm" data-testid="session-compacted">
-            Compacted on {s.compactedAt.toISOString().slice(0, 10)}: {s.eventsKept ?? "?"} events kept of {s.eventsBefore ?? "?"}; the full raw log is
-            still downloadable.
+            Compacted on {s.compactedAt.toISOString().slice(0, 10)}: {s.eventsKept ?? "?"} events kept of {s.eventsBefore ?? "?"}; the full raw log is still
+            downloadable.
           </p>
         )}
         {s.resumeContext && <p className="rounded border bg-amber-50 p-2 text-sm">Context given: {s.resumeContext}</p>}
