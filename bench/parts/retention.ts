@@ -76,11 +76,12 @@ export const retention: Part = {
       const secs = (performance.now() - t0) / 1000;
       await sql(url, "VACUUM FULL ANALYZE agent_sessions, session_events, session_raw_logs");
       const after = await historyBytes(url);
+      const [blobs] = await sql<{ bytes: string }>(url, `SELECT pg_total_relation_size('session_raw_logs') AS bytes`);
       const kept = r.compacted.reduce((a, c) => a + c.eventsKept, 0);
       const per1000 = (bytes: number) => (bytes / 2 ** 20) * (1000 / sessions);
       console.log(
-        `  ${sessions} sessions × ${EVENTS_PER_SESSION} events: ${(before / 2 ** 20).toFixed(1)} MB before, ${(after / 2 ** 20).toFixed(1)} MB after compaction ` +
-          `(${r.compacted.length} sessions in ${secs.toFixed(1)} s, ${kept} of ${sessions * EVENTS_PER_SESSION} events kept, raw logs gzip-compressed)`,
+        `  ${sessions} sessions × ${EVENTS_PER_SESSION} events: ${(before / 2 ** 20).toFixed(1)} MB before, ${(after / 2 ** 20).toFixed(1)} MB after compaction, of which ${(Number(blobs!.bytes) / 2 ** 20).toFixed(1)} MB gzip raw logs ` +
+          `(${r.compacted.length} sessions in ${secs.toFixed(1)} s, ${kept} of ${sessions * EVENTS_PER_SESSION} events kept)`,
       );
       report.add({
         part: "retention",
