@@ -1,5 +1,6 @@
 // tRPC initialisation: context (the shared Prisma client), superjson, and the mapping of
 // domain errors to tRPC codes so every rule's message reaches the caller unchanged.
+import type { Actor } from "@drover/core/audit/actor";
 import { DomainError } from "@drover/core/errors";
 import { getDb, type Db } from "@drover/db";
 import { describeIssues } from "@drover/db/services/validate";
@@ -7,13 +8,16 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { MAX_BATCH_SIZE } from "./request-limits.ts";
 import { serverEnv } from "./env.ts";
+import { localOperator } from "./local-operator.ts";
 
 export interface Context {
   db: Db;
+  /** Who is calling: every change a procedure makes is recorded as theirs. */
+  actor: Actor;
 }
 
 export function createContext(): Context {
-  return { db: getDb(serverEnv().DATABASE_URL) };
+  return { db: getDb(serverEnv().DATABASE_URL), actor: localOperator() };
 }
 
 const t = initTRPC.context<Context>().create({

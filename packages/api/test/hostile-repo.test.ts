@@ -16,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { repoAccess, writeStorkitTree } from "@drover/repo";
 import { rejects, ROSTER } from "@drover/db/testing/project-fixtures";
 import { makeRepo } from "@drover/repo/testing/make-repo";
+import { testActor } from "@drover/db/testing/actors";
 
 /** `drover export`: the data layer's plan, written by writeStorkitTree. */
 async function exportProject(db: Db, ref: number, dir: string, opts: { force?: boolean }) {
@@ -28,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const api = () => createCallerFactory(appRouter)({ db: t.db });
+const api = () => createCallerFactory(appRouter)({ db: t.db, actor: testActor });
 
 /** A host file outside every repository, with content that must never reach the database or the API. */
 function hostSecret(): { file: string; dir: string; content: string } {
@@ -60,13 +61,18 @@ describe("roster files", () => {
     fs.mkdirSync(path.join(repo, ".drover"));
     fs.symlinkSync(secret.file, path.join(repo, ".drover", "project.toml"));
     commitAll(repo);
-    const { project } = await api().projects.add({ repoPath: repo, name: "linked-roster" });
-    expect(project.configText).toBeNull();
-    expect(project.configError).toMatch(
-      /^\.drover\/project\.toml is \(or lies under\) a symbolic link that leads outside the repository.*Replace the link with the file itself/,
+    // Refused before the project is created (issue 18 item 7): the error says why, without the linked path.
+    const message = await api()
+      .projects.add({ repoPath: repo, name: "linked-roster" })
+      .then(
+        () => "added",
+        (e: Error) => e.message,
+      );
+    expect(message).toMatch(
+      /not added: its roster does not parse\. \.drover\/project\.toml is \(or lies under\) a symbolic link that leads outside the repository.*Replace the link with the file itself/,
     );
-    expect(project.configError).not.toContain(secret.file);
-    expect(await t.db.agent.count({ where: { projectId: project.id } })).toBe(0);
+    expect(message).not.toContain(secret.file);
+    expect(await t.db.project.count({ where: { name: "linked-roster" } })).toBe(0);
     const stored = await everythingStored();
     expect(stored).not.toContain("SECRET-");
     expect(stored).not.toContain("from-host");
@@ -76,7 +82,7 @@ describe("roster files", () => {
     const secret = hostSecret();
     fs.renameSync(secret.file, path.join(secret.dir, "project.toml"));
     const repo = makeRepo({ config: ROSTER });
-    const { project } = await addProject(t.db, { repoPath: repo, name: "linked-folder" }, repoAccess);
+    const { project } = await addProject(t.db, { repoPath: repo, name: "linked-folder" }, repoAccess, testActor);
     expect(project.configError).toBeNull();
     fs.rmSync(path.join(repo, ".drover"), { recursive: true });
     fs.symlinkSync(secret.dir, path.join(repo, ".drover"));
@@ -96,22 +102,27 @@ describe("roster files", () => {
     fs.writeFileSync(path.join(repo, "config", "roster.toml"), ROSTER);
     fs.mkdirSync(path.join(repo, ".drover"));
     fs.symlinkSync("../config/roster.toml", path.join(repo, ".drover", "project.toml"));
-    const { project, sync } = await addProject(t.db, { repoPath: repo, name: "inner-link" }, repoAccess);
+    const { project, sync } = await addProject(t.db, { repoPath: repo, name: "inner-link" }, repoAccess, testActor);
     expect(project.configError).toBeNull();
     expect(sync.added).toContain("coder-1");
   });
 
   it("refuses an oversized roster with the limit in the error, and a FIFO without hanging", async () => {
     const repo = makeRepo({ config: `# padding\n${"#".repeat(1024 * 1024)}\n` });
-    const { project } = await addProject(t.db, { repoPath: repo, name: "big-roster" }, repoAccess);
-    expect(project.configText).toBeNull();
-    expect(project.configError).toMatch(/^\.drover\/project\.toml is \d+ bytes; a roster may be at most 1 MiB\. Make it smaller$/);
+    await rejects(
+      addProject(t.db, { repoPath: repo, name: "big-roster" }, repoAccess, testActor),
+      "BAD_REQUEST",
+      /not added: its roster does not parse\. \.drover\/project\.toml is \d+ bytes; a roster may be at most 1 MiB\. Make it smaller$/,
+    );
 
     const fifoRepo = makeRepo();
     fs.mkdirSync(path.join(fifoRepo, ".drover"));
     execFileSync("mkfifo", [path.join(fifoRepo, ".drover", "project.toml")]);
-    const { project: p2 } = await addProject(t.db, { repoPath: fifoRepo, name: "fifo-roster" }, repoAccess);
-    expect(p2.configError).toMatch(/^\.drover\/project\.toml is not a regular file/);
+    await rejects(
+      addProject(t.db, { repoPath: fifoRepo, name: "fifo-roster" }, repoAccess, testActor),
+      "BAD_REQUEST",
+      /not added: its roster does not parse\. \.drover\/project\.toml is not a regular file/,
+    );
   });
 });
 
@@ -150,7 +161,7 @@ describe("storkit import", () => {
     const repo = makeRepo();
     fs.symlinkSync(outside, path.join(repo, ".storkit"));
     await rejects(
-      importRepo(t.db, repo, repoAccess),
+      importRepo(t.db, repo, repoAccess, testActor),
       "BAD_REQUEST",
       /^\.storkit is a symbolic link that leads outside the repository .*replace it with a real folder/,
     );
@@ -158,7 +169,7 @@ describe("storkit import", () => {
   });
 
   it("export never writes through a link out of the target folder", async () => {
-    const { projectId } = await importRepo(t.db, storkitRepo(), repoAccess, { name: "to-export" });
+    const { projectId } = await importRepo(t.db, storkitRepo(), repoAccess, testActor, { name: "to-export" });
     const project = { id: projectId };
     const outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-host-export-")));
     const target = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-export-")));
@@ -199,6 +210,6 @@ describe("repository paths: one rule for project add and storkit import", () => 
   it("refuses a folder inside a repository in both (import used to accept it)", async () => {
     const repo = storkitRepo();
     const sub = path.join(repo, ".storkit");
-    await rejects(importRepo(t.db, sub, repoAccess), "BAD_REQUEST", /inside the git repository .*add the repository's root folder/);
+    await rejects(importRepo(t.db, sub, repoAccess, testActor), "BAD_REQUEST", /inside the git repository .*add the repository's root folder/);
   });
 });

@@ -16,6 +16,8 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import("./commands/approve.ts"),
   () => import("./commands/reject.ts"),
   () => import("./commands/retry.ts"),
+  () => import("./commands/project.ts"),
+  () => import("./commands/audit.ts"),
   () => import("./commands/doctor.ts"),
   () => import("./commands/init.ts"),
   () => import("./commands/secret.ts"),

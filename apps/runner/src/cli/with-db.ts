@@ -3,7 +3,9 @@
 // stderr and an exit code per kind, so scripts can tell "busy" from "no such story".
 import { DomainError, type DomainErrorCode } from "@drover/core/errors";
 import { createDb, type Db } from "@drover/db";
+import type { Actor } from "@drover/core/audit/actor";
 import { ensureLocalDatabase } from "../local-db.ts";
+import { cliActor } from "./cli-actor.ts";
 
 const EXIT_CODES: Record<DomainErrorCode, number> = {
   BAD_REQUEST: 2,
@@ -12,13 +14,14 @@ const EXIT_CODES: Record<DomainErrorCode, number> = {
   PRECONDITION_FAILED: 5,
 };
 
-export async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<void> {
+/** Runs `fn` with the database and the actor a command acts as (the OS user on this host). */
+export async function withDb<T>(fn: (db: Db, actor: Actor) => Promise<T>): Promise<void> {
   let local: Awaited<ReturnType<typeof ensureLocalDatabase>> | undefined;
   let db: Db | undefined;
   try {
     local = await ensureLocalDatabase();
     db = createDb(local.url, { max: 2 });
-    await fn(db);
+    await fn(db, cliActor());
   } catch (err) {
     if (err instanceof DomainError) {
       process.stderr.write(`drover: ${err.message}\n`);

@@ -5,9 +5,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { test as base, expect, type Page } from "@playwright/test";
-import { createDb, type Db } from "@drover/db";
+import { createDb, type Db, type Prisma } from "@drover/db";
 import { createStory } from "@drover/db/services/index";
 import type { Seeded } from "./seed.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 const shotDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../test-results/screenshots");
 
@@ -17,6 +18,13 @@ export function seeded(): Seeded {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: true });
+}
+
+/** A screenshot an issue asks for, at a stable path: test-results/artifacts/<issue>/<name>.png. */
+export async function artifact(page: Page, issue: number, name: string): Promise<string> {
+  const file = path.resolve(shotDir, "..", "artifacts", String(issue), `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
 }
 
 let shared: Db | undefined;
@@ -30,7 +38,9 @@ async function startRunner(): Promise<ChildProcess> {
   const out = fs.openSync(path.join(logDir, "runner.log"), "a");
   const args = ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2"];
   args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, "runner"));
-  return spawn("pnpm", args, { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", out, out], detached: true });
+  // The demo autopilot promotes after 4 idle seconds here (45 by default), so demo.spec.ts sees several promotions.
+  const env = { ...process.env, LOG_LEVEL: "info", DROVER_DEMO_PROMOTE_SECS: "4" };
+  return spawn("pnpm", args, { cwd: repoRoot, env, stdio: ["ignore", out, out], detached: true });
 }
 
 async function stopRunner(p: ChildProcess): Promise<void> {
@@ -71,7 +81,25 @@ export function uid(): string {
 
 /** A new story in the fixture project; unique titles keep tests independent. */
 export async function newStory(db: Db, title: string, extra: { body?: string; stage?: "backlog" | "current" | "qa" | "merge" | "done"; agent?: string } = {}) {
-  return createStory(db, { projectId: seeded().projectId, title, ...extra });
+  return createStory(db, { projectId: seeded().projectId, title, ...extra }, testActor);
+}
+
+/** A finished session of the fixture project's quick-coder on `story` (its log is the test's to write). */
+export async function recordedSession(db: Db, story: { id: number }, extra: Partial<Prisma.AgentSessionUncheckedCreateInput> = {}) {
+  const agent = await db.agent.findFirstOrThrow({ where: { projectId: seeded().projectId, name: "quick-coder" } });
+  return db.agentSession.create({
+    data: {
+      projectId: seeded().projectId,
+      storyId: story.id,
+      agentId: agent.id,
+      stage: "coder",
+      status: "completed",
+      runtime: "command",
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      ...extra,
+    },
+  });
 }
 
 export { expect };

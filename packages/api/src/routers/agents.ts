@@ -9,10 +9,20 @@ const storyNumber = idSchema;
 const agentName = textSchema.trim().min(1).max(100);
 
 /** What a person may ask for; trigger and the pipeline's own fields are set here or by the runner. */
-const startInput = startAgentInput.pick({ projectId: true, storyNumber: true, agentName: true, resumeOfSessionId: true, context: true, fresh: true });
+const startInput = startAgentInput.pick({
+  projectId: true,
+  storyNumber: true,
+  agentName: true,
+  resumeOfSessionId: true,
+  context: true,
+  fresh: true,
+  unblock: true,
+});
 
 export const agentsRouter = router({
   roster: publicProcedure.input(z.object({ projectId })).query(({ ctx, input }) => listRoster(ctx.db, input.projectId)),
-  start: publicProcedure.input(startInput).mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user" })),
-  stop: publicProcedure.input(z.object({ projectId, storyNumber, agentName })).mutation(({ ctx, input }) => stopAgent(ctx.db, { ...input, by: "user" })),
+  start: publicProcedure
+    .input(startInput)
+    .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user" }, ctx.actor)),
+  stop: publicProcedure.input(z.object({ projectId, storyNumber, agentName })).mutation(({ ctx, input }) => stopAgent(ctx.db, input, ctx.actor)),
 });

@@ -1,7 +1,16 @@
 // Projects: list, add a repository (validated), reload its config.
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
-import { addProject, findProject, listProjects, redactProject, reloadProjectConfig } from "@drover/db/services/index";
+import {
+  addProject,
+  archiveProject,
+  findProject,
+  listProjects,
+  redactProject,
+  reloadProjectConfig,
+  removeProject,
+  unarchiveProject,
+} from "@drover/db/services/index";
 import { repoAccess } from "@drover/repo";
 import { publicProcedure, router } from "../trpc.ts";
 
@@ -13,11 +22,23 @@ export const projectsRouter = router({
   add: publicProcedure
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const res = await addProject(ctx.db, input, repoAccess);
+      const res = await addProject(ctx.db, input, repoAccess, ctx.actor);
       return { ...res, project: redactProject(res.project) };
     }),
+  /** Stops its agents and takes it off the board; history stays. */
+  archive: publicProcedure.input(projectId).mutation(async ({ ctx, input }) => {
+    const r = await archiveProject(ctx.db, { project: input.projectId }, ctx.actor);
+    return { project: redactProject(r.project), stoppedSessions: r.stoppedSessions };
+  }),
+  unarchive: publicProcedure
+    .input(projectId)
+    .mutation(async ({ ctx, input }) => redactProject(await unarchiveProject(ctx.db, { project: input.projectId }, ctx.actor))),
+  /** Deletes the project's rows once confirmed with its name; the repository is never touched. */
+  remove: publicProcedure
+    .input(projectId.extend({ confirm: textSchema.max(100) }))
+    .mutation(({ ctx, input }) => removeProject(ctx.db, { project: input.projectId, confirm: input.confirm }, ctx.actor)),
   reload: publicProcedure.input(projectId).mutation(async ({ ctx, input }) => {
-    const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess);
+    const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess, ctx.actor);
     return { ...res, project: redactProject(res.project) };
   }),
 });

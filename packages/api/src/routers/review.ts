@@ -4,7 +4,7 @@ import { approveInput, approveStory, rejectInput, rejectStory, retryInput, retry
 import { publicProcedure, router } from "../trpc.ts";
 
 export const reviewRouter = router({
-  approve: publicProcedure.input(approveInput).mutation(({ ctx, input }) => approveStory(ctx.db, input)),
-  reject: publicProcedure.input(rejectInput).mutation(({ ctx, input }) => rejectStory(ctx.db, input)),
-  retry: publicProcedure.input(retryInput).mutation(({ ctx, input }) => retryStory(ctx.db, input)),
+  approve: publicProcedure.input(approveInput).mutation(({ ctx, input }) => approveStory(ctx.db, input, ctx.actor)),
+  reject: publicProcedure.input(rejectInput).mutation(({ ctx, input }) => rejectStory(ctx.db, input, ctx.actor)),
+  retry: publicProcedure.input(retryInput).mutation(({ ctx, input }) => retryStory(ctx.db, input, ctx.actor)),
 });

@@ -12,12 +12,12 @@ export const secretsRouter = router({
   list: publicProcedure.input(projectId).query(({ ctx, input }) => listSecrets(ctx.db, input.projectId)),
   set: publicProcedure.input(named.extend({ value: textSchema.max(65_536) })).mutation(async ({ ctx, input }) => {
     const key = ensureSecretKey();
-    const info = await setSecret(ctx.db, key, input);
+    const info = await setSecret(ctx.db, key, input, ctx.actor);
     // Names and dates only, and where the key is (never the key or the value).
     return { ...info, keyCreated: key.created ? key.source : null };
   }),
   remove: publicProcedure.input(named).mutation(async ({ ctx, input }) => {
-    await removeSecret(ctx.db, input);
+    await removeSecret(ctx.db, input, ctx.actor);
     return { removed: input.name };
   }),
 });

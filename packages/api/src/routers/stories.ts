@@ -13,6 +13,7 @@ import {
   reorderStory,
   storyEditInput,
   tickCriterion,
+  releaseStory,
   unblockStory,
   updateStory,
 } from "@drover/db/services/index";
@@ -30,11 +31,13 @@ export const storiesRouter = router({
     const s = await getStory(ctx.db, input.projectId, input.storyNumber);
     return { ...s, criteria: criteriaOf(s) };
   }),
-  create: publicProcedure.input(createStoryInput).mutation(({ ctx, input }) => createStory(ctx.db, input)),
-  update: publicProcedure.input(storyEditInput).mutation(({ ctx, input }) => updateStory(ctx.db, input)),
-  move: publicProcedure.input(ref.extend({ to: z.enum(STAGES) })).mutation(async ({ ctx, input }) => (await moveStory(ctx.db, { ...input, by: "user" })).story),
-  reorder: publicProcedure.input(ref.extend({ index: indexSchema })).mutation(({ ctx, input }) => reorderStory(ctx.db, input)),
-  tick: publicProcedure.input(ref.extend({ index: indexSchema, checked: z.boolean() })).mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
-  block: publicProcedure.input(ref.extend({ reason: textSchema.max(2000).optional() })).mutation(({ ctx, input }) => blockStory(ctx.db, input)),
-  unblock: publicProcedure.input(ref).mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
+  create: publicProcedure.input(createStoryInput).mutation(({ ctx, input }) => createStory(ctx.db, input, ctx.actor)),
+  update: publicProcedure.input(storyEditInput).mutation(({ ctx, input }) => updateStory(ctx.db, input, ctx.actor)),
+  move: publicProcedure.input(ref.extend({ to: z.enum(STAGES) })).mutation(async ({ ctx, input }) => (await moveStory(ctx.db, input, ctx.actor)).story),
+  reorder: publicProcedure.input(ref.extend({ index: indexSchema })).mutation(({ ctx, input }) => reorderStory(ctx.db, input, ctx.actor)),
+  tick: publicProcedure.input(ref.extend({ index: indexSchema, checked: z.boolean() })).mutation(({ ctx, input }) => tickCriterion(ctx.db, input, ctx.actor)),
+  block: publicProcedure.input(ref.extend({ reason: textSchema.max(2000).optional() })).mutation(({ ctx, input }) => blockStory(ctx.db, input, ctx.actor)),
+  unblock: publicProcedure.input(ref).mutation(({ ctx, input }) => unblockStory(ctx.db, input, ctx.actor)),
+  /** Releases a story held by a Stop, so auto-assign may pick it up again. */
+  release: publicProcedure.input(ref).mutation(({ ctx, input }) => releaseStory(ctx.db, input, ctx.actor)),
 });

@@ -3,6 +3,7 @@
 import { parse as parseToml, TomlError } from "smol-toml";
 import { z } from "zod";
 import { badRequest } from "../errors.ts";
+import { tomlErrorPlace } from "./toml-error-place.ts";
 import { TEMPLATE_VARS, unknownTemplateVars } from "../prompts/template.ts";
 import { NETWORK_ENTRY, NETWORK_ENTRY_HINT } from "../runtimes/network.ts";
 import { AGENT_STAGES, QA_MODES, RUNTIMES, type ParsedConfig, type ProjectConfig } from "./types.ts";
@@ -152,8 +153,9 @@ export function parseProjectConfig(text: string, file: string): ParsedConfig {
   try {
     raw = parseToml(text) as Table;
   } catch (err) {
-    const where = err instanceof TomlError ? ` at line ${err.line}, column ${err.column}` : "";
-    const first = (err as Error).message.split("\n")[0];
+    const place = err instanceof TomlError ? tomlErrorPlace(text, err) : null;
+    const where = place ? ` at line ${place.line}, column ${place.column}` : "";
+    const first = place?.note ?? (err as Error).message.split("\n")[0];
     throw badRequest(`${file}: not valid TOML${where}: ${first}. Fix the syntax and reload.`, { file });
   }
   return normalizeProjectConfig(raw, file);

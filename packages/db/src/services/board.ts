@@ -32,6 +32,8 @@ export interface BoardCard {
   blockedReason: string | null;
   mergeFailure: string | null;
   reviewHold: boolean;
+  /** Who stopped it: held until someone resumes, restarts or releases it. */
+  heldBy: string | null;
   /** Why its pending session waits: "no runner can run codex: CLI missing on all runners". */
   waitingReason: string | null;
   criteria: { done: number; total: number };
@@ -58,6 +60,8 @@ export interface Board {
     baseBranch: string;
     /** False when the roster says `sandbox = false`: its runs have the runner's full access (the board warns). */
     sandbox: boolean;
+    /** Some version of the roster ever parsed (else there is no "last good config" to keep). */
+    hasGoodConfig: boolean;
   };
   agents: BoardAgent[];
   stories: BoardCard[];
@@ -102,7 +106,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
   for (const s of active) if (!activeByStory.has(s.storyId) || s.status === "running") activeByStory.set(s.storyId, s);
   const statusOf = (s: (typeof active)[number]) => agentLiveStatus(agentById.get(s.agentId) ?? { throttledUntil: null }, s.status, now);
   return {
-    project: { ...projectInfo, sandbox },
+    project: { ...projectInfo, sandbox, hasGoodConfig: config !== null },
     agents: agents.map((a) => {
       const s = active.find((x) => x.agentId === a.id);
       return { ...a, status: s ? statusOf(s) : "idle", storyId: s?.storyId ?? null };
@@ -130,6 +134,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
         blockedReason: s.blockedReason,
         mergeFailure: s.mergeFailure,
         reviewHold: s.reviewHold,
+        heldBy: s.heldBy,
         waitingReason: act?.status === "pending" && act.reason === NO_CAPABLE_RUNNER ? act.message : null,
         criteria: criteriaProgress(s.body),
         costUsd: costByStory.get(s.id) ?? 0,

@@ -10,12 +10,11 @@ export function register(program: Command): void {
     .description("approve a story waiting for human review; it moves to merge")
     .argument("<project>", "project name or id")
     .argument("<story>", "story number")
-    .option("--by <name>", "who approves (shown in the activity feed)", "cli")
     .option("--json", "print the result as JSON")
-    .action((project: string, story: string, opts: { by: string; json?: boolean }) =>
-      withDb(async (db) => {
+    .action((project: string, story: string, opts: { json?: boolean }) =>
+      withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        const s = await approveStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), by: opts.by });
+        const s = await approveStory(db, { projectId: p.id, storyNumber: storyNumberArg(story) }, actor);
         print(!!opts.json, { number: s.number, stage: s.stage }, () => `Story ${s.number} approved; it is in ${s.stage}`);
       }),
     );

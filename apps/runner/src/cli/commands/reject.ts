@@ -12,12 +12,11 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .argument("<story>", "story number")
     .argument("<notes>", "what to fix")
-    .option("--by <name>", "who rejects (shown in the activity feed)", "cli")
     .option("--json", "print the result as JSON")
-    .action((project: string, story: string, notes: string, opts: { by: string; json?: boolean }) =>
-      withDb(async (db) => {
+    .action((project: string, story: string, notes: string, opts: { json?: boolean }) =>
+      withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        const r = await rejectStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), notes, by: opts.by });
+        const r = await rejectStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), notes }, actor);
         print(
           !!opts.json,
           { number: r.story.number, stage: r.story.stage, sessionId: r.session?.id ?? null, startError: r.startError ?? null },

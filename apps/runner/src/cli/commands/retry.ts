@@ -12,12 +12,11 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .argument("<story>", "story number")
     .argument("[agent]", "agent to restart (default: the last one at the story's stage)")
-    .option("--by <name>", "who restarts (shown in the activity feed)", "cli")
     .option("--json", "print the result as JSON")
-    .action((project: string, story: string, agent: string | undefined, opts: { by: string; json?: boolean }) =>
-      withDb(async (db) => {
+    .action((project: string, story: string, agent: string | undefined, opts: { json?: boolean }) =>
+      withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        const r = await retryStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: opts.by });
+        const r = await retryStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent }, actor);
         print(
           !!opts.json,
           { number: r.story.number, stage: r.story.stage, sessionId: r.session?.id ?? null },

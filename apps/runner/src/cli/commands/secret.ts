@@ -30,12 +30,12 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .argument("<name>", "secret name")
     .action((project: string, name: string) =>
-      withDb(async (db) => {
+      withDb(async (db, actor) => {
         const p = await findProject(db, project);
         const value = await readValue(name);
         const key = ensureSecretKey();
         if (key.created) process.stderr.write(`drover: created the secret key ${key.source.replace(/^key file /, "")} (0600); back it up\n`);
-        await setSecret(db, key, { projectId: p.id, name, value });
+        await setSecret(db, key, { projectId: p.id, name, value }, actor);
         process.stdout.write(`Secret ${name} set for project ${p.name}; refer to it as "secret:${name}" in the roster\n`);
       }),
     );
@@ -59,9 +59,9 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .argument("<name>", "secret name")
     .action((project: string, name: string) =>
-      withDb(async (db) => {
+      withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        await removeSecret(db, { projectId: p.id, name });
+        await removeSecret(db, { projectId: p.id, name }, actor);
         process.stdout.write(`Secret ${name} removed from project ${p.name}\n`);
       }),
     );

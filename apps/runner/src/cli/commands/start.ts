@@ -14,16 +14,20 @@ export function register(program: Command): void {
     .option("--fresh", "start a new runtime session instead of resuming")
     .option("--json", "print the session as JSON")
     .action((project: string, story: string, agent: string | undefined, opts: { context?: string; fresh?: boolean; json?: boolean }) =>
-      withDb(async (db) => {
+      withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        const s = await startAgent(db, {
-          projectId: p.id,
-          storyNumber: storyNumberArg(story),
-          agentName: agent,
-          context: opts.context,
-          fresh: opts.fresh,
-          trigger: "user",
-        });
+        const s = await startAgent(
+          db,
+          {
+            projectId: p.id,
+            storyNumber: storyNumberArg(story),
+            agentName: agent,
+            context: opts.context,
+            fresh: opts.fresh,
+            trigger: "user",
+          },
+          actor,
+        );
         const a = await db.agent.findUniqueOrThrow({ where: { id: s.agentId } });
         print(
           !!opts.json,

@@ -12,13 +12,13 @@ export function register(program: Command): void {
     .argument("<agent>", "agent name")
     .option("--json", "print the result as JSON")
     .action((project: string, story: string, agent: string, opts: { json?: boolean }) =>
-      withDb(async (db) => {
+      withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        const r = await stopAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: "cli" });
+        const r = await stopAgent(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent }, actor);
         print(!!opts.json, r, () =>
           r.result === "stopped"
-            ? `Stopped ${agent} on story ${story} (session #${r.sessionId})`
-            : `Asked the runner to stop ${agent} on story ${story} (session #${r.sessionId})`,
+            ? `Stopped ${agent} on story ${story} (session #${r.sessionId}); the story is held for ${r.heldBy} until someone resumes, restarts or releases it`
+            : `Asked the runner to stop ${agent} on story ${story} (session #${r.sessionId}); the story is held for ${r.heldBy} until someone resumes, restarts or releases it`,
         );
       }),
     );

@@ -2,29 +2,18 @@
 // streamed in batches so a 50,000-event log never sits in memory at once.
 import { createContext } from "@drover/api";
 import { rawSessionLog } from "@drover/db/services/session-views";
+import { guardedRoute } from "@/server/posture/guarded-route";
+import { streamResponse } from "@/server/stream-response";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const GET = guardedRoute(async (_req: Request, ctx: { params: Promise<{ id: string }> }) => {
   const sessionId = Number((await ctx.params).id);
   if (!Number.isInteger(sessionId) || sessionId <= 0) return new Response("bad session id\n", { status: 400 });
   const lines = await rawSessionLog(createContext().db, sessionId);
   if (!lines) return new Response(`session ${sessionId} not found\n`, { status: 404 });
-  const enc = new TextEncoder();
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await lines.next();
-      if (next.done) controller.close();
-      else controller.enqueue(enc.encode(next.value));
-    },
-    async cancel() {
-      await lines.return(undefined);
-    },
+  return streamResponse(lines, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-disposition": `attachment; filename="session-${sessionId}.log"`,
   });
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/plain; charset=utf-8",
-      "content-disposition": `attachment; filename="session-${sessionId}.log"`,
-    },
-  });
-}
+});
