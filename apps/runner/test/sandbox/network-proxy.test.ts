@@ -42,7 +42,10 @@ describe("the sandbox network proxy, when an allowed upstream is down", () => {
 
   it("drops a plain proxied HTTP request, so the client sees a network failure and not an API's HTTP error", async () => {
     const err = await new Promise<Error>((resolve, reject) => {
-      http.request({ socketPath: proxy.socketPath, method: "GET", path: `http://127.0.0.1:${port}/v1/x` }, () => reject(new Error("got a response"))).on("error", resolve).end();
+      http
+        .request({ socketPath: proxy.socketPath, method: "GET", path: `http://127.0.0.1:${port}/v1/x` }, () => reject(new Error("got a response")))
+        .on("error", resolve)
+        .end();
     });
     expect(err.message).toContain("socket hang up");
   });
