@@ -10,13 +10,14 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { addProject } from "@drover/db/services/projects";
 import { createStory } from "@drover/db/services/stories";
 import { createCallerFactory } from "../src/trpc.ts";
+import { testContext } from "../testing/context.ts";
 import { reviewRouter } from "../src/routers/review.ts";
 import { repoAccess } from "@drover/repo";
 
 let t: TestDatabase;
 let repo: string;
 let projectId: number;
-const caller = () => createCallerFactory(reviewRouter)({ db: t.db });
+const caller = () => createCallerFactory(reviewRouter)(testContext(t.db));
 
 beforeAll(async () => {
   t = await createTestDatabase();

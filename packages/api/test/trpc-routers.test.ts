@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
+import { testContext } from "../testing/context.ts";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { makeRepo, ROSTER } from "../../db/test/services/helpers.ts";
 
@@ -25,7 +26,7 @@ async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
 
 describe("tRPC routers", () => {
   it("drive a story from creation to a started agent, mapping rule errors to tRPC codes", async () => {
-    const api = createCallerFactory(appRouter)({ db: t.db });
+    const api = createCallerFactory(appRouter)(testContext(t.db));
     const repo = makeRepo({ config: ROSTER });
     const { project } = await api.projects.add({ repoPath: repo, name: "web" });
     expect((await api.projects.list()).map((p) => p.name)).toEqual(["web"]);

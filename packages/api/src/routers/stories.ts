@@ -16,25 +16,25 @@ import {
   unblockStory,
   updateStory,
 } from "@drover/db/services/index";
-import { publicProcedure, router } from "../trpc.ts";
+import { procedure, router } from "../trpc.ts";
 
 const projectId = idSchema;
 const ref = z.object({ projectId, storyNumber: idSchema });
 
 export const storiesRouter = router({
-  list: publicProcedure.input(z.object({ projectId, stage: z.enum(STAGES).optional() })).query(async ({ ctx, input }) => {
+  list: procedure.meta({ role: "viewer" }).input(z.object({ projectId, stage: z.enum(STAGES).optional() })).query(async ({ ctx, input }) => {
     const stories = await listStories(ctx.db, input.projectId, input.stage);
     return stories.map((s) => ({ ...s, criteria: criteriaOf(s) }));
   }),
-  get: publicProcedure.input(ref).query(async ({ ctx, input }) => {
+  get: procedure.meta({ role: "viewer" }).input(ref).query(async ({ ctx, input }) => {
     const s = await getStory(ctx.db, input.projectId, input.storyNumber);
     return { ...s, criteria: criteriaOf(s) };
   }),
-  create: publicProcedure.input(createStoryInput).mutation(({ ctx, input }) => createStory(ctx.db, input)),
-  update: publicProcedure.input(storyEditInput).mutation(({ ctx, input }) => updateStory(ctx.db, input)),
-  move: publicProcedure.input(ref.extend({ to: z.enum(STAGES) })).mutation(async ({ ctx, input }) => (await moveStory(ctx.db, { ...input, by: "user" })).story),
-  reorder: publicProcedure.input(ref.extend({ index: indexSchema })).mutation(({ ctx, input }) => reorderStory(ctx.db, input)),
-  tick: publicProcedure.input(ref.extend({ index: indexSchema, checked: z.boolean() })).mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
-  block: publicProcedure.input(ref.extend({ reason: textSchema.max(2000).optional() })).mutation(({ ctx, input }) => blockStory(ctx.db, input)),
-  unblock: publicProcedure.input(ref).mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
+  create: procedure.meta({ role: "member" }).input(createStoryInput).mutation(({ ctx, input }) => createStory(ctx.db, input)),
+  update: procedure.meta({ role: "member" }).input(storyEditInput).mutation(({ ctx, input }) => updateStory(ctx.db, input)),
+  move: procedure.meta({ role: "member" }).input(ref.extend({ to: z.enum(STAGES) })).mutation(async ({ ctx, input }) => (await moveStory(ctx.db, { ...input, by: "user" })).story),
+  reorder: procedure.meta({ role: "member" }).input(ref.extend({ index: indexSchema })).mutation(({ ctx, input }) => reorderStory(ctx.db, input)),
+  tick: procedure.meta({ role: "member" }).input(ref.extend({ index: indexSchema, checked: z.boolean() })).mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
+  block: procedure.meta({ role: "member" }).input(ref.extend({ reason: textSchema.max(2000).optional() })).mutation(({ ctx, input }) => blockStory(ctx.db, input)),
+  unblock: procedure.meta({ role: "member" }).input(ref).mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
 });
