@@ -9,6 +9,7 @@ import { liveRouter } from "./routers/live.ts";
 import { viewsRouter } from "./routers/views.ts";
 import { importsRouter } from "./routers/imports.ts";
 import { reviewRouter } from "./routers/review.ts";
+import { peopleRouter } from "./routers/people.ts";
 
 export const appRouter = router({
   projects: projectsRouter,
@@ -19,6 +20,7 @@ export const appRouter = router({
   imports: importsRouter,
   live: liveRouter,
   review: reviewRouter,
+  people: peopleRouter,
 });
 
 export type AppRouter = typeof appRouter;
