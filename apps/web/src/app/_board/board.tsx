@@ -24,6 +24,7 @@ import { useMemo, useState } from "react";
 import { fmtCost, StatusGlyph } from "@/components/glyph";
 import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
+import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 import { positionBetween } from "@/lib/position";
 
@@ -45,6 +46,8 @@ export function Board({ projectId }: { projectId: number }) {
   const [moveError, setMoveError] = useState<string | null>(null);
   const [dragging, setDragging] = useState<Card | null>(null);
   const move = useMutation(trpc.stories.move.mutationOptions());
+  // Viewers see the board but cannot move cards (the server refuses it too).
+  const canMove = useMe().can("member");
   const reorder = useMutation(trpc.stories.reorder.mutationOptions());
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
@@ -147,7 +150,7 @@ export function Board({ projectId }: { projectId: number }) {
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived
         </label>
-        <CreateStory projectId={projectId} />
+        {canMove && <CreateStory projectId={projectId} />}
         <span className={`ml-auto text-xs ${live ? "text-emerald-600" : "text-slate-400"}`} data-testid="live-indicator" data-live={live ? "1" : "0"}>
           {live ? "● live" : "○ connecting"}
         </span>
@@ -176,7 +179,7 @@ export function Board({ projectId }: { projectId: number }) {
       <DndContext sensors={sensors} collisionDetection={closestCorners} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
         <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${stages.length}, minmax(0, 1fr))` }}>
           {stages.map((stage) => (
-            <Column key={stage} stage={stage} cards={byStage(stage).filter(visible)} />
+            <Column key={stage} stage={stage} cards={byStage(stage).filter(visible)} canMove={canMove} />
           ))}
         </div>
         <DragOverlay>{dragging ? <CardBody card={dragging} /> : null}</DragOverlay>
@@ -185,7 +188,7 @@ export function Board({ projectId }: { projectId: number }) {
   );
 }
 
-function Column({ stage, cards }: { stage: string; cards: Card[] }) {
+function Column({ stage, cards, canMove }: { stage: string; cards: Card[]; canMove: boolean }) {
   const { setNodeRef, isOver } = useDroppable({ id: `column-${stage}` });
   return (
     <section ref={setNodeRef} data-testid={`column-${stage}`} className={`min-h-64 rounded p-2 ${isOver ? "bg-sky-100" : "bg-slate-100"}`}>
@@ -195,15 +198,15 @@ function Column({ stage, cards }: { stage: string; cards: Card[] }) {
       </h2>
       <SortableContext items={cards.map((c) => c.id)} strategy={verticalListSortingStrategy}>
         {cards.map((c) => (
-          <SortableCard key={c.id} card={c} />
+          <SortableCard key={c.id} card={c} canMove={canMove} />
         ))}
       </SortableContext>
     </section>
   );
 }
 
-function SortableCard({ card }: { card: Card }) {
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: card.id });
+function SortableCard({ card, canMove }: { card: Card; canMove: boolean }) {
+  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: card.id, disabled: !canMove });
   return (
     <div
       ref={setNodeRef}
@@ -212,7 +215,8 @@ function SortableCard({ card }: { card: Card }) {
       {...listeners}
       data-testid={`card-${card.number}`}
       data-stage={card.stage}
-      className="mb-2 cursor-grab"
+      data-movable={canMove}
+      className={canMove ? "mb-2 cursor-grab" : "mb-2"}
     >
       <CardBody card={card} />
     </div>

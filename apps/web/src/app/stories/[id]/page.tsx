@@ -12,6 +12,7 @@ import { Markdown } from "@/components/markdown";
 import { Nav } from "@/components/nav";
 import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
+import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 import { FrontMatterForm } from "./front-matter";
 
@@ -105,6 +106,7 @@ function Actions({ story }: { story: StoryData }) {
     setOk(null);
     setError(errorMessage(err));
   };
+  const canAct = useMe().can("member");
   const start = useMutation(trpc.agents.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   const stop = useMutation(trpc.agents.stop.mutationOptions({ onSuccess: done("Stop requested") }));
   const move = useMutation(trpc.stories.move.mutationOptions({ onSuccess: done("Moved") }));
@@ -117,6 +119,8 @@ function Actions({ story }: { story: StoryData }) {
   const active = story.sessions.filter((x) => x.status === "pending" || x.status === "running");
   const btn = "rounded bg-slate-900 px-2 py-1 text-sm text-white disabled:opacity-50";
   const btn2 = "rounded border px-2 py-1 text-sm";
+  // Viewers change nothing: no actions to offer (the server refuses them too).
+  if (!canAct) return null;
   return (
     <section className="space-y-3 rounded border bg-white p-4 text-sm" data-testid="story-actions">
       <h2 className="font-semibold">Actions</h2>

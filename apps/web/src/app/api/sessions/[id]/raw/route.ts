@@ -5,10 +5,13 @@ import { rawSessionLog } from "@drover/db/services/session-views";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
+  // Outside tRPC, so its own check: any signed-in role may read logs (viewer is the least role).
+  const api = await createContext({ req });
+  if (!api.user) return new Response("Sign in first.\n", { status: 401 });
   const sessionId = Number((await ctx.params).id);
   if (!Number.isInteger(sessionId) || sessionId <= 0) return new Response("bad session id\n", { status: 400 });
-  const lines = await rawSessionLog(createContext().db, sessionId);
+  const lines = await rawSessionLog(api.db, sessionId);
   if (!lines) return new Response(`session ${sessionId} not found\n`, { status: 404 });
   const enc = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({

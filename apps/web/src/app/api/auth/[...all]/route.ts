@@ -1,0 +1,8 @@
+// Better Auth's endpoints: sign-in, sign-out, password change, OIDC redirects and callbacks.
+import { webAuth } from "@/server/auth";
+
+export const dynamic = "force-dynamic";
+
+const handler = async (req: Request) => (await webAuth()).handler(req);
+
+export { handler as GET, handler as POST };
