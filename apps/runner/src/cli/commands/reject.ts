@@ -1,6 +1,7 @@
 // `drover reject <project> <story> <notes>`: a person rejects a story waiting for human QA; the
 // notes go into the story and its coder restarts with them.
 import type { Command } from "commander";
+import { operatorName } from "../remote.ts";
 import { findProject } from "@drover/db/services/index";
 import { rejectStory } from "@drover/db/services/review";
 import { print, storyNumberArg, withDb } from "../with-db.ts";
@@ -12,7 +13,7 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .argument("<story>", "story number")
     .argument("<notes>", "what to fix")
-    .option("--by <name>", "who rejects (shown in the activity feed)", "cli")
+    .option("--by <name>", "who rejects (shown in the activity feed)", operatorName())
     .option("--json", "print the result as JSON")
     .action((project: string, story: string, notes: string, opts: { by: string; json?: boolean }) =>
       withDb(async (db) => {

@@ -1,6 +1,7 @@
 // `drover retry <project> <story> [agent]`: a person restarts a stuck story: retries reset, block
 // and merge failure cleared, the stage's agent restarted (in merge, Drover merges again).
 import type { Command } from "commander";
+import { operatorName } from "../remote.ts";
 import { findProject } from "@drover/db/services/index";
 import { retryStory } from "@drover/db/services/review";
 import { print, storyNumberArg, withDb } from "../with-db.ts";
@@ -12,7 +13,7 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .argument("<story>", "story number")
     .argument("[agent]", "agent to restart (default: the last one at the story's stage)")
-    .option("--by <name>", "who restarts (shown in the activity feed)", "cli")
+    .option("--by <name>", "who restarts (shown in the activity feed)", operatorName())
     .option("--json", "print the result as JSON")
     .action((project: string, story: string, agent: string | undefined, opts: { by: string; json?: boolean }) =>
       withDb(async (db) => {
