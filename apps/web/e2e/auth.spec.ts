@@ -1,0 +1,128 @@
+// People and sign-in in the browser: sign in, a wrong password, sign out; single sign-on through a
+// real OpenID Connect provider; a viewer sees the board but cannot drag and gets 403 from the API;
+// a member starts an agent; an admin invites someone who signs up through the link.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser } from "@playwright/test";
+import { drag } from "./support/drag.ts";
+import { expect, newStory, seeded, test, uid } from "./support/fixtures.ts";
+import { ADMIN, ensureUser, signInState } from "./support/sign-in.ts";
+
+const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-results/artifacts/13");
+fs.mkdirSync(artifacts, { recursive: true });
+const signedOut = { cookies: [], origins: [] };
+
+async function pageAs(browser: Browser, state: Awaited<ReturnType<typeof signInState>> | typeof signedOut) {
+  const context = await browser.newContext({ baseURL: process.env.DROVER_E2E_BASE_URL, storageState: state });
+  return context.newPage();
+}
+
+test("sign in: a wrong password is refused, the right one opens the board, sign out ends the session", async ({ browser }) => {
+  const page = await pageAs(browser, signedOut);
+  await page.goto(`/?project=${seeded().projectId}`);
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("alert")).toContainText(/invalid email or password/i);
+  await page.screenshot({ path: path.join(artifacts, "sign-in.png") });
+
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByTestId("column-backlog")).toBeVisible();
+  await expect(page.getByTestId("me")).toContainText(ADMIN.name);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  // The old cookie no longer works for the API either.
+  const res = await page.request.get("/api/trpc/views.projects");
+  expect(res.status()).toBe(401);
+  await page.context().close();
+});
+
+test("single sign-on through the local OpenID Connect provider makes a viewer from the allowed domain", async ({ browser, db }) => {
+  const page = await pageAs(browser, signedOut);
+  await page.route(/fonts\.googleapis\.com/, (r) => r.abort()); // the provider's login page links a web font
+  const login = `olga${uid()}`;
+  await page.goto("/sign-in");
+  await page.getByRole("button", { name: "Sign in with Example SSO" }).click();
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("anything");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByTestId("me")).toContainText(`SSO ${login}`);
+  await expect(page.getByTestId("me")).toContainText("viewer");
+  const user = await db.user.findUniqueOrThrow({ where: { email: `${login}@sso.example.org` }, include: { accounts: true } });
+  expect(user.role).toBe("viewer");
+  expect(user.accounts.map((a) => a.providerId)).toEqual(["oidc"]);
+  await page.context().close();
+});
+
+test("a viewer sees the board but cannot drag a card, and the API answers 403 with the role needed", async ({ browser, db }) => {
+  const viewer = { email: `viewer-${uid()}@drover.test`, name: "Vera Viewer", password: "viewer-password-e2e", role: "viewer" as const };
+  await ensureUser(db, viewer);
+  const story = await newStory(db, `Viewer cannot move ${uid()}`);
+  const page = await pageAs(browser, await signInState(process.env.DROVER_E2E_BASE_URL!, viewer.email, viewer.password));
+  await page.goto(`/?project=${seeded().projectId}`);
+  const card = page.getByTestId("column-backlog").getByTestId(`card-${story.number}`);
+  await expect(card).toBeVisible();
+  await expect(card).toHaveAttribute("data-movable", "false");
+  await expect(page.getByPlaceholder("Title", { exact: true })).toHaveCount(0); // no "new story" form
+  await drag(page, card, page.getByTestId("column-qa"));
+  await expect(page.getByTestId("column-backlog").getByTestId(`card-${story.number}`)).toBeVisible();
+  expect((await db.story.findUniqueOrThrow({ where: { id: story.id } })).stage).toBe("backlog");
+
+  const res = await page.request.post("/api/trpc/stories.move", {
+    data: { json: { projectId: seeded().projectId, storyNumber: story.number, to: "qa" } },
+    headers: { origin: process.env.DROVER_E2E_BASE_URL! },
+  });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).error.json.message).toBe("This needs the member role; you are a viewer.");
+  await page.context().close();
+});
+
+test("a member starts an agent from the story page", async ({ browser, db, runner }) => {
+  expect(runner.pid).toBeDefined();
+  const member = { email: `member-${uid()}@drover.test`, name: "Max Member", password: "member-password-e2e", role: "member" as const };
+  await ensureUser(db, member);
+  const story = await newStory(db, `Member starts ${uid()}`, { stage: "current" });
+  const page = await pageAs(browser, await signInState(process.env.DROVER_E2E_BASE_URL!, member.email, member.password));
+  await page.goto(`/stories/${story.id}`);
+  await page.getByLabel("Agent to start").selectOption("slow-coder");
+  await page.getByRole("button", { name: "Start" }).click();
+  await expect(page).toHaveURL(/\/sessions\/\d+$/);
+  await expect(page.getByTestId("session-status")).toHaveText(/running|pending/);
+  await page.getByRole("button", { name: "Stop" }).click();
+  await page.context().close();
+});
+
+test("an admin invites someone, who signs up through the one-time link with the invited role", async ({ page, browser, db }) => {
+  const email = `new-${uid()}@drover.test`;
+  await page.goto("/users");
+  await expect(page.getByTestId(`user-${ADMIN.email}`)).toContainText("admin");
+  await page.getByLabel("Email to invite").fill(email);
+  await page.getByLabel("Role to invite as").selectOption("member");
+  await page.getByRole("button", { name: "Create invitation link" }).click();
+  const link = (await page.getByTestId("invite-link").textContent())!;
+  expect(link).toMatch(/\/join\/inv_/);
+  await page.screenshot({ path: path.join(artifacts, "users-admin.png"), fullPage: true });
+
+  const guest = await pageAs(browser, signedOut);
+  await guest.goto(link);
+  await expect(guest.getByText("You are invited as member.")).toBeVisible();
+  await expect(guest.getByLabel("Email")).toHaveValue(email);
+  await guest.getByLabel("Name").fill("Nina New");
+  await guest.getByLabel(/^Password/).fill("nina-password-1");
+  await guest.getByRole("button", { name: "Join" }).click();
+  await expect(guest.getByTestId("me")).toContainText("Nina New");
+  await expect(guest.getByTestId("me")).toContainText("member");
+  expect((await db.user.findUniqueOrThrow({ where: { email } })).role).toBe("member");
+
+  // The link works once.
+  const again = await pageAs(browser, signedOut);
+  await again.goto(link);
+  await expect(again.getByRole("alert")).toContainText("already used");
+  await guest.context().close();
+  await again.context().close();
+});
