@@ -107,6 +107,7 @@ export default async function globalSetup() {
       DATABASE_URL: pg.url,
       LOG_LEVEL: "warn",
       NODE_ENV: "production" as const,
+      DROVER_PUBLIC_URL: baseURL,
       DROVER_OIDC_ISSUER: oidc.issuer,
       DROVER_OIDC_CLIENT_ID: OIDC_CLIENT.id,
       DROVER_OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,

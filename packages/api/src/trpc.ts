@@ -33,16 +33,19 @@ export interface Meta {
   role: Role;
 }
 
-const t = initTRPC.context<Context>().meta<Meta>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    // tRPC's own refusal of an oversized batch does not say the limit.
-    if (error.code === "BAD_REQUEST" && error.message === "Batch call exceeds maximum size") {
-      return { ...shape, message: `Batch call exceeds maximum size: send at most ${MAX_BATCH_SIZE} calls in one request` };
-    }
-    return shape;
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      // tRPC's own refusal of an oversized batch does not say the limit.
+      if (error.code === "BAD_REQUEST" && error.message === "Batch call exceeds maximum size") {
+        return { ...shape, message: `Batch call exceeds maximum size: send at most ${MAX_BATCH_SIZE} calls in one request` };
+      }
+      return shape;
+    },
+  });
 
 /** Runs a procedure and turns a DomainError into the matching TRPCError. */
 const domainErrors = t.middleware(async ({ next }) => {

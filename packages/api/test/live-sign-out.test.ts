@@ -22,7 +22,10 @@ it("the board subscription ends within one re-check after the session ends", asy
   const next = it.next();
   const startedAt = Date.now();
   signedIn = false;
-  const outcome = await Promise.race([next.then((r) => (r.done ? "ended" : "event")), new Promise((r) => setTimeout(() => r("still open"), SIGN_IN_RECHECK_MS * 3))]);
+  const outcome = await Promise.race([
+    next.then((r) => (r.done ? "ended" : "event")),
+    new Promise((r) => setTimeout(() => r("still open"), SIGN_IN_RECHECK_MS * 3)),
+  ]);
   ac.abort();
   expect(outcome).toBe("ended");
   expect(Date.now() - startedAt).toBeLessThanOrEqual(SIGN_IN_RECHECK_MS * 2);

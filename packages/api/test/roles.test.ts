@@ -11,7 +11,11 @@ import { createCallerFactory, createContext } from "../src/trpc.ts";
 import { testContext } from "../testing/context.ts";
 
 type Proc = { _def: { meta?: { role?: Role }; type: string } };
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, Proc>).map(([path, p]) => ({ path, type: p._def.type, role: p._def.meta?.role }));
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, Proc>).map(([path, p]) => ({
+  path,
+  type: p._def.type,
+  role: p._def.meta?.role,
+}));
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -22,7 +26,7 @@ afterAll(() => t.drop());
 /** Calls one procedure by its path with an empty input; resolves to the tRPC error code, or "passed". */
 async function codeOf(role: Role | null, path: string): Promise<string> {
   const caller = createCallerFactory(appRouter)(role ? testContext(t.db, { role }) : testContext(t.db, { signedIn: false }));
-  const fn = path.split(".").reduce<any>((o, k) => o[k], caller);
+  const fn = path.split(".").reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, caller as unknown as Record<string, unknown>) as unknown as (input: unknown) => Promise<unknown>;
   try {
     await fn({});
     return "passed";
@@ -70,7 +74,10 @@ describe("roles", () => {
     await createUserWithPassword(t.db, { email: "vi@example.com", name: "Vi", password: "viewer-password", role: "viewer" });
     const auth = await getAuth(t.db);
     const signIn = await auth.api.signInEmail({ body: { email: "vi@example.com", password: "viewer-password" }, asResponse: true });
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const call = (path: string, init: RequestInit) =>
       fetchRequestHandler({ endpoint: "/api/trpc", req: new Request(`http://127.0.0.1/api/trpc/${path}`, init), router: appRouter, createContext });
     const create = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: { projectId: 1, title: "x" } }) };

@@ -23,7 +23,11 @@ const schema = z
   .superRefine((env, ctx) => {
     const oidc = [env.DROVER_OIDC_ISSUER, env.DROVER_OIDC_CLIENT_ID, env.DROVER_OIDC_CLIENT_SECRET];
     if (oidc.some(Boolean) && !oidc.every(Boolean)) {
-      ctx.addIssue({ code: "custom", path: ["DROVER_OIDC_ISSUER"], message: "set all of DROVER_OIDC_ISSUER, DROVER_OIDC_CLIENT_ID and DROVER_OIDC_CLIENT_SECRET, or none" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["DROVER_OIDC_ISSUER"],
+        message: "set all of DROVER_OIDC_ISSUER, DROVER_OIDC_CLIENT_ID and DROVER_OIDC_CLIENT_SECRET, or none",
+      });
     }
   });
 

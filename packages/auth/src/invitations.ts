@@ -49,7 +49,11 @@ export async function describeInvitation(db: Db, token: string): Promise<{ email
 }
 
 /** Uses a link once: creates the user with the link's role. The link is spent before the user exists, so it works once. */
-export async function acceptInvitation(db: Db, token: string, person: { email?: string; name: string; password: string }): Promise<{ userId: string; email: string }> {
+export async function acceptInvitation(
+  db: Db,
+  token: string,
+  person: { email?: string; name: string; password: string },
+): Promise<{ userId: string; email: string }> {
   const offer = await describeInvitation(db, token);
   const email = (offer.email ?? person.email ?? "").trim().toLowerCase();
   if (!email) throw new DomainError("BAD_REQUEST", "Enter your email address.");

@@ -25,7 +25,13 @@ function options(db: Db, env: AuthEnv, secret: string) {
     secret,
     baseURL: env.DROVER_PUBLIC_URL,
     basePath: "/api/auth",
-    trustedOrigins: env.DROVER_PUBLIC_URL ? [new URL(env.DROVER_PUBLIC_URL).origin] : [],
+    // Sign-in posts must come from Drover's own pages: DROVER_PUBLIC_URL's origin, or (without it,
+    // plain http on this machine) the origin of the address the browser used.
+    trustedOrigins: (req?: Request) => {
+      if (env.DROVER_PUBLIC_URL) return [new URL(env.DROVER_PUBLIC_URL).origin];
+      const host = req?.headers.get("host");
+      return host ? [`http://${host}`] : [];
+    },
     database: prismaAdapter(db, { provider: "postgresql" }),
     telemetry: { enabled: false },
     logger: { level: "error" as const },

@@ -24,7 +24,11 @@ async function signIn(email: string, password: string, ip = "203.0.113.7") {
   );
 }
 
-const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+const cookieOf = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 
 describe("sign-in", () => {
   it("first run: the setup link makes an admin, then no more setup links are offered", async () => {
@@ -61,7 +65,7 @@ describe("sign-in", () => {
     for (let i = 0; i < 5; i++) expect((await signIn("bo@example.com", "wrong-password", `198.51.100.${i}`)).status).toBe(401);
     const locked = await signIn("bo@example.com", "bo-password-1", "198.51.100.99");
     expect(locked.status).toBe(429);
-    expect((await locked.json()).message).toMatch(/this account is locked for 15 minutes \(until \d\d:\d\d UTC\)/);
+    expect(((await locked.json()) as { message: string }).message).toMatch(/this account is locked for 15 minutes \(until \d\d:\d\d UTC\)/);
     // Another account from the same addresses is not locked.
     expect((await signIn("ana@example.com", "correct horse battery", "198.51.100.1")).status).toBe(200);
   });
@@ -70,7 +74,7 @@ describe("sign-in", () => {
     for (let i = 0; i < 20; i++) await signIn(`nobody${i}@example.com`, "wrong-password", "192.0.2.50");
     const res = await signIn("ana@example.com", "correct horse battery", "192.0.2.50");
     expect(res.status).toBe(429);
-    expect((await res.json()).message).toMatch(/sign-ins from your address is locked/);
+    expect(((await res.json()) as { message: string }).message).toMatch(/sign-ins from your address is locked/);
   });
 
   it("an invitation gives its role to the invited email only, once", async () => {

@@ -42,7 +42,8 @@ export async function withRemote(api: RemoteApi, fn: (api: RemoteApi) => Promise
     await fn(api);
   } catch (err) {
     const status = err instanceof TRPCClientError ? (err.data as { httpStatus?: number } | undefined)?.httpStatus : undefined;
-    const message = status === 401 ? "the server refused the token (unknown, revoked or expired): create a new one on the account page" : (err as Error).message;
+    const message =
+      status === 401 ? "the server refused the token (unknown, revoked or expired): create a new one on the account page" : (err as Error).message;
     process.stderr.write(`drover: ${message}\n`);
     process.exit(status ? (EXIT_BY_STATUS[status] ?? 1) : 1);
   }

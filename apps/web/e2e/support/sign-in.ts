@@ -24,7 +24,16 @@ export async function signInState(baseURL: string, email: string, password: stri
   const cookies = res.headers.getSetCookie().map((c) => {
     const [pair] = c.split(";");
     const i = pair!.indexOf("=");
-    return { name: pair!.slice(0, i), value: pair!.slice(i + 1), domain: host, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" as const };
+    return {
+      name: pair!.slice(0, i),
+      value: pair!.slice(i + 1),
+      domain: host,
+      path: "/",
+      expires: -1,
+      httpOnly: true,
+      secure: false,
+      sameSite: "Lax" as const,
+    };
   });
   return { cookies, origins: [] };
 }

@@ -12,7 +12,16 @@ const agentName = textSchema.trim().min(1).max(100);
 const startInput = startAgentInput.pick({ projectId: true, storyNumber: true, agentName: true, resumeOfSessionId: true, context: true, fresh: true });
 
 export const agentsRouter = router({
-  roster: procedure.meta({ role: "viewer" }).input(z.object({ projectId })).query(({ ctx, input }) => listRoster(ctx.db, input.projectId)),
-  start: procedure.meta({ role: "member" }).input(startInput).mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user" })),
-  stop: procedure.meta({ role: "member" }).input(z.object({ projectId, storyNumber, agentName })).mutation(({ ctx, input }) => stopAgent(ctx.db, { ...input, by: "user" })),
+  roster: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ projectId }))
+    .query(({ ctx, input }) => listRoster(ctx.db, input.projectId)),
+  start: procedure
+    .meta({ role: "member" })
+    .input(startInput)
+    .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user" })),
+  stop: procedure
+    .meta({ role: "member" })
+    .input(z.object({ projectId, storyNumber, agentName }))
+    .mutation(({ ctx, input }) => stopAgent(ctx.db, { ...input, by: "user" })),
 });

@@ -7,7 +7,8 @@ import { repoAccess } from "@drover/repo";
 import { procedure, router } from "../trpc.ts";
 
 export const importsRouter = router({
-  storkit: procedure.meta({ role: "admin" })
+  storkit: procedure
+    .meta({ role: "admin" })
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
       const report = await importRepo(ctx.db, input.repoPath, repoAccess, { name: input.name });

@@ -10,22 +10,28 @@ const id = idSchema;
 
 export const liveRouter = router({
   /** Board, session and agent changes of one project (or of all projects when projectId is absent). */
-  project: procedure.meta({ role: "viewer" }).input(z.object({ projectId: id.optional() })).subscription(async function* ({ ctx, input, signal }) {
-    yield { ready: true };
-    for await (const p of getHub().stream(
-      "any",
-      untilSignedOut(ctx, signal),
-      (p) => p.channel !== "sessionEvents" && (!input.projectId || p.projectId === undefined || Number(p.projectId) === input.projectId),
-    )) {
-      yield { channel: String(p.channel ?? ""), storyId: p.storyId === undefined ? null : Number(p.storyId) };
-    }
-  }),
+  project: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ projectId: id.optional() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      yield { ready: true };
+      for await (const p of getHub().stream(
+        "any",
+        untilSignedOut(ctx, signal),
+        (p) => p.channel !== "sessionEvents" && (!input.projectId || p.projectId === undefined || Number(p.projectId) === input.projectId),
+      )) {
+        yield { channel: String(p.channel ?? ""), storyId: p.storyId === undefined ? null : Number(p.storyId) };
+      }
+    }),
 
   /** New events of one session: yields the last written seq. */
-  sessionEvents: procedure.meta({ role: "viewer" }).input(z.object({ sessionId: id })).subscription(async function* ({ ctx, input, signal }) {
-    yield { ready: true, lastSeq: null as number | null };
-    for await (const p of getHub().stream("sessionEvents", untilSignedOut(ctx, signal), (p) => Number(p.sessionId) === input.sessionId)) {
-      yield { ready: true, lastSeq: p.lastSeq === undefined ? null : Number(p.lastSeq) };
-    }
-  }),
+  sessionEvents: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ sessionId: id }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      yield { ready: true, lastSeq: null as number | null };
+      for await (const p of getHub().stream("sessionEvents", untilSignedOut(ctx, signal), (p) => Number(p.sessionId) === input.sessionId)) {
+        yield { ready: true, lastSeq: p.lastSeq === undefined ? null : Number(p.lastSeq) };
+      }
+    }),
 });

@@ -9,15 +9,22 @@ const projectId = z.object({ projectId: idSchema });
 
 export const projectsRouter = router({
   list: procedure.meta({ role: "viewer" }).query(({ ctx }) => listProjects(ctx.db)),
-  get: procedure.meta({ role: "viewer" }).input(projectId).query(async ({ ctx, input }) => redactProject(await findProject(ctx.db, input.projectId))),
-  add: procedure.meta({ role: "admin" })
+  get: procedure
+    .meta({ role: "viewer" })
+    .input(projectId)
+    .query(async ({ ctx, input }) => redactProject(await findProject(ctx.db, input.projectId))),
+  add: procedure
+    .meta({ role: "admin" })
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
       const res = await addProject(ctx.db, input, repoAccess);
       return { ...res, project: redactProject(res.project) };
     }),
-  reload: procedure.meta({ role: "admin" }).input(projectId).mutation(async ({ ctx, input }) => {
-    const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess);
-    return { ...res, project: redactProject(res.project) };
-  }),
+  reload: procedure
+    .meta({ role: "admin" })
+    .input(projectId)
+    .mutation(async ({ ctx, input }) => {
+      const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess);
+      return { ...res, project: redactProject(res.project) };
+    }),
 });

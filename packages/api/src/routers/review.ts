@@ -4,7 +4,16 @@ import { approveInput, approveStory, rejectInput, rejectStory, retryInput, retry
 import { procedure, router } from "../trpc.ts";
 
 export const reviewRouter = router({
-  approve: procedure.meta({ role: "member" }).input(approveInput).mutation(({ ctx, input }) => approveStory(ctx.db, input)),
-  reject: procedure.meta({ role: "member" }).input(rejectInput).mutation(({ ctx, input }) => rejectStory(ctx.db, input)),
-  retry: procedure.meta({ role: "member" }).input(retryInput).mutation(({ ctx, input }) => retryStory(ctx.db, input)),
+  approve: procedure
+    .meta({ role: "member" })
+    .input(approveInput)
+    .mutation(({ ctx, input }) => approveStory(ctx.db, input)),
+  reject: procedure
+    .meta({ role: "member" })
+    .input(rejectInput)
+    .mutation(({ ctx, input }) => rejectStory(ctx.db, input)),
+  retry: procedure
+    .meta({ role: "member" })
+    .input(retryInput)
+    .mutation(({ ctx, input }) => retryStory(ctx.db, input)),
 });

@@ -5,7 +5,8 @@ import { getSession, listSessions } from "@drover/db/services/index";
 import { procedure, router } from "../trpc.ts";
 
 export const sessionsRouter = router({
-  list: procedure.meta({ role: "viewer" })
+  list: procedure
+    .meta({ role: "viewer" })
     .input(
       z.object({
         projectId: idSchema,
@@ -15,5 +16,8 @@ export const sessionsRouter = router({
       }),
     )
     .query(({ ctx, input }) => listSessions(ctx.db, input)),
-  get: procedure.meta({ role: "viewer" }).input(z.object({ sessionId: idSchema })).query(({ ctx, input }) => getSession(ctx.db, input.sessionId)),
+  get: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ sessionId: idSchema }))
+    .query(({ ctx, input }) => getSession(ctx.db, input.sessionId)),
 });

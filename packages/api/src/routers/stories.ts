@@ -22,19 +22,46 @@ const projectId = idSchema;
 const ref = z.object({ projectId, storyNumber: idSchema });
 
 export const storiesRouter = router({
-  list: procedure.meta({ role: "viewer" }).input(z.object({ projectId, stage: z.enum(STAGES).optional() })).query(async ({ ctx, input }) => {
-    const stories = await listStories(ctx.db, input.projectId, input.stage);
-    return stories.map((s) => ({ ...s, criteria: criteriaOf(s) }));
-  }),
-  get: procedure.meta({ role: "viewer" }).input(ref).query(async ({ ctx, input }) => {
-    const s = await getStory(ctx.db, input.projectId, input.storyNumber);
-    return { ...s, criteria: criteriaOf(s) };
-  }),
-  create: procedure.meta({ role: "member" }).input(createStoryInput).mutation(({ ctx, input }) => createStory(ctx.db, input)),
-  update: procedure.meta({ role: "member" }).input(storyEditInput).mutation(({ ctx, input }) => updateStory(ctx.db, input)),
-  move: procedure.meta({ role: "member" }).input(ref.extend({ to: z.enum(STAGES) })).mutation(async ({ ctx, input }) => (await moveStory(ctx.db, { ...input, by: "user" })).story),
-  reorder: procedure.meta({ role: "member" }).input(ref.extend({ index: indexSchema })).mutation(({ ctx, input }) => reorderStory(ctx.db, input)),
-  tick: procedure.meta({ role: "member" }).input(ref.extend({ index: indexSchema, checked: z.boolean() })).mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
-  block: procedure.meta({ role: "member" }).input(ref.extend({ reason: textSchema.max(2000).optional() })).mutation(({ ctx, input }) => blockStory(ctx.db, input)),
-  unblock: procedure.meta({ role: "member" }).input(ref).mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
+  list: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ projectId, stage: z.enum(STAGES).optional() }))
+    .query(async ({ ctx, input }) => {
+      const stories = await listStories(ctx.db, input.projectId, input.stage);
+      return stories.map((s) => ({ ...s, criteria: criteriaOf(s) }));
+    }),
+  get: procedure
+    .meta({ role: "viewer" })
+    .input(ref)
+    .query(async ({ ctx, input }) => {
+      const s = await getStory(ctx.db, input.projectId, input.storyNumber);
+      return { ...s, criteria: criteriaOf(s) };
+    }),
+  create: procedure
+    .meta({ role: "member" })
+    .input(createStoryInput)
+    .mutation(({ ctx, input }) => createStory(ctx.db, input)),
+  update: procedure
+    .meta({ role: "member" })
+    .input(storyEditInput)
+    .mutation(({ ctx, input }) => updateStory(ctx.db, input)),
+  move: procedure
+    .meta({ role: "member" })
+    .input(ref.extend({ to: z.enum(STAGES) }))
+    .mutation(async ({ ctx, input }) => (await moveStory(ctx.db, { ...input, by: "user" })).story),
+  reorder: procedure
+    .meta({ role: "member" })
+    .input(ref.extend({ index: indexSchema }))
+    .mutation(({ ctx, input }) => reorderStory(ctx.db, input)),
+  tick: procedure
+    .meta({ role: "member" })
+    .input(ref.extend({ index: indexSchema, checked: z.boolean() }))
+    .mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
+  block: procedure
+    .meta({ role: "member" })
+    .input(ref.extend({ reason: textSchema.max(2000).optional() }))
+    .mutation(({ ctx, input }) => blockStory(ctx.db, input)),
+  unblock: procedure
+    .meta({ role: "member" })
+    .input(ref)
+    .mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
 });

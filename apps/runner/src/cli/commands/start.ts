@@ -19,8 +19,18 @@ export function register(program: Command): void {
       if (api) {
         return withRemote(api, async (api) => {
           const projectId = await remoteProjectId(api, project);
-          const s = await api.agents.start.mutate({ projectId, storyNumber: storyNumberArg(story), agentName: agent, context: opts.context, fresh: opts.fresh });
-          print(!!opts.json, { sessionId: s.id, status: s.status, branch: s.branch }, () => `Started session #${s.id} on story ${storyNumberArg(story)} (${s.status})`);
+          const s = await api.agents.start.mutate({
+            projectId,
+            storyNumber: storyNumberArg(story),
+            agentName: agent,
+            context: opts.context,
+            fresh: opts.fresh,
+          });
+          print(
+            !!opts.json,
+            { sessionId: s.id, status: s.status, branch: s.branch },
+            () => `Started session #${s.id} on story ${storyNumberArg(story)} (${s.status})`,
+          );
         });
       }
       return withDb(async (db) => {

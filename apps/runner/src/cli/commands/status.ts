@@ -88,10 +88,20 @@ export function register(program: Command): void {
         return withRemote(api, async (api) => {
           const ids = project ? [await remoteProjectId(api, project)] : (await api.projects.list.query()).map((p) => p.id);
           const boards = await Promise.all(ids.map(async (id) => ({ id, stories: await api.stories.list.query({ projectId: id }) })));
-          print(!!opts.json, { projects: boards }, () =>
-            boards
-              .map((b) => [`project #${b.id}`, ...STAGES.flatMap((st) => b.stories.filter((x) => x.stage === st).map((x) => `  ${st.padEnd(8)} ${String(x.number).padStart(3)} ${x.title}`))].join("\n"))
-              .join("\n") || "No projects.",
+          print(
+            !!opts.json,
+            { projects: boards },
+            () =>
+              boards
+                .map((b) =>
+                  [
+                    `project #${b.id}`,
+                    ...STAGES.flatMap((st) =>
+                      b.stories.filter((x) => x.stage === st).map((x) => `  ${st.padEnd(8)} ${String(x.number).padStart(3)} ${x.title}`),
+                    ),
+                  ].join("\n"),
+                )
+                .join("\n") || "No projects.",
           );
         });
       }

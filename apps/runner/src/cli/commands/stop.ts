@@ -27,6 +27,8 @@ export function register(program: Command): void {
           stop(async () => api.agents.stop.mutate({ projectId: await remoteProjectId(api, project), storyNumber: storyNumberArg(story), agentName: agent })),
         );
       }
-      return withDb((db) => stop(async () => stopAgent(db, { projectId: (await findProject(db, project)).id, storyNumber: storyNumberArg(story), agentName: agent, by: "cli" })));
+      return withDb((db) =>
+        stop(async () => stopAgent(db, { projectId: (await findProject(db, project)).id, storyNumber: storyNumberArg(story), agentName: agent, by: "cli" })),
+      );
     });
 }

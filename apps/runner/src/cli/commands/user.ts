@@ -10,7 +10,9 @@ import { print, withDb } from "../with-db.ts";
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 function baseUrl(): string {
@@ -40,7 +42,11 @@ export function register(program: Command): void {
         }
         const { token, expiresAt } = await createInvitation(db, { email, role, invitedById: null });
         const url = `${baseUrl()}${invitationPath(token)}`;
-        print(!!opts.json, { email: email.toLowerCase(), role, url, expiresAt }, () => `Invited ${email.toLowerCase()} as ${role}. Open this one-time link to set the password (valid 7 days):\n\n  ${url}\n`);
+        print(
+          !!opts.json,
+          { email: email.toLowerCase(), role, url, expiresAt },
+          () => `Invited ${email.toLowerCase()} as ${role}. Open this one-time link to set the password (valid 7 days):\n\n  ${url}\n`,
+        );
       }),
     );
   user

@@ -27,8 +27,25 @@ function ChangePassword() {
       }}
     >
       <h2 className="font-semibold">Change password</h2>
-      <input name="current" type="password" required placeholder="Current password" aria-label="Current password" autoComplete="current-password" className="block rounded border px-2 py-1" />
-      <input name="next" type="password" required minLength={10} placeholder="New password (10+ characters)" aria-label="New password" autoComplete="new-password" className="block rounded border px-2 py-1" />
+      <input
+        name="current"
+        type="password"
+        required
+        placeholder="Current password"
+        aria-label="Current password"
+        autoComplete="current-password"
+        className="block rounded border px-2 py-1"
+      />
+      <input
+        name="next"
+        type="password"
+        required
+        minLength={10}
+        placeholder="New password (10+ characters)"
+        aria-label="New password"
+        autoComplete="new-password"
+        className="block rounded border px-2 py-1"
+      />
       <button type="submit" className="rounded bg-slate-900 px-2 py-1 text-white">
         Change password
       </button>
@@ -116,7 +133,10 @@ function AccountPage() {
       <Nav projectId={projectId} />
       <main className="mx-auto max-w-3xl space-y-8 p-6">
         <h1 className="text-xl font-semibold">
-          {me?.name} <span className="text-sm font-normal text-slate-500">{me?.email}, {me?.role}</span>
+          {me?.name}{" "}
+          <span className="text-sm font-normal text-slate-500">
+            {me?.email}, {me?.role}
+          </span>
         </h1>
         <ChangePassword />
         <Tokens />

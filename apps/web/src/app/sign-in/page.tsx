@@ -16,10 +16,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1 className="mb-4 text-xl font-semibold">Sign in to Drover</h1>
       {noUsers && (
         <p className="mb-4 rounded bg-amber-50 p-3 text-sm text-amber-900" data-testid="not-set-up">
-          Nobody can sign in yet. Open the one-time setup link that <code>drover up</code> printed, or run <code>pnpm drover user add --admin you@example.com</code>.
+          Nobody can sign in yet. Open the one-time setup link that <code>drover up</code> printed, or run{" "}
+          <code>pnpm drover user add --admin you@example.com</code>.
         </p>
       )}
-      <SignInForm next={back} sso={oidcConfigured(env) ? env.DROVER_OIDC_NAME : null} error={error ? "Single sign-on did not complete: " + error.replaceAll("_", " ") : null} />
+      <SignInForm
+        next={back}
+        sso={oidcConfigured(env) ? env.DROVER_OIDC_NAME : null}
+        error={error ? `Single sign-on did not complete: ${error.replaceAll("_", " ")}` : null}
+      />
     </main>
   );
 }

@@ -56,7 +56,12 @@ function UsersPage() {
                 <td className="p-2">{u.email}</td>
                 <td className="p-2">{u.signInWith.join(", ") || "—"}</td>
                 <td className="p-2">
-                  <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => setRole.mutate({ userId: u.id, role: e.target.value as Role })} className="rounded border px-1">
+                  <select
+                    aria-label={`Role of ${u.email}`}
+                    value={u.role}
+                    onChange={(e) => setRole.mutate({ userId: u.id, role: e.target.value as Role })}
+                    className="rounded border px-1"
+                  >
                     {ROLES.map((r) => (
                       <option key={r} value={r}>
                         {r}

@@ -21,7 +21,15 @@ export function JoinForm({ token, email }: { token: string; email: string | null
     <form onSubmit={submit} className="space-y-3">
       <label className="block text-sm">
         Email
-        <input name="email" type="email" required defaultValue={email ?? ""} readOnly={email !== null} autoComplete="username" className="mt-1 w-full rounded border px-2 py-1" />
+        <input
+          name="email"
+          type="email"
+          required
+          defaultValue={email ?? ""}
+          readOnly={email !== null}
+          autoComplete="username"
+          className="mt-1 w-full rounded border px-2 py-1"
+        />
       </label>
       <label className="block text-sm">
         Name

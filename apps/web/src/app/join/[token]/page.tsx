@@ -23,9 +23,7 @@ export default async function JoinPage({ params }: { params: Promise<{ token: st
   return (
     <main className="mx-auto mt-24 max-w-sm rounded-lg border bg-white p-6 shadow-sm">
       <h1 className="mb-2 text-xl font-semibold">{offer.setup ? "Set up Drover" : "Join Drover"}</h1>
-      <p className="mb-4 text-sm text-slate-600">
-        {offer.setup ? "Create the first account: it will be an admin." : `You are invited as ${offer.role}.`}
-      </p>
+      <p className="mb-4 text-sm text-slate-600">{offer.setup ? "Create the first account: it will be an admin." : `You are invited as ${offer.role}.`}</p>
       <JoinForm token={token} email={offer.email} />
     </main>
   );
