@@ -26,7 +26,11 @@ afterAll(() => t.drop());
 /** Calls one procedure by its path with an empty input; resolves to the tRPC error code, or "passed". */
 async function codeOf(role: Role | null, path: string): Promise<string> {
   const caller = createCallerFactory(appRouter)(role ? testContext(t.db, { role }) : testContext(t.db, { signedIn: false }));
-  const fn = path.split(".").reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, caller as unknown as Record<string, unknown>) as unknown as (input: unknown) => Promise<unknown>;
+  const fn = path
+    .split(".")
+    .reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, caller as unknown as Record<string, unknown>) as unknown as (
+    input: unknown,
+  ) => Promise<unknown>;
   try {
     await fn({});
     return "passed";

@@ -21,14 +21,12 @@ const userId = z.string().min(1).max(100);
 export const peopleRouter = router({
   me: procedure.meta({ role: "viewer" }).query(({ ctx }) => ({ ...ctx.user, via: ctx.actor.kind })),
 
-  users: procedure
-    .meta({ role: "admin" })
-    .query(async ({ ctx }) =>
-      (await listUsers(ctx.db)).map(({ accounts, ...u }) => ({
-        ...u,
-        signInWith: [...new Set(accounts.map((a) => (a.providerId === "credential" ? "password" : "single sign-on")))],
-      })),
-    ),
+  users: procedure.meta({ role: "admin" }).query(async ({ ctx }) =>
+    (await listUsers(ctx.db)).map(({ accounts, ...u }) => ({
+      ...u,
+      signInWith: [...new Set(accounts.map((a) => (a.providerId === "credential" ? "password" : "single sign-on")))],
+    })),
+  ),
   setRole: procedure
     .meta({ role: "admin" })
     .input(z.object({ userId, role }))
