@@ -25,7 +25,7 @@ test("sign in: a wrong password is refused, the right one opens the board, sign 
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText(/invalid email or password/i);
+  await expect(page.locator("main [role=alert]")).toContainText(/invalid email or password/i);
   await page.screenshot({ path: path.join(artifacts, "sign-in.png") });
 
   await page.getByLabel("Password").fill(ADMIN.password);
@@ -122,7 +122,7 @@ test("an admin invites someone, who signs up through the one-time link with the 
   // The link works once.
   const again = await pageAs(browser, signedOut);
   await again.goto(link);
-  await expect(again.getByRole("alert")).toContainText("already used");
+  await expect(again.locator("main [role=alert]")).toContainText("already used");
   await guest.context().close();
   await again.context().close();
 });

@@ -47,7 +47,7 @@ test("first run: the setup link creates the admin, then it is spent", async ({ p
     expect(await createSetupLink(db)).toBeNull();
 
     await page.goto(`${base}${invitationPath(link!.token)}`);
-    await expect(page.getByRole("alert")).toContainText("already used");
+    await expect(page.locator("main [role=alert]")).toContainText("already used");
   } finally {
     await stopGroup(web);
     await db.$disconnect();

@@ -101,7 +101,7 @@ export default async function globalSetup() {
 
     const port = await freePort();
     const baseURL = `http://127.0.0.1:${port}`;
-    oidc = await startOidcProvider({ port: await freePort(), redirectUri: `${baseURL}/api/auth/oauth2/callback/oidc`, emailDomain: "sso.example.org" });
+    oidc = await startOidcProvider({ port: await freePort(), redirectUri: `${baseURL}/api/auth/callback/oidc`, emailDomain: "sso.example.org" });
     const env = {
       ...process.env,
       DATABASE_URL: pg.url,

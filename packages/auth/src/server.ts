@@ -88,6 +88,8 @@ function options(db: Db, env: AuthEnv, secret: string) {
                 clientSecret: env.DROVER_OIDC_CLIENT_SECRET!,
                 scopes: ["openid", "email", "profile"],
                 pkce: true,
+                // client_secret_basic: the OpenID Connect default, which every provider accepts.
+                authentication: "basic" as const,
                 // Without an allowed domain only people who already have an account (invited) may use it.
                 disableImplicitSignUp: !domain,
                 mapProfileToUser: (profile: { email?: string | null; email_verified?: boolean }) => {

@@ -21,7 +21,7 @@ export function SignInForm({ next, sso, error: initialError }: { next: string; s
   }
   async function singleSignOn() {
     setBusy(true);
-    const { ok, data } = await post("sign-in/oauth2", { providerId: "oidc", callbackURL: next, errorCallbackURL: "/sign-in" });
+    const { ok, data } = await post("sign-in/social", { provider: "oidc", callbackURL: next, errorCallbackURL: "/sign-in" });
     if (ok && data.url) window.location.assign(data.url);
     else {
       setBusy(false);
