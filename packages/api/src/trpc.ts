@@ -3,8 +3,7 @@
 // codes so every rule's message reaches the caller unchanged.
 import { DomainError } from "@drover/core/errors";
 import { hasRole, type Role } from "@drover/core/access/roles";
-import type { Actor } from "@drover/core/audit/actor";
-import { signedInFromHeaders, type SignedInUser } from "@drover/auth";
+import { signedInFromHeaders, type SignedIn } from "@drover/auth";
 import { getDb, type Db } from "@drover/db";
 import { describeIssues } from "@drover/db/services/validate";
 import { initTRPC, TRPCError } from "@trpc/server";
@@ -14,18 +13,19 @@ import { serverEnv } from "./env.ts";
 
 export interface Context {
   db: Db;
-  /** The signed-in user (browser session or access token); null for an anonymous call. */
-  user: SignedInUser | null;
-  /** Who a change is recorded as (the audit trail); null for an anonymous call. */
-  actor: Actor | null;
-  /** True while the caller's session or token is still valid; live subscriptions end when it is not. */
-  stillSignedIn: () => Promise<boolean>;
+  /**
+   * Who is calling (browser session or access token), null when anonymous. A promise so the look-up
+   * runs while tRPC reads the body (the body limit still cuts off an oversized upload at once).
+   * Procedures read the result as ctx.user, ctx.actor and ctx.stillSignedIn (set by the role check).
+   */
+  signedIn: Promise<SignedIn | null> | SignedIn | null;
 }
 
-export async function createContext(opts: { req: Request }): Promise<Context> {
+export function createContext(opts: { req: Request }): Context {
   const db = getDb(serverEnv().DATABASE_URL);
-  const who = await signedInFromHeaders(db, opts.req.headers);
-  return { db, user: who?.user ?? null, actor: who?.actor ?? null, stillSignedIn: who ? who.stillValid : async () => false };
+  const signedIn = signedInFromHeaders(db, opts.req.headers);
+  signedIn.catch(() => {}); // awaited (and its error reported) by the role check
+  return { db, signedIn };
 }
 
 /** Every procedure declares the least role that may call it. */
@@ -66,13 +66,15 @@ const domainErrors = t.middleware(async ({ next }) => {
  * The one role check: a procedure without a declared role is refused (fail closed), an anonymous
  * call is 401, a role below the procedure's is 403 saying the role it needs.
  */
-const requireRole = t.middleware(({ meta, ctx, path, next }) => {
+const requireRole = t.middleware(async ({ meta, ctx, path, next }) => {
   if (!meta?.role) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `${path} declares no role: add .meta({ role }) to it` });
-  if (!ctx.user || !ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
-  if (!hasRole(ctx.user.role, meta.role)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${meta.role} role; you are a ${ctx.user.role}.` });
+  const who = await ctx.signedIn;
+  if (!who) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  if (!hasRole(who.user.role, meta.role)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${meta.role} role; you are a ${who.user.role}.` });
   }
-  return next({ ctx: { ...ctx, user: ctx.user, actor: ctx.actor } });
+  // ctx.user (with role) and ctx.actor (who a change is recorded as) for every procedure.
+  return next({ ctx: { ...ctx, user: who.user, actor: who.actor, stillSignedIn: who.stillValid } });
 });
 
 export const router = t.router;

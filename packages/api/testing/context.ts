@@ -5,10 +5,10 @@ import type { Db } from "@drover/db";
 import type { Context } from "../src/trpc.ts";
 
 export function testContext(db: Db, opts: { role?: Role; name?: string; signedIn?: boolean | (() => Promise<boolean>) } = {}): Context {
-  if (opts.signedIn === false) return { db, user: null, actor: null, stillSignedIn: async () => false };
+  if (opts.signedIn === false) return { db, signedIn: null };
   const role = opts.role ?? "admin";
   const name = opts.name ?? `Test ${role}`;
   const user = { id: `test-${role}`, name, email: `${role}@test.invalid`, role };
-  const stillSignedIn = typeof opts.signedIn === "function" ? opts.signedIn : async () => true;
-  return { db, user, actor: { kind: "user", userId: user.id, name }, stillSignedIn };
+  const stillValid = typeof opts.signedIn === "function" ? opts.signedIn : async () => true;
+  return { db, signedIn: { user, actor: { kind: "user", userId: user.id, name }, stillValid } };
 }

@@ -42,3 +42,9 @@ export function writeState(file: string, state: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(state));
 }
+
+/** The admin's session as a Cookie header, for requests made without Playwright's request context. */
+export function adminCookieHeader(stateFile: string): string {
+  const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { cookies: Array<{ name: string; value: string }> };
+  return state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+}

@@ -1,11 +1,10 @@
 // Live subscriptions end when the caller signs out (or their token is revoked, or they are removed):
 // the returned signal aborts when the request's does, or when a periodic re-check finds the sign-in gone.
-import type { Context } from "../trpc.ts";
 
 /** How often a live subscription re-checks its sign-in. */
 export const SIGN_IN_RECHECK_MS = 5_000;
 
-export function untilSignedOut(ctx: Pick<Context, "stillSignedIn">, signal: AbortSignal | undefined, everyMs = SIGN_IN_RECHECK_MS): AbortSignal {
+export function untilSignedOut(ctx: { stillSignedIn(): Promise<boolean> }, signal: AbortSignal | undefined, everyMs = SIGN_IN_RECHECK_MS): AbortSignal {
   const ended = new AbortController();
   const timer = setInterval(() => {
     ctx.stillSignedIn().then(

@@ -7,8 +7,8 @@ export const dynamic = "force-dynamic";
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
   // Outside tRPC, so its own check: any signed-in role may read logs (viewer is the least role).
-  const api = await createContext({ req });
-  if (!api.user) return new Response("Sign in first.\n", { status: 401 });
+  const api = createContext({ req });
+  if (!(await api.signedIn)) return new Response("Sign in first.\n", { status: 401 });
   const sessionId = Number((await ctx.params).id);
   if (!Number.isInteger(sessionId) || sessionId <= 0) return new Response("bad session id\n", { status: 400 });
   const lines = await rawSessionLog(api.db, sessionId);
