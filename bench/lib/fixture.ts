@@ -1,6 +1,5 @@
 // What every part starts from: a git repository, a project on it, stories and command agents.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../../packages/db/src/client.ts";
@@ -8,16 +7,6 @@ import { syncRosterText } from "../../packages/db/testing/roster-text.ts";
 import { until } from "./stats.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-export function makeRepo(dir: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  const git = (...a: string[]) => execFileSync("git", a, { cwd: dir });
-  git("init", "-q", "-b", "main");
-  fs.writeFileSync(path.join(dir, "README.md"), "bench\n");
-  git("add", ".");
-  git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "init");
-  return dir;
-}
 
 export async function makeProject(
   db: Db,

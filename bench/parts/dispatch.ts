@@ -7,7 +7,8 @@ import { Logger, run as runWorker } from "graphile-worker";
 import { createDb } from "../../packages/db/src/client.ts";
 import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
 import { startRunner } from "../../apps/runner/src/runner/start-runner.ts";
-import { makeProject, makeRepo } from "../lib/fixture.ts";
+import { makeProject } from "../lib/fixture.ts";
+import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
 import type { Part } from "../lib/part.ts";
 import { anchorPool } from "../lib/postgres.ts";
 import { median, p99, until } from "../lib/stats.ts";
@@ -29,7 +30,7 @@ export const dispatch: Part = {
     const N = quick ? 10 : 300;
     const url = await pg.database("bench_dispatch");
     const db = createDb(url, { max: 4 });
-    const repo = makeRepo(path.join(tmp, "repo"));
+    const repo = makeRepo({ dir: path.join(tmp, "repo") });
     const { project, stories, agents } = await makeProject(db, repo, { stories: 1, agents: [{ name: "quick", stage: "coder", command: ["true"] }] });
     const runner = await startRunner({ databaseUrl: url, dataDir: path.join(tmp, "runner"), recoverInterrupted: false });
 

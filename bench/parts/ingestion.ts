@@ -13,7 +13,8 @@ import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
 import { appRouter } from "../../packages/api/src/root.ts";
 import { createCallerFactory } from "../../packages/api/src/trpc.ts";
 import { getHub } from "../../packages/api/src/live/hub.ts";
-import { makeProject, makeRepo, ROOT, spawnRunner, stopProcess } from "../lib/fixture.ts";
+import { makeProject, ROOT, spawnRunner, stopProcess } from "../lib/fixture.ts";
+import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
 import type { Part } from "../lib/part.ts";
 import { sql } from "../lib/postgres.ts";
 import { cpuSeconds, p95, median, until } from "../lib/stats.ts";
@@ -60,7 +61,7 @@ export const ingestion: Part = {
     const url = await pg.database("bench_ingestion");
     process.env.DATABASE_URL = url; // the web modules read it
     const db = createDb(url, { max: 4 });
-    const repo = makeRepo(path.join(tmp, "repo"));
+    const repo = makeRepo({ dir: path.join(tmp, "repo") });
     const binDir = path.join(tmp, "bin");
     standInClaude(binDir, CYCLES);
     const { project, stories, agents } = await makeProject(db, repo, {

@@ -7,7 +7,8 @@ import net from "node:net";
 import path from "node:path";
 import { createDb } from "../../packages/db/src/client.ts";
 import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
-import { makeProject, makeRepo, ROOT, spawnRunner, stopProcess, trackChild } from "../lib/fixture.ts";
+import { makeProject, ROOT, spawnRunner, stopProcess, trackChild } from "../lib/fixture.ts";
+import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
 import type { Part } from "../lib/part.ts";
 import { rssMb, until } from "../lib/stats.ts";
 
@@ -50,7 +51,7 @@ export const memory: Part = {
     const settle = quick ? 500 : 2000;
     const url = await pg.database("bench_memory");
     const db = createDb(url, { max: 2 });
-    const repo = makeRepo(path.join(tmp, "repo"));
+    const repo = makeRepo({ dir: path.join(tmp, "repo") });
     const { project, stories, agents } = await makeProject(db, repo, {
       stories: AGENTS,
       agents: Array.from({ length: AGENTS }, (_, i) => ({ name: `sleeper-${i}`, command: ["sh", "-c", "echo up; exec sleep 600"] })),

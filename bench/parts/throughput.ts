@@ -9,7 +9,8 @@ import { execa } from "execa";
 import { Logger, run as runWorker, type Runner } from "graphile-worker";
 import { createDb } from "../../packages/db/src/client.ts";
 import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
-import { makeProject, makeRepo, spawnRunner, stopProcess } from "../lib/fixture.ts";
+import { makeProject, spawnRunner, stopProcess } from "../lib/fixture.ts";
+import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
 import type { Part } from "../lib/part.ts";
 import { anchorPool, resetStatements, sql, statementCount, topStatements } from "../lib/postgres.ts";
 import { cpuSeconds, until } from "../lib/stats.ts";
@@ -26,7 +27,7 @@ export const throughput: Part = {
     const AGENTS = N;
     const url = await pg.database("bench_throughput");
     const db = createDb(url, { max: 2 });
-    const repo = makeRepo(path.join(tmp, "repo"));
+    const repo = makeRepo({ dir: path.join(tmp, "repo") });
     const runsLog = path.join(tmp, "runs.log");
     const command = ["sh", "-c", `echo "$DROVER_SESSION_ID" >> ${runsLog}`];
     const { project } = await makeProject(db, repo, { stories: STORIES, agents: Array.from({ length: AGENTS }, (_, i) => ({ name: `a${i}`, command })) });

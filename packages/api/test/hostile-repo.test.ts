@@ -15,7 +15,8 @@ import { exportPlan } from "@drover/db/services/storkit-io/export-plan";
 import { addProject } from "@drover/db/services/projects";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { repoAccess, writeStorkitTree } from "@drover/repo";
-import { makeRepo, rejects, ROSTER } from "../../db/test/services/helpers.ts";
+import { rejects, ROSTER } from "@drover/db/testing/project-fixtures";
+import { makeRepo } from "@drover/repo/testing/make-repo";
 
 /** `drover export`: the data layer's plan, written by writeStorkitTree. */
 async function exportProject(db: Db, ref: number, dir: string, opts: { force?: boolean }) {

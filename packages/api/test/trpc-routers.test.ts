@@ -5,7 +5,8 @@ import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
 import { testContext } from "../testing/context.ts";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { makeRepo, ROSTER } from "../../db/test/services/helpers.ts";
+import { ROSTER } from "@drover/db/testing/project-fixtures";
+import { makeRepo } from "@drover/repo/testing/make-repo";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -10,7 +10,8 @@ import type { Logger } from "pino";
 import type { SessionEndContext } from "../runner/lifecycle.ts";
 import { LOCK_SPACE, withAdvisoryLock } from "./locks.ts";
 import type { CompletionReport } from "./on-exit.ts";
-import { pipelineSettings, projectConfig } from "./settings.ts";
+import { projectConfigFrom } from "@drover/core/config/stored-config";
+import { pipelineSettings } from "./settings.ts";
 
 /** Consecutive earlier sessions on the story and stage that ended as crashes / rate limits. */
 async function priorStreaks(db: Db, storyId: number, stage: string, beforeId: number) {
@@ -85,7 +86,7 @@ async function decideAndApply(
       rateLimitResetsAt: report.rateLimitResetsAt ?? null,
     },
     story: { stage: story.stage, kind: story.kind, qa: story.qa, retryCount: story.retryCount, blocked: story.blocked },
-    settings: pipelineSettings(projectConfig(session.project.config)),
+    settings: pipelineSettings(projectConfigFrom(session.project.config)),
     priorCrashes: streak.crashes,
     priorBackoffs: streak.backoffs,
     now: new Date(),

@@ -9,7 +9,8 @@ import { DomainError } from "@drover/core/errors";
 import type { Db } from "@drover/db";
 import { logProjectEvent, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
-import { pipelineSettings, projectConfig } from "./settings.ts";
+import { projectConfigFrom } from "@drover/core/config/stored-config";
+import { pipelineSettings } from "./settings.ts";
 
 const RESUME_NOTE =
   "Drover: your previous session on this story was interrupted because its runner was lost. Check the state of the worktree and continue where you left off.";
@@ -25,7 +26,7 @@ export async function planForProject(
   now = new Date(),
 ): Promise<{ plan: AssignPlan; resumeOf: Map<number, { id: number; stage: string; worktreePath: string | null; branch: string | null }> }> {
   const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
-  const settings = pipelineSettings(projectConfig(project.config));
+  const settings = pipelineSettings(projectConfigFrom(project.config));
   const stories = await db.story.findMany({ where: { projectId, stage: { in: ["current", "qa", "merge", "done", "archived"] } } });
   const active = await db.agentSession.findMany({
     where: { projectId, status: { in: ["pending", "running"] } },

@@ -2,12 +2,12 @@
 // shell would split words, but never run through one), guarded in its own process group (see
 // runner/guarded-command.ts) so a timeout or the runner's death
 // kills everything it started. Output is streamed into the session log and summarised in the report.
+import { DEFAULT_GATE_TIMEOUT_SECS } from "@drover/core/config/parse";
 import { parseArgsStringToArgv } from "string-argv";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { buildCommandEnv } from "../runner/environment.ts";
 import { runGuardedCommand } from "../runner/guarded-command.ts";
 
-export const DEFAULT_GATE_TIMEOUT_SECS = 1200;
 const TAIL_CHARS = 4000;
 
 export type GateSpec = string | string[];

@@ -5,7 +5,8 @@ import { scheduleRateLimitRestart, parseResetTime } from "@drover/core/automatio
 import type { Db } from "@drover/db";
 import { blockStory, inTx, logProjectEvent, moveStory, requestStop } from "@drover/db/services/index";
 import type { Logger } from "pino";
-import { agentSpec, projectConfig } from "./settings.ts";
+import { projectConfigFrom } from "@drover/core/config/stored-config";
+import { agentSpec } from "./settings.ts";
 
 /** Marks agents throttled from rate-limit events newer than `sinceId`; returns the new high-water mark. */
 export async function throttleFromEvents(db: Db, sinceId: bigint): Promise<bigint> {
@@ -68,7 +69,7 @@ export async function sweepDone(db: Db, projectIds: number[], now = new Date()):
   for (const projectId of projectIds) {
     const project = await db.project.findUnique({ where: { id: projectId } });
     if (!project) continue;
-    const secs = projectConfig(project.config).done_retention_secs ?? 14_400;
+    const secs = projectConfigFrom(project.config).done_retention_secs ?? 14_400;
     const old = await db.story.findMany({
       where: { projectId, stage: "done", stageChangedAt: { lt: new Date(now.getTime() - secs * 1000) } },
       select: { number: true },

@@ -2,10 +2,10 @@
 import { mergeWorktreePath, storyBranch, worktreeRoot } from "@drover/core/pipeline/workspace";
 import type { Db, Project, Story } from "@drover/db";
 import type { MergeTarget } from "./merge.ts";
-import { projectConfig } from "./settings.ts";
+import { projectConfigFrom } from "@drover/core/config/stored-config";
 
 export async function mergeTargetFor(db: Db, story: Story, project: Project): Promise<MergeTarget> {
-  const cfg = projectConfig(project.config);
+  const cfg = projectConfigFrom(project.config);
   // The branch the coder really worked on (the runner records it on the session).
   const coder = await db.agentSession.findFirst({
     where: { storyId: story.id, stage: "coder", branch: { not: null } },

@@ -14,7 +14,7 @@ import { mergeBranchName } from "@drover/core/pipeline/workspace";
 import { removeMergeWorktree, type MergeTarget } from "./merge.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
-import { projectConfig } from "./settings.ts";
+import { projectConfigFrom } from "@drover/core/config/stored-config";
 
 const TEARDOWN_TIMEOUT_MS = 300_000;
 
@@ -39,7 +39,7 @@ export async function teardownStory(db: Db, story: Story, project: Project, t: M
     cfg = rosterConfig(project); // teardown commands come from the parsed roster text, not the row's JSON
   } catch (e) {
     notes.push(`teardown commands skipped: ${(e as Error).message}`);
-    cfg = { ...projectConfig(project.config), component: [] };
+    cfg = { ...projectConfigFrom(project.config), component: [] };
   }
   const storyTrees = (await worktrees(t.repoPath)).filter((w) => w.branch === t.storyBranch);
   for (const wt of storyTrees) {

@@ -5,7 +5,7 @@ import type { AgentStageName } from "@drover/core/config/types";
 import { claimBlockedBy, type RunningSession } from "@drover/core/pipeline/claim-rule";
 import type { Db } from "@drover/db";
 import { claimPending, failClaimOfDisabledAgent } from "@drover/db/sessions/index";
-import { readProjectConfig } from "./project-config.ts";
+import { projectConfigFrom } from "@drover/core/config/stored-config";
 
 export interface Claimed {
   id: number;
@@ -50,7 +50,7 @@ export async function claimNext(
         if (c.stage === "coder") {
           // Coders count against the project's max_coders: serialize coder claims per project.
           const [p] = await tx.$queryRaw<{ config: unknown }[]>`SELECT config FROM projects WHERE id = ${c.project_id} FOR UPDATE`;
-          maxCoders = readProjectConfig(p?.config).maxCoders;
+          maxCoders = projectConfigFrom(p?.config).max_coders;
         }
         await tx.$queryRaw`SELECT id FROM stories WHERE id = ${c.story_id} FOR UPDATE`;
         const [agent] = await tx.$queryRaw<{ enabled: boolean }[]>`SELECT enabled FROM agents WHERE id = ${c.agent_id} FOR UPDATE`;

@@ -1,9 +1,9 @@
 // Real git repositories in temp dirs for pipeline tests.
-import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { makeRepo as makeTestRepo } from "@drover/repo/testing/make-repo";
 
 export async function sh(cwd: string, ...argv: string[]): Promise<string> {
   const r = await promisify(execFile)("git", argv, { cwd });
@@ -15,17 +15,9 @@ export async function write(dir: string, rel: string, text: string): Promise<voi
   await writeFile(join(dir, rel), text);
 }
 
-/** A repo on `main` with one commit, user identity configured. */
+/** A repo on `main` with one commit, its worktrees folder ignored. */
 export async function makeRepo(files: Record<string, string> = { "README.md": "hello\n" }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "drover-pipe-"));
-  await sh(dir, "init", "-q", "-b", "main");
-  await sh(dir, "config", "user.email", "t@t");
-  await sh(dir, "config", "user.name", "T");
-  for (const [k, v] of Object.entries(files)) await write(dir, k, v);
-  await write(dir, ".gitignore", ".drover/worktrees/\n");
-  await sh(dir, "add", "-A");
-  await sh(dir, "commit", "-q", "-m", "init");
-  return dir;
+  return makeTestRepo({ files: { ...files, ".gitignore": ".drover/worktrees/\n" } });
 }
 
 /** A story branch with a worktree and one commit changing files. */

@@ -1,26 +1,12 @@
-// Fixtures for runner tests: real git repositories in temp folders, project/story/agent/session rows
-// inserted directly (as startAgent will), runner child processes, and polling helpers.
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import type { Db } from "@drover/db";
 import { syncRosterText } from "@drover/db/testing/roster-text";
 
+export { makeRepo } from "@drover/repo/testing/make-repo";
+
 export const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 export const cliMain = path.join(repoRoot, "apps/runner/src/cli/main.ts");
-
-export async function makeRepo(prefix = "drover-runner-"): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const git = (...args: string[]) => execa("git", args, { cwd: dir });
-  await git("init", "-q", "-b", "main");
-  await git("config", "user.email", "test@example.com");
-  await git("config", "user.name", "Test");
-  fs.writeFileSync(path.join(dir, "README.md"), "# test\n");
-  await git("add", ".");
-  await git("commit", "-q", "-m", "init");
-  return dir;
-}
 
 let counter = 0;
 export async function seedProject(db: Db, repoPath: string, config: Record<string, unknown> = {}) {

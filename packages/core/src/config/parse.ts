@@ -6,6 +6,9 @@ import { badRequest } from "../errors.ts";
 import { TEMPLATE_VARS, unknownTemplateVars } from "../prompts/template.ts";
 import { AGENT_STAGES, QA_MODES, RUNTIMES, type ParsedConfig, type ProjectConfig } from "./types.ts";
 
+/** A gate runs at most this long unless the roster says otherwise. */
+export const DEFAULT_GATE_TIMEOUT_SECS = 1200;
+
 const nonEmpty = z.string().trim().min(1, { error: "must not be empty" });
 const strList = z.array(z.string());
 const posInt = z.number().int({ error: "must be a whole number" }).positive({ error: "must be greater than 0" });
@@ -63,7 +66,7 @@ const projectSchema = z.object({
   worktree_root: nonEmpty.default(".drover/worktrees"),
   daily_budget_usd: posNum.optional(),
   keep_branches: z.boolean().default(false),
-  gate_timeout_secs: posInt.default(1200),
+  gate_timeout_secs: posInt.default(DEFAULT_GATE_TIMEOUT_SECS),
   prices: z.record(z.string(), priceSchema).default({}),
   agent: z.array(agentSchema).default([]),
   component: z.array(componentSchema).default([]),

@@ -4,6 +4,7 @@
 // JSON copies (`project.config`, `agent.config`) that anyone able to write a row could change.
 import path from "node:path";
 import { defaultProjectConfig, mergeRoster, parseAgentsFile, parseProjectConfig, type ParsedConfig } from "@drover/core/config/index";
+import type { ProjectConfig } from "./types.ts";
 
 const marker = (agentsRel: string) => `\n# --- ${agentsRel} ---\n`;
 const MARKER = /\n# --- ([^\n]*agents\.toml) ---\n/g;
@@ -23,4 +24,13 @@ export function parseStoredConfig(stored: string | null): ParsedConfig {
   const project = parseProjectConfig(stored.slice(0, last.index), projectRel);
   const agents = parseAgentsFile(stored.slice(last.index + last[0].length), agentsRel);
   return mergeRoster(project, agents, agentsRel);
+}
+
+/**
+ * The one reader of a project's parsed config JSON (`project.config`): the parser's defaults under
+ * whatever was stored, so a config stored by an older Drover (or none yet) reads with today's
+ * defaults. The runner's commands never come from here (see parseStoredConfig): only settings.
+ */
+export function projectConfigFrom(json: unknown): ProjectConfig {
+  return { ...defaultProjectConfig(), ...((json ?? {}) as Partial<ProjectConfig>) };
 }

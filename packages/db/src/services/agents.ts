@@ -15,7 +15,7 @@ import type { AgentSession, Story } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
 import { createPending } from "../sessions/index.ts";
 import { logProjectEvent } from "./events.ts";
-import { projectConfigOf } from "./projects.ts";
+import { projectConfigFrom } from "@drover/core/config/stored-config";
 import { redactAgent } from "./redact.ts";
 import { moveLocked } from "./stories.ts";
 import { inTx, lockStory, uniqueViolation, type DbOrTx, type Tx } from "./tx.ts";
@@ -115,7 +115,7 @@ async function assertStillAssignable(tx: Tx, story: Story, agentName: string | u
 async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<Outcome> {
   const project = await tx.project.findUnique({ where: { id: i.projectId } });
   if (!project) throw notFound(`No project #${i.projectId}`);
-  const config = projectConfigOf(project);
+  const config = projectConfigFrom(project.config);
   let story = await lockStory(tx, i.projectId, i.storyNumber);
   if (i.autoAssign) await assertStillAssignable(tx, story, i.agentName);
 

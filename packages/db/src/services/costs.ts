@@ -6,7 +6,7 @@ import { estimateCost } from "@drover/core/runtimes/pricing";
 import type { ModelPrice } from "@drover/core/config/types";
 import type { DbOrTx } from "./tx.ts";
 import { idSchema, parseInput } from "./validate.ts";
-import { projectConfigOf } from "./projects.ts";
+import { projectConfigFrom } from "@drover/core/config/stored-config";
 
 export interface CostSession {
   model: string | null;
@@ -100,11 +100,21 @@ export interface ProjectCosts {
   byDay: Record<string, CostTotal>;
 }
 
+/** What pricing a session reads: its token counts and the cost, reported or estimated. */
+const usageFields = {
+  inputTokens: true,
+  outputTokens: true,
+  cacheReadTokens: true,
+  cacheWriteTokens: true,
+  costUsd: true,
+  costEstimated: true,
+} as const;
+
 /** Costs of a project's sessions, optionally for one story or agent and a time window. */
 export async function projectCosts(db: DbOrTx, input: z.input<typeof costsInput>): Promise<ProjectCosts> {
   const q = parseInput(costsInput, input);
   const project = await db.project.findUniqueOrThrow({ where: { id: q.projectId }, select: { config: true } });
-  const prices = projectConfigOf(project).prices;
+  const prices = projectConfigFrom(project.config).prices;
   const when = q.from || q.to ? { gte: q.from, lt: q.to } : undefined;
   const rows = await db.agentSession.findMany({
     where: {
@@ -120,12 +130,7 @@ export async function projectCosts(db: DbOrTx, input: z.input<typeof costsInput>
       model: true,
       startedAt: true,
       createdAt: true,
-      inputTokens: true,
-      outputTokens: true,
-      cacheReadTokens: true,
-      cacheWriteTokens: true,
-      costUsd: true,
-      costEstimated: true,
+      ...usageFields,
       agent: { select: { name: true, model: true } },
     },
     orderBy: { id: "asc" },
@@ -163,17 +168,12 @@ export async function recordEstimatedCost(db: DbOrTx, sessionId: number): Promis
     where: { id: sessionId },
     select: {
       model: true,
-      inputTokens: true,
-      outputTokens: true,
-      cacheReadTokens: true,
-      cacheWriteTokens: true,
-      costUsd: true,
-      costEstimated: true,
+      ...usageFields,
       agent: { select: { model: true } },
       project: { select: { config: true } },
     },
   });
-  const c = sessionCost({ ...s, model: s.model ?? s.agent.model }, projectConfigOf(s.project).prices);
+  const c = sessionCost({ ...s, model: s.model ?? s.agent.model }, projectConfigFrom(s.project.config).prices);
   if (c.source !== "estimated") return c.costUsd;
   await db.agentSession.updateMany({
     where: { id: sessionId, OR: [{ costUsd: null }, { costEstimated: true }] },

@@ -1,7 +1,6 @@
 // Projects: adding a repository (validated), finding one by id or name, reloading its config.
 import path from "node:path";
 import { z } from "zod";
-import { defaultProjectConfig, type ProjectConfig } from "@drover/core/config/index";
 import { badRequest, conflict, notFound } from "@drover/core/errors";
 import type { Db } from "../client.ts";
 import type { Prisma, Project } from "../generated/prisma/client.ts";
@@ -22,11 +21,6 @@ const addInput = z.object({
   repoPath: textSchema.min(1, { error: "Give the path of a git repository" }),
   name: projectNameSchema.optional(),
 });
-
-/** The project's last good config, or the defaults when none ever parsed. */
-export function projectConfigOf(project: Pick<Project, "config">): ProjectConfig {
-  return (project.config as unknown as ProjectConfig | null) ?? defaultProjectConfig();
-}
 
 export async function findProject(db: DbOrTx, ref: number | string): Promise<Project> {
   const asId = typeof ref === "number" ? ref : /^\d+$/.test(ref) ? Number(ref) : undefined;

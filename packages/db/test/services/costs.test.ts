@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { dailySpend, projectCosts, recordEstimatedCost } from "../../src/services/costs.ts";
 import { createStory } from "../../src/services/stories.ts";
-import { projectWithRoster } from "./helpers.ts";
+import { projectWithRoster } from "@drover/db/testing/project-fixtures";
 
 const CONFIG = `
 [prices.gemini-2]

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { isErrorEvent } from "@drover/core/runtimes/error-events";
 import { errorEventSql } from "../../src/services/session-views.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
-import { projectWithRoster } from "./helpers.ts";
+import { projectWithRoster } from "@drover/db/testing/project-fixtures";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProject, reloadProjectConfig } from "../../src/services/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
-import { makeRepo, rejects, ROSTER } from "./helpers.ts";
+import { rejects, ROSTER } from "@drover/db/testing/project-fixtures";
+import { makeRepo } from "@drover/repo/testing/make-repo";
 import { repoAccess } from "../../../repo/src/index.ts";
 
 let t: TestDatabase;

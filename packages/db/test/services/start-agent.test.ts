@@ -15,7 +15,7 @@ import {
   uniqueViolation,
 } from "../../src/services/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
-import { projectWithRoster, rejects } from "./helpers.ts";
+import { projectWithRoster, rejects } from "@drover/db/testing/project-fixtures";
 import { repoAccess } from "../../../repo/src/index.ts";
 
 let t: TestDatabase;

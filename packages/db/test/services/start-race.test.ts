@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../src/client.ts";
 import { createStory, startAgent } from "../../src/services/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
-import { projectWithRoster } from "./helpers.ts";
+import { projectWithRoster } from "@drover/db/testing/project-fixtures";
 
 const N = 50;
 let t: TestDatabase;

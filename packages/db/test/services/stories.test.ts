@@ -13,7 +13,7 @@ import {
   updateStory,
 } from "../../src/services/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
-import { projectWithRoster, rejects } from "./helpers.ts";
+import { projectWithRoster, rejects } from "@drover/db/testing/project-fixtures";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStory, startAgent } from "../../src/services/index.ts";
 import { claimPending, endRun, extendLeases, failPending, recordAttempt, stopPending } from "../../src/sessions/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
-import { projectWithRoster } from "../services/helpers.ts";
+import { projectWithRoster } from "@drover/db/testing/project-fixtures";
 
 let t: TestDatabase;
 beforeAll(async () => {

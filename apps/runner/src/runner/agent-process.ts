@@ -1,0 +1,202 @@
+// One run of an agent's CLI: spawn in its own process group (argv, allow-listed env, prompt on
+// stdin), its stdout parsed line by line into the event log with back-pressure, stderr kept as
+// stderr events, an inactivity timeout, and a stop that escalates SIGTERM → SIGKILL after the grace
+// period. Whatever the agent leaves in its group dies with it.
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { execa } from "execa";
+import type { AgentSpec, NormalizedEvent, RuntimeAdapter } from "@drover/core/runtimes/types";
+import type { Db } from "@drover/db";
+import { recordAttempt, type Owner } from "@drover/db/sessions/index";
+import type { Logger } from "pino";
+import { buildAgentEnv } from "./environment.ts";
+import type { SessionEventLog } from "./event-log.ts";
+import type { Guard } from "./guard.ts";
+import { killGroup, waitGroupGone } from "./process-group.ts";
+import { containedIn } from "./state-paths.ts";
+
+export interface Exit {
+  exitCode: number | null;
+  signal: string | null;
+  spawnError?: string;
+}
+
+export interface AgentRunRequest {
+  adapter: RuntimeAdapter;
+  spec: AgentSpec;
+  prompt: string;
+  resumeId?: string;
+  cwd: string;
+  sessionDir: string;
+  stateDir: string;
+  home: string;
+  tmp: string;
+  drover: Record<string, string>;
+  vars: Record<string, string>;
+}
+
+export interface AgentProcessDeps {
+  db: Db;
+  log: Logger;
+  guard: Guard;
+  events: SessionEventLog;
+  owner: Owner;
+  graceSecs: number;
+  defaultInactivitySecs: number;
+  /** Asked when the agent was silent too long; the session decides (it records why it stopped). */
+  onInactive: () => void;
+  /** True once the session was asked to stop (a stop before the spawn is applied right after it). */
+  stopping: () => boolean;
+}
+
+export class AgentProcess {
+  pgid: number | undefined;
+  /** Seconds of silence allowed for the current run (the stop message quotes it). */
+  inactivitySecs = 0;
+  private exited = false;
+  private killTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: AgentProcessDeps) {}
+
+  /** SIGTERM to the agent's group, SIGKILL after the grace period. */
+  signal(): void {
+    if (this.pgid === undefined || this.exited) return;
+    killGroup(this.pgid, "SIGTERM");
+    clearTimeout(this.killTimer);
+    const pgid = this.pgid;
+    this.killTimer = setTimeout(() => killGroup(pgid, "SIGKILL"), this.deps.graceSecs * 1000);
+  }
+
+  async run(r: AgentRunRequest): Promise<Exit> {
+    const { events, log } = this.deps;
+    const { adapter, spec } = r;
+    const emit = (ev: NormalizedEvent) => events.push(ev);
+    const req = { agent: spec, prompt: r.prompt, resumeId: r.resumeId, cwd: r.cwd, sessionDir: r.sessionDir, stateDir: r.stateDir, vars: r.vars };
+    const plan = adapter.plan(req);
+    for (const [file, content] of Object.entries(plan.files ?? {})) {
+      const real = containedIn([r.stateDir, r.sessionDir], file);
+      fs.mkdirSync(path.dirname(real), { recursive: true });
+      fs.writeFileSync(real, content);
+    }
+    const env = buildAgentEnv({ home: r.home, tmp: r.tmp, drover: r.drover, agentEnv: spec.env, planEnv: plan.env });
+    const parser = adapter.parser(req); // the request carries limits the parser enforces (Codex max_turns)
+    emit({
+      kind: "status",
+      text: `$ ${[plan.file, ...plan.args].map((a) => (a.length > 200 ? `${a.slice(0, 200)}…` : a)).join(" ")}${r.resumeId ? ` (resuming ${r.resumeId})` : ""}`,
+    });
+
+    const sub = execa(plan.file, plan.args, {
+      cwd: r.cwd,
+      env,
+      extendEnv: false,
+      detached: true, // its own process group
+      cleanup: false, // the guard, not an exit hook, owns killing it
+      buffer: false,
+      reject: false,
+      stdin: plan.stdin !== undefined ? "pipe" : "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    void sub.catch(() => {});
+    const child = sub as unknown as ChildProcess; // execa's subprocess is a ChildProcess at runtime
+    const spawnErr = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      child.once("spawn", () => resolve(undefined));
+      child.once("error", (e) => resolve(e as NodeJS.ErrnoException));
+    });
+    if (spawnErr || sub.pid === undefined) {
+      const why = spawnErr?.code === "ENOENT" ? "not found" : spawnErr?.code === "EACCES" ? "permission denied" : (spawnErr?.message ?? "no pid");
+      const hint = plan.installHint
+        ? `install it with \`npm install -g ${plan.installHint}\` (or add it to the runner's PATH)`
+        : `install it, put it on the runner's PATH, or fix agent "${spec.name}" in .drover/project.toml`;
+      const message = `Could not start "${plan.file}" for agent ${spec.name}: ${why}; ${hint}`;
+      emit({ kind: "error", text: message, fatal: true });
+      return { exitCode: null, signal: null, spawnError: message };
+    }
+
+    const pgid = sub.pid;
+    this.pgid = pgid;
+    this.exited = false;
+    this.deps.guard.add(pgid);
+    const startedAt = new Date();
+    const recordPid = recordAttempt(this.deps.db, this.deps.owner, { pid: pgid, pgid, processStartedAt: startedAt }).catch((err) =>
+      log.warn({ err: (err as Error).message }, "could not record the agent's pid"),
+    );
+    if (this.deps.stopping()) this.signal();
+
+    sub.stdin?.on("error", () => {}); // an agent that never reads its stdin
+    if (plan.stdin !== undefined) sub.stdin?.end(plan.stdin);
+
+    let lastOutput = Date.now();
+    let paused = false; // by the event log's back-pressure: the agent waits on us, it is not idle
+    this.inactivitySecs = Number(spec.inactivity_timeout_secs ?? this.deps.defaultInactivitySecs);
+    const limitMs = this.inactivitySecs * 1000;
+    const idle = setInterval(
+      () => {
+        if (!this.exited && !paused && Date.now() - lastOutput > limitMs) this.deps.onInactive();
+      },
+      Math.min(1000, Math.max(100, limitMs / 4)),
+    );
+
+    const out = readline.createInterface({ input: sub.stdout!, crlfDelay: Infinity });
+    const err = readline.createInterface({ input: sub.stderr!, crlfDelay: Infinity });
+    // Back-pressure: while the log's write queue is full the pipes are not read, so the agent
+    // blocks on its writes instead of the runner holding (or dropping) its output.
+    events.setProducer({
+      pause: () => {
+        paused = true;
+        out.pause();
+        err.pause();
+      },
+      resume: () => {
+        paused = false;
+        lastOutput = Date.now(); // waiting on the database is not the agent's inactivity
+        out.resume();
+        err.resume();
+      },
+    });
+    out.on("line", (line) => {
+      lastOutput = Date.now();
+      let evs: NormalizedEvent[];
+      try {
+        evs = parser.line(line);
+      } catch (e) {
+        evs = [{ kind: "error", text: `Could not parse a line of output: ${(e as Error).message}`, raw: line }];
+      }
+      events.pushOutput(evs, Buffer.byteLength(line) + 1);
+      // A fatal error from the adapter (Codex past max_turns or unable to reach its server) means
+      // the run is over though the CLI keeps going: stop its group; the result is already emitted.
+      if (evs.some((ev) => ev.kind === "error" && ev.fatal)) this.signal();
+    });
+    err.on("line", (line) => {
+      lastOutput = Date.now();
+      events.pushOutput([{ kind: "stderr", text: line, raw: line }], Buffer.byteLength(line) + 1);
+      parser.stderr?.(line); // the adapter quotes the CLI's own words when it synthesizes a result
+    });
+    const closed = Promise.all([new Promise((res) => out.once("close", res)), new Promise((res) => err.once("close", res))]);
+
+    const [exitCode, signal] = await new Promise<[number | null, string | null]>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve([child.exitCode, child.signalCode]);
+      else child.once("exit", (code, sig) => resolve([code, sig]));
+    });
+    this.exited = true;
+    clearInterval(idle);
+    // Whatever the agent left behind in its group goes with it (and releases the pipes).
+    killGroup(pgid, "SIGKILL");
+    // What is left in the pipes is bounded by their buffers: read it all, without pausing.
+    events.setProducer(undefined);
+    await Promise.race([closed, new Promise((res) => setTimeout(res, 5_000))]);
+    out.close();
+    err.close();
+    clearTimeout(this.killTimer);
+    await waitGroupGone(pgid, 2_000);
+    this.deps.guard.remove(pgid);
+    for (const ev of parser.end({ exitCode, signal })) emit(ev);
+    events.reportOutputDropped();
+    await recordPid;
+    await recordAttempt(this.deps.db, this.deps.owner, { exitCode }).catch(() => {});
+    log.info({ exitCode, signal }, "agent process exited");
+    return { exitCode, signal };
+  }
+}

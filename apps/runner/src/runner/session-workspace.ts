@@ -1,0 +1,98 @@
+// Everything a session needs on disk before its agent starts: the roster entry (checked against the
+// session's runtime), the story's worktree and branch, the session's private HOME and TMP, the
+// runtime's state folder, and the repository's setup (copied files, component setup commands) once
+// per worktree.
+import fs from "node:fs";
+import path from "node:path";
+import { badRequest } from "@drover/core/errors";
+import type { AgentConfig, ProjectConfig } from "@drover/core/config/types";
+import { branchForDir, storyDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
+import type { NormalizedEvent } from "@drover/core/runtimes/types";
+import { buildAgentEnv } from "./environment.ts";
+import type { SessionRow } from "./lifecycle.ts";
+import { rosterAgent, rosterConfig } from "./roster.ts";
+import { copyFiles, runSetup } from "./setup.ts";
+import { runtimeStateDir } from "./state-paths.ts";
+import { ensureWorktree } from "./worktree.ts";
+
+const SETUP_MARKER = "drover-setup-done";
+
+export interface Workspace {
+  roster: ProjectConfig;
+  /** The agent's roster entry as parsed from the roster text (never from the rows' JSON). */
+  agent: AgentConfig;
+  repoPath: string;
+  worktreePath: string;
+  branch: string;
+  baseBranch: string;
+  sessionDir: string;
+  stateDir: string;
+  home: string;
+  tmp: string;
+  /** DROVER_* variables every process of the session gets. */
+  drover: Record<string, string>;
+}
+
+export interface WorkspaceInput {
+  session: SessionRow;
+  sessionId: number;
+  attempt: number;
+  sessionsDir: string;
+  stateRoot: string;
+  setupTimeoutSecs: number;
+  emit: (ev: NormalizedEvent) => void;
+  /** Called as soon as the worktree exists (before setup), so a failing setup still knows it. */
+  onWorktree: (w: { path: string; branch: string; baseBranch: string }) => void;
+}
+
+export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace> {
+  const { session, emit } = input;
+  // Commands come from the roster text, parsed again here (see roster.ts), not from the rows' JSON.
+  const roster = rosterConfig(session.project);
+  const agent = rosterAgent(session.project, session.agent.name, roster);
+  if (agent.runtime !== session.runtime) {
+    throw badRequest(
+      `Agent ${session.agent.name} has runtime "${agent.runtime}" in the roster but the session was made for "${session.runtime}": start it again`,
+    );
+  }
+  const repoPath = session.project.repoPath;
+  const root = worktreeRoot(repoPath, roster.worktree_root);
+  const name = storyDirName(session.story.number, session.story.slug);
+  const branch = session.branch ?? branchForDir(name);
+  const baseBranch = session.baseBranch ?? session.project.baseBranch;
+  const wt = await ensureWorktree({ repoPath, root, path: session.worktreePath ?? path.join(root, name), branch, baseBranch });
+  input.onWorktree({ path: wt.path, branch, baseBranch });
+  emit({ kind: "status", text: `${wt.created ? "Created" : "Reusing"} worktree ${wt.path} on branch ${branch}` });
+
+  const sessionDir = path.join(input.sessionsDir, String(input.sessionId));
+  // Conversations the CLIs keep (for resume) live per project and agent, not per session or
+  // runner, so a later session, or a restarted runner on this host, can resume them.
+  const stateDir = runtimeStateDir(input.stateRoot, session.projectId, session.agent.name);
+  const home = path.join(sessionDir, "home");
+  const tmp = path.join(sessionDir, "tmp");
+  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  const drover = {
+    DROVER_SESSION_ID: String(input.sessionId),
+    DROVER_ATTEMPT: String(input.attempt),
+    DROVER_STORY_NUMBER: String(session.story.number),
+    DROVER_AGENT: session.agent.name,
+    DROVER_WORKTREE: wt.path,
+    DROVER_BRANCH: branch,
+    DROVER_BASE_BRANCH: baseBranch,
+  };
+
+  const marker = path.join(wt.gitDir, SETUP_MARKER);
+  if (!fs.existsSync(marker)) {
+    copyFiles(repoPath, wt.path, roster.copy_files, emit);
+    await runSetup({
+      wt: wt.path,
+      components: roster.component,
+      env: buildAgentEnv({ home, tmp, drover }),
+      timeoutMs: input.setupTimeoutSecs * 1000,
+      emit,
+    });
+    fs.writeFileSync(marker, new Date().toISOString());
+  }
+  return { roster, agent, repoPath, worktreePath: wt.path, branch, baseBranch, sessionDir, stateDir, home, tmp, drover };
+}
