@@ -14,3 +14,7 @@ export function proxy(req: NextRequest) {
   url.search = pathname === "/" && !search ? "" : `?next=${encodeURIComponent(pathname + search)}`;
   return NextResponse.redirect(url);
 }
+
+// Not on API routes: they check the session themselves, and a proxy in front of them would make
+// Next buffer request bodies (the API's body limit must see the stream).
+export const config = { matcher: ["/((?!api/|_next/|favicon).*)"] };
