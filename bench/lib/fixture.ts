@@ -51,7 +51,7 @@ const children = new Set<ChildProcess>();
  */
 export async function spawnRunner(
   db: Db,
-  opts: { databaseUrl: string; id: string; capacity: number; dataDir: string; pathPrefix?: string },
+  opts: { databaseUrl: string; id: string; capacity: number; dataDir: string; pathPrefix?: string; env?: Record<string, string> },
 ): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
@@ -78,6 +78,7 @@ export async function spawnRunner(
         DATABASE_URL: opts.databaseUrl,
         LOG_LEVEL: "warn",
         PATH: opts.pathPrefix ? `${opts.pathPrefix}:${process.env.PATH}` : process.env.PATH,
+        ...opts.env,
       },
       stdio: ["ignore", "ignore", "inherit"],
     },

@@ -69,7 +69,15 @@ export const ingestion: Part = {
       stories: AGENTS,
       agents: Array.from({ length: AGENTS }, (_, i) => ({ name: `claude-${i}`, runtime: "claude-code" })),
     });
-    const runner = await spawnRunner(db, { databaseUrl: url, id: "bench-ingest", capacity: AGENTS, dataDir: path.join(tmp, "runner"), pathPrefix: binDir });
+    // A runner claims Claude sessions only with a Claude credential; the stand-in ignores it.
+    const runner = await spawnRunner(db, {
+      databaseUrl: url,
+      id: "bench-ingest",
+      capacity: AGENTS,
+      dataDir: path.join(tmp, "runner"),
+      pathPrefix: binDir,
+      env: { ANTHROPIC_API_KEY: "bench-stand-in" },
+    });
     try {
       const insert = (tag: string) =>
         db.agentSession.createManyAndReturn({

@@ -105,6 +105,8 @@ export default async function globalSetup() {
     const env = {
       ...process.env,
       DATABASE_URL: pg.url,
+      // The secret key file the app generates goes to the suite's temp folder.
+      DROVER_DATA_DIR: path.join(tmp, "data"),
       LOG_LEVEL: "warn",
       NODE_ENV: "production" as const,
       DROVER_PUBLIC_URL: baseURL,

@@ -14,12 +14,16 @@ function postChunked(url: string, bytes: number): Promise<{ status: number; body
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
-    const req = http.request(url, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked", cookie: adminCookieHeader(ADMIN_STATE) } }, (res) => {
-      answered = true;
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, sent }));
-    });
+    const req = http.request(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked", cookie: adminCookieHeader(ADMIN_STATE) } },
+      (res) => {
+        answered = true;
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, sent }));
+      },
+    );
     req.on("error", (err) => (answered ? undefined : reject(err)));
     const chunk = Buffer.alloc(64 * 1024, "a");
     const pump = () => {

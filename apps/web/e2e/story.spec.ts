@@ -60,19 +60,22 @@ test("human QA from the story page: reject needs notes and sends the story back;
 });
 
 test("front matter edits are validated in the page and saved through the API", async ({ page, db }) => {
+  const dep = await newStory(db, `Depended on ${uid()}`);
   const s = await newStory(db, `Front matter ${uid()}`);
   await page.goto(`/stories/${s.id}`);
   const form = page.getByTestId("front-matter");
-  await form.getByLabel("depends_on").fill("abc");
+  await form.getByLabel("title").fill("");
   await form.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("front-matter-error")).toContainText("dependsOn");
-  await form.getByLabel("depends_on").fill("1");
+  await expect(page.getByTestId("front-matter-error")).toHaveText("Title must not be empty");
+  await form.getByRole("button", { name: "Pick stories" }).click();
+  await page.getByRole("checkbox", { name: new RegExp(`#${dep.number} ${dep.title}`) }).check();
+  await page.keyboard.press("Escape");
   await form.getByLabel("title").fill(`Renamed ${s.title}`);
   await form.getByLabel("qa").selectOption("human");
   await form.getByRole("button", { name: "Save" }).click();
   await expect(form.getByText("Saved")).toBeVisible();
   await expect(page.getByRole("heading", { name: `#${s.number} Renamed ${s.title}` })).toBeVisible();
   const saved = await db.story.findUniqueOrThrow({ where: { id: s.id } });
-  expect(saved).toMatchObject({ title: `Renamed ${s.title}`, qa: "human", dependsOn: [1] });
+  expect(saved).toMatchObject({ title: `Renamed ${s.title}`, qa: "human", dependsOn: [dep.number] });
   await screenshot(page, "story-front-matter");
 });

@@ -10,6 +10,8 @@ import { viewsRouter } from "./routers/views.ts";
 import { importsRouter } from "./routers/imports.ts";
 import { reviewRouter } from "./routers/review.ts";
 import { peopleRouter } from "./routers/people.ts";
+import { onboardingRouter } from "./routers/onboarding.ts";
+import { secretsRouter } from "./routers/secrets.ts";
 
 export const appRouter = router({
   projects: projectsRouter,
@@ -21,6 +23,8 @@ export const appRouter = router({
   live: liveRouter,
   review: reviewRouter,
   people: peopleRouter,
+  onboarding: onboardingRouter,
+  secrets: secretsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -60,6 +60,13 @@ describe("roles", () => {
     expect(table["review.approve"]).toBe("member");
     expect(table["views.board"]).toBe("viewer");
     expect(table["live.project"]).toBe("viewer");
+    // Secrets and what writes into a repository are an admin's; editing stories a member's; the doctor is a read.
+    for (const path of ["secrets.set", "secrets.list", "secrets.remove", "onboarding.rosterOffer", "onboarding.writeStarterRoster"])
+      expect(table[path], path).toBe("admin");
+    expect(table["stories.update"]).toBe("member");
+    expect(table["stories.tick"]).toBe("member");
+    expect(table["onboarding.doctor"]).toBe("viewer");
+    expect(table["views.storyAt"]).toBe("viewer");
   });
 
   it.each(procedures)("$path ($type, $role) refuses an anonymous call with 401", async ({ path }) => {

@@ -34,7 +34,7 @@ describe("tRPC routers", () => {
 
     const story = await api.stories.create({ projectId: project.id, title: "Checkout page" });
     expect(story.number).toBe(1);
-    expect((await api.stories.get({ projectId: project.id, storyNumber: 1 })).criteria).toEqual([{ text: "", checked: false }]);
+    expect((await api.stories.get({ projectId: project.id, storyNumber: 1 })).criteria).toEqual([]); // a new story has no blank template criterion (issue 18 item 4)
     await api.stories.update({ projectId: project.id, storyNumber: 1, body: "# Story 1: Checkout page\n\n## Acceptance Criteria\n\n- [ ] pay\n" });
     expect((await api.stories.tick({ projectId: project.id, storyNumber: 1, index: 0, checked: true })).body).toContain("- [x] pay");
 

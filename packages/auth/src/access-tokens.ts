@@ -4,8 +4,8 @@ import type { Db } from "@drover/db";
 import { DomainError } from "@drover/core/errors";
 import { hashSecretToken, newSecretToken } from "./secret-token.ts";
 
-export const TOKEN_PREFIX = "drv_";
-export const MAX_TOKEN_DAYS = 366;
+const TOKEN_PREFIX = "drv_";
+const MAX_TOKEN_DAYS = 366;
 
 export async function createAccessToken(db: Db, userId: string, opts: { name: string; days: number }): Promise<{ id: number; token: string; expiresAt: Date }> {
   const name = opts.name.trim();

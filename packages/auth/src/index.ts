@@ -1,7 +1,7 @@
 // @drover/auth: people, sign-in, roles' holders, invitations and access tokens (Better Auth underneath).
-export { getAuth, OIDC_PROVIDER_ID, type Auth } from "./server.ts";
-export { parseAuthEnv, oidcConfigured, type AuthEnv } from "./env.ts";
-export { signedInFromHeaders, type SignedIn, type SignedInUser } from "./signed-in.ts";
+export { getAuth, type Auth } from "./server.ts";
+export { parseAuthEnv, oidcConfigured } from "./env.ts";
+export { signedInFromHeaders, type SignedIn } from "./signed-in.ts";
 export { createUserWithPassword, countUsers, listUsers, setRole, removeUser } from "./users.ts";
 export {
   acceptInvitation,
@@ -12,5 +12,4 @@ export {
   listPendingInvitations,
   revokeInvitation,
 } from "./invitations.ts";
-export { accessTokenValid, createAccessToken, listAccessTokens, revokeAccessToken, resolveAccessToken, TOKEN_PREFIX } from "./access-tokens.ts";
-export { MIN_PASSWORD_LENGTH } from "./password.ts";
+export { createAccessToken, listAccessTokens, revokeAccessToken } from "./access-tokens.ts";

@@ -6,8 +6,8 @@ import type { Role } from "@drover/core/access/roles";
 import { hashSecretToken, newSecretToken } from "./secret-token.ts";
 import { createUserWithPassword } from "./users.ts";
 
-export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
-export const SETUP_TTL_MS = 24 * 3600_000;
+const INVITATION_TTL_MS = 7 * 24 * 3600_000;
+const SETUP_TTL_MS = 24 * 3600_000;
 
 export function invitationPath(token: string): string {
   return `/join/${token}`;

@@ -11,7 +11,7 @@ import { oidcConfigured, parseAuthEnv, type AuthEnv } from "./env.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./password.ts";
 import { accountKey, activeLock, addressKey, clearFailures, describeLock, recordFailure, THROTTLE } from "./throttle.ts";
 
-export const OIDC_PROVIDER_ID = "oidc";
+const OIDC_PROVIDER_ID = "oidc";
 
 function options(db: Db, env: AuthEnv, secret: string) {
   const oidc = oidcConfigured(env);

@@ -13,7 +13,7 @@ export interface NewUser {
   role: Role;
 }
 
-export function checkPassword(password: string): void {
+function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError("BAD_REQUEST", `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
 }
 

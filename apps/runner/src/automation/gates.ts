@@ -2,15 +2,13 @@
 // shell would split words, but never run through one), guarded in its own process group (see
 // runner/guarded-command.ts) so a timeout or the runner's death
 // kills everything it started. Output is streamed into the session log and summarised in the report.
+import { gateArgv, type GateSpec } from "@drover/core/config/gate-argv";
 import { DEFAULT_GATE_TIMEOUT_SECS } from "@drover/core/config/parse";
-import { parseArgsStringToArgv } from "string-argv";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { buildCommandEnv } from "../runner/environment.ts";
 import { runGuardedCommand } from "../runner/guarded-command.ts";
 
 const TAIL_CHARS = 4000;
-
-export type GateSpec = string | string[];
 
 export interface GateResult {
   command: string;
@@ -25,10 +23,6 @@ export interface GateResult {
 export interface GateReport {
   passed: boolean;
   gates: GateResult[];
-}
-
-export function gateArgv(spec: GateSpec): string[] {
-  return Array.isArray(spec) ? spec : parseArgsStringToArgv(spec);
 }
 
 export async function runGates(opts: {

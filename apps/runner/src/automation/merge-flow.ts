@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { DomainError } from "@drover/core/errors";
 import { mergeBranchName } from "@drover/core/pipeline/workspace";
 import type { Db, Project, Story } from "@drover/db";
-import { inTx, lockStory, logProjectEvent, moveLocked, startAgent } from "@drover/db/services/index";
+import { inTx, lockStory, logProjectEvent, moveLocked, recordStoryChange, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { gateFailureText, runGates } from "./gates.ts";
 import { advanceBase, prepareMerge, removeMergeWorktree, type MergeTarget } from "./merge.ts";
@@ -13,6 +13,7 @@ import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
 import { gatesFor, gateTimeoutSecs } from "./settings.ts";
 import { mergeTargetFor } from "./target.ts";
+import { readStoryChange } from "./story-change.ts";
 import { teardownStory } from "./teardown.ts";
 
 export type MergeOutcome = "done" | "mergemaster" | "merge_failure" | "skipped";
@@ -92,11 +93,14 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     }
     return recordFailure(db, story, target, adv.reason, event);
   }
+  // Read before the branch is deleted by teardown; stored with the move, so a done story always shows its change.
+  const change = await readStoryChange(target, adv.baseBefore, adv.commit, log);
   const moved = await inTx(db, async (tx) => {
     const s = await lockStory(tx, projectId, story.number);
     if (s.stage !== "merge") return false;
     await moveLocked(tx, s, "done", { by: "pipeline" });
     await tx.story.update({ where: { id: s.id }, data: { mergeCommit: adv.commit, mergeFailure: null, retryCount: 0, blocked: false, blockedReason: null } });
+    if (change) await recordStoryChange(tx, { storyId: s.id, commit: adv.commit, baseCommit: adv.baseBefore, baseBranch: target.baseBranch, ...change });
     await logProjectEvent(tx, {
       projectId,
       storyId,

@@ -11,7 +11,7 @@ import { actorLabel, type Actor } from "@drover/core/audit/actor";
 export type RemoteApi = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 /** Who the command line is when it uses the database directly: the OS user on this host. */
-export function localOperator(): Extract<Actor, { kind: "cli" }> {
+function localOperator(): Extract<Actor, { kind: "cli" }> {
   return { kind: "cli", osUser: os.userInfo().username, host: os.hostname() };
 }
 

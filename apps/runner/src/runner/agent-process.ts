@@ -16,6 +16,7 @@ import type { SessionEventLog } from "./event-log.ts";
 import type { Guard } from "./guard.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
 import { containedIn } from "./state-paths.ts";
+import { type AgentCredentials, describeCredentials, linkLogins } from "./agent-credentials.ts";
 
 export interface Exit {
   exitCode: number | null;
@@ -35,6 +36,12 @@ export interface AgentRunRequest {
   tmp: string;
   drover: Record<string, string>;
   vars: Record<string, string>;
+  /** The runner's environment: the allow-list's source and where login files are found. */
+  runnerEnv: NodeJS.ProcessEnv;
+  /** Outside the worktree, what a commit writes (the worktree's git dir and the repository's common git dir). */
+  writableDirs: string[];
+  /** Where the agent's credentials come from (agent-credentials.ts); `spec.env` already holds them. */
+  credentials: AgentCredentials;
 }
 
 export interface AgentProcessDeps {
@@ -73,14 +80,27 @@ export class AgentProcess {
     const { events, log } = this.deps;
     const { adapter, spec } = r;
     const emit = (ev: NormalizedEvent) => events.push(ev);
-    const req = { agent: spec, prompt: r.prompt, resumeId: r.resumeId, cwd: r.cwd, sessionDir: r.sessionDir, stateDir: r.stateDir, vars: r.vars };
+    const req = {
+      agent: spec,
+      prompt: r.prompt,
+      resumeId: r.resumeId,
+      cwd: r.cwd,
+      sessionDir: r.sessionDir,
+      stateDir: r.stateDir,
+      vars: r.vars,
+      writableDirs: r.writableDirs,
+      logins: r.credentials.logins,
+    };
     const plan = adapter.plan(req);
     for (const [file, content] of Object.entries(plan.files ?? {})) {
       const real = containedIn([r.stateDir, r.sessionDir], file);
       fs.mkdirSync(path.dirname(real), { recursive: true });
       fs.writeFileSync(real, content);
     }
-    const env = buildAgentEnv({ home: r.home, tmp: r.tmp, drover: r.drover, agentEnv: spec.env, planEnv: plan.env });
+    const linked = linkLogins(plan.links ?? {}, r.stateDir, r.runnerEnv);
+    const said = describeCredentials(r.credentials, linked);
+    if (said) emit({ kind: "status", text: said });
+    const env = buildAgentEnv({ base: r.runnerEnv, home: r.home, tmp: r.tmp, drover: r.drover, agentEnv: spec.env, planEnv: plan.env });
     const parser = adapter.parser(req); // the request carries limits the parser enforces (Codex max_turns)
     emit({
       kind: "status",

@@ -1,7 +1,12 @@
 // Claiming: in one short transaction, lock pending rows with FOR UPDATE SKIP LOCKED (runners never
 // wait on each other), lock the story and agent (and the project for coders) and re-check the start
 // rules, then mark the first eligible session running with this runner's lease and a new attempt.
+// A session this runner cannot run (its runtime's CLI missing here, no credential) is left to others.
 import type { AgentStageName } from "@drover/core/config/types";
+import { canRun, runtimesWithCli, secretDecrypter, type RunnerCapabilities } from "@drover/core/runtimes/capabilities";
+import { secretRefName } from "@drover/core/config/secret-refs";
+import { secretKeyIds } from "@drover/db/secrets/key-ids";
+import { runtimeCredentials } from "@drover/core/runtimes/credentials";
 import { claimBlockedBy, type RunningSession } from "@drover/core/pipeline/claim-rule";
 import type { Db } from "@drover/db";
 import { claimPending, failClaimOfDisabledAgent } from "@drover/db/sessions/index";
@@ -20,10 +25,20 @@ interface Candidate {
   story_id: number;
   agent_id: number;
   stage: string;
+  runtime: string;
+  env: Record<string, string> | null;
   repo_path: string;
 }
 
+/** Runtimes whose CLI this runner lacks: filtered in SQL so their sessions never crowd the candidates out. */
+function missingClis(caps: RunnerCapabilities | null): string[] {
+  if (!caps) return [];
+  const have = new Set(runtimesWithCli(caps));
+  return Object.keys(runtimeCredentials).filter((r) => !have.has(r));
+}
+
 /**
+ * `caps` is what this runner can run (null: unknown, everything is tried).
  * `reachable(projectId, repoPath)` says whether this host has the project's repository; projects
  * known to be unreachable are listed in `unreachable` so they never crowd the candidates out.
  */
@@ -32,20 +47,28 @@ export async function claimNext(
   runnerId: string,
   leaseSecs: number,
   reach: { unreachable: number[]; reachable(projectId: number, repoPath: string): boolean },
+  caps: RunnerCapabilities | null = null,
+  secretKeyId: string | null = null,
 ): Promise<Claimed | null> {
+  const missing = missingClis(caps);
   return db.$transaction(
     async (tx) => {
       const cands = await tx.$queryRaw<Candidate[]>`
-        SELECT s.id, s.project_id, s.story_id, s.agent_id, s.stage::text AS stage, p.repo_path
-        FROM agent_sessions s JOIN projects p ON p.id = s.project_id
+        SELECT s.id, s.project_id, s.story_id, s.agent_id, s.stage::text AS stage, s.runtime, a.config->'env' AS env, p.repo_path
+        FROM agent_sessions s JOIN projects p ON p.id = s.project_id JOIN agents a ON a.id = s.agent_id
         WHERE s.status = 'pending' AND s.stop_requested_at IS NULL
           AND (s.not_before IS NULL OR s.not_before <= now())
           AND s.project_id <> ALL(${reach.unreachable})
+          AND s.runtime <> ALL(${missing})
         ORDER BY s.created_at, s.id
         LIMIT 8
         FOR UPDATE OF s SKIP LOCKED`;
       for (const c of cands) {
         if (!reach.reachable(c.project_id, c.repo_path)) continue;
+        // No credential here (nor a secret this runner can decrypt): another runner's.
+        const usesSecrets = Object.values(c.env ?? {}).some((v) => typeof v === "string" && secretRefName(v) !== undefined);
+        const decrypt = usesSecrets ? secretDecrypter(secretKeyId, await secretKeyIds(tx, c.project_id)) : undefined;
+        if (!canRun(caps, { runtime: c.runtime, env: c.env }, decrypt).ok) continue;
         let maxCoders: number | undefined;
         if (c.stage === "coder") {
           // Coders count against the project's max_coders: serialize coder claims per project.

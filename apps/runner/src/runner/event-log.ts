@@ -10,6 +10,7 @@ import type { Db } from "@drover/db";
 import { CHANNELS, notify } from "@drover/db/notify";
 import type { Logger } from "pino";
 import { insertEventsSql, type EventRow } from "./event-insert.ts";
+import { maskDeep, type Mask } from "@drover/core/runtimes/secret-mask";
 
 /** Runner-wide cap on events held in memory while the database is unreachable. */
 export class EventBudget {
@@ -80,6 +81,8 @@ export class SessionEventLog {
   closed = false;
   readonly stats: SessionStats = { turns: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
   lastResult: Extract<NormalizedEvent, { kind: "result" }> | undefined;
+  /** Masks the agent's secrets and credentials in every event before it is stored (and so streamed and downloaded). */
+  mask: Mask | undefined;
 
   constructor(
     private readonly db: Db,
@@ -154,7 +157,8 @@ export class SessionEventLog {
     this.log.warn({ sessionId: this.sessionId, dropped: n }, `events dropped: ${why}`);
   }
 
-  private enqueue(ev: NormalizedEvent): void {
+  private enqueue(event: NormalizedEvent): void {
+    const ev = this.mask ? maskDeep(event, this.mask) : event;
     const { raw, kind, ...rest } = ev as NormalizedEvent & Record<string, unknown>;
     const text = typeof rest.text === "string" ? rest.text : typeof rest.errorText === "string" ? rest.errorText : null;
     // text usually sits in the payload too: count it twice

@@ -11,6 +11,8 @@ import { logProjectEvent, type ProjectEventInput } from "@drover/db/services/eve
 import { recordAttempt, type Owner } from "@drover/db/sessions/index";
 import type { Logger } from "pino";
 import { AgentProcess } from "./agent-process.ts";
+import { agentCredentials } from "./agent-credentials.ts";
+import { maskDeep, secretMask } from "@drover/core/runtimes/secret-mask";
 import { type EventBudget, SessionEventLog } from "./event-log.ts";
 import type { Guard } from "./guard.ts";
 import type { SessionLifecycleHooks, SessionRow } from "./lifecycle.ts";
@@ -33,6 +35,8 @@ export interface RunDeps {
   sessionsDir: string;
   /** Root of the runtimes' conversation state (see runtimeStateDir). */
   stateRoot: string;
+  /** The runner's environment: agents' credentials come from it (agent-credentials.ts). */
+  runnerEnv: NodeJS.ProcessEnv;
 }
 
 export class SessionRun {
@@ -109,6 +113,8 @@ export class SessionRun {
       }
     }
     await started;
+    // Gate output and a failure's words can quote what the agent printed: masked like its events.
+    if (this.events.mask) end = maskDeep(end, this.events.mask);
     await finishSession({
       db,
       log: this.log,
@@ -159,11 +165,14 @@ export class SessionRun {
     if (this.stopReason) return endForStop(this.stopReason, { exitCode: null, signal: null }, proc.inactivitySecs);
 
     const adapter = getRuntimeAdapter(session.runtime);
+    const credentials = await agentCredentials(db, session.projectId, ws.agent, this.deps.runnerEnv);
+    this.events.mask = secretMask(credentials.sensitive);
     const spec: AgentSpec = {
       ...ws.agent,
       name: session.agent.name,
       runtime: session.runtime,
       model: session.model ?? session.agent.model ?? undefined,
+      env: credentials.env,
     };
     // Only the variables a roster may use (config load refuses any other placeholder).
     const vars = templateVars({
@@ -188,6 +197,9 @@ export class SessionRun {
         tmp: ws.tmp,
         drover: ws.drover,
         vars,
+        runnerEnv: this.deps.runnerEnv,
+        writableDirs: ws.gitDirs,
+        credentials,
       });
 
     let exit = await run(session.prompt ?? "", session.resumeRuntimeSessionId ?? undefined);

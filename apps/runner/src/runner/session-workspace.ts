@@ -25,6 +25,12 @@ export interface Workspace {
   worktreePath: string;
   branch: string;
   baseBranch: string;
+  /**
+   * What a commit in the worktree writes outside it: the worktree's own git dir (index, HEAD) and
+   * the repository's common git dir (objects, refs). Both are named: Codex keeps a worktree's git
+   * dir read-only unless it is a writable root itself.
+   */
+  gitDirs: string[];
   sessionDir: string;
   stateDir: string;
   home: string;
@@ -94,5 +100,5 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
     });
     fs.writeFileSync(marker, new Date().toISOString());
   }
-  return { roster, agent, repoPath, worktreePath: wt.path, branch, baseBranch, sessionDir, stateDir, home, tmp, drover };
+  return { roster, agent, repoPath, worktreePath: wt.path, branch, baseBranch, gitDirs: [wt.gitDir, wt.commonDir], sessionDir, stateDir, home, tmp, drover };
 }

@@ -9,6 +9,9 @@ import { CHANNELS, listen } from "@drover/db/notify";
 import { dataDir } from "@drover/db/paths";
 import type { Logger } from "pino";
 import { createLogger } from "../log.ts";
+import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
+import type { Prisma } from "@drover/db";
+import { detectCapabilities, detectSecretKeyId } from "./capabilities.ts";
 import { claimNext } from "./claim.ts";
 import { EventBudget } from "./event-log.ts";
 import { processGuard, type Guard } from "./guard.ts";
@@ -17,10 +20,14 @@ import { parseRunnerOptions, type RunnerOptions, type RunnerOptionsInput } from 
 import { reapLeftovers, sweepExpiredLeases } from "./recovery.ts";
 import { extendLeases, releaseLeases } from "@drover/db/sessions/index";
 import { SessionRun } from "./session-run.ts";
+import { noteUnrunnableSessions } from "./waiting-reasons.ts";
+import { describeSecretKey } from "@drover/db/secrets/key";
 
 export interface StartRunnerOptions extends RunnerOptionsInput {
   hooks?: SessionLifecycleHooks;
   logger?: Logger;
+  /** The runner's environment, where agents' credentials come from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunnerHandle {
@@ -33,13 +40,13 @@ export interface RunnerHandle {
 }
 
 export async function startRunner(input: StartRunnerOptions): Promise<RunnerHandle> {
-  const { hooks = defaultLifecycleHooks, logger, ...rest } = input;
+  const { hooks = defaultLifecycleHooks, logger, env = process.env, ...rest } = input;
   // With the pipeline's hooks, its auto-assign resumes interrupted sessions (it knows whether the
   // story still needs them); on its own the runner queues the resume itself.
   const opts = parseRunnerOptions({ ...rest, recoverInterrupted: rest.recoverInterrupted ?? hooks === defaultLifecycleHooks });
   const log = (logger ?? createLogger("drover-runner")).child({ runnerId: opts.id });
   const db = createDb(opts.databaseUrl, { max: 8 });
-  const runner = new Runner(db, opts, hooks, log);
+  const runner = new Runner(db, opts, hooks, log, env);
   await runner.start();
   return {
     id: opts.id,
@@ -63,12 +70,23 @@ class Runner {
   private readonly sessionsDir: string;
   private readonly stateRoot: string;
   private runDone = new Set<Promise<void>>();
+  /** What this host can run, detected at start and on each heartbeat. */
+  private caps: RunnerCapabilities | null = null;
+  private secretKeyId: string | null = null;
+
+  /** Detects what this host can run and which secrets it can decrypt (names and fingerprints only). */
+  private async detect(): Promise<{ capabilities: Prisma.InputJsonValue; secretKeyId: string | null }> {
+    this.caps = await detectCapabilities({ env: this.runnerEnv });
+    this.secretKeyId = detectSecretKeyId(this.runnerEnv);
+    return { capabilities: this.caps as unknown as Prisma.InputJsonValue, secretKeyId: this.secretKeyId };
+  }
 
   constructor(
     private readonly db: Db,
     private readonly opts: RunnerOptions,
     private readonly hooks: SessionLifecycleHooks,
     private readonly log: Logger,
+    private readonly runnerEnv: NodeJS.ProcessEnv,
   ) {
     this.budget = new EventBudget(opts.maxBufferedEvents);
     this.sessionsDir = path.join(opts.dataDir ?? path.join(dataDir(), "runner", opts.id), "sessions");
@@ -78,10 +96,11 @@ class Runner {
   async start(): Promise<void> {
     const { db, opts } = this;
     fs.mkdirSync(this.sessionsDir, { recursive: true });
+    const detected = await this.detect();
     await db.runner.upsert({
       where: { id: opts.id },
-      create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity },
-      update: { host: os.hostname(), pid: process.pid, capacity: opts.capacity, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null },
+      create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity, ...detected },
+      update: { host: os.hostname(), pid: process.pid, capacity: opts.capacity, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null, ...detected },
     });
     processGuard(); // started now, so it is up long before the first agent or gate needs it
     // Looked up on each use: a guard that died is started again (see processGuard).
@@ -101,7 +120,8 @@ class Runner {
     );
     this.timers.push(setInterval(() => this.pollTick(), opts.pollMs));
     this.timers.push(setInterval(() => void this.heartbeat(), opts.heartbeatSecs * 1000));
-    this.log.info({ capacity: opts.capacity, leaseSecs: opts.leaseSecs }, "runner started");
+    this.log.info({ capacity: opts.capacity, leaseSecs: opts.leaseSecs, runtimes: capabilitySummary(this.caps) }, "runner started");
+    this.log.info(describeSecretKey({ env: this.runnerEnv }));
     this.kick();
   }
 
@@ -139,7 +159,7 @@ class Runner {
 
   private async claimRound(): Promise<void> {
     while (!this.stopping && this.runs.size < this.opts.capacity) {
-      const claimed = await claimNext(this.db, this.opts.id, this.opts.leaseSecs, this.reach);
+      const claimed = await claimNext(this.db, this.opts.id, this.opts.leaseSecs, this.reach, this.caps, this.secretKeyId);
       if (!claimed || this.stopping) {
         if (claimed) this.startRun(claimed.id, claimed.attempt); // claimed as we began stopping: it ends as runner_shutdown
         return;
@@ -160,6 +180,7 @@ class Runner {
         budget: this.budget,
         sessionsDir: this.sessionsDir,
         stateRoot: this.stateRoot,
+        runnerEnv: this.runnerEnv,
       },
       id,
       attempt,
@@ -207,7 +228,7 @@ class Runner {
     if (this.stopping) return;
     const { db, opts } = this;
     try {
-      await db.runner.update({ where: { id: opts.id }, data: { heartbeatAt: new Date() } });
+      await db.runner.update({ where: { id: opts.id }, data: { heartbeatAt: new Date(), ...(await this.detect()) } });
       const mine = [...this.runs.keys()];
       if (mine.length) {
         const keptIds = await extendLeases(db, opts.id, mine, opts.leaseSecs);
@@ -217,6 +238,7 @@ class Runner {
         }
       }
       await sweepExpiredLeases(db, this.log, { recover: opts.recoverInterrupted });
+      await noteUnrunnableSessions(db);
       await this.hooks.onTick?.();
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, "heartbeat failed");
@@ -246,4 +268,16 @@ class Runner {
     await this.db.$disconnect();
     this.log.info("runner stopped");
   }
+}
+
+/** For the start log line: "claude-code: 2.1.197, credential env ANTHROPIC_API_KEY" (names, never values). */
+function capabilitySummary(caps: RunnerCapabilities | null): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(caps ?? {}).map(([r, c]) => [
+      r,
+      c.path
+        ? `${c.version ?? "version unknown"}, ${c.credentials.length ? `credential ${c.credentials.join(", ")}` : "no credential"}`
+        : `${c.cli} not on PATH`,
+    ]),
+  );
 }

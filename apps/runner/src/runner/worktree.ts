@@ -102,6 +102,8 @@ export interface EnsuredWorktree {
   created: boolean;
   /** Git's private folder for this worktree (markers live there, outside the working tree). */
   gitDir: string;
+  /** The repository's common git dir (objects, refs, the worktrees' index files): what a commit writes. */
+  commonDir: string;
 }
 
 const checkedBranches = new Set<string>();
@@ -127,12 +129,12 @@ export async function ensureWorktree(opts: { repoPath: string; root: string; pat
     // the branch or folder already exists; look again shortly, it is usually ready by then.
     for (let attempt = 0; ; attempt++) {
       const existing = worktreeGitDir(wt, common);
-      if (existing) return { path: wt, branch, created: false, gitDir: existing };
+      if (existing) return { path: wt, branch, created: false, gitDir: existing, commonDir: common };
       try {
         await createWorktree(git, wt, branch, baseBranch);
         const gitDir = worktreeGitDir(wt, common);
         if (!gitDir) throw new WorktreeError("worktree_error", `git worktree add reported success but ${wt} is not a worktree`);
-        return { path: wt, branch, created: true, gitDir };
+        return { path: wt, branch, created: true, gitDir, commonDir: common };
       } catch (e) {
         const msg = (e as Error).message;
         if (attempt >= 6 || !/already exists|already checked out|already used by worktree|is not a worktree|\.lock/i.test(msg)) {

@@ -3,7 +3,7 @@
 import { countUsers, createSetupLink, invitationPath } from "@drover/auth";
 import type { Db } from "@drover/db";
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 

@@ -4,6 +4,7 @@
 // postmaster are restarted when they die. Shutdown happens in order, each step bounded: runner
 // first (it still needs the database to flush events and release leases), then the web server,
 // then PostgreSQL.
+import { describeSecretKey } from "@drover/db/secrets/key";
 import os from "node:os";
 import getPort from "get-port";
 import { createDb } from "@drover/db";
@@ -113,6 +114,7 @@ export async function runSupervisor(): Promise<number> {
     if (banner) process.stdout.write(banner);
     // Plain line on stdout: the one thing a newcomer (and the start-up test) looks for.
     process.stdout.write(`\nDrover is running at ${url}  (Ctrl-C stops it)\n\n`);
+    log.info(`secrets: ${describeSecretKey()}`);
   } catch (err) {
     log.error({ err }, "start-up failed");
     await shutdown(1, "start-up failed");

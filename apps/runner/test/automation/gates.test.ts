@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gateArgv, gateFailureText, runGates } from "../../src/automation/gates.ts";
+import { gateArgv } from "@drover/core/config/gate-argv";
+import { gateFailureText, runGates } from "../../src/automation/gates.ts";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 
 let dir: string;

@@ -11,12 +11,18 @@ export const repoRoot = path.resolve(here, "../../../..");
 const fixtureDir = path.resolve(here, "../fixtures/storkit");
 const main = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 
-export async function drover(databaseUrl: string, args: string[]) {
+/** `env` adds to (or, with undefined, removes from) the test's environment: PATH, HOME, credentials. */
+export async function drover(databaseUrl: string, args: string[], env: Record<string, string | undefined> = {}) {
   const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
       ["--import", "tsx", main, ...args],
-      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" }, timeout: 120_000, maxBuffer: 20 * 1024 * 1024 },
+      {
+        cwd: repoRoot,
+        env: withoutUndefined({ ...process.env, ...env, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" }),
+        timeout: 120_000,
+        maxBuffer: 20 * 1024 * 1024,
+      },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
     );
   });
@@ -35,4 +41,8 @@ export function fixtureRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-storkit-"));
   fs.cpSync(fixtureDir, dir, { recursive: true });
   return gitInit(dir);
+}
+
+function withoutUndefined(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
 import { startMockModel, type MockModelServer } from "../mock-models/server.ts";
 import { syncRosterText } from "@drover/db/testing/roster-text";
+import { allCredentialVariables } from "@drover/core/runtimes/credentials";
 
 const runnerDir = path.resolve(import.meta.dirname, "../..");
 const binDir = path.join(runnerDir, "node_modules/.bin");
@@ -52,6 +53,8 @@ export async function startEnv(prices: Record<string, unknown> = {}): Promise<En
   const project = await t.db.project.create({ data: { name: `rt-${path.basename(repo)}`, repoPath: repo, baseBranch: "main", config: { prices } as object } });
   const runner = await startRunner({
     databaseUrl: t.url,
+    // The tests' keys are in the roster: a developer's exported key must not replace them.
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !allCredentialVariables.has(k))),
     capacity: 2,
     pollMs: 200,
     heartbeatSecs: 1,

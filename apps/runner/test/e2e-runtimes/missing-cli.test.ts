@@ -17,12 +17,13 @@ describe("missing agent CLI", { timeout: 240_000 }, () => {
     ["gemini", "gemini", "@google/gemini-cli"],
     ["codex", "codex", "@openai/codex"],
   ] as const)("%s: spawn error names %s and the package %s", async (runtime, bin, pkg) => {
-    // The agent's env replaces PATH with folders that hold none of the CLIs.
+    // The agent's env replaces PATH with folders that hold none of the CLIs (the runner has them,
+    // and a key, so it claims the session).
     const s = await createSession(env, {
       agent: `no-${bin}`,
       runtime,
       model: "m",
-      env: { PATH: "/nonexistent-bin" },
+      env: { PATH: "/nonexistent-bin", ANTHROPIC_API_KEY: "unused", GEMINI_API_KEY: "unused", OPENAI_API_KEY: "unused" },
       storyNumber: { claude: 1, gemini: 2, codex: 3 }[bin],
       prompt: "hi",
     });

@@ -54,6 +54,10 @@ export const anthropicHandler: Handler = ({ res, path, body, script, record }) =
   if (reply.kind === "read") {
     blocks.push({ type: "tool_use", id: `toolu_mock${++seq}`, name: "Read", input: { file_path: reply.path } });
   }
+  if (reply.kind === "shell") {
+    if (reply.text) blocks.push({ type: "text", text: reply.text });
+    blocks.push({ type: "tool_use", id: `toolu_mock${++seq}`, name: "Bash", input: { command: reply.command, description: "mock shell command" } });
+  }
   const stopReason = blocks.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn";
   const usage = { input_tokens: 100, output_tokens: 20, cache_read_input_tokens: 50, cache_creation_input_tokens: 10 };
   const id = `msg_mock${++seq}`;

@@ -56,6 +56,10 @@ export const geminiHandler: Handler = ({ res, path, body, script, record }) => {
     parts.push([{ functionCall: { name: "write_file", args: { file_path: reply.path, content: reply.content } } }]);
   }
   if (reply.kind === "read") parts.push([{ functionCall: { name: "read_file", args: { absolute_path: reply.path, file_path: reply.path } } }]);
+  if (reply.kind === "shell") {
+    if (reply.text) parts.push([{ text: reply.text }]);
+    parts.push([{ functionCall: { name: "run_shell_command", args: { command: reply.command, description: "mock shell command" } } }]);
+  }
 
   const chunk = (p: unknown[], last: boolean) => ({
     candidates: [{ content: { role: "model", parts: p }, index: 0, ...(last ? { finishReason: "STOP" } : {}) }],

@@ -76,7 +76,7 @@ export const openaiHandler: Handler = ({ res, path, body, script, record }) => {
 
   const respId = `resp_mock${++seq}`;
   const items: Record<string, unknown>[] = [];
-  const text = reply.kind === "text" ? reply.text : reply.kind === "write" ? reply.text : undefined;
+  const text = reply.kind === "text" || reply.kind === "write" || reply.kind === "shell" ? reply.text : undefined;
   const s = sse(res);
   const response = (status: string, extra: Record<string, unknown> = {}) => ({
     id: respId,
@@ -102,6 +102,7 @@ export const openaiHandler: Handler = ({ res, path, body, script, record }) => {
   }
   if (reply.kind === "write") items.push(writeItem(tools, reply.path, reply.content));
   if (reply.kind === "read") items.push(shellItem(tools, `call_mock${++seq}`, `cat '${reply.path}'`));
+  if (reply.kind === "shell") items.push(shellItem(tools, `call_mock${++seq}`, reply.command));
   for (const item of items.slice(text ? 1 : 0)) {
     s.event("response.output_item.added", { type: "response.output_item.added", output_index: items.indexOf(item), item });
     s.event("response.output_item.done", { type: "response.output_item.done", output_index: items.indexOf(item), item });

@@ -9,6 +9,8 @@ export type Reply =
   | { kind: "write"; path: string; content: string; text?: string; rateLimit?: RateLimitHint }
   /** Ask the CLI to run a harmless read-only tool (used to loop for turn limits). */
   | { kind: "read"; path: string }
+  /** Ask the CLI to run a shell command with its shell tool (Bash, exec_command, run_shell_command). */
+  | { kind: "shell"; command: string; text?: string }
   /** An HTTP error with the API's own error body. resetSeconds adds rate-limit reset headers. */
   | { kind: "http"; status: number; message?: string; resetSeconds?: number }
   /** Accept the request and never answer (the client must time out or be killed). */

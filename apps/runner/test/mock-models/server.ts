@@ -26,7 +26,32 @@ const handlers: Record<MockApi, Handler> = {
   openai: openaiHandler,
 };
 
-export async function startMockModel(api: MockApi, replies: Reply[]): Promise<MockModelServer> {
+/** The credential a request carries, wherever its API puts it (key header, Bearer token, ?key=). */
+function requestCredentials(api: MockApi, req: http.IncomingMessage): string[] {
+  const h = req.headers;
+  const bearer = typeof h.authorization === "string" && h.authorization.startsWith("Bearer ") ? h.authorization.slice(7) : undefined;
+  const query = new URL(req.url ?? "/", "http://mock").searchParams.get("key") ?? undefined;
+  const byApi: Record<MockApi, Array<string | string[] | undefined>> = {
+    anthropic: [h["x-api-key"], bearer],
+    openai: [bearer],
+    gemini: [h["x-goog-api-key"], query, bearer],
+  };
+  return byApi[api].flat().filter((v): v is string => typeof v === "string" && v !== "");
+}
+
+const REFUSED = "mock: missing or wrong credential";
+const UNAUTHORIZED: Record<MockApi, unknown> = {
+  anthropic: { type: "error", error: { type: "authentication_error", message: REFUSED } },
+  openai: { error: { message: REFUSED, type: "invalid_request_error", code: "invalid_api_key", param: null } },
+  gemini: { error: { code: 401, message: REFUSED, status: "UNAUTHENTICATED" } },
+};
+
+export interface MockOptions {
+  /** Answer 401, as the real API does, to any request that lacks this credential. */
+  credential?: string;
+}
+
+export async function startMockModel(api: MockApi, replies: Reply[], opts: MockOptions = {}): Promise<MockModelServer> {
   const script = new Script(replies);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import("node:net").Socket>();
@@ -43,6 +68,12 @@ export async function startMockModel(api: MockApi, replies: Reply[]): Promise<Mo
       }
       const path = req.url ?? "/";
       const record = (main: boolean, replyIndex: number) => requests.push({ method: req.method ?? "", path, headers: req.headers, body, main, replyIndex });
+      if (opts.credential !== undefined && !requestCredentials(api, req).includes(opts.credential)) {
+        // Refused with the API's own 401 body, whatever the request was; recorded as a side call.
+        record(false, -1);
+        res.writeHead(401, { "content-type": "application/json" });
+        return res.end(JSON.stringify(UNAUTHORIZED[api]));
+      }
       try {
         handlers[api]({ req, res, path, body: body as Json | undefined, script, record });
       } catch (err) {

@@ -28,12 +28,16 @@ it("refuses to write a Gemini agent's settings outside the runtime-state folder"
   const project = await seedProject(t.db, await makeRepo());
   const name = "x/../../escape"; // <data>/runtime-state/<id>-x/../../escape = <data>/escape
   const story = await t.db.story.create({ data: { projectId: project.id, number: 1, slug: "story-1", title: "Story 1", stage: "current" } });
-  const agent = await t.db.agent.create({ data: { projectId: project.id, name, stage: "coder", runtime: "gemini", config: { name, runtime: "gemini" } } });
+  const agent = await t.db.agent.create({
+    data: { projectId: project.id, name, stage: "coder", runtime: "gemini", config: { name, runtime: "gemini", env: { GEMINI_API_KEY: "unused" } } },
+  });
   const session = await t.db.agentSession.create({
     data: { projectId: project.id, storyId: story.id, agentId: agent.id, stage: "coder", runtime: "gemini", prompt: "do the work" },
   });
 
-  runner = await spawnRunner(t.url, ["--poll-ms", "200"], dataDir);
+  // Runners claim only what they can run: the gemini CLI on PATH (the key is in the agent's env).
+  const binDir = path.resolve(import.meta.dirname, "../../node_modules/.bin");
+  runner = await spawnRunner(t.url, ["--poll-ms", "200"], dataDir, { env: { PATH: `${binDir}${path.delimiter}${process.env.PATH}` } });
   const done = await waitFor(
     async () => {
       const s = await t.db.agentSession.findUniqueOrThrow({ where: { id: session.id } });

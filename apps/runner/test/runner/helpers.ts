@@ -9,8 +9,10 @@ export const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 export const cliMain = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 
 let counter = 0;
+/** A project row as a parsed roster would leave it; max_coders above the default 3, since runner tests run many coders at once. */
 export async function seedProject(db: Db, repoPath: string, config: Record<string, unknown> = {}) {
-  const p = await db.project.create({ data: { name: `p${process.pid}-${++counter}-${Date.now()}`, repoPath, baseBranch: "main", config: config as object } });
+  const data = { name: `p${process.pid}-${++counter}-${Date.now()}`, repoPath, baseBranch: "main", config: { max_coders: 10, ...config } };
+  const p = await db.project.create({ data });
   await syncRosterText(db, p.id);
   return p;
 }
@@ -87,14 +89,20 @@ export interface RunnerProcess {
 }
 
 /** `drover runner` as a child process, the way end-to-end tests drive it. */
-export async function spawnRunner(databaseUrl: string, args: string[], dataDir: string, opts: { viaPnpm?: boolean } = {}): Promise<RunnerProcess> {
+/** `opts.env` adds to (or, with undefined, removes from) the test's environment: PATH, HOME, credentials. */
+export async function spawnRunner(
+  databaseUrl: string,
+  args: string[],
+  dataDir: string,
+  opts: { viaPnpm?: boolean; env?: Record<string, string | undefined> } = {},
+): Promise<RunnerProcess> {
   // node --import tsx is one process (cheaper, and its pid is the runner's); pnpm exec tsx is how
   // other suites drive it and is exercised too.
   const [file, pre] = opts.viaPnpm ? ["pnpm", ["exec", "tsx"]] : [process.execPath, ["--import", "tsx"]];
   // The runner on its own: sessions end by exit code (the pipeline's hooks have their own suites).
   const proc = execa(file, [...pre, cliMain, "runner", "--no-pipeline", "--data-dir", dataDir, ...args], {
     cwd: repoRoot,
-    env: { DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
+    env: { ...opts.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
     reject: false,
     buffer: false,
     all: true,

@@ -21,6 +21,7 @@ const LINKS = [
   ["/activity", "Activity", "viewer"],
   ["/runners", "Runners", "viewer"],
   ["/settings", "Settings", "viewer"],
+  ["/doctor", "Doctor", "viewer"],
   ["/projects/new", "Add project", "admin"],
   ["/users", "Users", "admin"],
 ] as const;

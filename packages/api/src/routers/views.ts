@@ -17,10 +17,11 @@ import {
   sessionIndex,
   sessionIndexInput,
   sessionView,
-  storyBranch,
+  storyIdAt,
   storyView,
+  textSchema,
 } from "@drover/db/services/index";
-import { branchDiff } from "@drover/repo/branch-diff";
+import { storyChanges } from "./story-changes.ts";
 import { procedure, router } from "../trpc.ts";
 
 export const viewsRouter = router({
@@ -34,15 +35,16 @@ export const viewsRouter = router({
     .meta({ role: "viewer" })
     .input(z.object({ storyId: idSchema }))
     .query(({ ctx, input }) => storyView(ctx.db, input.storyId)),
-  /** The story branch (from its latest session that had one) against the project's base branch. */
+  /** A story by its project (id or name) and number, as the story page's URL names it. */
+  storyAt: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ project: textSchema.min(1).max(200), number: idSchema }))
+    .query(async ({ ctx, input }) => storyView(ctx.db, (await storyIdAt(ctx.db, input.project, input.number)).id)),
+  /** A story's change: stored when it merged, else its branch against the project's base branch. */
   storyDiff: procedure
     .meta({ role: "viewer" })
     .input(z.object({ storyId: idSchema }))
-    .query(async ({ ctx, input }) => {
-      const { repoPath, base, branch } = await storyBranch(ctx.db, input.storyId);
-      if (!branch) return { branch: null, base, files: [], error: undefined };
-      return { branch, base, ...(await branchDiff(repoPath, base, branch)) };
-    }),
+    .query(({ ctx, input }) => storyChanges(ctx.db, input.storyId)),
   /** The roster with who is busy where. */
   agents: procedure
     .meta({ role: "viewer" })

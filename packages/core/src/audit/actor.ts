@@ -9,7 +9,10 @@ export type Actor =
   | { kind: "runner"; runnerId: string }
   | { kind: "automation"; what: "auto-assign" | "retry" | "rate-limit-restart" | "merge" | "recovery" | "demo" | (string & {}) };
 
-/** A short name for people: "Ana", "Ana (token deploy-bot)", "cli root@host", "runner r1", "auto-assign". */
+/**
+ * A short name for people: "Ana", "Ana (token deploy-bot)", "cli root@host", "runner r1", "auto-assign".
+ * @public the audit trail and sign-in (not merged yet) show it
+ */
 export function actorLabel(a: Actor): string {
   switch (a.kind) {
     case "user":

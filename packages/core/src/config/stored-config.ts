@@ -14,16 +14,23 @@ export function storedConfigText(projectText: string, agentsRel: string, agentsT
   return agentsText === undefined ? projectText : `${projectText}${marker(agentsRel)}${agentsText}`;
 }
 
+/** The files stored text was made of: project.toml, then agents.toml when there was one. */
+export function storedConfigFiles(stored: string, projectFile = "project.toml"): { file: string; text: string }[] {
+  const last = [...stored.matchAll(MARKER)].at(-1); // ours is appended last
+  if (!last) return [{ file: projectFile, text: stored }];
+  const agentsRel = last[1]!;
+  return [
+    { file: path.join(path.dirname(agentsRel), "project.toml"), text: stored.slice(0, last.index) },
+    { file: agentsRel, text: stored.slice(last.index + last[0].length) },
+  ];
+}
+
 /** Parses stored text the way it was parsed when it was read from the repository. Throws DomainError BAD_REQUEST. */
 export function parseStoredConfig(stored: string | null): ParsedConfig {
   if (stored === null) return { config: defaultProjectConfig(), warnings: [] };
-  const last = [...stored.matchAll(MARKER)].at(-1); // ours is appended last
-  if (!last) return parseProjectConfig(stored, "project.toml");
-  const agentsRel = last[1]!;
-  const projectRel = path.join(path.dirname(agentsRel), "project.toml");
-  const project = parseProjectConfig(stored.slice(0, last.index), projectRel);
-  const agents = parseAgentsFile(stored.slice(last.index + last[0].length), agentsRel);
-  return mergeRoster(project, agents, agentsRel);
+  const [project, agents] = storedConfigFiles(stored);
+  if (!agents) return parseProjectConfig(project!.text, "project.toml");
+  return mergeRoster(parseProjectConfig(project!.text, project!.file), parseAgentsFile(agents.text, agents.file), agents.file);
 }
 
 /**

@@ -63,6 +63,13 @@ export interface SpawnRequest {
   stateDir?: string;
   /** Template variables (story_id, worktree_path, ...) for command argv. */
   vars: Record<string, string>;
+  /**
+   * Folders outside cwd that a commit writes: the worktree's git dir (its index) and the repository's
+   * common git dir (objects, refs). A sandboxing CLI (Codex) is given write access to these and no more.
+   */
+  writableDirs?: string[];
+  /** The runtime's login files present for the runner's user (relative to its home). */
+  logins?: string[];
 }
 
 /** The part of a roster entry a runtime needs. */
@@ -92,6 +99,8 @@ export interface SpawnPlan {
   files?: Record<string, string>;
   /** npm package that provides `file`, for the spawn-error message. */
   installHint?: string;
+  /** Login files to link into the CLI's state folder: absolute path there -> file relative to the runner user's home. */
+  links?: Record<string, string>;
 }
 
 /** Parses one session's stdout; stateful (merges deltas, tracks turns). */

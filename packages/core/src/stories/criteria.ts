@@ -25,7 +25,8 @@ function criteriaLines(body: string): { lines: string[]; items: Criterion[] } {
     if (h && (level === 0 || h[1]!.length <= level)) level = SECTION.test(h[2]!) ? h[1]!.length : 0;
     else if (level > 0 && !h) {
       const m = ITEM.exec(l);
-      if (m) items.push({ text: m[4]!.trim(), checked: m[2] !== " ", line: i });
+      // An item with no text (a template's "- [ ] ") is a blank to fill in, not a criterion.
+      if (m && m[4]!.trim() !== "") items.push({ text: m[4]!.trim(), checked: m[2] !== " ", line: i });
     }
   });
   return { lines, items };

@@ -4,6 +4,7 @@ import matter from "gray-matter";
 import { badRequest } from "../errors.ts";
 import { QA_MODES, type QaModeName } from "../config/types.ts";
 import { assertSlug, slugify } from "../pipeline/workspace.ts";
+import { composeBody, type CriterionInput } from "./body-parts.ts";
 
 export const STORY_KINDS = ["story", "bug", "spike", "refactor"] as const;
 export type StoryKindName = (typeof STORY_KINDS)[number];
@@ -119,10 +120,15 @@ export function serializeStoryFile(s: StoryFields): { fileName: string; text: st
   return { fileName: storyFileName(s), text: matter.stringify(`\n${body}`, fm) };
 }
 
-/** A new story's body, in storkit's layout. */
-export function storyTemplate(number: number, title: string, kind: StoryKindName = "story"): string {
+/** A new story's body, in storkit's layout: "# Story N: Title", the description, the criteria (if any). */
+export function storyTemplate(
+  number: number,
+  title: string,
+  kind: StoryKindName = "story",
+  parts: { description?: string; criteria?: CriterionInput[] } = {},
+): string {
   const heading = kind.charAt(0).toUpperCase() + kind.slice(1);
-  return `# ${heading} ${number}: ${title}\n\n## User Story\n\nAs a ..., I want ..., so that ...\n\n## Acceptance Criteria\n\n- [ ] \n\n## Out of Scope\n\n`;
+  return composeBody(`# ${heading} ${number}: ${title}`, parts.description ?? "", parts.criteria ?? []);
 }
 
 /** The body with its "# Story N: Title" heading renamed, when it carries the old title. */

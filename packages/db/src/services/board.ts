@@ -8,11 +8,14 @@ import { ACTIVE_SESSION_STATUSES, agentLiveStatus, type AgentLiveStatus } from "
 import type { Agent, Story } from "../generated/prisma/client.ts";
 import type { DbOrTx } from "./tx.ts";
 import { idSchema, parseInput } from "./validate.ts";
+import { NO_CAPABLE_RUNNER } from "../sessions/waiting.ts";
 
 export const boardInput = z.object({ projectId: idSchema, includeArchived: z.boolean().default(false) });
 
 export interface BoardCard {
   id: number;
+  /** With number, the story's address (/projects/<projectId>/stories/<number>). */
+  projectId: number;
   number: number;
   kind: Story["kind"];
   title: string;
@@ -29,6 +32,8 @@ export interface BoardCard {
   blockedReason: string | null;
   mergeFailure: string | null;
   reviewHold: boolean;
+  /** Why its pending session waits: "no runner can run codex: CLI missing on all runners". */
+  waitingReason: string | null;
   criteria: { done: number; total: number };
   costUsd: number;
 }
@@ -72,7 +77,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
     }),
     db.agentSession.findMany({
       where: { projectId, status: { in: [...ACTIVE_SESSION_STATUSES] } },
-      select: { id: true, storyId: true, agentId: true, status: true },
+      select: { id: true, storyId: true, agentId: true, status: true, reason: true, message: true },
     }),
     db.agentSession.groupBy({
       by: ["storyId"],
@@ -100,6 +105,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
       if (s.blocked) status = "blocked";
       return {
         id: s.id,
+        projectId,
         number: s.number,
         kind: s.kind,
         title: s.title,
@@ -115,6 +121,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
         blockedReason: s.blockedReason,
         mergeFailure: s.mergeFailure,
         reviewHold: s.reviewHold,
+        waitingReason: act?.status === "pending" && act.reason === NO_CAPABLE_RUNNER ? act.message : null,
         criteria: criteriaProgress(s.body),
         costUsd: costByStory.get(s.id) ?? 0,
       };

@@ -17,3 +17,4 @@ export * from "./runner-views.ts";
 export * from "./session-views.ts";
 export * from "./story-views.ts";
 export * from "./story-input.ts";
+export * from "./story-changes.ts";

@@ -7,6 +7,7 @@ import type { Prisma, Project } from "../generated/prisma/client.ts";
 import { syncAgents, type SyncResult } from "./config-sync.ts";
 import { logProjectEvent } from "./events.ts";
 import { redactProject } from "./redact.ts";
+import { checkSecretRefs } from "../secrets/roster-check.ts";
 import type { RepoAccess } from "./repo-access.ts";
 import { inTx, uniqueViolation, type DbOrTx } from "./tx.ts";
 import { textSchema, parseInput } from "./validate.ts";
@@ -46,7 +47,8 @@ export interface AddProjectResult {
 export async function addProject(db: Db, input: { repoPath: string; name?: string }, io: RepoAccess): Promise<AddProjectResult> {
   const { repoPath, name } = parseInput(addInput, input);
   const repo = await io.validateRepo(repoPath);
-  const cfg = io.readRepoConfig(repo.root);
+  // A new project has no secrets yet: a roster referring to one loads once they are set.
+  const cfg = await checkSecretRefs(db, undefined, io.readRepoConfig(repo.root));
   const good = cfg.result.ok ? cfg.result.parsed : null;
   const baseBranch = good?.config.base_branch ?? repo.headBranch;
   if (!baseBranch) throw badRequest(`${repoPath} has a detached HEAD; check out a branch or set base_branch in .drover/project.toml`);
@@ -93,7 +95,7 @@ export interface ReloadResult {
 /** Re-reads the config file. A broken file records configError and keeps the last good config. */
 export async function reloadProjectConfig(db: Db, projectId: number, io: Pick<RepoAccess, "readRepoConfig">): Promise<ReloadResult> {
   const current = await findProject(db, projectId);
-  const cfg = io.readRepoConfig(current.repoPath);
+  const cfg = await checkSecretRefs(db, projectId, io.readRepoConfig(current.repoPath));
   const res = await inTx(db, async (tx) => {
     // Concurrent reloads of one project serialize here instead of racing on agent rows.
     await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId} FOR UPDATE`;

@@ -1,4 +1,5 @@
 // The runners page: every runner process, live first, with what it runs now.
+import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
 import { ACTIVE_SESSION_STATUSES } from "./agent-views.ts";
 import type { DbOrTx } from "./tx.ts";
 
@@ -15,9 +16,26 @@ export async function runnersView(db: DbOrTx) {
     },
   });
   const now = Date.now();
-  return runners.map(({ sessions, ...r }) => ({
+  return runners.map(({ sessions, capabilities, ...r }) => ({
     ...r,
+    /** Per runtime: CLI path and version, credential sources by name (the runner never records values). */
+    capabilities: capabilities as RunnerCapabilities | null,
     heartbeatAgeMs: now - r.heartbeatAt.getTime(),
     sessions: sessions.map((s) => ({ id: s.id, status: s.status, agentName: s.agent.name, story: s.story })),
   }));
+}
+
+/** A runner is live while its heartbeat is this recent (a dead one's capabilities no longer count). */
+const LIVE_SECS = 60;
+
+/** Live runners and what each recorded it can run, by id (claims' waiting reasons, the doctor view). */
+export async function liveRunnerCapabilities(
+  db: DbOrTx,
+): Promise<Array<{ id: string; host: string; capabilities: RunnerCapabilities | null; secretKeyId: string | null }>> {
+  const rows = await db.runner.findMany({
+    where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - LIVE_SECS * 1000) } },
+    orderBy: { id: "asc" },
+    select: { id: true, host: true, capabilities: true, secretKeyId: true },
+  });
+  return rows.map((r) => ({ ...r, capabilities: r.capabilities as RunnerCapabilities | null }));
 }

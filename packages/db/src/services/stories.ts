@@ -5,6 +5,7 @@ import { badRequest, notFound, precondition } from "@drover/core/errors";
 import { agentStageFor, assertLegalMove, STAGES, type StageName } from "@drover/core/pipeline/stages";
 import { assertSlug, slugify } from "@drover/core/pipeline/workspace";
 import { parseCriteria, tickCriterionInBody } from "@drover/core/stories/criteria";
+import { withCriteria, withDescription } from "@drover/core/stories/body-parts";
 import { retitleBody, storyTemplate } from "@drover/core/stories/file";
 import type { Db } from "../client.ts";
 import type { Prisma, Story } from "../generated/prisma/client.ts";
@@ -50,7 +51,7 @@ export async function createStory(db: Db, input: z.input<typeof createStoryInput
         kind: i.kind,
         slug,
         title: i.title,
-        body: i.body ?? storyTemplate(number, i.title, i.kind),
+        body: i.body ?? storyTemplate(number, i.title, i.kind, { description: i.description, criteria: i.criteria }),
         stage: i.stage,
         position: await endOfColumn(tx, i.projectId, i.stage),
         agent: i.agent ?? null,
@@ -68,10 +69,19 @@ export async function updateStory(db: Db, input: z.input<typeof updateStoryInput
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, i.projectId, i.storyNumber);
     const data: Prisma.StoryUpdateInput = {};
+    if (i.body !== undefined && (i.description !== undefined || i.criteria !== undefined)) {
+      throw badRequest("Send either a whole body or a description and criteria, not both");
+    }
     if (i.title !== undefined) data.title = i.title;
     if (i.body !== undefined) data.body = i.body;
-    // Keep the body's "# Story N: Title" heading in step with a new title (unless a body was given).
-    else if (i.title !== undefined && i.title !== story.title) data.body = retitleBody(story.body, story.title, i.title);
+    else {
+      let body = story.body;
+      // Keep the body's "# Story N: Title" heading in step with a new title.
+      if (i.title !== undefined && i.title !== story.title) body = retitleBody(body, story.title, i.title);
+      if (i.description !== undefined) body = withDescription(body, i.description);
+      if (i.criteria !== undefined) body = withCriteria(body, i.criteria);
+      if (body !== story.body) data.body = body;
+    }
     if (i.kind !== undefined) data.kind = i.kind;
     if (i.slug !== undefined && i.slug !== story.slug) {
       // The slug names the story's branch and worktree: it is fixed once an agent has used them.

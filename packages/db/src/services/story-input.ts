@@ -7,7 +7,23 @@ import { STORY_KINDS } from "@drover/core/stories/file";
 import { idSchema, indexSchema, textSchema } from "./validate.ts";
 
 const storyNumber = idSchema;
-const title = textSchema.trim().min(1, { error: "Title must not be empty" }).max(200, { error: "Title must be at most 200 characters" });
+/** The longest title, description and criterion a person may write (the forms' maxLength too). */
+export const STORY_LIMITS = { title: 200, description: 100_000, criterion: 500, criteria: 100, body: 200_000 } as const;
+
+// Messages name their field first, so they read as sentences on their own (see describeIssues).
+const title = textSchema
+  .trim()
+  .min(1, { error: "Title must not be empty" })
+  .max(STORY_LIMITS.title, { error: `Title is too long: at most ${STORY_LIMITS.title} characters` });
+const description = textSchema.max(STORY_LIMITS.description, { error: `Description is too long: at most ${STORY_LIMITS.description} characters` });
+const criteria = z
+  .array(
+    z.object({
+      text: textSchema.max(STORY_LIMITS.criterion, { error: `Criteria are at most ${STORY_LIMITS.criterion} characters each` }),
+      checked: z.boolean().default(false),
+    }),
+  )
+  .max(STORY_LIMITS.criteria, { error: `Criteria: at most ${STORY_LIMITS.criteria} per story` });
 const agentName = textSchema.trim().min(1).max(100).nullable();
 /** Checked by the service with assertSlug, whose message says what a slug may hold. */
 const slug = textSchema;
@@ -17,7 +33,10 @@ export const createStoryInput = z.object({
   title,
   kind: z.enum(STORY_KINDS).default("story"),
   slug: slug.optional(),
-  body: textSchema.max(200_000).optional(),
+  body: textSchema.max(STORY_LIMITS.body).optional(),
+  /** Used when no body is given: the new body is the title heading, this description and these criteria. */
+  description: description.optional(),
+  criteria: criteria.optional(),
   stage: z.enum(STAGES).default("backlog"),
   agent: agentName.optional(),
   qa: z.enum(QA_MODES).nullable().optional(),
@@ -29,7 +48,11 @@ export const storyEditInput = z.object({
   projectId: idSchema,
   storyNumber,
   title: title.optional(),
-  body: textSchema.max(200_000).optional(),
+  body: textSchema.max(STORY_LIMITS.body).optional(),
+  /** Replaces the body's description (title heading and criteria stay); not with body. */
+  description: description.optional(),
+  /** Replaces the body's acceptance criteria in place; not with body. */
+  criteria: criteria.optional(),
   kind: z.enum(STORY_KINDS).optional(),
   slug: slug.optional(),
   agent: agentName.optional(),

@@ -3,6 +3,20 @@ import { notFound } from "@drover/core/errors";
 import { durationMs } from "./agent-views.ts";
 import type { DbOrTx } from "./tx.ts";
 
+/**
+ * The story numbered `number` in the project named by `project` (its id, or its name as in the
+ * URL /projects/<id-or-name>/stories/<number>). Throws NOT_FOUND saying which part is missing.
+ */
+export async function storyIdAt(db: DbOrTx, project: string, number: number): Promise<{ id: number; projectId: number }> {
+  const p = /^\d+$/.test(project)
+    ? await db.project.findUnique({ where: { id: Number(project) }, select: { id: true } })
+    : await db.project.findUnique({ where: { name: project }, select: { id: true } });
+  if (!p) throw notFound(`No project ${JSON.stringify(project)}`);
+  const story = await db.story.findUnique({ where: { projectId_number: { projectId: p.id, number } }, select: { id: true, projectId: true } });
+  if (!story) throw notFound(`Story ${number} not found in this project`);
+  return story;
+}
+
 export async function storyView(db: DbOrTx, storyId: number) {
   const story = await db.story.findUnique({
     where: { id: storyId },
@@ -26,6 +40,9 @@ export async function storyView(db: DbOrTx, storyId: number) {
       branch: s.branch,
       createdAt: s.createdAt,
       durationMs: durationMs(s),
+      // For a running session's duration to tick in the page.
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
       turns: s.turns,
       inputTokens: s.inputTokens,
       outputTokens: s.outputTokens,

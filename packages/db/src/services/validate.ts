@@ -23,13 +23,23 @@ export const textSchema = z
   .string({ error: (iss) => (iss.code === "invalid_type" ? "must be text" : undefined) })
   .refine((s) => !s.includes("\0"), { error: "must not contain NUL characters (\\u0000); remove them" });
 
-/** Zod issues as one line: "field: problem; field: problem". */
+/**
+ * Zod issues as one line: "field: problem; field: problem". A message that already starts with
+ * its field's name ("Title is too long: ...") is a sentence of its own and gets no prefix.
+ */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+  const named = (i: z.core.$ZodIssue) => i.message.toLowerCase().startsWith(String(i.path[0]).toLowerCase());
+  return issues.map((i) => (i.path.length && !named(i) ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const res = schema.safeParse(input);
   if (res.success) return res.data;
   throw badRequest(describeIssues(res.error.issues), { issues: res.error.issues });
+}
+
+/** Like parseInput, for forms that check before sending: the problems as one line instead of a throw. */
+export function checkInput<S extends z.ZodType>(schema: S, input: unknown): { ok: true; data: z.output<S> } | { ok: false; error: string } {
+  const res = schema.safeParse(input);
+  return res.success ? { ok: true, data: res.data } : { ok: false, error: describeIssues(res.error.issues) };
 }

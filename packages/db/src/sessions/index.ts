@@ -10,3 +10,4 @@ export * from "./stop.ts";
 export * from "./fail.ts";
 export * from "./handled.ts";
 export * from "./resume.ts";
+export * from "./waiting.ts";

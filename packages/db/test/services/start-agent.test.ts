@@ -28,7 +28,7 @@ type Stage = "backlog" | "current" | "qa" | "merge" | "done" | "archived";
 async function setup(opts: { config?: string } = {}) {
   const project = await projectWithRoster(t.db, opts.config);
   const story = async (stage: Stage = "backlog", extra: { agent?: string } = {}) =>
-    createStory(t.db, { projectId: project.id, title: `A story in ${stage}`, stage, ...extra });
+    createStory(t.db, { projectId: project.id, title: `A story in ${stage}`, stage, criteria: [{ text: "It works", checked: false }], ...extra });
   const start = (storyNumber: number, agentName?: string, more: Record<string, unknown> = {}) =>
     startAgent(t.db, { projectId: project.id, storyNumber, agentName, trigger: "user", ...more });
   const stageOf = async (n: number) => (await t.db.story.findUniqueOrThrow({ where: { projectId_number: { projectId: project.id, number: n } } })).stage;

@@ -17,7 +17,7 @@ import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalList
 import { CSS } from "@dnd-kit/utilities";
 import type { RouterOutputs } from "@drover/api";
 import { STAGES, type StageName } from "@drover/core/pipeline/stages";
-import { STORY_KINDS, type StoryKindName } from "@drover/core/stories/file";
+import { STORY_KINDS } from "@drover/core/stories/file";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
@@ -27,6 +27,8 @@ import { useLiveProject } from "@/lib/live";
 import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 import { positionBetween } from "@/lib/position";
+import { storyHref } from "@/lib/story-href";
+import { NewStoryDialog } from "./new-story-dialog";
 
 type Card = RouterOutputs["views"]["board"]["stories"][number];
 /** The columns; archived ones only on request. */
@@ -150,7 +152,7 @@ export function Board({ projectId }: { projectId: number }) {
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived
         </label>
-        {canMove && <CreateStory projectId={projectId} />}
+        {canMove && <NewStoryDialog projectId={projectId} />}
         <span className={`ml-auto text-xs ${live ? "text-emerald-600" : "text-slate-400"}`} data-testid="live-indicator" data-live={live ? "1" : "0"}>
           {live ? "● live" : "○ connecting"}
         </span>
@@ -249,7 +251,12 @@ function CardBody({ card }: { card: Card }) {
           {card.costUsd > 0 ? fmtCost(card.costUsd) : ""}
         </span>
       </div>
-      <Link href={`/stories/${card.id}`} className="mt-1 block font-medium hover:underline" onPointerDown={(e) => e.stopPropagation()} draggable={false}>
+      <Link
+        href={storyHref(card.projectId, card.number)}
+        className="mt-1 block font-medium hover:underline"
+        onPointerDown={(e) => e.stopPropagation()}
+        draggable={false}
+      >
         {card.title}
       </Link>
       <div className="mt-1 flex items-center gap-2 text-xs text-slate-600">
@@ -268,62 +275,7 @@ function CardBody({ card }: { card: Card }) {
       {card.reviewHold && card.stage === "qa" && <p className="mt-1 text-xs text-violet-700">◷ waiting for human review</p>}
       {card.blocked && <p className="mt-1 text-xs text-red-700">Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}</p>}
       {card.mergeFailure && <p className="mt-1 text-xs text-red-700">Merge failed: {card.mergeFailure}</p>}
+      {card.waitingReason && <p className="mt-1 text-xs text-amber-700">Waiting: {card.waitingReason}</p>}
     </article>
-  );
-}
-
-function CreateStory({ projectId }: { projectId: number }) {
-  const [open, setOpen] = useState(false);
-  const [title, setTitle] = useState("");
-  const [kind, setKind] = useState<StoryKindName>("story");
-  const trpc = useTRPC();
-  const create = useMutation(
-    trpc.stories.create.mutationOptions({
-      onSuccess: () => {
-        setTitle("");
-        setOpen(false);
-      },
-    }),
-  );
-  if (!open)
-    return (
-      <button type="button" className="rounded bg-slate-900 px-2 py-1 text-white" onClick={() => setOpen(true)}>
-        New story
-      </button>
-    );
-  return (
-    <form
-      className="flex items-center gap-2"
-      onSubmit={(e) => {
-        e.preventDefault();
-        create.mutate({ projectId, title, kind });
-      }}
-    >
-      <input
-        aria-label="New story title"
-        autoFocus
-        required
-        className="rounded border px-2 py-1"
-        placeholder="Title"
-        value={title}
-        onChange={(e) => setTitle(e.target.value)}
-      />
-      <select aria-label="New story kind" className="rounded border px-2 py-1" value={kind} onChange={(e) => setKind(e.target.value as StoryKindName)}>
-        {STORY_KINDS.map((k) => (
-          <option key={k}>{k}</option>
-        ))}
-      </select>
-      <button type="submit" className="rounded bg-slate-900 px-2 py-1 text-white" disabled={create.isPending}>
-        Create
-      </button>
-      <button type="button" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-      {create.error && (
-        <span className="text-red-700" role="alert">
-          {errorMessage(create.error)}
-        </span>
-      )}
-    </form>
   );
 }

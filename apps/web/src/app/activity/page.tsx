@@ -5,6 +5,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
+import { storyHref } from "@/lib/story-href";
 import { useTRPC } from "@/lib/trpc";
 
 function Activity() {
@@ -32,7 +33,7 @@ function Activity() {
               <span className="w-32 shrink-0 text-xs uppercase text-slate-500">{e.kind}</span>
               <span className="flex-1">
                 {e.story && (
-                  <Link className="mr-1 underline" href={`/stories/${e.story.id}`}>
+                  <Link className="mr-1 underline" href={storyHref(e.projectId, e.story.number)}>
                     #{e.story.number}
                   </Link>
                 )}

@@ -1,10 +1,11 @@
 "use client";
-// Runners: heartbeat age, capacity and the sessions each one runs.
+// Runners: heartbeat age, capacity, what each can run (runtimes, versions, credential status) and the sessions each one runs.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Suspense } from "react";
 import { fmtDuration } from "@/components/glyph";
 import { DataTable } from "@/components/data-table";
+import { RunnerRuntimes } from "./runner-runtimes";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
@@ -25,7 +26,7 @@ function Runners() {
             No runner has started yet. Start one with <code>pnpm drover runner</code>.
           </p>
         )}
-        <DataTable headers={["Runner", "Host / pid", "Heartbeat", "Capacity", "Running"]} testId="runners">
+        <DataTable headers={["Runner", "Host / pid", "Heartbeat", "Capacity", "Runtimes", "Running"]} testId="runners">
           {runners.data?.map((r) => (
             <tr key={r.id} className={`border-t align-top ${r.stoppedAt ? "text-slate-400" : ""}`}>
               <td className="p-2 font-mono text-xs">{r.id}</td>
@@ -37,6 +38,9 @@ function Runners() {
               </td>
               <td>
                 {r.sessions.length}/{r.capacity}
+              </td>
+              <td>
+                <RunnerRuntimes capabilities={r.capabilities} />
               </td>
               <td>
                 {r.sessions.map((s) => (

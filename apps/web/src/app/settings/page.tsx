@@ -6,7 +6,9 @@ import { Nav, useProjectId } from "@/components/nav";
 import { errorMessage } from "@/lib/error-message";
 import { locateConfigErrors } from "@/lib/config-error";
 import { useLiveProject } from "@/lib/live";
+import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
+import { ProjectSecrets } from "./project-secrets";
 
 function Settings() {
   const projectId = useProjectId();
@@ -14,6 +16,8 @@ function Settings() {
   const p = useQuery({ ...trpc.views.settings.queryOptions({ projectId: projectId ?? 0 }), enabled: !!projectId });
   useLiveProject(projectId);
   const reload = useMutation(trpc.projects.reload.mutationOptions());
+  // Reloading the roster and the secrets are an admin's (the server refuses them too).
+  const isAdmin = useMe().can("admin");
   const data = p.data;
   const problems = data?.configError ? locateConfigErrors(data.configError, data.configText) : [];
   const badLines = new Set(problems.map((p) => p.line).filter((l) => l !== undefined));
@@ -37,9 +41,11 @@ function Settings() {
               <dt className="text-slate-500">Config read</dt>
               <dd>{data.configLoadedAt ? new Date(data.configLoadedAt).toLocaleString() : "never"}</dd>
             </dl>
-            <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => projectId && reload.mutate({ projectId })}>
-              Reload .drover/project.toml
-            </button>
+            {isAdmin && (
+              <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => projectId && reload.mutate({ projectId })}>
+                Reload .drover/project.toml
+              </button>
+            )}
             {reload.error && (
               <p role="alert" className="text-sm text-red-700">
                 {errorMessage(reload.error)}
@@ -82,6 +88,7 @@ function Settings() {
                 {JSON.stringify(data.config, null, 2)}
               </pre>
             </section>
+            {projectId && isAdmin && <ProjectSecrets projectId={projectId} />}
           </>
         )}
       </main>

@@ -4,8 +4,9 @@ import { badRequest } from "../../errors.ts";
 import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { ClaudeParser } from "./parser.ts";
+import { loginLinks } from "../credentials.ts";
 
-const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
+export const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
 const BYPASS = new Set(["bypassPermissions"]);
 
 export function planClaude(req: SpawnRequest): SpawnPlan {
@@ -27,19 +28,21 @@ export function planClaude(req: SpawnRequest): SpawnPlan {
   if (agent.system_prompt) args.push("--append-system-prompt", agent.system_prompt);
   if (req.resumeId) args.push("--resume", req.resumeId);
 
+  const claudeDir = path.join(stateDir(req), "claude");
   const env: Record<string, string> = {
     DISABLE_TELEMETRY: "1",
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     DISABLE_AUTOUPDATER: "1",
     // Conversations live here, outside the per-session HOME, so a later session can --resume.
-    CLAUDE_CONFIG_DIR: path.join(stateDir(req), "claude"),
+    CLAUDE_CONFIG_DIR: claudeDir,
   };
   const retries = apiRetries(req);
   if (retries !== undefined) env.CLAUDE_CODE_MAX_RETRIES = String(retries);
   // The agent's own env wins (the runner applies it too; the plan must not override it).
   for (const k of Object.keys(agentEnv)) delete env[k];
 
-  return { file: "claude", args, env, stdin: req.prompt, installHint: CLAUDE_PACKAGE };
+  // A `claude login` (subscription) lives in ~/.claude/.credentials.json: linked into CLAUDE_CONFIG_DIR.
+  return { file: "claude", args, env, stdin: req.prompt, installHint: CLAUDE_PACKAGE, links: loginLinks("claude-code", claudeDir) };
 }
 
 export const claudeAdapter: RuntimeAdapter = {

@@ -5,8 +5,9 @@ import { stringify } from "smol-toml";
 import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { CodexParser } from "./parser.ts";
+import { loginLinks } from "../credentials.ts";
 
-const CODEX_PACKAGE = "@openai/codex";
+export const CODEX_PACKAGE = "@openai/codex";
 
 function codexConfig(req: SpawnRequest): Record<string, unknown> {
   const env = req.agent.env ?? {};
@@ -24,9 +25,13 @@ function codexConfig(req: SpawnRequest): Record<string, unknown> {
         ...(retries !== undefined ? { request_max_retries: retries, stream_max_retries: retries } : {}),
       },
     };
-  } else if (retries !== undefined) {
-    cfg.model_providers = { openai: { request_max_retries: retries, stream_max_retries: retries } };
   }
+  // Without a base URL Codex uses its built-in `openai` provider, which config.toml may not
+  // override (0.169 refuses to start: "reserved built-in provider IDs"): its own retries apply.
+  // workspace-write lets Codex write the worktree only, and keeps the worktree's git dir read-only,
+  // but a commit writes its index there and objects and refs in the common git dir: without them
+  // `git commit` fails on index.lock. Those folders and no more.
+  if (req.writableDirs?.length) cfg.sandbox_workspace_write = { writable_roots: req.writableDirs };
   return cfg;
 }
 
@@ -52,6 +57,8 @@ export function planCodex(req: SpawnRequest): SpawnPlan {
     stdin: prompt,
     files: { [path.join(codexHome, "config.toml")]: `${stringify(codexConfig(req))}\n` },
     installHint: CODEX_PACKAGE,
+    // A `codex login` lives in ~/.codex/auth.json: linked into CODEX_HOME.
+    links: loginLinks("codex", codexHome),
   };
 }
 

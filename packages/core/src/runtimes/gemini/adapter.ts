@@ -4,13 +4,23 @@ import path from "node:path";
 import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { GeminiParser } from "./parser.ts";
+import { loginLinks } from "../credentials.ts";
 
-const GEMINI_PACKAGE = "@google/gemini-cli";
+export const GEMINI_PACKAGE = "@google/gemini-cli";
+
+/** Gemini asks for an auth type: a key or Vertex when the env has one, else the user's Google login when linked. */
+function authType(req: SpawnRequest): string {
+  const env = req.agent.env ?? {};
+  if (env.GEMINI_API_KEY || env.GOOGLE_API_KEY) return "gemini-api-key";
+  if (/^(1|true)$/i.test(env.GOOGLE_GENAI_USE_VERTEXAI ?? "")) return "vertex-ai";
+  if (req.logins?.includes(".gemini/oauth_creds.json")) return "oauth-personal";
+  return "gemini-api-key"; // fails at once with Gemini's own "set GEMINI_API_KEY" words
+}
 
 function geminiSettings(req: SpawnRequest): Record<string, unknown> {
   const retries = apiRetries(req);
   return {
-    security: { auth: { selectedType: "gemini-api-key" } },
+    security: { auth: { selectedType: authType(req) } },
     // -1 is Gemini's "no limit".
     model: { maxSessionTurns: req.agent.max_turns ?? -1 },
     ...(retries !== undefined ? { general: { maxAttempts: retries + 1 } } : {}),
@@ -43,6 +53,8 @@ export function planGemini(req: SpawnRequest): SpawnPlan {
     stdin: prompt,
     files: { [path.join(geminiHome, ".gemini", "settings.json")]: `${JSON.stringify(geminiSettings(req), null, 2)}\n` },
     installHint: GEMINI_PACKAGE,
+    // A Google login lives in ~/.gemini/oauth_creds.json: linked under GEMINI_CLI_HOME.
+    links: loginLinks("gemini", geminiHome),
   };
 }
 

@@ -8,6 +8,7 @@ import { fmtCost, fmtDuration, SessionStatus } from "@/components/glyph";
 import { DataTable } from "@/components/data-table";
 import { Nav } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
+import { storyHref } from "@/lib/story-href";
 import { useTRPC } from "@/lib/trpc";
 
 function AgentPage() {
@@ -35,7 +36,7 @@ function AgentPage() {
           {current ? (
             <>
               {current.status} on{" "}
-              <Link className="underline" href={`/stories/${current.story.id}`}>
+              <Link className="underline" href={storyHref(a.projectId, current.story.number)}>
                 #{current.story.number} {current.story.title}
               </Link>{" "}
               —{" "}
@@ -63,7 +64,7 @@ function AgentPage() {
                 </Link>
               </td>
               <td>
-                <Link className="underline" href={`/stories/${s.story.id}`}>
+                <Link className="underline" href={storyHref(a.projectId, s.story.number)}>
                   #{s.story.number} {s.story.title}
                 </Link>
               </td>

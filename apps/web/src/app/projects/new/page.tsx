@@ -1,11 +1,13 @@
 "use client";
 // Add a project by the path of its git repository on the runner host, or import a storkit tree.
-import { useMutation } from "@tanstack/react-query";
+// A repository without a roster is offered a starting one (StarterRosterOffer) before it is added.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { Suspense, useState } from "react";
 import { Nav } from "@/components/nav";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
+import { StarterRosterOffer, type RosterOffer } from "./starter-roster-offer";
 
 function AddProject() {
   const router = useRouter();
@@ -17,6 +19,10 @@ function AddProject() {
   const add = useMutation(trpc.projects.add.mutationOptions({ onSuccess: (r) => go(r.project.id) }));
   const imp = useMutation(trpc.imports.storkit.mutationOptions({ onSuccess: (r) => go(r.projectId) }));
   const m = mode === "add" ? add : imp;
+  const queryClient = useQueryClient();
+  const [offer, setOffer] = useState<RosterOffer | null>(null);
+  const [offerError, setOfferError] = useState<string | null>(null);
+  const input = () => ({ repoPath: path.trim(), name: name.trim() || undefined });
   return (
     <>
       <Nav />
@@ -26,7 +32,13 @@ function AddProject() {
           className="space-y-3 rounded border bg-white p-4 text-sm"
           onSubmit={(e) => {
             e.preventDefault();
-            m.mutate({ repoPath: path.trim(), name: name.trim() || undefined });
+            setOfferError(null);
+            if (mode === "import") return imp.mutate(input());
+            // No roster in the repository: show the starting one first.
+            queryClient.fetchQuery(trpc.onboarding.rosterOffer.queryOptions({ repoPath: path.trim(), runtime: "claude-code" })).then(
+              (o) => (o.roster === "exists" ? add.mutate(input()) : setOffer({ ...o, runtime: "claude-code" })),
+              (err) => setOfferError(errorMessage(err)),
+            );
           }}
         >
           <div className="flex gap-4">
@@ -55,12 +67,15 @@ function AddProject() {
           <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending}>
             {mode === "add" ? "Add project" : "Import"}
           </button>
-          {m.error && (
+          {(m.error || offerError) && (
             <p role="alert" className="text-red-700">
-              {errorMessage(m.error)}
+              {offerError ?? errorMessage(m.error)}
             </p>
           )}
         </form>
+        {offer && mode === "add" && (
+          <StarterRosterOffer repoPath={path.trim()} offer={offer} onChange={setOffer} onAdd={() => add.mutate(input())} adding={add.isPending} />
+        )}
       </main>
     </>
   );
