@@ -1,10 +1,18 @@
 // `drover retry <project> <story> [agent]`: a person restarts a stuck story: retries reset, block
 // and merge failure cleared, the stage's agent restarted (in merge, Drover merges again).
 import type { Command } from "commander";
-import { operatorName } from "../remote.ts";
 import { findProject } from "@drover/db/services/index";
 import { retryStory } from "@drover/db/services/review";
 import { print, storyNumberArg, withDb } from "../with-db.ts";
+import { operatorName, remoteApi, remoteProjectId, withRemote } from "../remote.ts";
+
+function report(json: boolean, r: { story: { number: number; stage: string }; session: { id: number } | null }): void {
+  print(
+    json,
+    { number: r.story.number, stage: r.story.stage, sessionId: r.session?.id ?? null },
+    () => `Story ${r.story.number} restarted (retries reset)${r.session ? `; session #${r.session.id} pending` : `; Drover merges it on its next pass`}`,
+  );
+}
 
 export function register(program: Command): void {
   program
@@ -15,15 +23,19 @@ export function register(program: Command): void {
     .argument("[agent]", "agent to restart (default: the last one at the story's stage)")
     .option("--by <name>", "who restarts (shown in the activity feed)", operatorName())
     .option("--json", "print the result as JSON")
-    .action((project: string, story: string, agent: string | undefined, opts: { by: string; json?: boolean }) =>
-      withDb(async (db) => {
-        const p = await findProject(db, project);
-        const r = await retryStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: opts.by });
-        print(
-          !!opts.json,
-          { number: r.story.number, stage: r.story.stage, sessionId: r.session?.id ?? null },
-          () => `Story ${r.story.number} restarted (retries reset)${r.session ? `; session #${r.session.id} pending` : `; Drover merges it on its next pass`}`,
+    .action((project: string, story: string, agent: string | undefined, opts: { by: string; json?: boolean }) => {
+      const api = remoteApi(program);
+      if (api) {
+        return withRemote(api, async (api) =>
+          report(
+            !!opts.json,
+            await api.review.retry.mutate({ projectId: await remoteProjectId(api, project), storyNumber: storyNumberArg(story), agentName: agent }),
+          ),
         );
-      }),
-    );
+      }
+      return withDb(async (db) => {
+        const p = await findProject(db, project);
+        report(!!opts.json, await retryStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: opts.by }));
+      });
+    });
 }
