@@ -4,12 +4,14 @@
 import { DomainError } from "@drover/core/errors";
 import { hasRole, type Role } from "@drover/core/access/roles";
 import { signedInFromHeaders, type SignedIn } from "@drover/auth";
+import { projectRefusal } from "@drover/auth/project-access";
 import { getDb, type Db } from "@drover/db";
 import { describeIssues } from "@drover/db/services/validate";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { MAX_BATCH_SIZE } from "./request-limits.ts";
 import { serverEnv } from "./env.ts";
+import { projectOfInput } from "./project-scope.ts";
 
 export interface Context {
   db: Db;
@@ -64,15 +66,20 @@ const domainErrors = t.middleware(async ({ next }) => {
 
 /**
  * The one role check: a procedure without a declared role is refused (fail closed), an anonymous
- * call is 401, a role below the procedure's is 403 saying the role it needs.
+ * call is 401, a role below the procedure's is 403 saying the role it needs, and so is a project
+ * the caller is not a member of.
  */
-const requireRole = t.middleware(async ({ meta, ctx, path, next }) => {
+const requireRole = t.middleware(async ({ meta, ctx, path, next, getRawInput }) => {
   if (!meta?.role) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `${path} declares no role: add .meta({ role }) to it` });
   const who = await ctx.signedIn;
   if (!who) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   if (!hasRole(who.user.role, meta.role)) {
     throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${meta.role} role; you are a ${who.user.role}.` });
   }
+  // Per-project membership, for every procedure that names a project (admins see all).
+  const projectId = who.user.role === "admin" ? null : await projectOfInput(ctx.db, await getRawInput());
+  const refusal = projectId ? await projectRefusal(ctx.db, who.user, projectId) : null;
+  if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
   // ctx.user (with role) and ctx.actor (who a change is recorded as) for every procedure.
   return next({ ctx: { ...ctx, user: who.user, actor: who.actor, stillSignedIn: who.stillValid } });
 });

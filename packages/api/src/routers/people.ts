@@ -13,6 +13,8 @@ import {
   revokeInvitation,
   setRole,
 } from "@drover/auth";
+import { addProjectMember, listProjectMembers, removeProjectMember } from "@drover/auth/project-access";
+import { idSchema } from "@drover/db/services/validate";
 import { procedure, router } from "../trpc.ts";
 
 const role = z.enum(ROLES);
@@ -49,6 +51,20 @@ export const peopleRouter = router({
     .meta({ role: "admin" })
     .input(z.object({ id: z.number().int().positive() }))
     .mutation(({ ctx, input }) => revokeInvitation(ctx.db, input.id)),
+
+  /** Per-project membership: a project with members is seen only by them (and admins). */
+  projectMembers: procedure
+    .meta({ role: "admin" })
+    .input(z.object({ projectId: idSchema }))
+    .query(({ ctx, input }) => listProjectMembers(ctx.db, input.projectId)),
+  addToProject: procedure
+    .meta({ role: "admin" })
+    .input(z.object({ projectId: idSchema, email: z.string().trim().min(3).max(254) }))
+    .mutation(({ ctx, input }) => addProjectMember(ctx.db, input.projectId, input.email)),
+  removeFromProject: procedure
+    .meta({ role: "admin" })
+    .input(z.object({ projectId: idSchema, userId }))
+    .mutation(({ ctx, input }) => removeProjectMember(ctx.db, input.projectId, input.userId)),
 
   tokens: procedure.meta({ role: "viewer" }).query(({ ctx }) => listAccessTokens(ctx.db, ctx.user.id)),
   /** Returns the token once; only its hash is kept. A token acts with its owner's role. */

@@ -3,12 +3,13 @@ import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
 import { addProject, findProject, listProjects, redactProject, reloadProjectConfig } from "@drover/db/services/index";
 import { repoAccess } from "@drover/repo";
+import { onlyVisible } from "@drover/auth/project-access";
 import { procedure, router } from "../trpc.ts";
 
 const projectId = z.object({ projectId: idSchema });
 
 export const projectsRouter = router({
-  list: procedure.meta({ role: "viewer" }).query(({ ctx }) => listProjects(ctx.db)),
+  list: procedure.meta({ role: "viewer" }).query(async ({ ctx }) => onlyVisible(ctx.db, ctx.user, await listProjects(ctx.db))),
   get: procedure
     .meta({ role: "viewer" })
     .input(projectId)

@@ -21,11 +21,12 @@ import {
   storyView,
   textSchema,
 } from "@drover/db/services/index";
+import { onlyVisible } from "@drover/auth/project-access";
 import { storyChanges } from "./story-changes.ts";
 import { procedure, router } from "../trpc.ts";
 
 export const viewsRouter = router({
-  projects: procedure.meta({ role: "viewer" }).query(({ ctx }) => projectChoices(ctx.db)),
+  projects: procedure.meta({ role: "viewer" }).query(async ({ ctx }) => onlyVisible(ctx.db, ctx.user, await projectChoices(ctx.db))),
   /** Everything the board draws: cards with their live agent, cost and criteria. */
   board: procedure
     .meta({ role: "viewer" })
