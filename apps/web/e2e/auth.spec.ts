@@ -68,10 +68,20 @@ test("a viewer sees the board but cannot drag a card, and the API answers 403 wi
   const card = page.getByTestId("column-backlog").getByTestId(`card-${story.number}`);
   await expect(card).toBeVisible();
   await expect(card).toHaveAttribute("data-movable", "false");
-  await expect(page.getByPlaceholder("Title", { exact: true })).toHaveCount(0); // no "new story" form
+  await expect(page.getByTestId("me")).toContainText("viewer"); // the role is known: what it hides is hidden
+  await expect(page.getByRole("button", { name: "New story" })).toHaveCount(0);
   await drag(page, card, page.getByTestId("column-qa"));
   await expect(page.getByTestId("column-backlog").getByTestId(`card-${story.number}`)).toBeVisible();
   expect((await db.story.findUniqueOrThrow({ where: { id: story.id } })).stage).toBe("backlog");
+
+  // The story page: read, not changed (no actions, no edit buttons, the fields locked).
+  await page.goto(`/projects/${seeded().projectId}/stories/${story.number}`);
+  await expect(page.getByRole("heading", { name: `#${story.number} ${story.title}` })).toBeVisible();
+  await expect(page.getByTestId("me")).toContainText("viewer");
+  await expect(page.getByTestId("story-actions")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Edit / })).toHaveCount(0);
+  await expect(page.getByTestId("front-matter").getByLabel("title")).toBeDisabled();
+  await expect(page.getByTestId("front-matter").getByRole("button", { name: "Save" })).toHaveCount(0);
 
   const res = await page.request.post("/api/trpc/stories.move", {
     data: { json: { projectId: seeded().projectId, storyNumber: story.number, to: "qa" } },

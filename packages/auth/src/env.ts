@@ -19,6 +19,13 @@ const schema = z
       .optional(),
     /** The sign-in button's label. */
     DROVER_OIDC_NAME: z.string().min(1).default("single sign-on"),
+    /** Where invitations are mailed through, e.g. smtps://user:password@mail.example.com:465; unset: links are only shown. */
+    DROVER_SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, "DROVER_SMTP_URL must be a URL like smtp://user:password@mail.example.com:587 (or smtps://… on 465)")
+      .optional(),
+    /** The sender of Drover's mails. */
+    DROVER_MAIL_FROM: z.email({ error: "DROVER_MAIL_FROM must be an email address like drover@example.com" }).optional(),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.DROVER_OIDC_ISSUER, env.DROVER_OIDC_CLIENT_ID, env.DROVER_OIDC_CLIENT_SECRET];
@@ -28,6 +35,17 @@ const schema = z
         path: ["DROVER_OIDC_ISSUER"],
         message: "set all of DROVER_OIDC_ISSUER, DROVER_OIDC_CLIENT_ID and DROVER_OIDC_CLIENT_SECRET, or none",
       });
+    }
+    // A mailed link must be absolute, and a mail needs a sender.
+    if (env.DROVER_SMTP_URL && !env.DROVER_PUBLIC_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DROVER_PUBLIC_URL"],
+        message: "DROVER_SMTP_URL needs DROVER_PUBLIC_URL too: the links in mails must say where Drover is",
+      });
+    }
+    if (env.DROVER_SMTP_URL && !env.DROVER_MAIL_FROM) {
+      ctx.addIssue({ code: "custom", path: ["DROVER_MAIL_FROM"], message: "DROVER_SMTP_URL needs DROVER_MAIL_FROM too: the address mails are sent from" });
     }
   });
 

@@ -10,7 +10,7 @@ interface Who {
 }
 
 /** The projects `who` may see, as a Prisma filter; undefined for admins (all of them). */
-export function visibleProjects(who: Who) {
+function visibleProjects(who: Who) {
   if (hasRole(who.role, "admin")) return undefined;
   return { OR: [{ members: { none: {} } }, { members: { some: { userId: who.id } } }] };
 }

@@ -13,6 +13,7 @@ import {
   revokeInvitation,
   setRole,
 } from "@drover/auth";
+import { mailInvitation, mailSettings } from "@drover/auth/invitation-mail";
 import { addProjectMember, listProjectMembers, removeProjectMember } from "@drover/auth/project-access";
 import { idSchema } from "@drover/db/services/validate";
 import { procedure, router } from "../trpc.ts";
@@ -39,13 +40,16 @@ export const peopleRouter = router({
     .mutation(({ ctx, input }) => removeUser(ctx.db, input.userId)),
 
   invitations: procedure.meta({ role: "admin" }).query(({ ctx }) => listPendingInvitations(ctx.db)),
-  /** Returns the one-time link's path once; only its hash is kept. */
+  /** Returns the one-time link's path once (and mails it when SMTP is configured); only its hash is kept. */
   invite: procedure
     .meta({ role: "admin" })
     .input(z.object({ email: z.string().trim().min(3).max(254), role }))
     .mutation(async ({ ctx, input }) => {
+      const smtp = mailSettings(); // bad SMTP settings refuse before any link is made
       const { token, expiresAt } = await createInvitation(ctx.db, { email: input.email, role: input.role, invitedById: ctx.user.id });
-      return { path: invitationPath(token), expiresAt };
+      // Also by mail when SMTP is configured; the link is returned either way.
+      const mail = await mailInvitation(smtp, { to: input.email.trim().toLowerCase(), token, role: input.role, inviterName: ctx.user.name, expiresAt });
+      return { path: invitationPath(token), expiresAt, ...mail };
     }),
   revokeInvitation: procedure
     .meta({ role: "admin" })

@@ -16,6 +16,8 @@ function UsersPage() {
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.people.pathKey() });
   const [error, setError] = useState<string | null>(null);
   const [link, setLink] = useState<string | null>(null);
+  /** What happened to the mail (when SMTP is configured): sent, or why not. */
+  const [mailNote, setMailNote] = useState<string | null>(null);
   const setRole = useMutation(trpc.people.setRole.mutationOptions({ onSettled: refresh, onError: (e) => setError(errorMessage(e)) }));
   const remove = useMutation(trpc.people.remove.mutationOptions({ onSettled: refresh, onError: (e) => setError(errorMessage(e)) }));
   const revoke = useMutation(trpc.people.revokeInvitation.mutationOptions({ onSettled: refresh }));
@@ -24,6 +26,7 @@ function UsersPage() {
       onSuccess: (r) => {
         setError(null);
         setLink(window.location.origin + r.path);
+        setMailNote(r.mailed === "sent" ? "Also mailed to them." : r.mailed === "failed" ? r.error : null);
       },
       onError: (e) => setError(errorMessage(e)),
       onSettled: refresh,
@@ -106,6 +109,11 @@ function UsersPage() {
               <code className="break-all rounded bg-slate-100 px-1" data-testid="invite-link">
                 {link}
               </code>
+            </p>
+          )}
+          {link && mailNote && (
+            <p className="text-sm" data-testid="invite-mail">
+              {mailNote}
             </p>
           )}
           {invitations.data && invitations.data.length > 0 && (
