@@ -8,6 +8,7 @@ import { locateConfigErrors } from "@/lib/config-error";
 import { useLiveProject } from "@/lib/live";
 import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
+import { ProjectMembers } from "./project-members";
 import { ProjectSecrets } from "./project-secrets";
 
 function Settings() {
@@ -89,6 +90,7 @@ function Settings() {
               </pre>
             </section>
             {projectId && isAdmin && <ProjectSecrets projectId={projectId} />}
+            {projectId && isAdmin && <ProjectMembers projectId={projectId} />}
           </>
         )}
       </main>
