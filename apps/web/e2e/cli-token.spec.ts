@@ -11,15 +11,16 @@ import { ensureUser, signInState } from "./support/sign-in.ts";
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const main = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 
-function drover(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function drover(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ["--import", "tsx", main, ...args],
       // No route to a database: only --url can answer.
       { cwd: repoRoot, env: { ...process.env, DATABASE_URL: "postgresql://nobody@127.0.0.1:9/none", LOG_LEVEL: "warn" }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
     );
+    child.stdin?.end(stdin);
   });
 }
 
@@ -62,6 +63,11 @@ test("a token made in the page drives the command line against the server until 
   expect(JSON.parse(retried.stdout)).toMatchObject({ number: toRetry.number, sessionId: null });
   expect(await db.story.findUniqueOrThrow({ where: { id: toRetry.id } })).toMatchObject({ retryCount: 0, blocked: false });
 
+  // The token carries its owner's role: secrets are an admin's.
+  const secrets = await drover([...remote, "secret", "list", project]);
+  expect(secrets.code).toBe(7);
+  expect(secrets.stderr).toContain("This needs the admin role; you are a member.");
+
   // The token was used, as the page now says; revoke it there.
   await page.reload();
   const row = page.getByTestId("tokens").getByRole("row", { name: /cli-e2e/ });
@@ -78,4 +84,28 @@ test("a token made in the page drives the command line against the server until 
   expect((await drover([...remote, "approve", project, String(toApprove.number)])).code).toBe(6);
   expect((await db.story.findUniqueOrThrow({ where: { id: toApprove.id } })).stage).toBe("qa");
   await context.close();
+});
+
+test("an admin's token manages a project's secrets from the command line, the value never printed", async ({ page, db }) => {
+  const baseURL = process.env.DROVER_E2E_BASE_URL!;
+  await page.goto("/account");
+  await page.getByLabel("Token name").fill(`cli-admin-${uid()}`);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").textContent())!.trim();
+  const remote = ["--url", baseURL, "--token", token];
+  const project = String(seeded().projectId);
+  const name = `cli_${uid()}`;
+  const value = `sk-cli-${uid()}-value`;
+
+  const set = await drover([...remote, "secret", "set", project, name], `${value}\n`);
+  expect(set.stderr).not.toContain(value);
+  expect(set.code).toBe(0);
+  expect(set.stdout).toContain(`Secret ${name} set`);
+  const stored = await db.projectSecret.findUniqueOrThrow({ where: { projectId_name: { projectId: seeded().projectId, name } } });
+  expect(stored.encrypted).not.toContain(value);
+  const list = await drover([...remote, "secret", "list", project, "--json"]);
+  expect(JSON.parse(list.stdout).map((r: { name: string }) => r.name)).toContain(name);
+  expect(list.stdout).not.toContain(value);
+  expect((await drover([...remote, "secret", "rm", project, name])).code).toBe(0);
+  expect(await db.projectSecret.count({ where: { projectId: seeded().projectId, name } })).toBe(0);
 });
