@@ -2,27 +2,9 @@
 // running server (status, reject, retry, approve as the token's owner, a member); once revoked in
 // the page, the same command is refused. The CLI gets a database URL that goes nowhere, so every
 // call it makes went through the HTTP API.
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { drover } from "./support/drover-cli.ts";
 import { expect, newStory, seeded, test, uid } from "./support/fixtures.ts";
 import { ensureUser, signInState } from "./support/sign-in.ts";
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const main = path.join(repoRoot, "apps/runner/src/cli/main.ts");
-
-function drover(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ["--import", "tsx", main, ...args],
-      // No route to a database: only --url can answer.
-      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: "postgresql://nobody@127.0.0.1:9/none", LOG_LEVEL: "warn" }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(stdin);
-  });
-}
 
 test("a token made in the page drives the command line against the server until it is revoked", async ({ browser, db }) => {
   const baseURL = process.env.DROVER_E2E_BASE_URL!;
@@ -84,28 +66,4 @@ test("a token made in the page drives the command line against the server until 
   expect((await drover([...remote, "approve", project, String(toApprove.number)])).code).toBe(6);
   expect((await db.story.findUniqueOrThrow({ where: { id: toApprove.id } })).stage).toBe("qa");
   await context.close();
-});
-
-test("an admin's token manages a project's secrets from the command line, the value never printed", async ({ page, db }) => {
-  const baseURL = process.env.DROVER_E2E_BASE_URL!;
-  await page.goto("/account");
-  await page.getByLabel("Token name").fill(`cli-admin-${uid()}`);
-  await page.getByRole("button", { name: "Create token" }).click();
-  const token = (await page.getByTestId("new-token").textContent())!.trim();
-  const remote = ["--url", baseURL, "--token", token];
-  const project = String(seeded().projectId);
-  const name = `cli_${uid()}`;
-  const value = `sk-cli-${uid()}-value`;
-
-  const set = await drover([...remote, "secret", "set", project, name], `${value}\n`);
-  expect(set.stderr).not.toContain(value);
-  expect(set.code).toBe(0);
-  expect(set.stdout).toContain(`Secret ${name} set`);
-  const stored = await db.projectSecret.findUniqueOrThrow({ where: { projectId_name: { projectId: seeded().projectId, name } } });
-  expect(stored.encrypted).not.toContain(value);
-  const list = await drover([...remote, "secret", "list", project, "--json"]);
-  expect(JSON.parse(list.stdout).map((r: { name: string }) => r.name)).toContain(name);
-  expect(list.stdout).not.toContain(value);
-  expect((await drover([...remote, "secret", "rm", project, name])).code).toBe(0);
-  expect(await db.projectSecret.count({ where: { projectId: seeded().projectId, name } })).toBe(0);
 });
