@@ -11,9 +11,15 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export async function makeProject(
   db: Db,
   repo: string,
-  opts: { stories: number; agents: { name: string; stage?: "coder" | "other"; command?: string[]; runtime?: string }[] },
+  opts: {
+    stories: number;
+    agents: { name: string; stage?: "coder" | "other"; command?: string[]; runtime?: string }[];
+    /** Another name for a second project on the same database; roster keys such as sandbox = false. */
+    name?: string;
+    config?: Record<string, unknown>;
+  },
 ) {
-  const project = await db.project.create({ data: { name: "bench", repoPath: repo, baseBranch: "main", config: {} } });
+  const project = await db.project.create({ data: { name: opts.name ?? "bench", repoPath: repo, baseBranch: "main", config: (opts.config ?? {}) as object } });
   await db.story.createMany({
     data: Array.from({ length: opts.stories }, (_, i) => ({
       projectId: project.id,

@@ -1,12 +1,15 @@
 // Dispatch: pending session → agent process started (Drover's runner, NOTIFY wake-up), against
 // graphile-worker's addJob → task start on the same database plus a bare execa spawn (the floor).
 // Sessions run one after another on one story; the anchor task spawns the same `true` command.
+// The sandbox's cost (issue #19): the same sessions to their end, sandboxed (the default) beside a
+// project with sandbox = false, and the sandbox wrapper alone (proxy, bubblewrap, bridge) around `true`.
 import path from "node:path";
 import { execa } from "execa";
 import { Logger, run as runWorker } from "graphile-worker";
 import { createDb } from "../../packages/db/src/client.ts";
 import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
 import { startRunner } from "../../apps/runner/src/runner/start-runner.ts";
+import { sandboxCommand } from "../../apps/runner/src/sandbox/sandbox.ts";
 import { makeProject } from "../lib/fixture.ts";
 import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
 import type { Part } from "../lib/part.ts";
@@ -32,14 +35,21 @@ export const dispatch: Part = {
     const db = createDb(url, { max: 4 });
     const repo = makeRepo({ dir: path.join(tmp, "repo") });
     const { project, stories, agents } = await makeProject(db, repo, { stories: 1, agents: [{ name: "quick", stage: "coder", command: ["true"] }] });
+    const open = await makeProject(db, makeRepo({ dir: path.join(tmp, "repo-open") }), {
+      name: "bench-unsandboxed",
+      config: { sandbox: false },
+      stories: 1,
+      agents: [{ name: "quick", stage: "coder", command: ["true"] }],
+    });
     const runner = await startRunner({ databaseUrl: url, dataDir: path.join(tmp, "runner"), recoverInterrupted: false });
 
-    const dispatchOne = async () => {
+    /** One session of `true`: pending → process started, and pending → finished. */
+    const runOne = async (p: typeof open) => {
       const t0 = Date.now();
       const s = await db.agentSession.create({
-        data: { projectId: project.id, storyId: stories[0]!.id, agentId: agents[0]!.id, stage: "coder", runtime: "command", prompt: "" },
+        data: { projectId: p.project.id, storyId: p.stories[0]!.id, agentId: p.agents[0]!.id, stage: "coder", runtime: "command", prompt: "" },
       });
-      await notify(db, CHANNELS.sessions, { sessionId: s.id, projectId: project.id });
+      await notify(db, CHANNELS.sessions, { sessionId: s.id, projectId: p.project.id });
       const row = await until(
         async () => {
           const r = await db.agentSession.findUnique({ where: { id: s.id }, select: { finishedAt: true, processStartedAt: true, status: true } });
@@ -50,12 +60,47 @@ export const dispatch: Part = {
         `session ${s.id} to finish`,
       );
       if (row.status !== "completed" || !row.processStartedAt) throw new Error(`session ${s.id} ended ${row.status}`);
-      return row.processStartedAt.getTime() - t0;
+      return { started: row.processStartedAt.getTime() - t0, finished: row.finishedAt!.getTime() - t0 };
     };
-    await dispatchOne(); // warm-up: creates the story's worktree (a one-off per story)
+    const sandboxed = { project, stories, agents };
+    await runOne(sandboxed); // warm-up: creates the story's worktree (a one-off per story)
+    await runOne(open);
     const drover: number[] = [];
-    for (let i = 0; i < N; i++) drover.push(await dispatchOne());
+    const finishedBoxed: number[] = [];
+    const finishedOpen: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const boxed = await runOne(sandboxed);
+      drover.push(boxed.started);
+      finishedBoxed.push(boxed.finished);
+      finishedOpen.push((await runOne(open)).finished);
+    }
     await runner.stop();
+
+    // The wrapper alone: `true` to its exit in the sandbox (proxy up, bwrap, bridge) against a bare spawn.
+    const worktree = path.join(tmp, "wrapper-wt");
+    (await import("node:fs")).mkdirSync(worktree, { recursive: true });
+    const runTrue = async (boxed: boolean) => {
+      const t0 = performance.now();
+      const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: worktree };
+      const w = boxed ? await sandboxCommand({ argv: ["true"], env, cwd: worktree, writable: [worktree], allow: [], onRefused: () => {} }) : undefined;
+      await execa(w?.file ?? "true", w?.args ?? [], {
+        env: w?.env ?? env,
+        extendEnv: false,
+        reject: false,
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: "ignore",
+      });
+      await w?.close();
+      return performance.now() - t0;
+    };
+    await runTrue(true);
+    const wrapBoxed: number[] = [];
+    const wrapBare: number[] = [];
+    for (let i = 0; i < N; i++) {
+      wrapBoxed.push(await runTrue(true));
+      wrapBare.push(await runTrue(false));
+    }
 
     // graphile-worker in the same process, on the same database (its own schema), same command.
     const pgPool = anchorPool(url);
@@ -121,6 +166,30 @@ export const dispatch: Part = {
       anchorName,
       anchor: p99(gwSpawn),
       goal: "drover < 100 ms",
+    });
+    report.add({
+      part: "dispatch",
+      name: `pending → \`true\` finished, sandboxed, median (n=${N})`,
+      unit: "ms",
+      drover: median(finishedBoxed),
+      anchorName: "the same with sandbox = false",
+      anchor: median(finishedOpen),
+    });
+    report.add({
+      part: "dispatch",
+      name: `pending → \`true\` finished, sandboxed, p99 (n=${N})`,
+      unit: "ms",
+      drover: p99(finishedBoxed),
+      anchorName: "the same with sandbox = false",
+      anchor: p99(finishedOpen),
+    });
+    report.add({
+      part: "dispatch",
+      name: `sandbox start-up: \`true\` run to exit in the sandbox, median (n=${N})`,
+      unit: "ms",
+      drover: median(wrapBoxed),
+      anchorName: "bare spawn to exit",
+      anchor: median(wrapBare),
     });
     report.add({ part: "dispatch", name: "graphile-worker addJob → task start, median", unit: "ms", drover: median(gwTask), note: "anchor part alone" });
     report.add({ part: "dispatch", name: "bare execa spawn (floor), median", unit: "ms", drover: median(bareFine), note: "anchor part alone" });

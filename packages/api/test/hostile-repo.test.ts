@@ -61,13 +61,18 @@ describe("roster files", () => {
     fs.mkdirSync(path.join(repo, ".drover"));
     fs.symlinkSync(secret.file, path.join(repo, ".drover", "project.toml"));
     commitAll(repo);
-    const { project } = await api().projects.add({ repoPath: repo, name: "linked-roster" });
-    expect(project.configText).toBeNull();
-    expect(project.configError).toMatch(
-      /^\.drover\/project\.toml is \(or lies under\) a symbolic link that leads outside the repository.*Replace the link with the file itself/,
+    // Refused before the project is created (issue 18 item 7): the error says why, without the linked path.
+    const message = await api()
+      .projects.add({ repoPath: repo, name: "linked-roster" })
+      .then(
+        () => "added",
+        (e: Error) => e.message,
+      );
+    expect(message).toMatch(
+      /not added: its roster does not parse\. \.drover\/project\.toml is \(or lies under\) a symbolic link that leads outside the repository.*Replace the link with the file itself/,
     );
-    expect(project.configError).not.toContain(secret.file);
-    expect(await t.db.agent.count({ where: { projectId: project.id } })).toBe(0);
+    expect(message).not.toContain(secret.file);
+    expect(await t.db.project.count({ where: { name: "linked-roster" } })).toBe(0);
     const stored = await everythingStored();
     expect(stored).not.toContain("SECRET-");
     expect(stored).not.toContain("from-host");
@@ -104,15 +109,20 @@ describe("roster files", () => {
 
   it("refuses an oversized roster with the limit in the error, and a FIFO without hanging", async () => {
     const repo = makeRepo({ config: `# padding\n${"#".repeat(1024 * 1024)}\n` });
-    const { project } = await addProject(t.db, { repoPath: repo, name: "big-roster" }, repoAccess);
-    expect(project.configText).toBeNull();
-    expect(project.configError).toMatch(/^\.drover\/project\.toml is \d+ bytes; a roster may be at most 1 MiB\. Make it smaller$/);
+    await rejects(
+      addProject(t.db, { repoPath: repo, name: "big-roster" }, repoAccess),
+      "BAD_REQUEST",
+      /not added: its roster does not parse\. \.drover\/project\.toml is \d+ bytes; a roster may be at most 1 MiB\. Make it smaller$/,
+    );
 
     const fifoRepo = makeRepo();
     fs.mkdirSync(path.join(fifoRepo, ".drover"));
     execFileSync("mkfifo", [path.join(fifoRepo, ".drover", "project.toml")]);
-    const { project: p2 } = await addProject(t.db, { repoPath: fifoRepo, name: "fifo-roster" }, repoAccess);
-    expect(p2.configError).toMatch(/^\.drover\/project\.toml is not a regular file/);
+    await rejects(
+      addProject(t.db, { repoPath: fifoRepo, name: "fifo-roster" }, repoAccess),
+      "BAD_REQUEST",
+      /not added: its roster does not parse\. \.drover\/project\.toml is not a regular file/,
+    );
   });
 });
 

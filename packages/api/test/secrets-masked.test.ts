@@ -71,9 +71,17 @@ describe("roster env values", () => {
     const added = await api.projects.add({ repoPath: repo(ROSTER), name: "secrets" });
     responses["projects.add"] = added;
     const projectId = added.project.id;
-    const broken = await api.projects.add({ repoPath: repo(BROKEN), name: "broken" });
-    responses["projects.add (broken file)"] = broken;
-    expect(broken.project.configError).toBeTruthy();
+    // A roster that does not parse is refused on add (its error must not carry the secret either) ...
+    const refused = await api.projects.add({ repoPath: repo(BROKEN), name: "refused" }).then(
+      () => "added",
+      (e: Error) => e.message,
+    );
+    expect(refused).toMatch(/not added: its roster does not parse/);
+    responses["projects.add (broken file)"] = refused;
+    // ... and a file that breaks after the project was added keeps its text for the settings page.
+    const brokenRepo = repo(ROSTER);
+    const broken = await api.projects.add({ repoPath: brokenRepo, name: "broken" });
+    fs.writeFileSync(path.join(brokenRepo, ".drover", "project.toml"), BROKEN);
 
     await api.stories.create({ projectId, title: "Story" });
     const session = await api.agents.start({ projectId, storyNumber: 1, agentName: "coder-1" });

@@ -78,6 +78,17 @@ describe("views", () => {
     await t.db.agent.update({ where: { id: agentId }, data: { throttledUntil: null } });
   });
 
+  it("board: says whether the project runs sandboxed (sandbox = false opts out, and the board warns)", async () => {
+    expect((await caller().board({ projectId })).project.sandbox).toBe(true); // a config without the key: sandboxed
+    const before = (await t.db.project.findUniqueOrThrow({ where: { id: projectId } })).config;
+    await t.db.project.update({ where: { id: projectId }, data: { config: { sandbox: false } } });
+    try {
+      expect((await caller().board({ projectId })).project.sandbox).toBe(false);
+    } finally {
+      await t.db.project.update({ where: { id: projectId }, data: { config: before ?? {} } });
+    }
+  });
+
   it("board: cards carry the retry limit (0 = no limit), and the project's config stays on the server", async () => {
     const b = await caller().board({ projectId });
     expect(b.stories[0]!.maxRetries).toBe(2);

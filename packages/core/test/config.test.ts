@@ -150,6 +150,17 @@ output_per_mtok = 15
     expect(err(`max_coders = \n`).message).toMatch(/project\.toml: not valid TOML at line 1/);
   });
 
+  it("points an unclosed array or inline table at the line that opened it, not where the parser gave up (issue 18 item 7)", () => {
+    expect(err(`max_coders = 2\ngates = ["a", "b"\n\n[[agent]]\nname = "x"\nstage = "coder"\n`).message).toMatch(
+      /not valid TOML at line 2, column 9: "\[" opened here is never closed with "\]" \(the parser noticed at line 4, column 1\)/,
+    );
+    expect(err(`x = {a = 1\ny = 2\n`).message).toMatch(/at line 1, column 5: "\{" opened here is never closed/);
+    // Brackets inside strings, comments and multi-line strings are not counted.
+    expect(err(`# [ not this\np = """\n[\n"""\ngates = ["a[", 'b{'\n\n[[agent]]\n`).message).toMatch(/at line 5, column 9: "\[" opened here/);
+    // Other syntax errors keep the parser's place.
+    expect(err(`[[agent]\nname = "x"\n`).message).toMatch(/at line 1, column 9: Invalid TOML document: expected end of table array declaration/);
+  });
+
   it("rejects an unknown template variable at load time", () => {
     const e = err(`[[agent]]\nname = "x"\nstage = "coder"\nprompt = "Do {{story_id}} then {{stroy_name}}"\n`);
     expect(e.message).toMatch(/agent\[0\] \(x\)\.prompt: unknown template variable \{\{stroy_name\}\}/);

@@ -60,7 +60,7 @@ describe("story files", () => {
   it("round-trips through serialize", () => {
     const s = parseStoryFile("9_story_wish_list.md", FILE);
     const out = serializeStoryFile({ ...s, position: 2.5 });
-    expect(out.fileName).toBe("009_story_wish-list.md");
+    expect(out.fileName).toBe("9_story_wish_list.md");
     expect(parseStoryFile(out.fileName, out.text)).toEqual({ ...s, position: 2.5 });
   });
 

@@ -68,6 +68,7 @@ export async function planForProject(
       agent: s.agent,
       qa: s.qa,
       blocked: s.blocked,
+      heldBy: s.heldBy,
       mergeFailure: s.mergeFailure,
       reviewHold: s.reviewHold,
       dependsOn: s.dependsOn,

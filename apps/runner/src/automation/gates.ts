@@ -7,6 +7,8 @@ import { DEFAULT_GATE_TIMEOUT_SECS } from "@drover/core/config/parse";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { buildCommandEnv } from "../runner/environment.ts";
 import { runGuardedCommand } from "../runner/guarded-command.ts";
+import { commandSandbox } from "../sandbox/policy.ts";
+import type { ProjectConfig } from "@drover/core/config/types";
 
 const TAIL_CHARS = 4000;
 
@@ -31,6 +33,8 @@ export async function runGates(opts: {
   timeoutSecs?: number;
   env?: Record<string, string>;
   emit?: (ev: NormalizedEvent) => Promise<void>;
+  /** The project's sandbox settings (`sandbox`, `network_allow`); unset runs unsandboxed (tests of the gate runner itself). */
+  sandbox?: Partial<Pick<ProjectConfig, "sandbox" | "network_allow">>;
 }): Promise<GateReport> {
   const gates: GateResult[] = [];
   for (const spec of opts.gates) {
@@ -49,14 +53,19 @@ export async function runGates(opts: {
   return { passed: gates.every((g) => g.exitCode === 0 && !g.timedOut), gates };
 }
 
-async function runGate(spec: GateSpec, opts: { cwd: string; timeoutSecs?: number; env?: Record<string, string> }): Promise<GateResult> {
+async function runGate(
+  spec: GateSpec,
+  opts: { cwd: string; timeoutSecs?: number; env?: Record<string, string>; sandbox?: Partial<Pick<ProjectConfig, "sandbox" | "network_allow">> },
+): Promise<GateResult> {
   const argv = gateArgv(spec);
   const command = argv.join(" ");
   if (argv.length === 0) return { command, exitCode: null, timedOut: false, durationMs: 0, outputTail: "", error: "empty gate command" };
   // A gate runs the repository's code (an agent may have rewritten it): the allow-listed environment, guarded.
+  const env = buildCommandEnv({ extra: { ...opts.env, CI: "1" } });
   const r = await runGuardedCommand(argv, {
     cwd: opts.cwd,
-    env: buildCommandEnv({ extra: { ...opts.env, CI: "1" } }),
+    env,
+    ...(opts.sandbox ? { sandbox: commandSandbox(opts.sandbox, opts.cwd, env) } : {}),
     timeoutMs: (opts.timeoutSecs ?? DEFAULT_GATE_TIMEOUT_SECS) * 1000,
     killGraceMs: 5_000,
     tailChars: TAIL_CHARS,

@@ -55,8 +55,9 @@ export async function enforceAgentBudgets(db: Db, log: Logger): Promise<number> 
     const max = agentSpec(s.agent.config).max_budget_usd;
     if (!agentOverBudget(s.costUsd, max)) continue;
     const reason = `${s.agent.name} spent $${s.costUsd!.toFixed(2)} of its max_budget_usd $${max!.toFixed(2)} on story ${s.story.number}`;
-    await blockStory(db, { projectId: s.projectId, storyNumber: s.story.number, reason: `budget: ${reason}` });
+    // Stop first, so the session keeps the budget reason (blocking stops it too, with its own words).
     await inTx(db, (tx) => requestStop(tx, s, "budget_exceeded", reason));
+    await blockStory(db, { projectId: s.projectId, storyNumber: s.story.number, reason: `budget: ${reason}` });
     log.warn({ sessionId: s.id }, reason);
     n++;
   }

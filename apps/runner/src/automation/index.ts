@@ -13,6 +13,7 @@ import { LOCK_SPACE, withAdvisoryLock } from "./locks.ts";
 import { attemptMerge } from "./merge-flow.ts";
 import { pipelineOnExit } from "./on-exit.ts";
 import { enforceAgentBudgets, latestEventId, sweepDone, throttleFromEvents } from "./heartbeat.ts";
+import { DEFAULT_DEMO_PROMOTE_SECS, runDemoAutopilot } from "../demo/autopilot.ts";
 
 export interface PipelineOptions {
   databaseUrl?: string;
@@ -21,6 +22,8 @@ export interface PipelineOptions {
   backstopMs?: number;
   /** Listen for board changes (default true). */
   listenBoard?: boolean;
+  /** The demo project's autopilot: idle time before it promotes a backlog story (default 45 s). */
+  demoPromoteMs?: number;
 }
 
 export interface PipelineHooks extends SessionLifecycleHooks {
@@ -44,7 +47,8 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
   let debounce: NodeJS.Timeout | undefined;
 
   async function reachableProjects(): Promise<number[]> {
-    const rows = await getDb().project.findMany({ select: { id: true, repoPath: true } });
+    // Archived projects get no passes: nothing starts or merges there.
+    const rows = await getDb().project.findMany({ where: { archivedAt: null }, select: { id: true, repoPath: true } });
     return rows.filter((p) => fs.existsSync(path.join(p.repoPath, ".git"))).map((p) => p.id);
   }
 
@@ -121,6 +125,10 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
         await withAdvisoryLock(databaseUrl, LOCK_SPACE.sweep, 0, async () => sweepDone(d, await reachableProjects()));
       }
       if (Date.now() - lastPass > (opts.backstopMs ?? 30_000)) void pass();
+      const demo = await withAdvisoryLock(databaseUrl, LOCK_SPACE.demo, 0, () =>
+        runDemoAutopilot(d, { intervalMs: opts.demoPromoteMs ?? DEFAULT_DEMO_PROMOTE_SECS * 1000 }, log),
+      );
+      if (demo.ran && demo.value.length) kickSoon();
     },
     pass,
     async close() {

@@ -3,7 +3,7 @@
 // dies, its connection closes and the lock is released with it.
 import pg from "pg";
 
-export const LOCK_SPACE = { merge: 0x6d72, assign: 0x6173, sweep: 0x7377, verdict: 0x7664 } as const;
+export const LOCK_SPACE = { merge: 0x6d72, assign: 0x6173, sweep: 0x7377, verdict: 0x7664, demo: 0x646d } as const;
 
 /** Runs fn while holding the (space, key) lock; returns undefined without running it when another holder has it. */
 export async function withAdvisoryLock<T>(

@@ -54,7 +54,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
       return handOff(db, story, project, target, conflictBrief(target, prep.conflicts), event, log);
     }
     if (gates.length) {
-      const report = await runGates({ cwd: target.worktreePath, gates, timeoutSecs: gateTimeoutSecs(cfg) });
+      const report = await runGates({ cwd: target.worktreePath, gates, timeoutSecs: gateTimeoutSecs(cfg), sandbox: cfg });
       await event(
         report.passed ? "merge_gates_passed" : "merge_gates_failed",
         `Story ${story.number}: gates in the merge worktree ${report.passed ? "passed" : "failed"}`,
@@ -74,7 +74,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
   }
 
   const regate = async (cwd: string) => {
-    const report = await runGates({ cwd, gates, timeoutSecs: gateTimeoutSecs(cfg) });
+    const report = await runGates({ cwd, gates, timeoutSecs: gateTimeoutSecs(cfg), sandbox: cfg });
     await event(
       report.passed ? "merge_gates_passed" : "merge_gates_failed",
       `Story ${story.number}: gates on the base that moved meanwhile ${report.passed ? "passed" : "failed"}`,

@@ -68,7 +68,7 @@ export async function pipelineOnExit(ctx: SessionExitContext): Promise<SessionEx
   const gates = gatesFor(cfg, ctx.worktreePath);
   if (gates.length === 0) return { status: "completed", reason: "completed", report: { passed: true, gates: [] } };
   await ctx.emit({ kind: "status", text: `Running ${gates.length} gate(s): ${gates.join("; ")}` });
-  const report = await runGates({ cwd: ctx.worktreePath, gates, timeoutSecs: gateTimeoutSecs(cfg), emit: ctx.emit });
+  const report = await runGates({ cwd: ctx.worktreePath, gates, timeoutSecs: gateTimeoutSecs(cfg), emit: ctx.emit, sandbox: cfg });
   if (!report.passed) return fail("gate_failed", gateFailureText(report, gateTimeoutSecs(cfg)), { passed: false, gates: report.gates });
   return { status: "completed", reason: "completed", report: { passed: true, gates: report.gates } };
 }

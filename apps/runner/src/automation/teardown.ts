@@ -14,18 +14,25 @@ import { mergeBranchName } from "@drover/core/pipeline/workspace";
 import { removeMergeWorktree, type MergeTarget } from "./merge.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
+import { commandSandbox } from "../sandbox/policy.ts";
 import { projectConfigFrom } from "@drover/core/config/stored-config";
 
 const TEARDOWN_TIMEOUT_MS = 300_000;
 
 /** Runs the components' teardown commands in one worktree (guarded, allow-listed env); returns a note per failure. */
-export async function runTeardown(components: ComponentSpec[], worktreePath: string): Promise<string[]> {
+export async function runTeardown(
+  components: ComponentSpec[],
+  worktreePath: string,
+  settings: Partial<Pick<ProjectConfig, "sandbox" | "network_allow">> = {},
+): Promise<string[]> {
   const notes: string[] = [];
   for (const c of components) {
     const dir = path.resolve(worktreePath, c.path ?? ".");
     if (!fs.existsSync(dir)) continue;
     for (const cmd of c.teardown ?? []) {
-      const r = await runGuardedCommand(parseArgsStringToArgv(cmd), { cwd: dir, env: buildCommandEnv(), timeoutMs: TEARDOWN_TIMEOUT_MS });
+      const env = buildCommandEnv();
+      const sandbox = commandSandbox(settings, worktreePath, env);
+      const r = await runGuardedCommand(parseArgsStringToArgv(cmd), { cwd: dir, env, timeoutMs: TEARDOWN_TIMEOUT_MS, ...(sandbox ? { sandbox } : {}) });
       if (r.exitCode !== 0) notes.push(`teardown "${cmd}" in ${c.name} exited ${r.error ?? r.exitCode}: ${r.tail.trim().slice(-300)}`);
     }
   }
@@ -43,7 +50,7 @@ export async function teardownStory(db: Db, story: Story, project: Project, t: M
   }
   const storyTrees = (await worktrees(t.repoPath)).filter((w) => w.branch === t.storyBranch);
   for (const wt of storyTrees) {
-    notes.push(...(await runTeardown(cfg.component ?? [], wt.path)));
+    notes.push(...(await runTeardown(cfg.component ?? [], wt.path, cfg)));
     await git(t.repoPath)
       .raw(["worktree", "remove", "--force", "--force", wt.path])
       .catch((e: Error) => notes.push(`worktree remove ${wt.path}: ${e.message.trim()}`));

@@ -2,7 +2,9 @@
 // uses (connecting to it when it runs, starting it otherwise). Domain errors become a message on
 // stderr and an exit code per kind, so scripts can tell "busy" from "no such story".
 import { DomainError, type DomainErrorCode } from "@drover/core/errors";
+import { actorLabel } from "@drover/core/audit/actor";
 import { createDb, type Db } from "@drover/db";
+import os from "node:os";
 import { ensureLocalDatabase } from "../local-db.ts";
 
 const EXIT_CODES: Record<DomainErrorCode, number> = {
@@ -46,4 +48,9 @@ export function storyNumberArg(raw: string): number {
   const n = m ? Number(m[1]) : NaN;
   if (!Number.isInteger(n) || n <= 0) throw new DomainError("BAD_REQUEST", `"${raw}" is not a story number`);
   return n;
+}
+
+/** Who is at the command line, as the activity feed and a held story show it. */
+export function cliActor(): string {
+  return actorLabel({ kind: "cli", osUser: os.userInfo().username, host: os.hostname() });
 }

@@ -3,10 +3,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Db, Project } from "@drover/db";
-import { addProject, createStory, updateStory } from "@drover/db/services/index";
+import { storyBranch } from "@drover/core/pipeline/workspace";
+import { addProject, createStory, logProjectEvent, updateStory } from "@drover/db/services/index";
 import { repoAccess } from "@drover/repo";
-import { createDemoRepo } from "./repo.ts";
-import { DEMO_STORIES } from "./stories.ts";
+import { commitStoryWork, createDemoRepo } from "./repo.ts";
+import { DEMO_STORIES, type DemoStory } from "./stories.ts";
 
 const DEMO_PROJECT_NAME = "demo";
 
@@ -25,6 +26,43 @@ export async function seedDemoProject(db: Db, dataDir: string): Promise<Project 
     if (s.qa === "human" && s.stage === "qa") {
       await updateStory(db, { projectId: project.id, storyNumber: story.number, reviewHold: true });
     }
+    if (s.work) await seedWork(db, project, story, s.work);
   }
   return db.project.update({ where: { id: project.id }, data: { isDemo: true } });
+}
+
+/** The branch and the finished coder session a story waiting in QA would have. */
+async function seedWork(db: Db, project: Project, story: { id: number; number: number; slug: string }, work: NonNullable<DemoStory["work"]>) {
+  const branch = storyBranch(story.number, story.slug);
+  commitStoryWork(project.repoPath, { branch, base: project.baseBranch, files: work.files, message: work.message });
+  const agent = await db.agent.findUniqueOrThrow({ where: { projectId_name: { projectId: project.id, name: work.agent } } });
+  const at = new Date();
+  const session = await db.agentSession.create({
+    data: {
+      projectId: project.id,
+      storyId: story.id,
+      agentId: agent.id,
+      stage: agent.stage,
+      status: "completed",
+      reason: "completed",
+      message: "Prepared by the demo seed, so the change can be reviewed and approved",
+      runtime: agent.runtime,
+      trigger: "demo_seed",
+      branch,
+      baseBranch: project.baseBranch,
+      report: { passed: true, gates: [] },
+      createdAt: at,
+      startedAt: at,
+      finishedAt: at,
+      handledAt: at,
+    },
+  });
+  await logProjectEvent(db, {
+    projectId: project.id,
+    storyId: story.id,
+    sessionId: session.id,
+    agentName: agent.name,
+    kind: "demo_seeded_work",
+    message: `Demo seed: ${agent.name}'s change for story ${story.number} is on ${branch}, waiting for a person to approve it`,
+  });
 }

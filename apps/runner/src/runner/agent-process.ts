@@ -16,7 +16,10 @@ import type { SessionEventLog } from "./event-log.ts";
 import type { Guard } from "./guard.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
 import { containedIn } from "./state-paths.ts";
-import { type AgentCredentials, describeCredentials, linkLogins } from "./agent-credentials.ts";
+import { type AgentCredentials, describeCredentials, linkLogins, runnerHome } from "./agent-credentials.ts";
+import { agentSandbox, sandboxed } from "../sandbox/policy.ts";
+import { onPath } from "../sandbox/program-mounts.ts";
+import { sandboxCommand, type SandboxedCommand } from "../sandbox/sandbox.ts";
 
 export interface Exit {
   exitCode: number | null;
@@ -42,6 +45,8 @@ export interface AgentRunRequest {
   writableDirs: string[];
   /** Where the agent's credentials come from (agent-credentials.ts); `spec.env` already holds them. */
   credentials: AgentCredentials;
+  /** The project's sandbox settings (roster `sandbox`, `network_allow`). */
+  sandboxSettings: Parameters<typeof agentSandbox>[0];
 }
 
 export interface AgentProcessDeps {
@@ -76,6 +81,47 @@ export class AgentProcess {
     this.killTimer = setTimeout(() => killGroup(pgid, "SIGKILL"), this.deps.graceSecs * 1000);
   }
 
+  /** The CLI wrapped in the run's sandbox (none when the project opted out); refusals become error events. */
+  private async sandbox(
+    r: AgentRunRequest,
+    plan: { file: string; args: string[] },
+    env: Record<string, string>,
+    logins: string[],
+    emit: (ev: NormalizedEvent) => void,
+  ): Promise<{ boxed?: SandboxedCommand } | { spawnError: string }> {
+    const { spec } = r;
+    const sandbox = agentSandbox(r.sandboxSettings, {
+      runtime: spec.runtime,
+      env,
+      agentAllow: spec.network_allow as string[] | undefined,
+      worktree: r.cwd,
+      sessionDir: r.sessionDir,
+      stateDir: r.stateDir,
+      logins,
+    });
+    // A CLI that is not installed is reported by the spawn below, as without a sandbox.
+    if (!sandbox || !onPath(plan.file, env.PATH ?? "")) return {};
+    try {
+      const boxed = await sandboxCommand({
+        ...sandbox,
+        argv: [plan.file, ...plan.args],
+        env,
+        cwd: r.cwd,
+        onRefused: (host, port) =>
+          emit({
+            kind: "error",
+            text: `Sandbox refused a connection to ${host}:${port}: not on agent ${spec.name}'s network allowlist (add "${host}:${port}" to network_allow in .drover/project.toml to allow it)`,
+          }),
+      });
+      emit({ kind: "status", text: `Sandboxed; network allowlist: ${sandbox.allow.join(", ") || "(none)"}` });
+      return { boxed };
+    } catch (e) {
+      const message = `Could not start agent ${spec.name} in its sandbox: ${(e as Error).message}`;
+      emit({ kind: "error", text: message, fatal: true });
+      return { spawnError: message };
+    }
+  }
+
   async run(r: AgentRunRequest): Promise<Exit> {
     const { events, log } = this.deps;
     const { adapter, spec } = r;
@@ -90,6 +136,7 @@ export class AgentProcess {
       vars: r.vars,
       writableDirs: r.writableDirs,
       logins: r.credentials.logins,
+      sandboxed: sandboxed(r.sandboxSettings),
     };
     const plan = adapter.plan(req);
     for (const [file, content] of Object.entries(plan.files ?? {})) {
@@ -107,9 +154,19 @@ export class AgentProcess {
       text: `$ ${[plan.file, ...plan.args].map((a) => (a.length > 200 ? `${a.slice(0, 200)}…` : a)).join(" ")}${r.resumeId ? ` (resuming ${r.resumeId})` : ""}`,
     });
 
-    const sub = execa(plan.file, plan.args, {
-      cwd: r.cwd,
+    const home = runnerHome(r.runnerEnv);
+    const boxing = await this.sandbox(
+      r,
+      plan,
       env,
+      linked.map((rel) => path.join(home, rel)),
+      emit,
+    );
+    if ("spawnError" in boxing) return { exitCode: null, signal: null, spawnError: boxing.spawnError };
+    const boxed = boxing.boxed;
+    const sub = execa(boxed?.file ?? plan.file, boxed?.args ?? plan.args, {
+      cwd: r.cwd,
+      env: boxed?.env ?? env,
       extendEnv: false,
       detached: true, // its own process group
       cleanup: false, // the guard, not an exit hook, owns killing it
@@ -126,6 +183,7 @@ export class AgentProcess {
       child.once("error", (e) => resolve(e as NodeJS.ErrnoException));
     });
     if (spawnErr || sub.pid === undefined) {
+      await boxed?.close();
       const why = spawnErr?.code === "ENOENT" ? "not found" : spawnErr?.code === "EACCES" ? "permission denied" : (spawnErr?.message ?? "no pid");
       const hint = plan.installHint
         ? `install it with \`npm install -g ${plan.installHint}\` (or add it to the runner's PATH)`
@@ -200,6 +258,9 @@ export class AgentProcess {
       if (child.exitCode !== null || child.signalCode !== null) resolve([child.exitCode, child.signalCode]);
       else child.once("exit", (code, sig) => resolve([code, sig]));
     });
+    // In a sandbox the process spawned is bubblewrap's, which a SIGTERM ends at once while the agent
+    // inside still has its grace: when stopping, wait for the agent (its output closing) that long.
+    if (boxed && this.killTimer) await Promise.race([closed, new Promise((res) => setTimeout(res, this.deps.graceSecs * 1000))]);
     this.exited = true;
     clearInterval(idle);
     // Whatever the agent left behind in its group goes with it (and releases the pipes).
@@ -212,6 +273,7 @@ export class AgentProcess {
     clearTimeout(this.killTimer);
     await waitGroupGone(pgid, 2_000);
     this.deps.guard.remove(pgid);
+    await boxed?.close();
     for (const ev of parser.end({ exitCode, signal })) emit(ev);
     events.reportOutputDropped();
     await recordPid;

@@ -1,8 +1,10 @@
 // Runs one command a run needs besides its agent (setup, gate, teardown): argv without a shell, the
 // environment it is given (see environment.ts; never the runner's), its own process group that the
 // guard kills if the runner dies, a timeout that kills the whole group, and nothing it started
-// outlives it.
+// outlives it. With `sandbox`, it runs in the run's sandbox (../sandbox) and each connection the
+// sandbox refuses becomes a line of its output.
 import { spawn } from "node:child_process";
+import { sandboxCommand, type SandboxedCommand, type SandboxRequest } from "../sandbox/sandbox.ts";
 import { processGuard } from "./guard.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
 
@@ -27,19 +29,36 @@ export async function runGuardedCommand(
     killGraceMs?: number;
     tailChars?: number;
     onOutput?: (chunk: string) => void;
+    sandbox?: Omit<SandboxRequest, "argv" | "env" | "cwd" | "onRefused">;
   },
 ): Promise<CommandResult> {
   const started = Date.now();
   const tailChars = opts.tailChars ?? 4000;
   if (argv.length === 0) return { exitCode: null, signal: null, timedOut: false, error: "empty command", durationMs: 0, tail: "" };
-  const guard = processGuard(); // before the spawn: registered at once, however fast the runner dies after
-  const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  if (child.pid) guard.add(child.pid);
   let tail = "";
   const collect = (text: string) => {
     tail = (tail + text).slice(-tailChars * 4);
     opts.onOutput?.(text);
   };
+  let boxed: SandboxedCommand | undefined;
+  if (opts.sandbox) {
+    try {
+      boxed = await sandboxCommand({
+        ...opts.sandbox,
+        argv,
+        env: opts.env,
+        cwd: opts.cwd,
+        onRefused: (host, port) =>
+          collect(`\n[sandbox] refused a connection to ${host}:${port}: not on the network allowlist (network_allow in .drover/project.toml)\n`),
+      });
+    } catch (e) {
+      return { exitCode: null, signal: null, timedOut: false, error: (e as Error).message, durationMs: Date.now() - started, tail: "" };
+    }
+  }
+  const [file, args, env] = boxed ? [boxed.file, boxed.args, boxed.env] : [argv[0]!, argv.slice(1), opts.env];
+  const guard = processGuard(); // before the spawn: registered at once, however fast the runner dies after
+  const child = spawn(file, args, { cwd: opts.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  if (child.pid) guard.add(child.pid);
   child.stdout.setEncoding("utf8");
   child.stderr.setEncoding("utf8");
   child.stdout.on("data", collect);
@@ -67,6 +86,7 @@ export async function runGuardedCommand(
     guard.remove(child.pid);
   }
   if (!res.error) await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000))]);
+  await boxed?.close();
   return {
     exitCode: res.exitCode,
     signal: res.signal,

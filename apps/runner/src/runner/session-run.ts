@@ -200,6 +200,7 @@ export class SessionRun {
         runnerEnv: this.deps.runnerEnv,
         writableDirs: ws.gitDirs,
         credentials,
+        sandboxSettings: ws.roster,
       });
 
     let exit = await run(session.prompt ?? "", session.resumeRuntimeSessionId ?? undefined);

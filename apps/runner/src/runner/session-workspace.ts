@@ -14,6 +14,7 @@ import { rosterAgent, rosterConfig } from "./roster.ts";
 import { copyFiles, runSetup } from "./setup.ts";
 import { runtimeStateDir } from "./state-paths.ts";
 import { ensureWorktree } from "./worktree.ts";
+import { agentSandbox } from "../sandbox/policy.ts";
 
 const SETUP_MARKER = "drover-setup-done";
 
@@ -91,13 +92,17 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
   const marker = path.join(wt.gitDir, SETUP_MARKER);
   if (!fs.existsSync(marker)) {
     copyFiles(repoPath, wt.path, roster.copy_files, emit);
-    await runSetup({
-      wt: wt.path,
-      components: roster.component,
-      env: buildAgentEnv({ home, tmp, drover }),
-      timeoutMs: input.setupTimeoutSecs * 1000,
-      emit,
+    const env = buildAgentEnv({ home, tmp, drover });
+    // Setup runs in the agent's sandbox, with the agent's network allowlist (a registry for npm install is a network_allow entry).
+    const sandbox = agentSandbox(roster, {
+      runtime: agent.runtime,
+      env: { ...env, ...agent.env },
+      agentAllow: agent.network_allow,
+      worktree: wt.path,
+      sessionDir,
+      stateDir,
     });
+    await runSetup({ wt: wt.path, components: roster.component, env, timeoutMs: input.setupTimeoutSecs * 1000, emit, sandbox });
     fs.writeFileSync(marker, new Date().toISOString());
   }
   return { roster, agent, repoPath, worktreePath: wt.path, branch, baseBranch, gitDirs: [wt.gitDir, wt.commonDir], sessionDir, stateDir, home, tmp, drover };

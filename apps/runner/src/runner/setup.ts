@@ -7,6 +7,7 @@ import { isStrictlyInside } from "@drover/core/paths";
 import { containedPath } from "@drover/repo/contained-path";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { runGuardedCommand } from "./guarded-command.ts";
+import type { RunSandbox } from "../sandbox/policy.ts";
 
 export interface ComponentSpec {
   name: string;
@@ -54,6 +55,8 @@ export async function runSetup(opts: {
   env: Record<string, string>;
   timeoutMs: number;
   emit: (e: NormalizedEvent) => void;
+  /** The agent's sandbox (setup runs as the agent would); unset when the project opted out. */
+  sandbox?: RunSandbox;
 }): Promise<void> {
   for (const c of opts.components) {
     for (const command of c.setup ?? []) {
@@ -65,6 +68,7 @@ export async function runSetup(opts: {
         env: opts.env,
         timeoutMs: opts.timeoutMs,
         tailChars: TAIL,
+        ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
         onOutput: (chunk) => {
           partial += chunk;
           const lines = partial.split("\n");

@@ -316,7 +316,8 @@ describe("budgets and housekeeping", () => {
 describe("a merge that lands", () => {
   it("squashes onto main, records the commit, runs component teardown, removes worktrees and branches", async () => {
     const mark = path.join(os.tmpdir(), `drover-teardown-${process.pid}-${Date.now()}`);
-    const p = await project(`\n[[component]]\nname = "web"\npath = "."\nsetup = []\nteardown = ["touch ${mark}"]\n`);
+    // Unsandboxed, so the teardown's mark lands on the host (sandboxed, /tmp is the run's own).
+    const p = await project(`sandbox = false\n\n[[component]]\nname = "web"\npath = "."\nsetup = []\nteardown = ["touch ${mark}"]\n`);
     const s = await createStory(t.db, { projectId: p.projectId, title: "Lands", stage: "merge" });
     branch(p, `drover/${s.number}-${s.slug}`, { "new.txt": "new\n" });
     const before = p.git("rev-parse", "main");

@@ -106,6 +106,35 @@ describe("drover import / export", { timeout: 300_000 }, () => {
     expect((await t.db.story.findMany({ where: { projectId }, orderBy: { id: "asc" } })).map((s) => s.updatedAt.getTime())).toEqual(updatedAt);
   });
 
+  it("exports under the names storkit gave the files, with the roster files as written (issue 18 item 8)", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "drover-export-names-"));
+    const e = await drover(t.url, ["export", "acme-shop", out]);
+    expect(e.stderr).toBe("");
+    const tree = (root: string) => (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
+    const fixture = path.join(repo, ".storkit");
+    // Every story file keeps its name byte for byte (number unpadded, the slug's underscores kept) ...
+    expect(tree(path.join(out, ".storkit"))).toEqual(tree(fixture));
+    // ... and the roster files come back with their comments and key order.
+    for (const f of ["project.toml", "agents.toml"]) {
+      expect(fs.readFileSync(path.join(out, ".storkit", f), "utf8"), f).toBe(fs.readFileSync(path.join(fixture, f), "utf8"));
+    }
+    // A story written in Drover is named the way storkit names one (in the tree's own backlog folder).
+    const created = await t.db.story.create({
+      data: { projectId, number: 16, kind: "bug", slug: "export-csv-totals", title: "Export CSV totals", body: "# Bug 16: Export CSV totals\n" },
+    });
+    try {
+      const out2 = fs.mkdtempSync(path.join(os.tmpdir(), "drover-export-names-"));
+      expect((await drover(t.url, ["export", "acme-shop", out2])).stderr).toBe("");
+      expect(tree(path.join(out2, ".storkit/work/1_upcoming"))).toEqual([
+        "14_story_wishlist_sharing.md",
+        "15_spike_search_engine.md",
+        "16_bug_export_csv_totals.md",
+      ]);
+    } finally {
+      await t.db.story.delete({ where: { id: created.id } });
+    }
+  });
+
   it("round-trips: an import of an export reproduces every story field, agent and config", async () => {
     // Make positions and fields non-trivial first.
     await t.db.story.update({ where: { projectId_number: { projectId, number: 12 } }, data: { position: 3.5 } });
@@ -113,8 +142,8 @@ describe("drover import / export", { timeout: 300_000 }, () => {
     const e = await drover(t.url, ["export", "acme-shop", out]);
     expect(e.stderr).toBe("");
     expect(e.stdout).toMatch(/Exported 10 stories of acme-shop/);
-    expect(fs.readdirSync(path.join(out, ".storkit/work")).sort()).toEqual(["1_backlog", "2_current", "3_qa", "4_merge", "5_done", "6_archived"]);
-    expect(fs.existsSync(path.join(out, ".storkit/work/4_merge/007_refactor_extract-pricing-module.md"))).toBe(true);
+    expect(fs.readdirSync(path.join(out, ".storkit/work")).sort()).toEqual(["1_upcoming", "2_current", "3_qa", "4_merge", "5_done", "6_archived"]);
+    expect(fs.existsSync(path.join(out, ".storkit/work/4_merge/7_refactor_extract_pricing_module.md"))).toBe(true);
     // Refuses to overwrite without --force.
     const again = await drover(t.url, ["export", "acme-shop", out]);
     expect(again.stderr).toMatch(/already exists; export into an empty folder, or pass --force/);

@@ -39,6 +39,19 @@ describe("demo project seed", () => {
     expect(stories[1]!.body).toMatch(/## Acceptance Criteria\n\n- \[ \] The greeting uses the visitor's name/);
   });
 
+  it("gives story 3 (waiting for review) real work on its branch and the coder session that made it (issue 18 item 9)", async () => {
+    const repo = path.join(dataDir, "demo-repo");
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8" }).trim();
+    const s3 = await t.db.story.findFirstOrThrow({ where: { number: 3, project: { isDemo: true } }, include: { sessions: true } });
+    const branch = `drover/3-${s3.slug}`;
+    expect(git("show", "main:site/banner.txt")).toBe("Welcom to the demo site!");
+    expect(git("show", `${branch}:site/banner.txt`)).toBe("Welcome to the demo site!");
+    expect(git("diff", "--name-only", `main...${branch}`).split("\n")).toEqual(["features/story-3.md", "site/banner.txt"]);
+    expect(git("rev-parse", "--abbrev-ref", "HEAD")).toBe("main");
+    expect(git("status", "--porcelain")).toBe("");
+    expect(s3.sessions).toEqual([expect.objectContaining({ status: "completed", stage: "coder", branch, trigger: "demo_seed", handledAt: expect.any(Date) })]);
+  });
+
   it("ships a demo agent and gate that really work in the repository", () => {
     const repo = path.join(dataDir, "demo-repo");
     const run = (file: string, args: string[]) => execFileSync(file, args, { cwd: repo, encoding: "utf8" });

@@ -105,6 +105,8 @@ export interface SessionSpec {
   maxTurns?: number;
   resumeRuntimeSessionId?: string;
   freshPrompt?: string;
+  /** More roster keys for the agent (permission_mode, network_allow ...). */
+  config?: Record<string, unknown>;
 }
 
 /** Where the runner will put the story's worktree (given explicitly so the mock can name files in it). */
@@ -127,6 +129,7 @@ export async function createSession(env: Env, s: SessionSpec) {
     inactivity_timeout_secs: 90,
     env: s.env,
     ...(s.maxTurns !== undefined ? { max_turns: s.maxTurns } : {}),
+    ...s.config,
   };
   const agent = await db.agent.upsert({
     where: { projectId_name: { projectId: env.projectId, name: s.agent } },
@@ -155,7 +158,7 @@ export async function waitEnded(env: Env, id: number, timeoutMs = 120_000) {
   for (;;) {
     const s = await env.t.db.agentSession.findUniqueOrThrow({ where: { id } });
     if (["completed", "failed", "stopped", "interrupted"].includes(s.status)) return s;
-    if (Date.now() > end) throw new Error(`session ${id} still ${s.status} after ${timeoutMs} ms`);
+    if (Date.now() > end) throw new Error(`session ${id} still ${s.status} after ${timeoutMs} ms; its log:\n${(await logText(env, id)).slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

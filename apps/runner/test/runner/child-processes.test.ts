@@ -95,8 +95,8 @@ describe("the environment of setup, gates and teardown", () => {
       logger: pino({ level: "warn" }),
     });
     try {
-      const out = path.join(dir, "setup.env");
-      const p = await seedProject(t.db, await makeRepo(), { component: [{ name: "app", path: ".", setup: [`env > ${out}`] }] });
+      // In its worktree: a setup runs in the agent's sandbox, which sees nothing else to write to.
+      const p = await seedProject(t.db, await makeRepo(), { component: [{ name: "app", path: ".", setup: ["env > setup.env"] }] });
       const s = await seedSession(t.db, p.id, { command: ["true"] });
       const done = await waitFor(
         async () => {
@@ -107,7 +107,7 @@ describe("the environment of setup, gates and teardown", () => {
         60_000,
       );
       expect(done.status).toBe("completed");
-      expectClean(dumped(out));
+      expectClean(dumped(path.join(done.worktreePath!, "setup.env")));
     } finally {
       await runner.stop();
       await t.drop();

@@ -29,7 +29,8 @@ afterAll(async () => {
 it("4 runners × 200 sessions: every session runs exactly once, never two per agent, all complete", { timeout: 600_000 }, async () => {
   const repo = await makeRepo();
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "drover-race-")), "runs.log");
-  const p = await seedProject(t.db, repo);
+  // Opted out of the sandbox: the agents append to a file outside their worktrees, the record this test counts.
+  const p = await seedProject(t.db, repo, { sandbox: false });
   const stories: { id: number }[] = [];
   for (let n = 1; n <= STORIES; n++)
     stories.push(await t.db.story.create({ data: { projectId: p.id, number: n, slug: `s${n}`, title: `S${n}`, stage: "current" } }));

@@ -272,7 +272,8 @@ describe("runner supervising sessions", () => {
 
   it("records a project event when an agent commits on the base branch in the main checkout", async () => {
     const repo = await makeRepo();
-    const p = await seedProject(t.db, repo);
+    // A sandboxed agent cannot reach the main checkout at all (see test/sandbox): this is an opted-out project's safety net.
+    const p = await seedProject(t.db, repo, { sandbox: false });
     const s = await seedSession(t.db, p.id, {
       command: ["git", "-C", repo, "commit", "-q", "--allow-empty", "-m", "oops on main"],
       agentConfig: { env: { GIT_AUTHOR_NAME: "a", GIT_AUTHOR_EMAIL: "a@b", GIT_COMMITTER_NAME: "a", GIT_COMMITTER_EMAIL: "a@b" } },

@@ -19,6 +19,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: true });
 }
 
+/** A screenshot an issue asks for, at a stable path: test-results/artifacts/<issue>/<name>.png. */
+export async function artifact(page: Page, issue: number, name: string): Promise<string> {
+  const file = path.resolve(shotDir, "..", "artifacts", String(issue), `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
 let shared: Db | undefined;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -30,7 +37,9 @@ async function startRunner(): Promise<ChildProcess> {
   const out = fs.openSync(path.join(logDir, "runner.log"), "a");
   const args = ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2"];
   args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, "runner"));
-  return spawn("pnpm", args, { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", out, out], detached: true });
+  // The demo autopilot promotes after 4 idle seconds here (45 by default), so demo.spec.ts sees several promotions.
+  const env = { ...process.env, LOG_LEVEL: "info", DROVER_DEMO_PROMOTE_SECS: "4" };
+  return spawn("pnpm", args, { cwd: repoRoot, env, stdio: ["ignore", out, out], detached: true });
 }
 
 async function stopRunner(p: ChildProcess): Promise<void> {

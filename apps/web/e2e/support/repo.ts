@@ -5,6 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const AGENT = fileURLToPath(new URL("./agent.mjs", import.meta.url));
+/** In the repository, so agents find it in their worktree: a sandboxed run sees nothing outside it. */
+const AGENT_IN_REPO = ".drover/e2e-agent.mjs";
 
 // Only {{story_id}}: the config parser and the runner agree on it (they differ on the agent's name).
 function agentEntry(name: string, stage: string, lines: number, intervalMs: number): string {
@@ -13,7 +15,7 @@ function agentEntry(name: string, stage: string, lines: number, intervalMs: numb
     `name = "${name}"`,
     `stage = "${stage}"`,
     `runtime = "command"`,
-    `command = ["node", ${JSON.stringify(AGENT)}, "{{story_id}}", "${name}", "${lines}", "${intervalMs}"]`,
+    `command = ["node", "${AGENT_IN_REPO}", "{{story_id}}", "${name}", "${lines}", "${intervalMs}"]`,
     "inactivity_timeout_secs = 60",
     "",
   ].join("\n");
@@ -40,6 +42,7 @@ export function createFixtureRepo(dir: string): string {
     ].join("\n"),
   );
   fs.writeFileSync(path.join(dir, "README.md"), "# e2e fixture\n");
+  fs.copyFileSync(AGENT, path.join(dir, AGENT_IN_REPO));
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
   git("init", "-q", "-b", "main");
   git("add", ".");

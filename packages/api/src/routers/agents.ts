@@ -9,7 +9,15 @@ const storyNumber = idSchema;
 const agentName = textSchema.trim().min(1).max(100);
 
 /** What a person may ask for; trigger and the pipeline's own fields are set here or by the runner. */
-const startInput = startAgentInput.pick({ projectId: true, storyNumber: true, agentName: true, resumeOfSessionId: true, context: true, fresh: true });
+const startInput = startAgentInput.pick({
+  projectId: true,
+  storyNumber: true,
+  agentName: true,
+  resumeOfSessionId: true,
+  context: true,
+  fresh: true,
+  unblock: true,
+});
 
 export const agentsRouter = router({
   roster: procedure
@@ -19,7 +27,7 @@ export const agentsRouter = router({
   start: procedure
     .meta({ role: "member" })
     .input(startInput)
-    .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user" })),
+    .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user", by: "user" })),
   stop: procedure
     .meta({ role: "member" })
     .input(z.object({ projectId, storyNumber, agentName }))

@@ -1,7 +1,16 @@
 // Projects: list, add a repository (validated), reload its config.
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
-import { addProject, findProject, listProjects, redactProject, reloadProjectConfig } from "@drover/db/services/index";
+import {
+  addProject,
+  archiveProject,
+  findProject,
+  listProjects,
+  redactProject,
+  reloadProjectConfig,
+  removeProject,
+  unarchiveProject,
+} from "@drover/db/services/index";
 import { repoAccess } from "@drover/repo";
 import { onlyVisible } from "@drover/auth/project-access";
 import { procedure, router } from "../trpc.ts";
@@ -21,6 +30,23 @@ export const projectsRouter = router({
       const res = await addProject(ctx.db, input, repoAccess);
       return { ...res, project: redactProject(res.project) };
     }),
+  /** Stops its agents and takes it off the board; history stays. */
+  archive: procedure
+    .meta({ role: "admin" })
+    .input(projectId)
+    .mutation(async ({ ctx, input }) => {
+      const r = await archiveProject(ctx.db, { project: input.projectId, by: "user" });
+      return { project: redactProject(r.project), stoppedSessions: r.stoppedSessions };
+    }),
+  unarchive: procedure
+    .meta({ role: "admin" })
+    .input(projectId)
+    .mutation(async ({ ctx, input }) => redactProject(await unarchiveProject(ctx.db, { project: input.projectId, by: "user" }))),
+  /** Deletes the project's rows once confirmed with its name; the repository is never touched. */
+  remove: procedure
+    .meta({ role: "admin" })
+    .input(projectId.extend({ confirm: textSchema.max(100) }))
+    .mutation(({ ctx, input }) => removeProject(ctx.db, { project: input.projectId, confirm: input.confirm })),
   reload: procedure
     .meta({ role: "admin" })
     .input(projectId)

@@ -13,6 +13,7 @@ import {
   reorderStory,
   storyEditInput,
   tickCriterion,
+  releaseStory,
   unblockStory,
   updateStory,
 } from "@drover/db/services/index";
@@ -64,4 +65,9 @@ export const storiesRouter = router({
     .meta({ role: "member" })
     .input(ref)
     .mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
+  /** Releases a story held by a Stop, so auto-assign may pick it up again. */
+  release: procedure
+    .meta({ role: "member" })
+    .input(ref)
+    .mutation(({ ctx, input }) => releaseStory(ctx.db, { ...input, by: "user" })),
 });

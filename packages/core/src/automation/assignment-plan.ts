@@ -14,6 +14,8 @@ export interface AssignStory {
   agent?: string | null;
   qa?: QaMode | null;
   blocked: boolean;
+  /** Who stopped it (held until someone resumes, restarts or releases it). */
+  heldBy?: string | null;
   mergeFailure?: string | null;
   reviewHold: boolean;
   dependsOn: number[];
@@ -32,10 +34,11 @@ export interface AssignStory {
  * startAgent asks it again under the story's row lock, because the snapshot can be stale.
  */
 export function notAssignableBecause(
-  s: Pick<AssignStory, "blocked" | "mergeFailure" | "reviewHold" | "dependsOn" | "awaitingVerdict">,
+  s: Pick<AssignStory, "blocked" | "heldBy" | "mergeFailure" | "reviewHold" | "dependsOn" | "awaitingVerdict">,
   doneNumbers: ReadonlySet<number>,
 ): string | null {
   if (s.blocked) return "blocked";
+  if (s.heldBy) return `held by ${s.heldBy} (stopped; waiting for a resume, restart or release)`;
   if (s.mergeFailure) return "merge failure recorded";
   if (s.reviewHold) return "waiting for human review";
   const missing = s.dependsOn.filter((n) => !doneNumbers.has(n));

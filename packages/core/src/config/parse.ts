@@ -3,7 +3,9 @@
 import { parse as parseToml, TomlError } from "smol-toml";
 import { z } from "zod";
 import { badRequest } from "../errors.ts";
+import { tomlErrorPlace } from "./toml-error-place.ts";
 import { TEMPLATE_VARS, unknownTemplateVars } from "../prompts/template.ts";
+import { NETWORK_ENTRY, NETWORK_ENTRY_HINT } from "../runtimes/network.ts";
 import { AGENT_STAGES, QA_MODES, RUNTIMES, type ParsedConfig, type ProjectConfig } from "./types.ts";
 
 /** A gate runs at most this long unless the roster says otherwise. */
@@ -15,6 +17,8 @@ const posInt = z.number().int({ error: "must be a whole number" }).positive({ er
 const posNum = z.number().positive({ error: "must be greater than 0" });
 const nonNegInt = z.number().int({ error: "must be a whole number" }).min(0, { error: "must be 0 or more" });
 const nonNegNum = z.number().min(0, { error: "must be 0 or more" });
+/** Where a sandboxed run may connect, besides its defaults: "host:port" entries. */
+const networkAllow = z.array(z.string().trim().regex(NETWORK_ENTRY, { error: NETWORK_ENTRY_HINT }));
 
 /** Agent names become parts of folder names (runtime state, settings files): a safe set only. */
 const AGENT_NAME_MAX = 64;
@@ -38,6 +42,7 @@ const agentSchema = z.object({
   inactivity_timeout_secs: posInt.default(300),
   command: z.array(z.string()).min(1, { error: "must list the program and its arguments" }).optional(),
   env: z.record(z.string(), z.string()).optional(),
+  network_allow: networkAllow.optional(),
 });
 
 const componentSchema = z.object({
@@ -70,6 +75,8 @@ const projectSchema = z.object({
   prices: z.record(z.string(), priceSchema).default({}),
   agent: z.array(agentSchema).default([]),
   component: z.array(componentSchema).default([]),
+  sandbox: z.boolean().default(true),
+  network_allow: networkAllow.default([]),
 });
 
 const KNOWN = {
@@ -146,8 +153,9 @@ export function parseProjectConfig(text: string, file: string): ParsedConfig {
   try {
     raw = parseToml(text) as Table;
   } catch (err) {
-    const where = err instanceof TomlError ? ` at line ${err.line}, column ${err.column}` : "";
-    const first = (err as Error).message.split("\n")[0];
+    const place = err instanceof TomlError ? tomlErrorPlace(text, err) : null;
+    const where = place ? ` at line ${place.line}, column ${place.column}` : "";
+    const first = place?.note ?? (err as Error).message.split("\n")[0];
     throw badRequest(`${file}: not valid TOML${where}: ${first}. Fix the syntax and reload.`, { file });
   }
   return normalizeProjectConfig(raw, file);

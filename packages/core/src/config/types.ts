@@ -25,6 +25,8 @@ export interface AgentConfig extends AgentSpec {
   inactivity_timeout_secs: number;
   command?: string[];
   env?: Record<string, string>;
+  /** "host:port" entries this agent's sandboxed runs may reach besides the defaults. */
+  network_allow?: string[];
 }
 
 export interface ComponentConfig {
@@ -60,6 +62,10 @@ export interface ProjectConfig {
   prices: Record<string, ModelPrice>;
   agent: AgentConfig[];
   component: ComponentConfig[];
+  /** Runs agents, setup, gates and teardown in a sandbox (Linux, bubblewrap); false opts out, with a warning on the board. */
+  sandbox: boolean;
+  /** "host:port" entries every sandboxed run of the project may reach (agents add their own). */
+  network_allow: string[];
 }
 
 export interface ParsedConfig {

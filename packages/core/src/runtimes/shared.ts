@@ -88,7 +88,9 @@ export function outcomeForText(text: string): Outcome {
   )
     return "auth";
   if (
-    /unable to connect|connection ?refused|econnrefused|fetch failed|failedtoopensocket|enotfound|network|connection failed|timed? ?out|socket hang up/.test(t)
+    /unable to connect|connection ?refused|econnrefused|fetch failed|failedtoopensocket|enotfound|network|connection failed|timed? ?out|socket hang up|error sending request/.test(
+      t,
+    )
   )
     return "network";
   if (/budget|spend limit|cost limit/.test(t)) return "budget";

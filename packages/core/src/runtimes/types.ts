@@ -70,6 +70,8 @@ export interface SpawnRequest {
   writableDirs?: string[];
   /** The runtime's login files present for the runner's user (relative to its home). */
   logins?: string[];
+  /** The runner runs it in its sandbox, as an unprivileged user (apps/runner/src/sandbox). */
+  sandboxed?: boolean;
 }
 
 /** The part of a roster entry a runtime needs. */

@@ -39,8 +39,20 @@ export function parseStoryFileName(fileName: string): { number: number; kind: St
   return { number: Number(m[1]), kind: m[2] as StoryKindName, slug: slugify(m[3]!) };
 }
 
+/** A new story's file name the way storkit writes it: `12_story_export_csv.md` (no padding, underscores). */
 export function storyFileName(s: Pick<StoryFields, "number" | "kind" | "slug">): string {
-  return `${String(s.number).padStart(3, "0")}_${s.kind}_${assertSlug(s.slug)}.md`;
+  return `${s.number}_${s.kind}_${assertSlug(s.slug).replace(/-/g, "_")}.md`;
+}
+
+/**
+ * The name to export a story under: the name its file had when imported (number and slug as
+ * written, so a tree moves back and forth with no renames), unless the story's number, kind or
+ * slug no longer match it; then the storkit-style name.
+ */
+function exportFileName(s: Pick<StoryFields, "number" | "kind" | "slug">, importedName?: string | null): string {
+  const id = importedName && /^[^/\\.][^/\\]*$/.test(importedName) ? parseStoryFileName(importedName) : null;
+  if (id && id.number === s.number && id.kind === s.kind && id.slug === s.slug) return importedName!;
+  return storyFileName(s);
 }
 
 function bool(v: unknown, key: string, file: string): boolean {
@@ -104,7 +116,7 @@ export function parseStoryFile(fileName: string, text: string): StoryFields {
 }
 
 /** Writes a story file; keys at their defaults are left out, as storkit does. */
-export function serializeStoryFile(s: StoryFields): { fileName: string; text: string } {
+export function serializeStoryFile(s: StoryFields & { storkitName?: string | null }): { fileName: string; text: string } {
   const fm: Record<string, unknown> = { name: s.title };
   if (s.agent) fm.agent = s.agent;
   if (s.qa) fm.qa = s.qa;
@@ -117,7 +129,7 @@ export function serializeStoryFile(s: StoryFields): { fileName: string; text: st
   if (s.position !== null && s.position !== s.number) fm.position = s.position;
   Object.assign(fm, s.extraFrontMatter);
   const body = s.body.endsWith("\n") ? s.body : `${s.body}\n`;
-  return { fileName: storyFileName(s), text: matter.stringify(`\n${body}`, fm) };
+  return { fileName: exportFileName(s, s.storkitName), text: matter.stringify(`\n${body}`, fm) };
 }
 
 /** A new story's body, in storkit's layout: "# Story N: Title", the description, the criteria (if any). */

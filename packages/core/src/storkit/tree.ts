@@ -17,6 +17,8 @@ export interface ImportedStory extends StoryFields {
   stage: StageName;
   /** Path relative to the tree root, for reports. */
   file: string;
+  /** `<stage folder>/<file name>` as written (export writes the story back under that name and folder naming). */
+  storkitName: string;
 }
 
 export interface ImportPlan {
@@ -56,20 +58,51 @@ export function planImport(files: TreeFile[]): ImportPlan {
       continue;
     }
     byNumber.set(story.number, file);
-    plan.stories.push({ ...story, stage, file });
+    plan.stories.push({ ...story, stage, file, storkitName: `${f.stageDir}/${f.fileName}` });
   }
   return plan;
 }
 
-/** The files of an export, relative to the tree root (.storkit/). */
-export function planExport(config: ProjectConfig, stories: Array<StoryFields & { stage: StageName }>): Record<string, string> {
+/** The roster as the repository's files said it: project.toml's text and, when it had one, agents.toml's. */
+export interface RosterFiles {
+  projectToml: string;
+  agentsToml?: string;
+}
+
+/**
+ * The files of an export, relative to the tree root (.storkit/). A roster that came from files is
+ * written back as those files (comments and key order kept); otherwise it is generated.
+ */
+export function planExport(
+  config: ProjectConfig,
+  stories: Array<StoryFields & { stage: StageName; storkitName?: string | null }>,
+  roster?: RosterFiles | null,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  out["project.toml"] = `# Exported by Drover\n${toToml(stripUndefined(config))}\n`;
+  if (roster) {
+    // A tree that kept its roster in agents.toml alone gets no empty project.toml.
+    if (roster.projectToml !== "" || roster.agentsToml === undefined) out["project.toml"] = roster.projectToml;
+    if (roster.agentsToml !== undefined) out["agents.toml"] = roster.agentsToml;
+  } else {
+    out["project.toml"] = `# Exported by Drover\n${toToml(stripUndefined(config))}\n`;
+  }
+  const dirs = stageDirsOf(stories);
   for (const s of stories) {
-    const { fileName, text } = serializeStoryFile(s);
-    out[`work/${EXPORT_STAGE_DIRS[s.stage]}/${fileName}`] = text;
+    const { fileName, text } = serializeStoryFile({ ...s, storkitName: s.storkitName?.split("/").at(-1) ?? null });
+    out[`work/${dirs[s.stage]}/${fileName}`] = text;
   }
   return out;
+}
+
+/** Stage folders as the imported tree named them (1_upcoming or 1_backlog ...), else Drover's defaults. */
+function stageDirsOf(stories: Array<{ storkitName?: string | null }>): Record<StageName, string> {
+  const dirs = { ...EXPORT_STAGE_DIRS };
+  for (const s of stories) {
+    const dir = s.storkitName?.split("/")[0];
+    const stage = dir ? stageForDir(dir) : undefined;
+    if (dir && stage) dirs[stage] = dir;
+  }
+  return dirs;
 }
 
 function stripUndefined<T>(v: T): T {

@@ -57,6 +57,20 @@ describe("auto-assign", () => {
     expect(starts(p)).toEqual(["5:c1"]);
     expect(p.skipped.find((s) => s.storyNumber === 4)?.why).toContain("#7");
   });
+  it("skips a story held by a Stop, pinned or not, in any stage (issue 18 item 1)", () => {
+    const p = plan({
+      stories: [
+        story({ number: 1, heldBy: "Ana" }),
+        story({ number: 2, heldBy: "Ana", agent: "c2" }),
+        story({ number: 3, heldBy: "Bo", stage: "merge" }),
+        story({ number: 4 }),
+      ],
+      agents: [agent("c1", "coder"), agent("c2", "coder")],
+    });
+    expect(starts(p)).toEqual(["4:c1"]);
+    expect(p.skipped.find((s) => s.storyNumber === 2)?.why).toBe("held by Ana (stopped; waiting for a resume, restart or release)");
+    expect(p.skipped.find((s) => s.storyNumber === 3)?.why).toMatch(/held by Bo/);
+  });
   it("a busy pinned agent makes the story wait, with no fallback", () => {
     const p = plan({ stories: [story({ number: 1, agent: "c1" })], agents: [agent("c1", "coder", { busy: true }), agent("c2", "coder")] });
     expect(starts(p)).toEqual([]);

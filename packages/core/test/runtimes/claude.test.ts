@@ -175,4 +175,11 @@ describe("claude-code plan", () => {
     expect(() => planClaude(req({ permission_mode: "bypassPermissions" }))).toThrow(/IS_SANDBOX/);
     expect(planClaude(req({ permission_mode: "bypassPermissions", env: { IS_SANDBOX: "1" } })).args).toContain("bypassPermissions");
   });
+
+  it("in the runner's sandbox (an unprivileged user there) bypassPermissions is allowed and IS_SANDBOX says so", () => {
+    const plan = planClaude(req({ permission_mode: "bypassPermissions" }, { sandboxed: true }));
+    expect(plan.args).toContain("bypassPermissions");
+    expect(plan.env.IS_SANDBOX).toBe("1");
+    expect(planClaude(req()).env.IS_SANDBOX).toBeUndefined();
+  });
 });

@@ -69,6 +69,16 @@ describe("codex parser (transcripts from codex 0.169.0)", () => {
     expect(only(evs, "error").filter((e) => e.fatal)).toHaveLength(1);
   });
 
+  it("a connection dropped by the sandbox's proxy (Codex gives up at once) is a network failure", () => {
+    const p = new CodexParser({});
+    const evs = [
+      ...p.line(JSON.stringify({ type: "error", message: "stream disconnected before completion: error sending request" })),
+      ...p.line(JSON.stringify({ type: "turn.failed", error: { message: "stream disconnected before completion: error sending request" } })),
+      ...p.end({ exitCode: 1 }),
+    ];
+    expect(result(evs)).toMatchObject({ outcome: "network", isError: true });
+  });
+
   it.each([
     ["401", "auth", "401 Unauthorized: Incorrect API key provided"],
     ["nokey", "auth", "Missing environment variable: `MOCK_OPENAI_KEY`."],
@@ -142,5 +152,11 @@ describe("codex plan", () => {
       "thread-1",
       "-",
     ]);
+  });
+
+  it("inside Drover's sandbox, Codex's own is off (ours is the boundary), for exec and resume", () => {
+    expect(planCodex(req({}, { sandboxed: true })).args).toContain("danger-full-access");
+    expect(planCodex(req({}, { sandboxed: true, resumeId: "t" })).args).toContain('sandbox_mode="danger-full-access"');
+    expect(planCodex(req({}, { sandboxed: false })).args).toContain("workspace-write");
   });
 });

@@ -17,7 +17,8 @@ import { createPending } from "../sessions/index.ts";
 import { logProjectEvent } from "./events.ts";
 import { projectConfigFrom } from "@drover/core/config/stored-config";
 import { redactAgent } from "./redact.ts";
-import { moveLocked } from "./stories.ts";
+import { moveLocked, unblockLocked } from "./stories.ts";
+import { releaseLocked } from "./story-hold.ts";
 import { inTx, lockStory, uniqueViolation, type DbOrTx, type Tx } from "./tx.ts";
 import { idSchema, textSchema, parseInput } from "./validate.ts";
 
@@ -37,6 +38,10 @@ export const startAgentInput = z.object({
   branch: textSchema.min(1).optional(),
   /** Auto-assign: the pick came from a board snapshot; re-check the story is still eligible. */
   autoAssign: z.boolean().optional(),
+  /** A person unblocking the story and resuming its last session in one step (all or nothing). */
+  unblock: z.boolean().optional(),
+  /** Who asked; a person's start or resume releases a story held for them. */
+  by: textSchema.min(1).max(200).optional(),
 });
 export type StartAgentInput = z.input<typeof startAgentInput>;
 
@@ -118,6 +123,11 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
   const config = projectConfigFrom(project.config);
   let story = await lockStory(tx, i.projectId, i.storyNumber);
   if (i.autoAssign) await assertStillAssignable(tx, story, i.agentName);
+  if (i.unblock && story.blocked) story = await unblockLocked(tx, story);
+  // A person starting or resuming releases the hold a Stop left (rolled back if the start is refused).
+  if (!i.autoAssign && (i.trigger === "user" || i.trigger === "resume")) {
+    story = await releaseLocked(tx, story, i.by ?? "user", i.resumeOfSessionId !== undefined ? "resumed" : "restarted");
+  }
 
   let agentName = i.agentName;
   let resumeOf: AgentSession | null = null;
@@ -150,6 +160,8 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
   });
 
   if (!decision.ok) {
+    // Unblock-and-resume is one step: refused as a whole, so the story never runs on without the context.
+    if (i.unblock) throw decision.error;
     // Queued outcomes keep their effect: the story waits in current (with its pin) for auto-assign.
     if (!decision.moveToCurrent && !decision.pin) throw decision.error;
     if (decision.moveToCurrent) story = (await moveLocked(tx, story, "current", { by: agentName })).story;

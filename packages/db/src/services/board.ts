@@ -32,6 +32,8 @@ export interface BoardCard {
   blockedReason: string | null;
   mergeFailure: string | null;
   reviewHold: boolean;
+  /** Who stopped it: held until someone resumes, restarts or releases it. */
+  heldBy: string | null;
   /** Why its pending session waits: "no runner can run codex: CLI missing on all runners". */
   waitingReason: string | null;
   criteria: { done: number; total: number };
@@ -50,7 +52,17 @@ export interface BoardAgent {
 }
 
 export interface Board {
-  project: { id: number; name: string; isDemo: boolean; configError: string | null; baseBranch: string };
+  project: {
+    id: number;
+    name: string;
+    isDemo: boolean;
+    configError: string | null;
+    baseBranch: string;
+    /** False when the roster says `sandbox = false`: its runs have the runner's full access (the board warns). */
+    sandbox: boolean;
+    /** Some version of the roster ever parsed (else there is no "last good config" to keep). */
+    hasGoodConfig: boolean;
+  };
   agents: BoardAgent[];
   stories: BoardCard[];
 }
@@ -65,6 +77,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
   // Only the retry limit leaves the server (the config carries env values); 0 means no limit.
   const { config, ...projectInfo } = project;
   const maxRetries = (config as { max_retries?: number } | null)?.max_retries ?? DEFAULT_PIPELINE_SETTINGS.maxRetries;
+  const sandbox = (config as { sandbox?: boolean } | null)?.sandbox !== false;
   const [stories, agents, active, costs] = await Promise.all([
     db.story.findMany({
       where: { projectId, ...(includeArchived ? {} : { stage: { not: "archived" } }) },
@@ -93,7 +106,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
   for (const s of active) if (!activeByStory.has(s.storyId) || s.status === "running") activeByStory.set(s.storyId, s);
   const statusOf = (s: (typeof active)[number]) => agentLiveStatus(agentById.get(s.agentId) ?? { throttledUntil: null }, s.status, now);
   return {
-    project: projectInfo,
+    project: { ...projectInfo, sandbox, hasGoodConfig: config !== null },
     agents: agents.map((a) => {
       const s = active.find((x) => x.agentId === a.id);
       return { ...a, status: s ? statusOf(s) : "idle", storyId: s?.storyId ?? null };
@@ -121,6 +134,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
         blockedReason: s.blockedReason,
         mergeFailure: s.mergeFailure,
         reviewHold: s.reviewHold,
+        heldBy: s.heldBy,
         waitingReason: act?.status === "pending" && act.reason === NO_CAPABLE_RUNNER ? act.message : null,
         criteria: criteriaProgress(s.body),
         costUsd: costByStory.get(s.id) ?? 0,

@@ -25,7 +25,13 @@ function pick<T extends Pick<ImportedStory, SharedField>, K extends SharedField>
 }
 
 function rowData(s: ImportedStory) {
-  return { ...pick(s, SHARED_FIELDS), position: s.position ?? s.number, ...pick(s, FLAG_FIELDS), extraFrontMatter: s.extraFrontMatter };
+  return {
+    ...pick(s, SHARED_FIELDS),
+    position: s.position ?? s.number,
+    ...pick(s, FLAG_FIELDS),
+    extraFrontMatter: s.extraFrontMatter,
+    storkitName: s.storkitName,
+  };
 }
 
 /** A story row as the fields a story file carries (for export, round-trip comparison and status). */
@@ -52,7 +58,7 @@ export async function importStories(db: Db, projectId: number, stories: Imported
         continue;
       }
       const { number: _n, ...prevFields } = storyFieldsOf(prev);
-      const same = isDeepStrictEqual({ ...prevFields, position: prev.position }, { ...data });
+      const same = isDeepStrictEqual({ ...prevFields, position: prev.position, storkitName: prev.storkitName }, { ...data });
       if (same) {
         res.unchanged.push(s.number);
         continue;

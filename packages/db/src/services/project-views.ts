@@ -9,9 +9,10 @@ import { idSchema, parseInput } from "./validate.ts";
 /** Largest value of a Postgres int8 (project_events.id). */
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
 
-/** The projects to pick from (no config: it carries env values). */
+/** The projects to pick from (no config: it carries env values); archived ones are not on offer. */
 export function projectChoices(db: DbOrTx) {
   return db.project.findMany({
+    where: { archivedAt: null },
     orderBy: { id: "asc" },
     select: { id: true, name: true, isDemo: true, configError: true, repoPath: true, baseBranch: true },
   });

@@ -47,8 +47,13 @@ export interface AddProjectResult {
 export async function addProject(db: Db, input: { repoPath: string; name?: string }, io: RepoAccess): Promise<AddProjectResult> {
   const { repoPath, name } = parseInput(addInput, input);
   const repo = await io.validateRepo(repoPath);
-  // A new project has no secrets yet: a roster referring to one loads once they are set.
-  const cfg = await checkSecretRefs(db, undefined, io.readRepoConfig(repo.root));
+  const read = io.readRepoConfig(repo.root);
+  // A project is added only with a roster that parses: there is no last good config to fall back on yet.
+  if (!read.result.ok) {
+    throw badRequest(`The project was not added: its roster does not parse. ${read.result.error}`, { file: read.file });
+  }
+  // A new project has no secrets yet: a roster referring to one is added, and loads once they are set.
+  const cfg = await checkSecretRefs(db, undefined, read);
   const good = cfg.result.ok ? cfg.result.parsed : null;
   const baseBranch = good?.config.base_branch ?? repo.headBranch;
   if (!baseBranch) throw badRequest(`${repoPath} has a detached HEAD; check out a branch or set base_branch in .drover/project.toml`);

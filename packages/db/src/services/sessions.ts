@@ -5,6 +5,7 @@ import type { AgentSession } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
 import { failPending, requestStopOfRunning, stopPending } from "../sessions/index.ts";
 import { logProjectEvent } from "./events.ts";
+import { holdLocked } from "./story-hold.ts";
 import { inTx, lockStory, type DbOrTx, type Tx } from "./tx.ts";
 
 /**
@@ -22,6 +23,7 @@ export async function requestStop(tx: Tx, s: AgentSession, reason: string, messa
   return "stop_requested";
 }
 
+/** A person stopping an agent: the session stops and the story is held for them (auto-assign skips it). */
 export async function stopAgent(db: Db, input: { projectId: number; storyNumber: number; agentName: string; by?: string }) {
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
@@ -29,7 +31,9 @@ export async function stopAgent(db: Db, input: { projectId: number; storyNumber:
     if (!agent) throw notFound(`No agent named ${input.agentName} in this project's roster`);
     const s = await tx.agentSession.findFirst({ where: { storyId: story.id, agentId: agent.id, status: { in: ["pending", "running"] } } });
     if (!s) throw notFound(`${agent.name} is not running on story ${story.number}`);
-    const result = await requestStop(tx, s, "user_stop", `Stopped by ${input.by ?? "user"}`);
+    const by = input.by ?? "user";
+    const result = await requestStop(tx, s, "user_stop", `Stopped by ${by}`);
+    await holdLocked(tx, story, by);
     await logProjectEvent(tx, {
       projectId: input.projectId,
       storyId: story.id,
@@ -38,7 +42,7 @@ export async function stopAgent(db: Db, input: { projectId: number; storyNumber:
       kind: "agent_stopped",
       message: `${agent.name} ${result === "stopped" ? "stopped" : "asked to stop"} on story ${story.number}`,
     });
-    return { sessionId: s.id, result };
+    return { sessionId: s.id, result, heldBy: by };
   });
 }
 

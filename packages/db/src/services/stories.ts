@@ -208,9 +208,12 @@ export async function tickCriterion(db: Db, input: { projectId: number; storyNum
   });
 }
 
+/** Blocking stops every pending or running session on the story; a session ending on a blocked story never moves it. */
 export async function blockStory(db: Db, input: { projectId: number; storyNumber: number; reason?: string; mergeFailure?: string }): Promise<Story> {
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
+    const active = await tx.agentSession.findMany({ where: { storyId: story.id, status: { in: ["pending", "running"] } } });
+    for (const s of active) await requestStop(tx, s, "story_blocked", `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}`);
     const updated = await tx.story.update({
       where: { id: story.id },
       data: { blocked: true, blockedReason: input.reason ?? null, ...(input.mergeFailure !== undefined ? { mergeFailure: input.mergeFailure } : {}) },
@@ -220,6 +223,7 @@ export async function blockStory(db: Db, input: { projectId: number; storyNumber
       storyId: story.id,
       kind: "story_blocked",
       message: `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}`,
+      payload: { stoppedSessions: active.map((s) => s.id) },
     });
     return updated;
   });
@@ -227,10 +231,12 @@ export async function blockStory(db: Db, input: { projectId: number; storyNumber
 
 /** Unblocking clears the block and any merge failure, so auto-assign and merging try again. */
 export async function unblockStory(db: Db, input: { projectId: number; storyNumber: number }): Promise<Story> {
-  return inTx(db, async (tx) => {
-    const story = await lockStory(tx, input.projectId, input.storyNumber);
-    const updated = await tx.story.update({ where: { id: story.id }, data: { blocked: false, blockedReason: null, mergeFailure: null } });
-    await logProjectEvent(tx, { projectId: input.projectId, storyId: story.id, kind: "story_unblocked", message: `Story ${story.number} unblocked` });
-    return updated;
-  });
+  return inTx(db, async (tx) => unblockLocked(tx, await lockStory(tx, input.projectId, input.storyNumber)));
+}
+
+/** Unblocks a locked story (also used by a start that unblocks and resumes in one step). */
+export async function unblockLocked(tx: Tx, story: Story): Promise<Story> {
+  const updated = await tx.story.update({ where: { id: story.id }, data: { blocked: false, blockedReason: null, mergeFailure: null } });
+  await logProjectEvent(tx, { projectId: story.projectId, storyId: story.id, kind: "story_unblocked", message: `Story ${story.number} unblocked` });
+  return updated;
 }

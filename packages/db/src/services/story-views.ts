@@ -38,6 +38,8 @@ export async function storyView(db: DbOrTx, storyId: number) {
       message: s.message,
       trigger: s.trigger,
       branch: s.branch,
+      /** The runtime gave a session id: a resume can continue the same conversation. */
+      canResume: s.runtimeSessionId !== null,
       createdAt: s.createdAt,
       durationMs: durationMs(s),
       // For a running session's duration to tick in the page.

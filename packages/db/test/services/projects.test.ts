@@ -39,6 +39,20 @@ describe("addProject", () => {
     await rejects(addProject(t.db, { repoPath: makeRepo(), name: project.name }, repoAccess), "CONFLICT", /already exists/);
   });
 
+  it("refuses a repository whose roster does not parse, naming the line of the unclosed bracket; fixed, it is added (issue 18 item 7)", async () => {
+    const repo = makeRepo({ config: `max_coders = 2\ngates = ["script/test"\n\n[[agent]]\nname = "a"\nstage = "coder"\n` });
+    await rejects(
+      addProject(t.db, { repoPath: repo, name: "unclosed" }, repoAccess),
+      "BAD_REQUEST",
+      /^The project was not added: its roster does not parse\. \.drover\/project\.toml: not valid TOML at line 2, column 9: "\[" opened here is never closed with "\]" \(the parser noticed at line 4, column 1\)/,
+    );
+    expect(await t.db.project.count({ where: { name: "unclosed" } })).toBe(0);
+    fs.writeFileSync(path.join(repo, ".drover/project.toml"), `max_coders = 2\ngates = ["script/test"]\n\n[[agent]]\nname = "a"\nstage = "coder"\n`);
+    const { project, sync } = await addProject(t.db, { repoPath: repo, name: "unclosed" }, repoAccess);
+    expect(project).toMatchObject({ configError: null, rosterText: expect.stringContaining('gates = ["script/test"]') });
+    expect(sync.added).toEqual(["a"]);
+  });
+
   it("takes base_branch from config when set", async () => {
     const { project, warnings } = await addProject(t.db, { repoPath: makeRepo({ config: `base_branch = "develop"\n` }) }, repoAccess);
     expect(project.baseBranch).toBe("develop");

@@ -287,7 +287,11 @@ describe("stopAgent", () => {
     await new Promise((r) => setTimeout(r, 300));
     const a = await story("current");
     const pending = await start(a.number, "coder-1");
-    expect(await stopAgent(t.db, { projectId: project.id, storyNumber: a.number, agentName: "coder-1" })).toEqual({ sessionId: pending.id, result: "stopped" });
+    expect(await stopAgent(t.db, { projectId: project.id, storyNumber: a.number, agentName: "coder-1" })).toEqual({
+      sessionId: pending.id,
+      result: "stopped",
+      heldBy: "user",
+    });
     expect((await t.db.agentSession.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("stopped");
 
     const b = await story("current");

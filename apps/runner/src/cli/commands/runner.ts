@@ -22,11 +22,26 @@ export function register(program: Command): void {
       process.env.DROVER_RUNNER_MAX_OUTPUT_LINES,
     )
     .option("--max-output-bytes <n>", "bytes of an agent's output stored per session", process.env.DROVER_RUNNER_MAX_OUTPUT_BYTES)
+    .option(
+      "--demo-promote-secs <s>",
+      "the demo project's autopilot promotes a backlog story after this many idle seconds",
+      process.env.DROVER_DEMO_PROMOTE_SECS,
+    )
     .option("--no-recover", "do not queue resumes of interrupted sessions (off anyway with the pipeline, which resumes them itself)")
     .option("--no-pipeline", "end sessions by exit code only: no gates, no advancing (runner tests, debugging)")
     .action(async (o: Record<string, string | boolean | undefined>) => {
       // The pipeline's hooks (gates, advancing, retries), or end by exit code only (--no-pipeline).
-      const hooks = o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0" ? createAutomationHooks() : defaultLifecycleHooks;
+      const demoSecs = o.demoPromoteSecs === undefined ? undefined : Number(o.demoPromoteSecs);
+      if (demoSecs !== undefined && !(demoSecs > 0)) {
+        console.error(
+          `drover runner: --demo-promote-secs (DROVER_DEMO_PROMOTE_SECS) must be a number of seconds above 0, got ${JSON.stringify(o.demoPromoteSecs)}`,
+        );
+        process.exit(2);
+      }
+      const hooks =
+        o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0"
+          ? createAutomationHooks(demoSecs ? { demoPromoteMs: demoSecs * 1000 } : {})
+          : defaultLifecycleHooks;
       let runner: Awaited<ReturnType<typeof startRunner>>;
       try {
         runner = await startRunner({

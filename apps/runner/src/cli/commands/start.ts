@@ -1,7 +1,7 @@
 // `drover start <project> <story> [agent]`: the same start rules as the web app.
 import type { Command } from "commander";
 import { findProject, startAgent } from "@drover/db/services/index";
-import { print, storyNumberArg, withDb } from "../with-db.ts";
+import { cliActor, print, storyNumberArg, withDb } from "../with-db.ts";
 import { remoteApi, remoteProjectId, withRemote } from "../remote.ts";
 
 export function register(program: Command): void {
@@ -42,6 +42,7 @@ export function register(program: Command): void {
           context: opts.context,
           fresh: opts.fresh,
           trigger: "user",
+          by: cliActor(),
         });
         const a = await db.agent.findUniqueOrThrow({ where: { id: s.agentId } });
         print(

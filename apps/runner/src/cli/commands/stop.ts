@@ -1,7 +1,7 @@
 // `drover stop <project> <story> <agent>`: stops a pending session now, asks the runner to stop a running one.
 import type { Command } from "commander";
 import { findProject, stopAgent } from "@drover/db/services/index";
-import { print, storyNumberArg, withDb } from "../with-db.ts";
+import { cliActor, print, storyNumberArg, withDb } from "../with-db.ts";
 import { remoteApi, remoteProjectId, withRemote } from "../remote.ts";
 
 export function register(program: Command): void {
@@ -18,8 +18,8 @@ export function register(program: Command): void {
         const r = await run();
         print(!!opts.json, r, () =>
           r.result === "stopped"
-            ? `Stopped ${agent} on story ${story} (session #${r.sessionId})`
-            : `Asked the runner to stop ${agent} on story ${story} (session #${r.sessionId})`,
+            ? `Stopped ${agent} on story ${story} (session #${r.sessionId}); the story is held for ${r.heldBy} until someone resumes, restarts or releases it`
+            : `Asked the runner to stop ${agent} on story ${story} (session #${r.sessionId}); the story is held for ${r.heldBy} until someone resumes, restarts or releases it`,
         );
       };
       if (api) {
@@ -28,7 +28,9 @@ export function register(program: Command): void {
         );
       }
       return withDb((db) =>
-        stop(async () => stopAgent(db, { projectId: (await findProject(db, project)).id, storyNumber: storyNumberArg(story), agentName: agent, by: "cli" })),
+        stop(async () =>
+          stopAgent(db, { projectId: (await findProject(db, project)).id, storyNumber: storyNumberArg(story), agentName: agent, by: cliActor() }),
+        ),
       );
     });
 }

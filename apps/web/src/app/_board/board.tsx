@@ -21,7 +21,10 @@ import { STORY_KINDS } from "@drover/core/stories/file";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { ConfigErrorWording } from "@/components/config-error-wording";
+import { DemoAutopilotNote } from "@/components/demo-autopilot-note";
 import { fmtCost, StatusGlyph } from "@/components/glyph";
+import { HeldBadge } from "@/components/held-badge";
 import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
 import { useMe } from "@/lib/me";
@@ -29,6 +32,7 @@ import { useTRPC } from "@/lib/trpc";
 import { positionBetween } from "@/lib/position";
 import { storyHref } from "@/lib/story-href";
 import { NewStoryDialog } from "./new-story-dialog";
+import { SandboxOffWarning } from "./sandbox-off-warning";
 
 type Card = RouterOutputs["views"]["board"]["stories"][number];
 /** The columns; archived ones only on request. */
@@ -126,6 +130,7 @@ export function Board({ projectId }: { projectId: number }) {
   const agentNames = board.data?.agents.map((a) => a.name) ?? [];
   return (
     <div className="p-4">
+      {board.data && !board.data.project.sandbox && <SandboxOffWarning />}
       <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
         <input
           aria-label="Search stories"
@@ -172,12 +177,13 @@ export function Board({ projectId }: { projectId: number }) {
       {board.error && <p className="text-red-700">{board.error.message}</p>}
       {board.data?.project.configError && (
         <div role="alert" data-testid="board-config-error" className="mb-3 rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          The project&apos;s config has errors; the last good config stays in use.{" "}
+          <ConfigErrorWording hasGoodConfig={board.data.project.hasGoodConfig} />{" "}
           <Link className="underline" href={`/settings?project=${projectId}`}>
             See them in Settings
           </Link>
         </div>
       )}
+      {board.data?.project.isDemo && <DemoAutopilotNote projectId={projectId} />}
       <DndContext sensors={sensors} collisionDetection={closestCorners} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
         <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${stages.length}, minmax(0, 1fr))` }}>
           {stages.map((stage) => (
@@ -273,6 +279,7 @@ function CardBody({ card }: { card: Card }) {
         )}
       </div>
       {card.reviewHold && card.stage === "qa" && <p className="mt-1 text-xs text-violet-700">◷ waiting for human review</p>}
+      <HeldBadge heldBy={card.heldBy} />
       {card.blocked && <p className="mt-1 text-xs text-red-700">Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}</p>}
       {card.mergeFailure && <p className="mt-1 text-xs text-red-700">Merge failed: {card.mergeFailure}</p>}
       {card.waitingReason && <p className="mt-1 text-xs text-amber-700">Waiting: {card.waitingReason}</p>}

@@ -2,7 +2,9 @@
 // Project settings: where it lives, its config as parsed, and the file's errors with line and key.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Suspense } from "react";
+import { ConfigErrorWording } from "@/components/config-error-wording";
 import { Nav, useProjectId } from "@/components/nav";
+import { ProjectDangerZone } from "@/components/project-danger-zone";
 import { errorMessage } from "@/lib/error-message";
 import { locateConfigErrors } from "@/lib/config-error";
 import { useLiveProject } from "@/lib/live";
@@ -54,7 +56,7 @@ function Settings() {
             )}
             {data.configError && (
               <div role="alert" data-testid="config-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-                <strong>.drover/project.toml has errors</strong> — the last config that parsed stays in use until the file is fixed.
+                <strong>.drover/project.toml has errors.</strong> <ConfigErrorWording hasGoodConfig={data.config !== null} />
                 <ul className="mt-2 list-disc pl-5">
                   {problems.map((p, i) => (
                     <li key={i} data-testid="config-problem">
@@ -91,6 +93,7 @@ function Settings() {
             </section>
             {projectId && isAdmin && <ProjectSecrets projectId={projectId} />}
             {projectId && isAdmin && <ProjectMembers projectId={projectId} />}
+            {isAdmin && <ProjectDangerZone project={data} />}
           </>
         )}
       </main>

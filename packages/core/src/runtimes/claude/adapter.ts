@@ -13,8 +13,9 @@ export function planClaude(req: SpawnRequest): SpawnPlan {
   const { agent } = req;
   const agentEnv = agent.env ?? {};
   const permission = agent.permission_mode ?? "acceptEdits";
-  // Claude Code refuses to skip permission checks as root unless told it runs in a sandbox.
-  if (BYPASS.has(permission) && process.getuid?.() === 0 && agentEnv.IS_SANDBOX !== "1") {
+  // Claude Code refuses to skip permission checks as root unless told it runs in a sandbox. In the
+  // runner's sandbox it is an unprivileged user, and IS_SANDBOX tells it the truth.
+  if (BYPASS.has(permission) && !req.sandboxed && process.getuid?.() === 0 && agentEnv.IS_SANDBOX !== "1") {
     throw badRequest(
       `Agent "${agent.name}": permission_mode = "bypassPermissions" is refused by Claude Code when it runs as root. ` +
         `Run the runner as another user, or, if the runner is itself sandboxed (container, VM), set env = { IS_SANDBOX = "1" } on the agent.`,
@@ -35,6 +36,7 @@ export function planClaude(req: SpawnRequest): SpawnPlan {
     DISABLE_AUTOUPDATER: "1",
     // Conversations live here, outside the per-session HOME, so a later session can --resume.
     CLAUDE_CONFIG_DIR: claudeDir,
+    ...(req.sandboxed ? { IS_SANDBOX: "1" } : {}),
   };
   const retries = apiRetries(req);
   if (retries !== undefined) env.CLAUDE_CODE_MAX_RETRIES = String(retries);

@@ -42,10 +42,14 @@ export function planCodex(req: SpawnRequest): SpawnPlan {
   const common = ["--json", "--skip-git-repo-check"];
   if (agent.model) common.push("-m", agent.model);
   // `-` reads the prompt from stdin: long prompts never go through argv.
+  // Inside Drover's sandbox (worktree and git dirs writable, network through its allowlist) Codex's
+  // own would be a second bubblewrap nested in ours, which needs user namespaces there and keeps its
+  // commits from the git dirs: ours is the boundary. Without ours, Codex's workspace-write is.
+  const mode = req.sandboxed ? "danger-full-access" : "workspace-write";
   const args = req.resumeId
     ? // `exec resume` takes no --sandbox flag; the same setting goes through -c.
-      ["exec", "resume", ...common, "-c", 'sandbox_mode="workspace-write"', req.resumeId, "-"]
-    : ["exec", ...common, "--sandbox", "workspace-write", "-"];
+      ["exec", "resume", ...common, "-c", `sandbox_mode="${mode}"`, req.resumeId, "-"]
+    : ["exec", ...common, "--sandbox", mode, "-"];
   let prompt = req.prompt;
   if (agent.system_prompt) prompt = `${agent.system_prompt}\n\n${prompt}`;
   const env: Record<string, string> = { CODEX_HOME: codexHome };

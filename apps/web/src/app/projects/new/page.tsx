@@ -4,6 +4,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { Suspense, useState } from "react";
+import { AddError } from "@/components/add-project-error";
 import { Nav } from "@/components/nav";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
@@ -67,11 +68,7 @@ function AddProject() {
           <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending}>
             {mode === "add" ? "Add project" : "Import"}
           </button>
-          {(m.error || offerError) && (
-            <p role="alert" className="text-red-700">
-              {offerError ?? errorMessage(m.error)}
-            </p>
-          )}
+          {(m.error || offerError) && <AddError message={offerError ?? errorMessage(m.error)} />}
         </form>
         {offer && mode === "add" && (
           <StarterRosterOffer repoPath={path.trim()} offer={offer} onChange={setOffer} onAdd={() => add.mutate(input())} adding={add.isPending} />

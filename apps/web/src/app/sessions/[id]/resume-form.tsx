@@ -7,7 +7,15 @@ import { useState } from "react";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
 
-export function ResumeForm(props: { sessionId: number; projectId: number; storyNumber: number; agentName: string; canResume: boolean }) {
+export function ResumeForm(props: {
+  sessionId: number;
+  projectId: number;
+  storyNumber: number;
+  agentName: string;
+  canResume: boolean;
+  /** On a blocked story: unblock and resume in one step (refused as a whole). */
+  unblock?: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const agents = useQuery(trpc.views.agents.queryOptions({ projectId: props.projectId }));
@@ -29,10 +37,11 @@ export function ResumeForm(props: { sessionId: number; projectId: number; storyN
           context,
           fresh: mode === "fresh",
           agentName,
+          ...(props.unblock ? { unblock: true } : {}),
         });
       }}
     >
-      <h2 className="font-semibold">Resume with context</h2>
+      <h2 className="font-semibold">{props.unblock ? "Unblock and resume with context" : "Resume with context"}</h2>
       <textarea
         aria-label="Context"
         required
@@ -65,7 +74,7 @@ export function ResumeForm(props: { sessionId: number; projectId: number; storyN
           </select>
         </label>
         <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={resume.isPending}>
-          Resume
+          {props.unblock ? "Unblock and resume" : "Resume"}
         </button>
       </div>
       {resume.error && (

@@ -11,6 +11,7 @@ import { useTRPC } from "@/lib/trpc";
 import { FrontMatterForm } from "./front-matter";
 import { StoryActions } from "./story-actions";
 import { StoryChanges } from "./story-changes";
+import { StoryLifecycle } from "./story-lifecycle";
 import { StorySessions } from "./story-sessions";
 import { StoryCriteria, StoryDescription } from "./story-text";
 
@@ -45,6 +46,7 @@ function StoryPage() {
           <StoryChanges storyId={s.id} />
         </div>
         <aside className="space-y-4">
+          <StoryLifecycle story={s} />
           <StoryActions story={s} />
           <FrontMatterForm key={String(s.updatedAt)} story={s} />
         </aside>

@@ -41,7 +41,6 @@ export function StoryActions({ story }: { story: Story }) {
   const stop = useMutation(trpc.agents.stop.mutationOptions({ onSuccess: done("Stop requested") }));
   const move = useMutation(trpc.stories.move.mutationOptions({ onSuccess: done("Moved") }));
   const block = useMutation(trpc.stories.block.mutationOptions({ onSuccess: done("Blocked") }));
-  const unblock = useMutation(trpc.stories.unblock.mutationOptions({ onSuccess: done("Unblocked") }));
   const approve = useMutation(trpc.review.approve.mutationOptions({ onSuccess: done("Approved") }));
   const reject = useMutation(trpc.review.reject.mutationOptions({ onSuccess: done("Rejected") }));
   const retry = useMutation(trpc.review.retry.mutationOptions({ onSuccess: done("Retry queued") }));
@@ -105,11 +104,7 @@ export function StoryActions({ story }: { story: Story }) {
           </button>
         </div>
       )}
-      {can.unblock && (
-        <button type="button" className={btn2} onClick={() => unblock.mutate(key, { onError: fail })}>
-          Unblock
-        </button>
-      )}
+      {/* A blocked story is unblocked from StoryLifecycle (resume with context, or unblock only). */}
       {can.block && (
         <div className="flex gap-2">
           <input

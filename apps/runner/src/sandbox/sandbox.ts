@@ -1,0 +1,113 @@
+// The one home for "run this command in a sandbox" (agents, setup, gates, teardown): bubblewrap
+// with only the mounts a run needs (bubblewrap.ts), no network but a per-run filtering proxy
+// (network-proxy.ts) reached through a bridge inside, and, when the runner is root, an
+// unprivileged uid inside. Chosen over @anthropic-ai/sandbox-runtime: that package shows the whole
+// file system read-only and hides a deny-list, keeps one proxy and one allowlist (domains, no
+// ports) per process, and takes the command as a shell string; a run here must see an allow-list
+// of paths, have its own host:port list and report its own refusals, and never go through a shell.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { bwrapArgs, findBwrap, SandboxUnavailableError } from "./bubblewrap.ts";
+import { gitMounts } from "./git-access.ts";
+import { startNetworkProxy } from "./network-proxy.ts";
+import { programMounts } from "./program-mounts.ts";
+
+/** The uid (and gid) a root runner's runs have inside the sandbox: an ordinary user, so no CLI believes it is root. */
+const SANDBOX_UID = 1000;
+const PROXY_PORT = 3128;
+const PROXY_SOCKET = "/run/drover/proxy.sock";
+
+/**
+ * Runs inside the sandbox before the command: a bridge from 127.0.0.1:3128 (the proxy every client is
+ * pointed at) to the runner's proxy socket, then the command itself via exec "$@" (its argv is never
+ * parsed by this shell). It waits, briefly, until the bridge listens so the first connection finds it.
+ */
+const BRIDGE = [
+  `socat TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${PROXY_SOCKET} 2>/dev/null &`,
+  `i=0; while ! grep -q ' 0100007F:${PROXY_PORT.toString(16).toUpperCase().padStart(4, "0")} 00000000:0000 0A ' /proc/net/tcp && [ $i -lt 400 ]; do i=$((i+1)); sleep 0.005; done`,
+  `exec "$@"`,
+].join("\n");
+
+export interface SandboxRequest {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** The worktree whose git folders the run sees; `commit` gives it what a commit writes. */
+  git?: { worktree: string; commit: boolean };
+  /** Read-write folders (the worktree, the session's folder, the runtime's state folder). */
+  writable: string[];
+  /** Empty writable folders made for the run (a gate's HOME and TMPDIR). */
+  empty?: string[];
+  /** host:port entries the proxy lets through. */
+  allow: string[];
+  onRefused: (host: string, port: number) => void;
+}
+
+export interface SandboxedCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Stops the proxy and removes the run's sandbox folder; call once the command has exited. */
+  close(): Promise<void>;
+}
+
+function findSocat(envPath: string): void {
+  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
+    if (fs.existsSync(path.join(dir, "socat"))) return;
+  }
+  throw new SandboxUnavailableError(
+    "socat is not installed on this runner's host; sandboxed runs need it to reach their network allowlist: install it (Debian/Ubuntu: `apt-get install -y bubblewrap socat`), or set sandbox = false in .drover/project.toml",
+  );
+}
+
+/** Wraps a command in the sandbox. Throws SandboxUnavailableError (with how to install it) when bubblewrap is missing. */
+export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedCommand> {
+  const bwrap = findBwrap();
+  findSocat(process.env.PATH ?? "");
+  // Unix socket paths are short (108 bytes): a folder of its own in the system's temp folder.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-sbx-"));
+  const root = process.getuid?.() === 0;
+  const uid = root ? SANDBOX_UID : (process.getuid?.() ?? SANDBOX_UID);
+  const gid = root ? SANDBOX_UID : (process.getgid?.() ?? SANDBOX_UID);
+  const home = req.env.HOME ?? "/tmp";
+  fs.writeFileSync(path.join(dir, "passwd"), `root:x:0:0:root:/root:/usr/sbin/nologin\ndrover:x:${uid}:${gid}:Drover run:${home}:/bin/sh\n`);
+  fs.writeFileSync(path.join(dir, "group"), `root:x:0:\ndrover:x:${gid}:\n`);
+  let proxy: Awaited<ReturnType<typeof startNetworkProxy>>;
+  try {
+    proxy = await startNetworkProxy({ socketPath: path.join(dir, "proxy.sock"), allow: req.allow, onRefused: req.onRefused });
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const git = req.git ? gitMounts(req.git.worktree, req.git.commit) : { readOnly: [], readWrite: [] };
+  const args = bwrapArgs({
+    cwd: req.cwd,
+    ...(root ? { uid, gid } : {}),
+    mounts: {
+      empty: req.empty ?? [],
+      files: [
+        [path.join(dir, "passwd"), "/etc/passwd"],
+        [path.join(dir, "group"), "/etc/group"],
+      ],
+      readOnly: [...programMounts([req.argv[0]!, "node", "sh"], req.env.PATH ?? process.env.PATH ?? ""), ...git.readOnly],
+      readWrite: [...git.readWrite, ...req.writable],
+    },
+  });
+  // The socket goes in after /run's tmpfs; binding it read-write lets the bridge connect.
+  args.push("--bind", proxy.socketPath, PROXY_SOCKET);
+  const url = `http://127.0.0.1:${PROXY_PORT}`;
+  const env: Record<string, string> = { ...req.env };
+  for (const k of ["NO_PROXY", "no_proxy"]) delete env[k]; // a local base URL must go through the proxy too
+  for (const k of ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"]) env[k] = url;
+  if (root) env.USER = env.LOGNAME = "drover";
+  return {
+    file: bwrap,
+    args: [...args, "--", "/bin/sh", "-c", BRIDGE, "drover-sandbox", ...req.argv],
+    env,
+    close: async () => {
+      await proxy.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

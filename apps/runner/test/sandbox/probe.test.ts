@@ -1,0 +1,144 @@
+// Issue #19: a run that tries to leave its sandbox, as a `command` agent run by the real runner and
+// as a gate. Each attempt (a root-only file, a file outside the repository, Drover's data folder,
+// another project's worktree, a write outside the worktree, the database port, a host not on the
+// allowlist) is refused; the agent still commits its work and the session completes; refused
+// connections are events in the session log. Then: the opt-out, and a host without bubblewrap.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
+import { runGates } from "../../src/automation/gates.ts";
+import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
+import { makeRepo, seedProject, seedSession, waitFor } from "../runner/helpers.ts";
+
+let t: TestDatabase;
+let runner: RunnerHandle;
+let dataDir: string;
+let outside: string;
+let probeArgs: string[];
+
+const probeOf = (text: string) => {
+  const line = text.split("\n").find((l) => l.includes('{"probe"'));
+  if (!line) throw new Error(`no probe report in:\n${text}`);
+  return JSON.parse(line.slice(line.indexOf('{"probe"'))).probe as Record<string, unknown>;
+};
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-sbx-data-"));
+  fs.writeFileSync(path.join(dataDir, "secret.txt"), "drover data\n");
+  outside = fs.mkdtempSync(path.join(os.tmpdir(), "drover-sbx-outside-"));
+  fs.writeFileSync(path.join(outside, "secret.txt"), "outside\n");
+  // Another project, with a worktree of its own.
+  const other = makeRepo();
+  await execa("git", ["worktree", "add", "-q", "-b", "drover/1-x", path.join(other, ".drover/worktrees/1-x")], { cwd: other });
+  probeArgs = [
+    path.join(outside, "secret.txt"),
+    path.join(dataDir, "secret.txt"),
+    path.join(other, ".drover/worktrees/1-x/README.md"),
+    path.join(outside, "written.txt"),
+    new URL(t.url).port || "5432",
+  ];
+  runner = await startRunner({
+    databaseUrl: t.url,
+    capacity: 2,
+    pollMs: 200,
+    heartbeatSecs: 1,
+    leaseSecs: 20,
+    graceSecs: 2,
+    dataDir,
+    logger: pino({ level: "warn" }),
+  });
+});
+
+afterAll(async () => {
+  await runner?.stop();
+  await t?.drop();
+});
+
+async function repoWithProbe(): Promise<string> {
+  return makeRepo({ files: { "README.md": "# probe\n", "probe.mjs": fs.readFileSync(path.join(import.meta.dirname, "probe.mjs"), "utf8") } });
+}
+
+const refusedEverything = {
+  shadow: "ENOENT",
+  outside: "ENOENT",
+  dataFolder: "ENOENT",
+  otherWorktree: "ENOENT",
+  write: "ENOENT",
+  databaseDirect: "ECONNREFUSED",
+  database: "proxy 403",
+  elsewhere: "proxy 403",
+};
+
+describe("a sandboxed run", () => {
+  it("as an agent: every probe is refused, the refusals are in the log, and it still commits and completes", async () => {
+    const repo = await repoWithProbe();
+    const p = await seedProject(t.db, repo);
+    const s = await seedSession(t.db, p.id, { command: ["node", "probe.mjs", ...probeArgs, "commit"] });
+    const done = await waitFor(async () => {
+      const r = await t.db.agentSession.findUniqueOrThrow({ where: { id: s.id } });
+      return r.finishedAt ? r : undefined;
+    }, "the probe session to end");
+    const events = await t.db.sessionEvent.findMany({ where: { sessionId: s.id }, orderBy: { seq: "asc" } });
+    const log = events.map((e) => `${e.kind}: ${e.text ?? ""}`).join("\n");
+    expect(done.status, log).toBe("completed");
+    expect(probeOf(log)).toEqual({ ...refusedEverything, uid: process.getuid?.() === 0 ? 1000 : process.getuid?.() });
+    expect(fs.existsSync(path.join(outside, "written.txt"))).toBe(false);
+    const port = probeArgs[4];
+    const refusals = events.filter((e) => e.kind === "error" && /Sandbox refused a connection/.test(e.text ?? "")).map((e) => e.text);
+    expect(refusals).toEqual([expect.stringContaining(`127.0.0.1:${port}`), expect.stringContaining("example.com:443")]);
+    // Its commit is on its branch, in the repository.
+    const { stdout } = await execa("git", ["show", "drover/1-story-1:probe-report.json"], { cwd: repo });
+    expect(JSON.parse(stdout).shadow).toBe("ENOENT");
+  });
+
+  it("as a gate: the same probes are refused, the refusals are in the gate's output", async () => {
+    const repo = await repoWithProbe();
+    const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs", ...probeArgs]], sandbox: {} });
+    const out = report.gates[0]!.outputTail;
+    expect(report.passed, out).toBe(true);
+    const { uid: _uid, ...probe } = probeOf(out);
+    expect(probe).toEqual(refusedEverything);
+    expect(out).toContain(`[sandbox] refused a connection to 127.0.0.1:${probeArgs[4]}`);
+    expect(out).toContain("[sandbox] refused a connection to example.com:443");
+    expect(fs.existsSync(path.join(outside, "written.txt"))).toBe(false);
+  });
+
+  it("a roster's network_allow widens what it reaches", async () => {
+    const repo = await repoWithProbe();
+    const port = probeArgs[4]!;
+    const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs", ...probeArgs]], sandbox: { network_allow: [`127.0.0.1:${port}`] } });
+    const probe = probeOf(report.gates[0]!.outputTail);
+    expect(probe.database).toBe("connected");
+    expect(probe.elsewhere).toBe("proxy 403");
+  });
+
+  it("sandbox = false opts out: the same gate reads and writes outside", async () => {
+    const repo = await repoWithProbe();
+    const target = path.join(outside, "opted-out.txt");
+    const args = [...probeArgs];
+    args[3] = target;
+    const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs", ...args]], sandbox: { sandbox: false } });
+    const probe = probeOf(report.gates[0]!.outputTail);
+    expect(probe.outside).toBe("read");
+    expect(probe.write).toBe("written");
+    expect(fs.existsSync(target)).toBe(true);
+  });
+
+  it("a host without bubblewrap refuses sandboxed runs and says how to install it", async () => {
+    const repo = await repoWithProbe();
+    const saved = process.env.PATH;
+    process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), "drover-no-bwrap-")); // bwrap is looked up on the runner's PATH
+    try {
+      const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs", ...probeArgs]], sandbox: {} });
+      expect(report.passed).toBe(false);
+      expect(report.gates[0]!.error).toMatch(/bubblewrap \(bwrap\) is not installed.*apt-get install -y bubblewrap/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
