@@ -63,8 +63,8 @@ async function seedHistory(url: string, scale: number): Promise<void> {
   );
   await sql(
     url,
-    `SET session_replication_role = replica; INSERT INTO project_events (project_id, story_id, session_id, agent_name, kind, message, at)
-    SELECT s.project_id, s.story_id, s.id, 'a1', k, 'a1 ' || k || ' on story ' || s.story_id, s.started_at
+    `SET session_replication_role = replica; INSERT INTO project_events (project_id, story_id, session_id, agent_name, kind, message, at, actor_kind, actor_id, actor_name)
+    SELECT s.project_id, s.story_id, s.id, 'a1', k, 'a1 ' || k || ' on story ' || s.story_id, s.started_at, 'runner', 'r1', 'runner r1'
     FROM agent_sessions s, unnest(ARRAY['session_started', 'session_completed']) k`,
   );
 }
@@ -96,8 +96,8 @@ async function seedVisible(url: string): Promise<{ storyId: number; sessionId: n
   );
   await sql(
     url,
-    `INSERT INTO project_events (project_id, story_id, session_id, agent_name, kind, message)
-    SELECT 1, $1, $2, 'a1', 'session_completed', 'a1 completed on story 1 (' || g || ')' FROM generate_series(1, 250) g`,
+    `INSERT INTO project_events (project_id, story_id, session_id, agent_name, kind, message, actor_kind, actor_id, actor_name)
+    SELECT 1, $1, $2, 'a1', 'session_completed', 'a1 completed on story 1 (' || g || ')', 'runner', 'r1', 'runner r1' FROM generate_series(1, 250) g`,
     [story!.id, session!.id],
   );
   return { storyId: story!.id, sessionId: session!.id };

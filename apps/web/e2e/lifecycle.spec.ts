@@ -5,12 +5,17 @@
 // A project of its own, with real coder agents the runner's auto-assign staffs.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "@drover/db";
 import { addProject, createStory } from "@drover/db/services/index";
+import { testActor } from "@drover/db/testing/actors";
 import { repoAccess } from "@drover/repo";
 import { artifact, expect, test, uid } from "./support/fixtures.ts";
+
+/** Who the web app acts as before sign-in (packages/api local-operator.ts). */
+const OPERATOR = `${os.userInfo().username} (local)`;
 
 const AGENT = fileURLToPath(new URL("./support/agent.mjs", import.meta.url));
 
@@ -33,7 +38,7 @@ async function lifecycleProject(db: Db) {
   git("init", "-q", "-b", "main");
   git("add", ".");
   git("-c", "user.name=e2e", "-c", "user.email=e2e@drover.local", "commit", "-q", "-m", "init");
-  return (await addProject(db, { repoPath: dir, name: path.basename(dir) }, repoAccess)).project;
+  return (await addProject(db, { repoPath: dir, name: path.basename(dir) }, repoAccess, testActor)).project;
 }
 
 async function runningSession(db: Db, storyId: number) {
@@ -48,21 +53,21 @@ test.beforeEach(({ runner }) => {
 test("Stop holds the story for the person; nothing restarts it; a resume with context runs and moves it on", async ({ page, db }) => {
   test.setTimeout(180_000);
   const project = await lifecycleProject(db);
-  const story = await createStory(db, { projectId: project.id, title: `Hold me ${uid()}`, stage: "current" });
+  const story = await createStory(db, { projectId: project.id, title: `Hold me ${uid()}`, stage: "current" }, testActor);
   const first = await runningSession(db, story.id); // auto-assign staffed it
 
   await page.goto(`/projects/${project.id}/stories/${story.number}`);
   await page.getByTestId("story-actions").getByRole("button", { name: "Stop" }).click();
-  await expect(page.getByTestId("story-lifecycle").getByTestId("held-badge")).toHaveText("Held by user");
+  await expect(page.getByTestId("story-lifecycle").getByTestId("held-badge")).toHaveText(`Held by ${OPERATOR}`);
   await expect.poll(async () => (await db.agentSession.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("stopped");
   // Several automation passes later (each board change triggers one), still only the stopped session.
   await page.waitForTimeout(6_000);
   expect(await db.agentSession.count({ where: { storyId: story.id } })).toBe(1);
-  expect((await db.story.findUniqueOrThrow({ where: { id: story.id } })).heldBy).toBe("user");
+  expect((await db.story.findUniqueOrThrow({ where: { id: story.id } })).heldBy).toBe(OPERATOR);
   await artifact(page, 18, "held-story");
 
   await page.goto(`/?project=${project.id}`);
-  await expect(page.getByTestId(`card-${story.number}`).getByTestId("held-badge")).toHaveText("Held by user");
+  await expect(page.getByTestId(`card-${story.number}`).getByTestId("held-badge")).toHaveText(`Held by ${OPERATOR}`);
   await artifact(page, 18, "held-card");
 
   // Resume with context from the stopped session: the hold is released and the new run passes.
@@ -84,7 +89,7 @@ test("Stop holds the story for the person; nothing restarts it; a resume with co
 test("Block stops the running agent; unblock resumes the last session with the context; the resumed run moves the story on", async ({ page, db }) => {
   test.setTimeout(180_000);
   const project = await lifecycleProject(db);
-  const story = await createStory(db, { projectId: project.id, title: `Block me ${uid()}`, stage: "current" });
+  const story = await createStory(db, { projectId: project.id, title: `Block me ${uid()}`, stage: "current" }, testActor);
   const first = await runningSession(db, story.id);
 
   await page.goto(`/projects/${project.id}/stories/${story.number}`);

@@ -1,26 +1,17 @@
 // The session log page on a recorded session: virtualized rows, filters, search, jump to the
 // next error, diffs for file edits, and the raw download.
-import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
+import { expect, newStory, recordedSession, screenshot, test, uid } from "./support/fixtures.ts";
 
 test("session log: follow, filter, search, next error, edit diff, raw download", async ({ page, db }) => {
   const story = await newStory(db, `Logged story ${uid()}`);
-  const agent = await db.agent.findFirstOrThrow({ where: { projectId: seeded().projectId, name: "quick-coder" } });
-  const session = await db.agentSession.create({
-    data: {
-      projectId: seeded().projectId,
-      storyId: story.id,
-      agentId: agent.id,
-      stage: "coder",
-      status: "failed",
-      reason: "gate_failed",
-      runtime: "command",
-      startedAt: new Date(Date.now() - 65_000),
-      finishedAt: new Date(),
-      turns: 7,
-      inputTokens: 1200,
-      outputTokens: 340,
-      costUsd: 0.0123,
-    },
+  const session = await recordedSession(db, story, {
+    status: "failed",
+    reason: "gate_failed",
+    startedAt: new Date(Date.now() - 65_000),
+    turns: 7,
+    inputTokens: 1200,
+    outputTokens: 340,
+    costUsd: 0.0123,
   });
   const N = 3000;
   const rows = Array.from({ length: N }, (_, seq) => {

@@ -9,6 +9,7 @@ import type { Page } from "@playwright/test";
 import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
 import { createStory, startAgent } from "@drover/db/services/index";
 import { expect, test, uid } from "./support/fixtures.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-results/artifacts/12");
@@ -67,8 +68,8 @@ test("a repository without a roster is offered the starting one; the doctor and 
   await shot(page, "doctor");
 
   // A coder session of that roster waits, and the card says why.
-  const story = await createStory(db, { projectId, title: `Codex story ${uid()}`, stage: "current" });
-  await startAgent(db, { projectId, storyNumber: story.number, agentName: "coder-1", trigger: "user" }).catch((e: Error) => {
+  const story = await createStory(db, { projectId, title: `Codex story ${uid()}`, stage: "current" }, testActor);
+  await startAgent(db, { projectId, storyNumber: story.number, agentName: "coder-1", trigger: "user" }, testActor).catch((e: Error) => {
     if (!/busy|already/.test(e.message)) throw e; // the pipeline's auto-assign started it first
   });
   await page.goto(`/?project=${projectId}`);

@@ -7,6 +7,7 @@ import { addProject } from "@drover/db/services/index";
 import { repoAccess } from "@drover/repo";
 import { drover } from "./support/drover-cli.ts";
 import { expect, seeded, test, uid } from "./support/fixtures.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 const VALUE = `sk-ui-secret-${Date.now().toString(36)}-value`;
 
@@ -15,7 +16,7 @@ test("admins set, list and remove project secrets; the value is never sent back"
   fs.mkdirSync(repo, { recursive: true });
   execFileSync("git", ["init", "-q", "-b", "main"], { cwd: repo });
   execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@x", "commit", "-q", "--allow-empty", "-m", "init"], { cwd: repo });
-  const { project } = await addProject(db, { repoPath: repo, name: path.basename(repo) }, repoAccess);
+  const { project } = await addProject(db, { repoPath: repo, name: path.basename(repo) }, repoAccess, testActor);
 
   const bodies: string[] = [];
   page.on("response", async (r) => {

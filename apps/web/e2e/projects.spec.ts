@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { addProject } from "@drover/db/services/index";
+import { testActor } from "@drover/db/testing/actors";
 import { repoAccess } from "@drover/repo";
 import { expect, test, uid } from "./support/fixtures.ts";
 
@@ -60,7 +61,7 @@ test("a project whose config never parsed says so, not that a last good config i
 
 test("archive, unarchive and remove a project from Settings; the repository is untouched", async ({ page, db }) => {
   const repo = repoWith(AGENT);
-  const { project } = await addProject(db, { repoPath: repo, name: `gone-${uid()}` }, repoAccess);
+  const { project } = await addProject(db, { repoPath: repo, name: `gone-${uid()}` }, repoAccess, testActor);
   const files = () => (fs.readdirSync(repo, { recursive: true }) as string[]).sort();
   const before = files();
   const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo, encoding: "utf8" });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { addProject } from "@drover/db/services/index";
 import { expect, test, uid } from "./support/fixtures.ts";
 import { repoAccess } from "@drover/repo";
+import { testActor } from "@drover/db/testing/actors";
 
 const SECRET = "sk-live-123";
 
@@ -17,7 +18,7 @@ test("settings and agent pages show env names, never their values", async ({ pag
   );
   execFileSync("git", ["init", "-q", "-b", "main"], { cwd: repo });
   execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@x", "commit", "-q", "--allow-empty", "-m", "init"], { cwd: repo });
-  const { project } = await addProject(db, { repoPath: repo, name: path.basename(repo) }, repoAccess);
+  const { project } = await addProject(db, { repoPath: repo, name: path.basename(repo) }, repoAccess, testActor);
   const agent = await db.agent.findFirstOrThrow({ where: { projectId: project.id, name: "keyed" } });
 
   await page.goto(`/settings?project=${project.id}`);

@@ -9,6 +9,7 @@ import { liveRouter } from "./routers/live.ts";
 import { viewsRouter } from "./routers/views.ts";
 import { importsRouter } from "./routers/imports.ts";
 import { reviewRouter } from "./routers/review.ts";
+import { auditRouter } from "./routers/audit.ts";
 import { peopleRouter } from "./routers/people.ts";
 import { onboardingRouter } from "./routers/onboarding.ts";
 import { secretsRouter } from "./routers/secrets.ts";
@@ -22,6 +23,7 @@ export const appRouter = router({
   imports: importsRouter,
   live: liveRouter,
   review: reviewRouter,
+  audit: auditRouter,
   people: peopleRouter,
   onboarding: onboardingRouter,
   secrets: secretsRouter,

@@ -23,7 +23,8 @@ export interface Context {
   signedIn: Promise<SignedIn | null> | SignedIn | null;
 }
 
-export function createContext(opts: { req: Request }): Context {
+/** The context of one call: from a request, or (server components) from the incoming headers. */
+export function createContext(opts: { req: { headers: Headers } }): Context {
   const db = getDb(serverEnv().DATABASE_URL);
   const signedIn = signedInFromHeaders(db, opts.req.headers);
   signedIn.catch(() => {}); // awaited (and its error reported) by the role check

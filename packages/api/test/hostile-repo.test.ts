@@ -17,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { repoAccess, writeStorkitTree } from "@drover/repo";
 import { rejects, ROSTER } from "@drover/db/testing/project-fixtures";
 import { makeRepo } from "@drover/repo/testing/make-repo";
+import { testActor } from "@drover/db/testing/actors";
 
 /** `drover export`: the data layer's plan, written by writeStorkitTree. */
 async function exportProject(db: Db, ref: number, dir: string, opts: { force?: boolean }) {
@@ -82,7 +83,7 @@ describe("roster files", () => {
     const secret = hostSecret();
     fs.renameSync(secret.file, path.join(secret.dir, "project.toml"));
     const repo = makeRepo({ config: ROSTER });
-    const { project } = await addProject(t.db, { repoPath: repo, name: "linked-folder" }, repoAccess);
+    const { project } = await addProject(t.db, { repoPath: repo, name: "linked-folder" }, repoAccess, testActor);
     expect(project.configError).toBeNull();
     fs.rmSync(path.join(repo, ".drover"), { recursive: true });
     fs.symlinkSync(secret.dir, path.join(repo, ".drover"));
@@ -102,7 +103,7 @@ describe("roster files", () => {
     fs.writeFileSync(path.join(repo, "config", "roster.toml"), ROSTER);
     fs.mkdirSync(path.join(repo, ".drover"));
     fs.symlinkSync("../config/roster.toml", path.join(repo, ".drover", "project.toml"));
-    const { project, sync } = await addProject(t.db, { repoPath: repo, name: "inner-link" }, repoAccess);
+    const { project, sync } = await addProject(t.db, { repoPath: repo, name: "inner-link" }, repoAccess, testActor);
     expect(project.configError).toBeNull();
     expect(sync.added).toContain("coder-1");
   });
@@ -110,7 +111,7 @@ describe("roster files", () => {
   it("refuses an oversized roster with the limit in the error, and a FIFO without hanging", async () => {
     const repo = makeRepo({ config: `# padding\n${"#".repeat(1024 * 1024)}\n` });
     await rejects(
-      addProject(t.db, { repoPath: repo, name: "big-roster" }, repoAccess),
+      addProject(t.db, { repoPath: repo, name: "big-roster" }, repoAccess, testActor),
       "BAD_REQUEST",
       /not added: its roster does not parse\. \.drover\/project\.toml is \d+ bytes; a roster may be at most 1 MiB\. Make it smaller$/,
     );
@@ -119,7 +120,7 @@ describe("roster files", () => {
     fs.mkdirSync(path.join(fifoRepo, ".drover"));
     execFileSync("mkfifo", [path.join(fifoRepo, ".drover", "project.toml")]);
     await rejects(
-      addProject(t.db, { repoPath: fifoRepo, name: "fifo-roster" }, repoAccess),
+      addProject(t.db, { repoPath: fifoRepo, name: "fifo-roster" }, repoAccess, testActor),
       "BAD_REQUEST",
       /not added: its roster does not parse\. \.drover\/project\.toml is not a regular file/,
     );
@@ -161,7 +162,7 @@ describe("storkit import", () => {
     const repo = makeRepo();
     fs.symlinkSync(outside, path.join(repo, ".storkit"));
     await rejects(
-      importRepo(t.db, repo, repoAccess),
+      importRepo(t.db, repo, repoAccess, testActor),
       "BAD_REQUEST",
       /^\.storkit is a symbolic link that leads outside the repository .*replace it with a real folder/,
     );
@@ -169,7 +170,7 @@ describe("storkit import", () => {
   });
 
   it("export never writes through a link out of the target folder", async () => {
-    const { projectId } = await importRepo(t.db, storkitRepo(), repoAccess, { name: "to-export" });
+    const { projectId } = await importRepo(t.db, storkitRepo(), repoAccess, testActor, { name: "to-export" });
     const project = { id: projectId };
     const outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-host-export-")));
     const target = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-export-")));
@@ -210,6 +211,6 @@ describe("repository paths: one rule for project add and storkit import", () => 
   it("refuses a folder inside a repository in both (import used to accept it)", async () => {
     const repo = storkitRepo();
     const sub = path.join(repo, ".storkit");
-    await rejects(importRepo(t.db, sub, repoAccess), "BAD_REQUEST", /inside the git repository .*add the repository's root folder/);
+    await rejects(importRepo(t.db, sub, repoAccess, testActor), "BAD_REQUEST", /inside the git repository .*add the repository's root folder/);
   });
 });

@@ -6,6 +6,7 @@ import type {} from "@drover/db/testing/global-setup"; // types of inject("dbAdm
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
+import { testActor } from "@drover/db/testing/actors";
 import { testContext } from "../testing/context.ts";
 
 let t: TestDatabase;
@@ -71,7 +72,7 @@ describe("input validation", () => {
       expect(err.message, name).toBe(`${field}: must not contain NUL characters (\\u0000); remove them`);
     }
     // The services refuse it too (the CLI calls them directly), and nothing was written.
-    const err = await refusal(createStory(t.db, { projectId, title: "t\u0000" }));
+    const err = await refusal(createStory(t.db, { projectId, title: "t\u0000" }, testActor));
     expect(err.message).toContain("title: must not contain NUL characters");
     expect(await t.db.story.count({ where: { projectId } })).toBe(1);
   });
@@ -80,7 +81,7 @@ describe("input validation", () => {
     const api = createCallerFactory(appRouter)(testContext(t.db));
     const dependsOn = Array.from({ length: 101 }, (_, i) => i + 2);
     const viaApi = await refusal(api.stories.update({ projectId, storyNumber: 1, dependsOn }));
-    const viaService = await refusal(updateStory(t.db, { projectId, storyNumber: 1, dependsOn }));
+    const viaService = await refusal(updateStory(t.db, { projectId, storyNumber: 1, dependsOn }, testActor));
     expect([viaApi.code, viaService.code]).toEqual(["BAD_REQUEST", "BAD_REQUEST"]);
     expect(viaService.message).toBe(viaApi.message);
     expect(viaApi.message).toMatch(/^dependsOn: /);

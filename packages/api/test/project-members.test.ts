@@ -6,6 +6,7 @@ import type {} from "@drover/db/testing/global-setup";
 import { projectWithRoster } from "@drover/db/testing/project-fixtures";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { createStory, startAgent } from "@drover/db/services/index";
+import { testActor } from "@drover/db/testing/actors";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
@@ -40,8 +41,8 @@ it("lists show a project with members only to its members and admins; one withou
 });
 
 it("every way of naming the project is refused to a non-member with a 403 that says what to do", async () => {
-  const story = await createStory(t.db, { projectId: closed.id, title: "Members only", stage: "current" });
-  const session = await startAgent(t.db, { projectId: closed.id, storyNumber: story.number, agentName: "coder-1", trigger: "user" });
+  const story = await createStory(t.db, { projectId: closed.id, title: "Members only", stage: "current" }, testActor);
+  const session = await startAgent(t.db, { projectId: closed.id, storyNumber: story.number, agentName: "coder-1", trigger: "user" }, testActor);
   const agent = await t.db.agent.findFirstOrThrow({ where: { projectId: closed.id } });
   const out = api(outside);
   const refused = { code: "FORBIDDEN", message: `You are not a member of project "${closed.name}": ask an admin to add you.` };

@@ -67,6 +67,8 @@ describe("roles", () => {
     expect(table["stories.tick"]).toBe("member");
     expect(table["onboarding.doctor"]).toBe("viewer");
     expect(table["views.storyAt"]).toBe("viewer");
+    // The audit trail spans every project, so only admins read it (members see their projects' activity).
+    expect(table["audit.list"]).toBe("admin");
   });
 
   it.each(procedures)("$path ($type, $role) refuses an anonymous call with 401", async ({ path }) => {

@@ -11,18 +11,20 @@ import { createCallerFactory } from "../src/trpc.ts";
 import { secretsRouter } from "../src/routers/secrets.ts";
 import { repoAccess } from "@drover/repo";
 import { makeRepo } from "@drover/repo/testing/make-repo";
+import { testActor } from "@drover/db/testing/actors";
 import { testContext } from "../testing/context.ts";
 
 let t: TestDatabase;
 let projectId: number;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-api-secrets-"));
-const caller = () => createCallerFactory(secretsRouter)(testContext(t.db));
+const admin = { userId: "u-admin", name: "Admin" };
+const caller = () => createCallerFactory(secretsRouter)(testContext(t.db, { id: admin.userId, name: admin.name }));
 const VALUE = "sk-router-value-0987654321";
 
 beforeAll(async () => {
   process.env.DROVER_DATA_DIR = dataDir;
   t = await createTestDatabase();
-  projectId = (await addProject(t.db, { repoPath: makeRepo(), name: "secrets-router" }, repoAccess)).project.id;
+  projectId = (await addProject(t.db, { repoPath: makeRepo(), name: "secrets-router" }, repoAccess, testActor)).project.id;
 });
 afterAll(async () => {
   delete process.env.DROVER_DATA_DIR;
@@ -43,4 +45,11 @@ it("sets, lists and removes secrets without ever returning a value", async () =>
   });
   expect(await caller().remove({ projectId, name: "openai" })).toEqual({ removed: "openai" });
   await expect(caller().remove({ projectId, name: "openai" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  // Both changes are the caller's.
+  const events = await t.db.projectEvent.findMany({ where: { projectId, kind: { in: ["secret_set", "secret_removed"] } }, orderBy: { id: "asc" } });
+  expect(events.map((e) => [e.kind, e.actorId])).toEqual([
+    ["secret_set", admin.userId],
+    ["secret_set", admin.userId],
+    ["secret_removed", admin.userId],
+  ]);
 });

@@ -20,6 +20,8 @@ export interface EmbeddedDatabase {
   clusterDir: string;
   /** The postmaster's pid. */
   pid: number | undefined;
+  /** Set when it did not get the port it wanted (held by another Drover or program): what happened, for the person starting it. */
+  notice?: string;
   /** Resolves when the postmaster exits, however (stop(), a crash, kill -9). */
   exited: Promise<{ code: number | null; signal: string | null }>;
   /** Fast shutdown; bounded even when the server is dead or hangs (SIGKILL after `timeoutMs`). */
@@ -35,6 +37,25 @@ export interface EmbeddedOptions {
   /** Test clusters trade durability for speed. */
   fast?: boolean;
   log?: (line: string) => void;
+}
+
+/** The port a default start asks for first. */
+const DEFAULT_PORT = 54329;
+/** Fresh ports tried when the chosen one is taken between choosing and binding (two starts at once). */
+const PORT_RETRIES = 3;
+
+/** The postmaster's own words for "that port is taken" (LC_MESSAGES=C). */
+const portTaken = (message: string) => /could not bind .*Address already in use|could not create any TCP\/IP sockets/s.test(message);
+
+/** What went wrong, in words that point at the cause (the port, or a server on the same folder). */
+function startFailure(pgDir: string, port: number, message: string): Error {
+  if (portTaken(message))
+    return new Error(
+      `Embedded PostgreSQL could not listen on port ${port}: another program (perhaps another Drover) is using it. Stop that program or start without a fixed port. (${message})`,
+    );
+  if (message.includes("lock file") && message.includes("already exists"))
+    return new Error(`Embedded PostgreSQL did not start in ${pgDir}: another server is using that folder. (${message})`);
+  return new Error(`Embedded PostgreSQL did not start in ${pgDir} on port ${port}: ${message}`);
 }
 
 /** A postmaster.pid left by a killed server blocks the next start; remove it when its process is gone. */
@@ -66,13 +87,31 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (fresh) await initCluster({ ...place, user: creds.adminUser, password: creds.adminPassword, log });
   else removeStalePid(place.pgDir);
   writeHba(place.pgDir, place.ids);
-  const port = opts.port ?? (await getPort({ port: opts.preferredPort ?? 54329 }));
+  // The wanted port when free, else another at once (said in `notice`); a fixed `port` or nothing.
+  const wanted = opts.preferredPort ?? DEFAULT_PORT;
+  let port = opts.port ?? (await getPort({ port: wanted }));
+  let notice =
+    !opts.port && wanted !== 0 && port !== wanted
+      ? `port ${wanted} is in use (another Drover, or another program), so the database uses port ${port}`
+      : undefined;
   // No Unix socket: other `drover` commands find the server by the port in postmaster.pid.
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256", "-c", "max_connections=300"];
   if (opts.fast) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
-  const server = await startServer({ ...place, port, flags, log }).catch((e: unknown) => {
-    throw new Error(`Embedded PostgreSQL did not start in ${place.pgDir} on port ${port}: ${(e as Error).message}. Is another server using that folder?`);
-  });
+  const startOnFreePort = async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await startServer({ ...place, port, flags, log });
+      } catch (e) {
+        const message = (e as Error).message;
+        if (opts.port || attempt >= PORT_RETRIES || !portTaken(message)) throw startFailure(place.pgDir, port, message);
+        // Taken between choosing and binding: another free port, at once.
+        const next = await getPort();
+        notice = `port ${port} was taken while the database started (another Drover, or another program), so it uses port ${next}`;
+        port = next;
+      }
+    }
+  };
+  const server = await startOnFreePort();
   // If this process ends without stop(), take the server down with it (fast shutdown).
   const killOnExit = () => {
     try {
@@ -98,6 +137,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     url: connectionUrl(creds.appUser, creds.appPassword, port, database),
     adminUrl: connectionUrl(creds.adminUser, creds.adminPassword, port, "postgres"),
     port,
+    notice,
     clusterDir: place.pgDir,
     pid: server.pid,
     exited,

@@ -5,6 +5,7 @@ import { repoAccess } from "@drover/repo";
 import { makeRepo } from "@drover/repo/testing/make-repo";
 import type { Db } from "../src/client.ts";
 import { addProject } from "../src/services/projects.ts";
+import { testActor } from "./actors.ts";
 
 export const ROSTER = `
 max_coders = 3
@@ -41,7 +42,7 @@ stage = "other"
 
 export async function projectWithRoster(db: Db, config = ROSTER) {
   const repo = makeRepo({ config });
-  const { project } = await addProject(db, { repoPath: repo, name: `p-${path.basename(repo)}` }, repoAccess);
+  const { project } = await addProject(db, { repoPath: repo, name: `p-${path.basename(repo)}` }, repoAccess, testActor);
   return project;
 }
 

@@ -1,5 +1,6 @@
 // afterEnd: apply the after-session decision with conditional writes, so a verdict that arrives
 // late (the story moved on, another runner already acted) changes nothing.
+import type { Actor } from "@drover/core/audit/actor";
 import { decideAfterSession, type AfterSessionDecision } from "@drover/core/automation/after-session";
 import { markHandled } from "@drover/db/sessions/index";
 import { failureKind } from "@drover/core/automation/failure-kind";
@@ -12,6 +13,7 @@ import { LOCK_SPACE, withAdvisoryLock } from "./locks.ts";
 import type { CompletionReport } from "./on-exit.ts";
 import { projectConfigFrom } from "@drover/core/config/stored-config";
 import { pipelineSettings } from "./settings.ts";
+import { AUTOMATION } from "./actors.ts";
 
 /** Consecutive earlier sessions on the story and stage that ended as crashes / rate limits. */
 async function priorStreaks(db: Db, storyId: number, stage: string, beforeId: number) {
@@ -105,7 +107,7 @@ async function decideAndApply(
         const s = await lockStory(tx, base.projectId, base.storyNumber);
         if (s.stage !== expectedStage || s.blocked) return; // moved or blocked meanwhile: not ours to advance
         if (decision.action === "advance") {
-          await moveLocked(tx, s, decision.to, { by: "pipeline", keepSessionId: session.id });
+          await moveLocked(tx, s, decision.to, AUTOMATION.verdict, { keepSessionId: session.id });
           await tx.story.update({ where: { id: s.id }, data: { retryCount: 0, reviewHold: decision.reviewHold ?? false } });
         } else {
           await tx.story.update({ where: { id: s.id }, data: { reviewHold: true } });
@@ -117,6 +119,7 @@ async function decideAndApply(
           agentName: session.agent.name,
           kind: decision.action === "advance" ? "pipeline_advanced" : "review_hold",
           message: `Story ${s.number}: ${decision.why}${decision.action === "advance" ? ` → ${decision.to}` : " (waiting for a person to approve or reject)"}`,
+          actor: AUTOMATION.verdict,
         });
       });
       return decision;
@@ -128,14 +131,16 @@ async function decideAndApply(
         data: { retryCount: decision.retryCount },
       });
       if (!n.count) return { action: "none", why: "story changed meanwhile" };
-      await restart(db, session, decision.message, "retry", decision.notBefore, log);
+      await restart(db, session, decision.message, "retry", decision.notBefore, AUTOMATION.retry, log);
       return decision;
     }
     case "restart_later":
-      await restart(db, session, decision.message, ctx.reason === "rate_limited" ? "rate_limit_restart" : "crash_restart", decision.notBefore, log);
+      if (ctx.reason === "rate_limited")
+        await restart(db, session, decision.message, "rate_limit_restart", decision.notBefore, AUTOMATION.rateLimitRestart, log);
+      else await restart(db, session, decision.message, "crash_restart", decision.notBefore, AUTOMATION.crashRestart, log);
       return decision;
     case "block":
-      await blockStory(db, { ...base, reason: decision.reason });
+      await blockStory(db, { ...base, reason: decision.reason }, AUTOMATION.verdict);
       return decision;
   }
 }
@@ -155,20 +160,25 @@ async function restart(
   message: string,
   trigger: string,
   notBefore: Date | undefined,
+  actor: Actor,
   log: Logger,
 ): Promise<void> {
   try {
-    await startAgent(db, {
-      projectId: session.projectId,
-      storyNumber: session.story.number,
-      agentName: session.agent.name,
-      resumeOfSessionId: session.id,
-      context: message,
-      trigger,
-      ...(notBefore ? { notBefore } : {}),
-      // A mergemaster keeps working in the merge worktree, not the story's.
-      ...(session.stage === "mergemaster" && session.worktreePath && session.branch ? { worktreePath: session.worktreePath, branch: session.branch } : {}),
-    });
+    await startAgent(
+      db,
+      {
+        projectId: session.projectId,
+        storyNumber: session.story.number,
+        agentName: session.agent.name,
+        resumeOfSessionId: session.id,
+        context: message,
+        trigger,
+        ...(notBefore ? { notBefore } : {}),
+        // A mergemaster keeps working in the merge worktree, not the story's.
+        ...(session.stage === "mergemaster" && session.worktreePath && session.branch ? { worktreePath: session.worktreePath, branch: session.branch } : {}),
+      },
+      actor,
+    );
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     log.warn({ err: err.message, story: session.story.number }, "restart refused");
@@ -178,6 +188,7 @@ async function restart(
       agentName: session.agent.name,
       kind: "restart_refused",
       message: `Restart of ${session.agent.name} refused: ${err.message}`,
+      actor,
     });
   }
 }

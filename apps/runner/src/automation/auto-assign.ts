@@ -11,6 +11,7 @@ import { logProjectEvent, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { projectConfigFrom } from "@drover/core/config/stored-config";
 import { pipelineSettings } from "./settings.ts";
+import { AUTOMATION } from "./actors.ts";
 
 const RESUME_NOTE =
   "Drover: your previous session on this story was interrupted because its runner was lost. Check the state of the worktree and continue where you left off.";
@@ -102,7 +103,8 @@ export async function autoAssignProject(db: Db, projectId: number, log: Logger):
   const { plan, resumeOf } = await planForProject(db, projectId, now);
   if (plan.halted) {
     const already = await db.projectEvent.findFirst({ where: { projectId, kind: "auto_assign_halted", at: { gte: utcDayStart(now) } } });
-    if (!already) await logProjectEvent(db, { projectId, kind: "auto_assign_halted", agentName: "pipeline", message: `Auto-assign stopped: ${plan.halted}` });
+    if (!already)
+      await logProjectEvent(db, { projectId, kind: "auto_assign_halted", message: `Auto-assign stopped: ${plan.halted}`, actor: AUTOMATION.autoAssign });
     return [];
   }
   const merges: number[] = [];
@@ -113,15 +115,19 @@ export async function autoAssignProject(db: Db, projectId: number, log: Logger):
     }
     try {
       const resume = pick.trigger === "resume" ? resumeOf.get(pick.storyId) : undefined;
-      await startAgent(db, {
-        projectId,
-        storyNumber: pick.storyNumber,
-        agentName: pick.agentName,
-        trigger: pick.trigger,
-        autoAssign: true,
-        ...(resume ? { resumeOfSessionId: resume.id, context: RESUME_NOTE } : {}),
-        ...(resume?.stage === "mergemaster" && resume.worktreePath && resume.branch ? { worktreePath: resume.worktreePath, branch: resume.branch } : {}),
-      });
+      await startAgent(
+        db,
+        {
+          projectId,
+          storyNumber: pick.storyNumber,
+          agentName: pick.agentName,
+          trigger: pick.trigger,
+          autoAssign: true,
+          ...(resume ? { resumeOfSessionId: resume.id, context: RESUME_NOTE } : {}),
+          ...(resume?.stage === "mergemaster" && resume.worktreePath && resume.branch ? { worktreePath: resume.worktreePath, branch: resume.branch } : {}),
+        },
+        AUTOMATION.autoAssign,
+      );
     } catch (err) {
       // Another runner's pass (or a person) got there first: fine, the rules held.
       if (!(err instanceof DomainError)) throw err;

@@ -7,6 +7,7 @@ import { blockStory, inTx, logProjectEvent, moveStory, requestStop } from "@drov
 import type { Logger } from "pino";
 import { projectConfigFrom } from "@drover/core/config/stored-config";
 import { agentSpec } from "./settings.ts";
+import { AUTOMATION } from "./actors.ts";
 
 /** Marks agents throttled from rate-limit events newer than `sinceId`; returns the new high-water mark. */
 export async function throttleFromEvents(db: Db, sinceId: bigint): Promise<bigint> {
@@ -34,6 +35,7 @@ export async function throttleFromEvents(db: Db, sinceId: bigint): Promise<bigin
       agentName: e.session.agent.name,
       kind: "agent_throttled",
       message: `${e.session.agent.name} is rate limited (${p.level ?? "warning"}) until ${until.toISOString()}`,
+      actor: AUTOMATION.rateLimit,
     });
   }
   return max;
@@ -57,7 +59,7 @@ export async function enforceAgentBudgets(db: Db, log: Logger): Promise<number> 
     const reason = `${s.agent.name} spent $${s.costUsd!.toFixed(2)} of its max_budget_usd $${max!.toFixed(2)} on story ${s.story.number}`;
     // Stop first, so the session keeps the budget reason (blocking stops it too, with its own words).
     await inTx(db, (tx) => requestStop(tx, s, "budget_exceeded", reason));
-    await blockStory(db, { projectId: s.projectId, storyNumber: s.story.number, reason: `budget: ${reason}` });
+    await blockStory(db, { projectId: s.projectId, storyNumber: s.story.number, reason: `budget: ${reason}` }, AUTOMATION.budget);
     log.warn({ sessionId: s.id }, reason);
     n++;
   }
@@ -77,7 +79,7 @@ export async function sweepDone(db: Db, projectIds: number[], now = new Date()):
     });
     for (const s of old) {
       try {
-        await moveStory(db, { projectId, storyNumber: s.number, to: "archived", by: "pipeline" });
+        await moveStory(db, { projectId, storyNumber: s.number, to: "archived" }, AUTOMATION.archive);
         n++;
       } catch {
         /* moved by someone else meanwhile */
@@ -86,9 +88,9 @@ export async function sweepDone(db: Db, projectIds: number[], now = new Date()):
     if (old.length)
       await logProjectEvent(db, {
         projectId,
-        agentName: "pipeline",
         kind: "archived",
         message: `Archived ${old.length} done stor${old.length === 1 ? "y" : "ies"} older than ${secs}s`,
+        actor: AUTOMATION.archive,
       }).catch(() => {});
   }
   return n;

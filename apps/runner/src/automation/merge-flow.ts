@@ -15,6 +15,7 @@ import { gatesFor, gateTimeoutSecs } from "./settings.ts";
 import { mergeTargetFor } from "./target.ts";
 import { readStoryChange } from "./story-change.ts";
 import { teardownStory } from "./teardown.ts";
+import { AUTOMATION } from "./actors.ts";
 
 export type MergeOutcome = "done" | "mergemaster" | "merge_failure" | "skipped";
 
@@ -26,7 +27,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
   const project = story.project;
   const target = await mergeTargetFor(db, story, project);
   const event = (kind: string, message: string, payload?: object) =>
-    logProjectEvent(db, { projectId, storyId, kind, message, agentName: "pipeline", ...(payload ? { payload: payload as never } : {}) });
+    logProjectEvent(db, { projectId, storyId, kind, message, actor: AUTOMATION.merge, ...(payload ? { payload: payload as never } : {}) });
   let cfg: ProjectConfig;
   try {
     cfg = rosterConfig(project); // gates run from the parsed roster text, not the row's JSON
@@ -98,16 +99,16 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
   const moved = await inTx(db, async (tx) => {
     const s = await lockStory(tx, projectId, story.number);
     if (s.stage !== "merge") return false;
-    await moveLocked(tx, s, "done", { by: "pipeline" });
+    await moveLocked(tx, s, "done", AUTOMATION.merge);
     await tx.story.update({ where: { id: s.id }, data: { mergeCommit: adv.commit, mergeFailure: null, retryCount: 0, blocked: false, blockedReason: null } });
     if (change) await recordStoryChange(tx, { storyId: s.id, commit: adv.commit, baseCommit: adv.baseBefore, baseBranch: target.baseBranch, ...change });
     await logProjectEvent(tx, {
       projectId,
       storyId,
-      agentName: "pipeline",
       kind: "merged",
       message: `Story ${s.number} merged into ${target.baseBranch} as ${adv.commit.slice(0, 10)} (${adv.method}; ${adv.facts?.changedFiles.length ?? 0} file(s) changed)`,
       payload: { commit: adv.commit, baseBefore: adv.baseBefore, method: adv.method, files: adv.facts?.changedFiles ?? [] },
+      actor: AUTOMATION.merge,
     });
     return true;
   });
@@ -148,15 +149,19 @@ async function handOff(
   const agent = pinned ?? mergemaster;
   if (!agent) return recordFailure(db, story, t, `${brief.split("\n")[0]} and no mergemaster agent is configured`, event);
   try {
-    await startAgent(db, {
-      projectId: project.id,
-      storyNumber: story.number,
-      agentName: agent.name,
-      context: brief,
-      trigger: "merge_handoff",
-      worktreePath: t.worktreePath,
-      branch: mergeBranchName(story.number),
-    });
+    await startAgent(
+      db,
+      {
+        projectId: project.id,
+        storyNumber: story.number,
+        agentName: agent.name,
+        context: brief,
+        trigger: "merge_handoff",
+        worktreePath: t.worktreePath,
+        branch: mergeBranchName(story.number),
+      },
+      AUTOMATION.merge,
+    );
     await event("mergemaster_started", `Story ${story.number}: ${agent.name} started in the merge worktree`);
     return "mergemaster";
   } catch (err) {

@@ -16,6 +16,7 @@ import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
 import { commandSandbox } from "../sandbox/policy.ts";
 import { projectConfigFrom } from "@drover/core/config/stored-config";
+import { AUTOMATION } from "./actors.ts";
 
 const TEARDOWN_TIMEOUT_MS = 300_000;
 
@@ -63,9 +64,9 @@ export async function teardownStory(db: Db, story: Story, project: Project, t: M
   await logProjectEvent(db, {
     projectId: project.id,
     storyId: story.id,
-    agentName: "pipeline",
     kind: "teardown",
     message: `Story ${story.number}: worktrees removed${cfg.keep_branches ? " (branches kept)" : `, branches ${t.storyBranch} and ${mergeBranchName(t.storyNumber)} deleted`}${notes.length ? `; ${notes.join("; ")}` : ""}`,
+    actor: AUTOMATION.merge,
   });
   if (notes.length) log.warn({ story: story.number, notes }, "teardown problems");
 }

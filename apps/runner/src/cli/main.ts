@@ -19,6 +19,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import("./commands/retry.ts"),
   () => import("./commands/user.ts"),
   () => import("./commands/project.ts"),
+  () => import("./commands/audit.ts"),
   () => import("./commands/doctor.ts"),
   () => import("./commands/init.ts"),
   () => import("./commands/secret.ts"),

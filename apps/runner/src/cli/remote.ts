@@ -1,19 +1,12 @@
 // The command line against a running Drover: `drover --url https://drover.example.com --token drv_…`
 // (or DROVER_URL / DROVER_TOKEN) calls the HTTP API as the token's owner, with their role.
 // Without --url the commands use the database directly, as the local operator.
-import os from "node:os";
 import type { Command } from "commander";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "@drover/api";
-import { actorLabel, type Actor } from "@drover/core/audit/actor";
 
 export type RemoteApi = ReturnType<typeof createTRPCClient<AppRouter>>;
-
-/** Who the command line is when it uses the database directly: the OS user on this host. */
-function localOperator(): Extract<Actor, { kind: "cli" }> {
-  return { kind: "cli", osUser: os.userInfo().username, host: os.hostname() };
-}
 
 export function addRemoteOptions(program: Command): void {
   program
@@ -55,9 +48,4 @@ export async function remoteProjectId(api: RemoteApi, ref: string): Promise<numb
   const p = projects.find((x) => x.name === ref || String(x.id) === ref);
   if (!p) throw new Error(`no project "${ref}" (projects: ${projects.map((x) => x.name).join(", ") || "none"})`);
   return p.id;
-}
-
-/** The local operator's name for the activity feed: "root@host (command line)". */
-export function operatorName(): string {
-  return actorLabel(localOperator());
 }

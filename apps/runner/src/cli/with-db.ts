@@ -2,10 +2,10 @@
 // uses (connecting to it when it runs, starting it otherwise). Domain errors become a message on
 // stderr and an exit code per kind, so scripts can tell "busy" from "no such story".
 import { DomainError, type DomainErrorCode } from "@drover/core/errors";
-import { actorLabel } from "@drover/core/audit/actor";
 import { createDb, type Db } from "@drover/db";
-import os from "node:os";
+import type { Actor } from "@drover/core/audit/actor";
 import { ensureLocalDatabase } from "../local-db.ts";
+import { cliActor } from "./cli-actor.ts";
 
 const EXIT_CODES: Record<DomainErrorCode, number> = {
   BAD_REQUEST: 2,
@@ -14,13 +14,14 @@ const EXIT_CODES: Record<DomainErrorCode, number> = {
   PRECONDITION_FAILED: 5,
 };
 
-export async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<void> {
+/** Runs `fn` with the database and the actor a command acts as (the OS user on this host). */
+export async function withDb<T>(fn: (db: Db, actor: Actor) => Promise<T>): Promise<void> {
   let local: Awaited<ReturnType<typeof ensureLocalDatabase>> | undefined;
   let db: Db | undefined;
   try {
     local = await ensureLocalDatabase();
     db = createDb(local.url, { max: 2 });
-    await fn(db);
+    await fn(db, cliActor());
   } catch (err) {
     if (err instanceof DomainError) {
       process.stderr.write(`drover: ${err.message}\n`);
@@ -48,9 +49,4 @@ export function storyNumberArg(raw: string): number {
   const n = m ? Number(m[1]) : NaN;
   if (!Number.isInteger(n) || n <= 0) throw new DomainError("BAD_REQUEST", `"${raw}" is not a story number`);
   return n;
-}
-
-/** Who is at the command line, as the activity feed and a held story show it. */
-export function cliActor(): string {
-  return actorLabel({ kind: "cli", osUser: os.userInfo().username, host: os.hostname() });
 }

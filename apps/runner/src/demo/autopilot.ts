@@ -6,6 +6,7 @@ import type { Db } from "@drover/db";
 import { createStory, inTx, lockStory, logProjectEvent, moveLocked } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { DEMO_IDEAS } from "./stories.ts";
+import { AUTOMATION } from "../automation/actors.ts";
 
 export const DEMO_AUTOPILOT = "demo autopilot";
 export const DEMO_PROMOTED = "demo_promoted";
@@ -42,7 +43,7 @@ async function promoteIfIdle(db: Db, projectId: number, opts: AutopilotOptions):
   if (!(await db.story.count({ where: { projectId, stage: "backlog", blocked: false, heldBy: null } }))) {
     const written = await db.story.count({ where: { projectId, title: { in: DEMO_IDEAS.map((i) => i.title) } } });
     const idea = DEMO_IDEAS[written % DEMO_IDEAS.length]!;
-    await createStory(db, { projectId, kind: idea.kind, title: idea.title, body: idea.body, stage: "backlog" });
+    await createStory(db, { projectId, kind: idea.kind, title: idea.title, body: idea.body, stage: "backlog" }, AUTOMATION.demoAutopilot);
   }
   return inTx(db, async (tx) => {
     // Runners serialize on the project row; the checks run again under it.
@@ -55,12 +56,13 @@ async function promoteIfIdle(db: Db, projectId: number, opts: AutopilotOptions):
     });
     if (!next) return null;
     const story = await lockStory(tx, projectId, next.number);
-    await moveLocked(tx, story, "current", { by: DEMO_AUTOPILOT });
+    await moveLocked(tx, story, "current", AUTOMATION.demoAutopilot);
     await logProjectEvent(tx, {
       projectId,
       storyId: story.id,
       agentName: DEMO_AUTOPILOT,
       kind: DEMO_PROMOTED,
+      actor: AUTOMATION.demoAutopilot,
       message: `Demo autopilot: promoted #${story.number} "${story.title}" from backlog to current to keep the demo moving while nobody is using it (${done + 1} of ${max})`,
     });
     return story.number;

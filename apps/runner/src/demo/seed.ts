@@ -8,6 +8,7 @@ import { addProject, createStory, logProjectEvent, updateStory } from "@drover/d
 import { repoAccess } from "@drover/repo";
 import { commitStoryWork, createDemoRepo } from "./repo.ts";
 import { DEMO_STORIES, type DemoStory } from "./stories.ts";
+import { AUTOMATION } from "../automation/actors.ts";
 
 const DEMO_PROJECT_NAME = "demo";
 
@@ -20,11 +21,11 @@ export async function seedDemoProject(db: Db, dataDir: string): Promise<Project 
     throw new Error(`${repo} exists but is not Drover's demo repository: move it away or set DROVER_DATA_DIR`);
   }
   if (!fs.existsSync(path.join(repo, ".git"))) createDemoRepo(repo);
-  const { project } = await addProject(db, { repoPath: repo, name: DEMO_PROJECT_NAME }, repoAccess);
+  const { project } = await addProject(db, { repoPath: repo, name: DEMO_PROJECT_NAME }, repoAccess, AUTOMATION.demo);
   for (const s of DEMO_STORIES) {
-    const story = await createStory(db, { projectId: project.id, kind: s.kind, title: s.title, body: s.body, stage: s.stage, qa: s.qa });
+    const story = await createStory(db, { projectId: project.id, kind: s.kind, title: s.title, body: s.body, stage: s.stage, qa: s.qa }, AUTOMATION.demo);
     if (s.qa === "human" && s.stage === "qa") {
-      await updateStory(db, { projectId: project.id, storyNumber: story.number, reviewHold: true });
+      await updateStory(db, { projectId: project.id, storyNumber: story.number, reviewHold: true }, AUTOMATION.demo);
     }
     if (s.work) await seedWork(db, project, story, s.work);
   }
@@ -63,6 +64,7 @@ async function seedWork(db: Db, project: Project, story: { id: number; number: n
     sessionId: session.id,
     agentName: agent.name,
     kind: "demo_seeded_work",
+    actor: AUTOMATION.demo,
     message: `Demo seed: ${agent.name}'s change for story ${story.number} is on ${branch}, waiting for a person to approve it`,
   });
 }

@@ -7,6 +7,7 @@ import { killGroup, groupAlive, processStartMs } from "./process-group.ts";
 import { CHANNELS, notify } from "@drover/db/notify";
 import { logProjectEvent } from "@drover/db/services/events";
 import { expireLeases, interruptExpired, scheduleResume, stopUnclaimedStopRequests } from "@drover/db/sessions/index";
+import { AUTOMATION } from "../automation/actors.ts";
 /** Queues a pending resume of an interrupted session (the state machine's resume transition). */
 
 /** Interrupts every running session whose lease has expired (its runner is gone or cut off). */
@@ -23,6 +24,7 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
         kind: "session_interrupted",
         message: `${s.agent_name}: session ${s.id} interrupted, its runner was lost`,
         payload: { reason: "runner_lost" },
+        actor: AUTOMATION.recovery,
       });
       if (opts.recover && (await scheduleResume(tx, s.id, "runner lost"))) {
         await logProjectEvent(tx, {
@@ -32,6 +34,7 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
           agentName: s.agent_name,
           kind: "session_resume_queued",
           message: `${s.agent_name}: resume of session ${s.id} queued after the runner was lost`,
+          actor: AUTOMATION.recovery,
         });
       }
     }
@@ -52,6 +55,7 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
       kind: "session_stopped",
       message: `${s.agent_name}: session ${s.id} stopped before it started`,
       payload: { reason: "user_stop" },
+      actor: AUTOMATION.recovery,
     }); // notifies the board
   }
   return ended.length;

@@ -257,6 +257,7 @@ export class SessionRun {
       kind,
       message,
       payload,
+      actor: { kind: "runner", runnerId: this.deps.runnerId },
     });
   }
 }

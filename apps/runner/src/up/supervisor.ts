@@ -37,6 +37,11 @@ export async function runSupervisor(): Promise<number> {
     { embedded: database.embedded, dataDir: database.embedded ? dataDir() : undefined, postmasterPid: database.server?.pid },
     "database ready, migrations applied",
   );
+  // Said plainly on stdout, where the person who ran `drover up` looks.
+  if (database.server?.notice) {
+    log.warn({ port: database.server.port }, database.server.notice);
+    process.stdout.write(`drover up: ${database.server.notice}\n`);
+  }
 
   const children: SupervisedChild[] = [];
   let stopping = false;

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { addProject } from "@drover/db/services/projects";
 import { createStory } from "@drover/db/services/stories";
 import { repoAccess } from "@drover/repo";
+import { testActor } from "@drover/db/testing/actors";
 
 const cliMain = path.resolve(import.meta.dirname, "../../src/cli/main.ts");
 let t: TestDatabase;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   git("-c", "user.email=t@t", "-c", "user.name=T", "commit", "-q", "--allow-empty", "-m", "init");
   fs.mkdirSync(path.join(repo, ".drover"));
   fs.writeFileSync(path.join(repo, ".drover/project.toml"), '[[agent]]\nname = "coder-1"\nstage = "coder"\nruntime = "command"\ncommand = ["true"]\n');
-  projectId = (await addProject(t.db, { repoPath: repo, name: "clip" }, repoAccess)).project.id;
+  projectId = (await addProject(t.db, { repoPath: repo, name: "clip" }, repoAccess, testActor)).project.id;
 });
 afterAll(async () => {
   await t?.drop();
@@ -41,14 +42,14 @@ afterAll(async () => {
 });
 
 it("approve, reject and retry from the command line", { timeout: 120_000 }, async () => {
-  const c = await createStory(t.db, { projectId, title: "Stuck", stage: "current" });
+  const c = await createStory(t.db, { projectId, title: "Stuck", stage: "current" }, testActor);
   await t.db.story.update({ where: { id: c.id }, data: { blocked: true, blockedReason: "gate_failed after 2 retries", retryCount: 2 } });
   const r = await drover("retry", "clip", String(c.number), "coder-1", "--json");
   expect(r.code, r.stderr).toBe(0);
   expect(JSON.parse(r.stdout).sessionId).toEqual(expect.any(Number));
   expect(await t.db.story.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ blocked: false, retryCount: 0 });
 
-  const a = await createStory(t.db, { projectId, title: "Review me", stage: "qa" });
+  const a = await createStory(t.db, { projectId, title: "Review me", stage: "qa" }, testActor);
   await t.db.story.update({ where: { id: a.id }, data: { reviewHold: true } });
   const ok = await drover("approve", "clip", String(a.number), "--json");
   expect(ok.code).toBe(0);
@@ -58,7 +59,7 @@ it("approve, reject and retry from the command line", { timeout: 120_000 }, asyn
   expect(again.code).toBe(5);
   expect(again.stderr).toContain("not waiting for human review");
 
-  const b = await createStory(t.db, { projectId, title: "Reject me", stage: "qa" });
+  const b = await createStory(t.db, { projectId, title: "Reject me", stage: "qa" }, testActor);
   await t.db.story.update({ where: { id: b.id }, data: { reviewHold: true } });
   const rej = await drover("reject", "clip", String(b.number), "Add tests for the edge case", "--json");
   expect(rej.code).toBe(0);

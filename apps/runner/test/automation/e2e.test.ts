@@ -11,6 +11,7 @@ import { createStory } from "@drover/db/services/stories";
 import { startAgent } from "@drover/db/services/agents";
 import { approveStory, rejectStory } from "@drover/db/services/review";
 import { repoAccess } from "@drover/repo";
+import { testActor } from "@drover/db/testing/actors";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 const cliMain = path.join(repoRoot, "apps/runner/src/cli/main.ts");
@@ -106,7 +107,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(repo, "shared.txt"), "base\n");
   git("add", "-A");
   git("commit", "-q", "-m", "init");
-  const added = await addProject(t.db, { repoPath: repo, name: "e2e" }, repoAccess);
+  const added = await addProject(t.db, { repoPath: repo, name: "e2e" }, repoAccess, testActor);
   projectId = added.project.id;
   await spawnRunner("runner-a");
   await spawnRunner("runner-b");
@@ -123,12 +124,12 @@ afterAll(async () => {
 describe("pipeline end to end (two runners)", () => {
   it("drives stories through gates, retries, QA, conflicts and dependencies to done with their code on main", { timeout: 600_000 }, async () => {
     const mk = (title: string, body: string, extra: Record<string, unknown> = {}) =>
-      createStory(t.db, { projectId, title, body: `# ${title}\n\n${body}\n`, stage: "current", ...extra });
+      createStory(t.db, { projectId, title, body: `# ${title}\n\n${body}\n`, stage: "current", ...extra }, testActor);
 
     // 1: backlog → current by starting it, then server QA → merge → done
-    const s1 = await createStory(t.db, { projectId, title: "Happy path", body: "# Happy\n\n@e2e write feature-1.txt hello-1\n" });
+    const s1 = await createStory(t.db, { projectId, title: "Happy path", body: "# Happy\n\n@e2e write feature-1.txt hello-1\n" }, testActor);
     expect(s1.stage).toBe("backlog");
-    await startAgent(t.db, { projectId, storyNumber: s1.number, trigger: "user" });
+    await startAgent(t.db, { projectId, storyNumber: s1.number, trigger: "user" }, testActor);
     // 2: gate fails once, the retry sees the failure text and fixes it
     const s2 = await mk("Retry then pass", "@e2e write feature-2.txt two\n@e2e broken-once");
     // 3: gate always fails → blocked after max_retries (2)
@@ -156,12 +157,12 @@ describe("pipeline end to end (two runners)", () => {
 
     // Human QA: waits in qa with a review hold; reject with notes → current, coder restarted with the notes
     await untilStage(s6.number, "qa", (s) => s.reviewHold);
-    const rej = await rejectStory(t.db, { projectId, storyNumber: s6.number, notes: "REVIEW-NOTE: please add the review fix file", by: "alice" });
+    const rej = await rejectStory(t.db, { projectId, storyNumber: s6.number, notes: "REVIEW-NOTE: please add the review fix file" }, testActor);
     // The coder restarts with the notes: started here, or by auto-assign if it won the race (the notes are in the body either way).
     if (!rej.session) expect(rej.startError).toMatch(/busy|already/);
     expect((await story(s6.number)).body).toContain("REVIEW-NOTE: please add the review fix file");
     await untilStage(s6.number, "qa", (s) => s.reviewHold);
-    await approveStory(t.db, { projectId, storyNumber: s6.number, by: "alice" });
+    await approveStory(t.db, { projectId, storyNumber: s6.number }, testActor);
 
     for (const s of [s1, s2, s4, s5, s6, s8pre, s8, s9]) await untilStage(s.number, "done");
     const blocked = await waitFor(async () => {

@@ -12,6 +12,7 @@ import { repoAccess } from "@drover/repo";
 import { readMergedChange } from "@drover/repo/merged-change";
 import { attemptMerge } from "../../src/automation/merge-flow.ts";
 import { makeRepo, sh, write } from "./git-fixture.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 const log = pino({ level: "silent" });
 let t: TestDatabase;
@@ -45,8 +46,8 @@ async function repoWithStoryBranch(branch: string) {
 describe("the merged change is stored", () => {
   it("with per-file stats and patches when the story merges, and survives the branch's deletion", async () => {
     const repo = await repoWithStoryBranch("drover/1-keep-it");
-    const { project } = await addProject(t.db, { repoPath: repo, name: "changes" }, repoAccess);
-    const s = await createStory(t.db, { projectId: project.id, title: "Keep it", stage: "merge" });
+    const { project } = await addProject(t.db, { repoPath: repo, name: "changes" }, repoAccess, testActor);
+    const s = await createStory(t.db, { projectId: project.id, title: "Keep it", stage: "merge" }, testActor);
     expect(s.number).toBe(1);
     const baseBefore = await sh(repo, "rev-parse", "main");
     expect(await attemptMerge(t.db, project.id, s.id, log)).toBe("done");

@@ -19,6 +19,7 @@ import { enforceAgentBudgets, sweepDone, throttleFromEvents } from "../../src/au
 import { createAutomationHooks } from "../../src/automation/index.ts";
 import type { SessionRow } from "../../src/runner/lifecycle.ts";
 import { repoAccess } from "@drover/repo";
+import { testActor } from "@drover/db/testing/actors";
 
 const log = pino({ level: "silent" });
 let t: TestDatabase;
@@ -68,7 +69,7 @@ async function project(extra = "") {
   fs.writeFileSync(path.join(repo, "a.txt"), "one\ntwo\n");
   git("add", "-A");
   git("commit", "-q", "-m", "init");
-  const { project } = await addProject(t.db, { repoPath: repo, name: path.basename(repo) }, repoAccess);
+  const { project } = await addProject(t.db, { repoPath: repo, name: path.basename(repo) }, repoAccess, testActor);
   return { repo, git, projectId: project.id };
 }
 
@@ -111,7 +112,7 @@ const exitCtx = async (id: number, wt: string, over: Partial<Parameters<typeof p
 describe("merge never lies", () => {
   it("an empty story branch leaves the story in merge with merge_failure; unblock clears it", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Empty", stage: "merge" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Empty", stage: "merge" }, testActor);
     branch(p, `drover/${s.number}-${s.slug}`, {});
     const mainBefore = p.git("rev-parse", "main");
     expect(await attemptMerge(t.db, p.projectId, s.id, log)).toBe("merge_failure");
@@ -122,13 +123,13 @@ describe("merge never lies", () => {
     expect(p.git("rev-parse", "main")).toBe(mainBefore);
     // skipped while the failure stands; unblock clears it
     expect(await attemptMerge(t.db, p.projectId, s.id, log)).toBe("skipped");
-    const unblocked = await unblockStory(t.db, { projectId: p.projectId, storyNumber: s.number });
+    const unblocked = await unblockStory(t.db, { projectId: p.projectId, storyNumber: s.number }, testActor);
     expect(unblocked.mergeFailure).toBeNull();
   });
 
   it("a rate-limited mergemaster that did nothing never counts as success, and restarts at the reset time", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Conflicting", stage: "merge" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Conflicting", stage: "merge" }, testActor);
     branch(p, `drover/${s.number}-${s.slug}`, { "a.txt": "one\nTWO-story\n" });
     fs.writeFileSync(path.join(p.repo, "a.txt"), "one\nTWO-main\n");
     p.git("commit", "-qam", "main moved");
@@ -163,8 +164,8 @@ describe("merge never lies", () => {
 describe("exit verdicts", () => {
   it("uncommitted changes fail the session with the file list; zero turns and error results fail whatever the exit code", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Dirty", stage: "current" });
-    const session = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Dirty", stage: "current" }, testActor);
+    const session = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
     const wt = branch(p, `drover/${s.number}-${s.slug}`, { "b.txt": "b\n" });
     fs.writeFileSync(path.join(wt, "left-behind.txt"), "x");
     const v = await pipelineOnExit(await exitCtx(session.id, wt));
@@ -184,8 +185,8 @@ describe("exit verdicts", () => {
 describe("retries", () => {
   it("a crash unrelated to the work restarts later without spending retries", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Crashy", stage: "current" });
-    const first = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Crashy", stage: "current" }, testActor);
+    const first = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
     await end(first.id, "failed", "zero_turns", "no turn");
     const again = await t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, status: "pending" } });
     expect(again.trigger).toBe("crash_restart");
@@ -195,8 +196,8 @@ describe("retries", () => {
 
   it("a gate failure retries the same agent with the failure output; a person's restart resets retries and unblocks", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Gated", stage: "current" });
-    const first = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Gated", stage: "current" }, testActor);
+    const first = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
     await end(first.id, "failed", "gate_failed", "The acceptance gate `npm test` exited with code 1. FAIL widget");
     const retry = await t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, status: "pending" } });
     expect(retry.trigger).toBe("retry");
@@ -215,7 +216,7 @@ describe("retries", () => {
     expect(blocked.retryCount).toBe(2);
     expect(await t.db.agentSession.count({ where: { storyId: s.id, status: "pending" } })).toBe(0);
 
-    const { story, session } = await retryStory(t.db, { projectId: p.projectId, storyNumber: s.number, by: "bob" });
+    const { story, session } = await retryStory(t.db, { projectId: p.projectId, storyNumber: s.number }, testActor);
     expect(story).toMatchObject({ retryCount: 0, blocked: false, blockedReason: null, mergeFailure: null });
     expect(session?.trigger).toBe("user");
   });
@@ -224,10 +225,10 @@ describe("retries", () => {
 describe("stories that moved on", () => {
   it("a QA agent still running when its story moves is stopped, and its late verdict advances nothing", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "QA moved", stage: "qa", qa: "agent" });
-    const qa = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "qa-1", trigger: "auto_assign" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "QA moved", stage: "qa", qa: "agent" }, testActor);
+    const qa = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "qa-1", trigger: "auto_assign" }, testActor);
     await t.db.agentSession.update({ where: { id: qa.id }, data: { status: "running" } });
-    await moveStory(t.db, { projectId: p.projectId, storyNumber: s.number, to: "current", by: "alice" });
+    await moveStory(t.db, { projectId: p.projectId, storyNumber: s.number, to: "current" }, testActor);
     expect((await t.db.agentSession.findUniqueOrThrow({ where: { id: qa.id } })).stopRequestedAt).not.toBeNull();
     const d = await end(qa.id, "completed", "completed");
     expect(d).toMatchObject({ action: "none" });
@@ -242,8 +243,8 @@ describe("auto-assign", () => {
     try {
       await hooks.onRunnerStart!();
       await hooks.pass();
-      const s = await createStory(t.db, { projectId: p.projectId, title: "Later QA", stage: "current", qa: "agent" });
-      await moveStory(t.db, { projectId: p.projectId, storyNumber: s.number, to: "qa", by: "alice" });
+      const s = await createStory(t.db, { projectId: p.projectId, title: "Later QA", stage: "current", qa: "agent" }, testActor);
+      await moveStory(t.db, { projectId: p.projectId, storyNumber: s.number, to: "qa" }, testActor);
       const until = Date.now() + 30_000;
       let qa = null;
       while (!qa && Date.now() < until) {
@@ -258,8 +259,8 @@ describe("auto-assign", () => {
 
   it("a spent daily budget stops auto-assign, visibly and once", async () => {
     const p = await project("daily_budget_usd = 5.0");
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Spent", stage: "current" });
-    const old = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Spent", stage: "current" }, testActor);
+    const old = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
     await t.db.agentSession.update({ where: { id: old.id }, data: { status: "completed", costUsd: 5.5, handledAt: new Date(), finishedAt: new Date() } });
     await t.db.story.update({ where: { id: s.id }, data: { stageChangedAt: new Date() } });
     await autoAssignProject(t.db, p.projectId, log);
@@ -272,8 +273,8 @@ describe("auto-assign", () => {
 
   it("throttled agents (rate-limit warning) are not auto-assigned", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Warned", stage: "current" });
-    const sess = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Warned", stage: "current" }, testActor);
+    const sess = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
     const before = (await t.db.sessionEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
     await t.db.sessionEvent.create({
       data: { sessionId: sess.id, seq: 1, kind: "rate_limit", payload: { level: "warning", resetsAt: new Date(Date.now() + 600_000).toISOString() } },
@@ -292,8 +293,8 @@ describe("auto-assign", () => {
 describe("budgets and housekeeping", () => {
   it("a session over its agent's max_budget_usd is stopped and the story blocked, visibly", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Pricey", stage: "current" });
-    const sess = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Pricey", stage: "current" }, testActor);
+    const sess = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
     await t.db.agentSession.update({ where: { id: sess.id }, data: { status: "running", costUsd: 1.25 } });
     expect(await enforceAgentBudgets(t.db, log)).toBeGreaterThanOrEqual(1);
     expect((await t.db.agentSession.findUniqueOrThrow({ where: { id: sess.id } })).stopRequestedAt).not.toBeNull();
@@ -304,8 +305,8 @@ describe("budgets and housekeeping", () => {
 
   it("done stories are archived after done_retention_secs, not before", async () => {
     const p = await project("done_retention_secs = 60");
-    const oldDone = await createStory(t.db, { projectId: p.projectId, title: "Old", stage: "done" });
-    const newDone = await createStory(t.db, { projectId: p.projectId, title: "New", stage: "done" });
+    const oldDone = await createStory(t.db, { projectId: p.projectId, title: "Old", stage: "done" }, testActor);
+    const newDone = await createStory(t.db, { projectId: p.projectId, title: "New", stage: "done" }, testActor);
     await t.db.story.update({ where: { id: oldDone.id }, data: { stageChangedAt: new Date(Date.now() - 120_000) } });
     await sweepDone(t.db, [p.projectId]);
     expect((await t.db.story.findUniqueOrThrow({ where: { id: oldDone.id } })).stage).toBe("archived");
@@ -318,7 +319,7 @@ describe("a merge that lands", () => {
     const mark = path.join(os.tmpdir(), `drover-teardown-${process.pid}-${Date.now()}`);
     // Unsandboxed, so the teardown's mark lands on the host (sandboxed, /tmp is the run's own).
     const p = await project(`sandbox = false\n\n[[component]]\nname = "web"\npath = "."\nsetup = []\nteardown = ["touch ${mark}"]\n`);
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Lands", stage: "merge" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Lands", stage: "merge" }, testActor);
     branch(p, `drover/${s.number}-${s.slug}`, { "new.txt": "new\n" });
     const before = p.git("rev-parse", "main");
     expect(await attemptMerge(t.db, p.projectId, s.id, log)).toBe("done");
@@ -336,7 +337,7 @@ describe("a merge that lands", () => {
 
   it("keep_branches keeps the story and merge-queue branches", async () => {
     const p = await project("keep_branches = true");
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Keep", stage: "merge" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Keep", stage: "merge" }, testActor);
     branch(p, `drover/${s.number}-${s.slug}`, { "k.txt": "k\n" });
     expect(await attemptMerge(t.db, p.projectId, s.id, log)).toBe("done");
     const branches = p.git("branch", "--list");
@@ -346,7 +347,7 @@ describe("a merge that lands", () => {
 
   it("a stale merge worktree entry (folder deleted by hand) does not block the next merge", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Stale", stage: "merge" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Stale", stage: "merge" }, testActor);
     branch(p, `drover/${s.number}-${s.slug}`, { "s.txt": "s\n" });
     const stale = path.join(p.repo, ".drover/worktrees", `merge-queue-${s.number}`);
     p.git("worktree", "add", "-q", "-b", `merge-queue/${s.number}`, stale, "main");
@@ -359,8 +360,8 @@ describe("a merge that lands", () => {
 describe("interrupted sessions", () => {
   it("auto-assign resumes a session interrupted by a lost runner, with a note saying so", async () => {
     const p = await project();
-    const s = await createStory(t.db, { projectId: p.projectId, title: "Lost", stage: "current" });
-    const sess = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" });
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Lost", stage: "current" }, testActor);
+    const sess = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
     await t.db.agentSession.update({ where: { id: sess.id }, data: { status: "interrupted", reason: "runner_lost", finishedAt: new Date() } });
     await autoAssignProject(t.db, p.projectId, log);
     const resumed = await t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, status: "pending" }, include: { agent: true } });

@@ -12,6 +12,7 @@ import { createStory } from "@drover/db/services/stories";
 import { execa, type ResultPromise } from "execa";
 import { cliMain, repoRoot, waitFor } from "../runner/helpers.ts";
 import { repoAccess } from "@drover/repo";
+import { testActor } from "@drover/db/testing/actors";
 
 let t: TestDatabase;
 let repo: string;
@@ -46,8 +47,8 @@ afterAll(async () => {
 }, 60_000);
 
 it("max_retries = 0: an agent leaving uncommitted files is retried with backoff, not in a tight loop", { timeout: 120_000 }, async () => {
-  const { project } = await addProject(t.db, { repoPath: repo, name: "backoff" }, repoAccess);
-  const story = await createStory(t.db, { projectId: project.id, title: "Never commits", body: "# Never commits\n", stage: "current" });
+  const { project } = await addProject(t.db, { repoPath: repo, name: "backoff" }, repoAccess, testActor);
+  const story = await createStory(t.db, { projectId: project.id, title: "Never commits", body: "# Never commits\n", stage: "current" }, testActor);
   runner = execa(process.execPath, ["--import", "tsx", cliMain, "runner", "--data-dir", dataDir, "--poll-ms", "200", "--heartbeat-secs", "1"], {
     cwd: repoRoot,
     env: { DATABASE_URL: t.url, LOG_LEVEL: "info" },

@@ -10,6 +10,7 @@ import { addProject } from "@drover/db/services/projects";
 import { readSecretKey, resolveSecrets } from "@drover/db/secrets/index";
 import { repoAccess } from "@drover/repo";
 import { gitInit, repoRoot } from "./helpers.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 const main = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 let t: TestDatabase;
@@ -33,7 +34,7 @@ function drover(args: string[], stdin = "") {
 beforeAll(async () => {
   t = await createTestDatabase();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-secret-cli-"));
-  await addProject(t.db, { repoPath: gitInit(fs.mkdtempSync(path.join(os.tmpdir(), "drover-secret-repo-"))), name: "sec" }, repoAccess);
+  await addProject(t.db, { repoPath: gitInit(fs.mkdtempSync(path.join(os.tmpdir(), "drover-secret-repo-"))), name: "sec" }, repoAccess, testActor);
 });
 afterAll(() => t.drop());
 
@@ -50,6 +51,10 @@ describe("drover secret", { timeout: 120_000 }, () => {
     const project = await t.db.project.findUniqueOrThrow({ where: { name: "sec" } });
     const key = readSecretKey({ env: {}, dir: dataDir });
     expect((await resolveSecrets(t.db, key, project.id, ["openai"])).get("openai")).toBe(VALUE);
+    // The change is the command line's: OS user and host.
+    const me = `${os.userInfo().username}@${os.hostname()}`;
+    const setEvent = await t.db.projectEvent.findFirstOrThrow({ where: { projectId: project.id, kind: "secret_set" } });
+    expect([setEvent.actorKind, setEvent.actorId]).toEqual(["cli", me]);
 
     const list = await drover(["secret", "list", "sec", "--json"]);
     expect(list.code, list.stderr).toBe(0);
@@ -60,6 +65,8 @@ describe("drover secret", { timeout: 120_000 }, () => {
     expect(rm.code, rm.stderr).toBe(0);
     const again = await drover(["secret", "rm", "sec", "openai"]);
     expect(again.code).toBe(3);
+    const removed = await t.db.projectEvent.findFirstOrThrow({ where: { projectId: project.id, kind: "secret_removed" } });
+    expect([removed.actorKind, removed.actorId]).toEqual(["cli", me]);
     expect(again.stderr).toContain('has no secret "openai"');
     // A value is never an argument: commander refuses the extra one.
     const argv = await drover(["secret", "set", "sec", "openai", VALUE]);

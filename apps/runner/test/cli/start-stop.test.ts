@@ -5,11 +5,12 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { importRepo } from "@drover/db/services/storkit-io/import-repo";
 import { drover, fixtureRepo } from "./helpers.ts";
 import { repoAccess } from "@drover/repo";
+import { testActor } from "@drover/db/testing/actors";
 
 let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
-  await importRepo(t.db, fixtureRepo(), repoAccess, { name: "acme" });
+  await importRepo(t.db, fixtureRepo(), repoAccess, testActor, { name: "acme" });
 });
 afterAll(() => t.drop());
 

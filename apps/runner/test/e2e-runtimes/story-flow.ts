@@ -15,6 +15,7 @@ import { makeRepo } from "@drover/repo/testing/make-repo";
 import { createAutomationHooks } from "../../src/automation/index.ts";
 import { startRunner } from "../../src/runner/start-runner.ts";
 import { ensureClis } from "./helpers.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 /** The runner's own variables a test keeps (never the developer's credentials). */
 export function baseRunnerEnv(): NodeJS.ProcessEnv {
@@ -41,12 +42,12 @@ export async function runStoryToDone(
 ): Promise<StoryRun> {
   const repo = makeRepo({ config: o.roster, files: { "README.md": "# e2e\n", ...o.files } });
   const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8", stdio: "pipe" }).trim();
-  const { project } = await addProject(t.db, { repoPath: repo }, repoAccess);
+  const { project } = await addProject(t.db, { repoPath: repo }, repoAccess, testActor);
   if (o.secrets) {
     const key = readSecretKey({ env: o.runnerEnv });
     if (!key) throw new Error("secrets need DROVER_SECRET_KEY in the runner's environment");
-    for (const [name, value] of Object.entries(o.secrets)) await setSecret(t.db, key, { projectId: project.id, name, value });
-    const r = await reloadProjectConfig(t.db, project.id, repoAccess);
+    for (const [name, value] of Object.entries(o.secrets)) await setSecret(t.db, key, { projectId: project.id, name, value }, testActor);
+    const r = await reloadProjectConfig(t.db, project.id, repoAccess, testActor);
     if (!r.ok) throw new Error(`roster did not load: ${r.error}`);
   }
   const cfg = await t.db.project.findUniqueOrThrow({ where: { id: project.id } });
@@ -67,12 +68,16 @@ export async function runStoryToDone(
     graceSecs: 2,
   });
   try {
-    const story = await createStory(t.db, {
-      projectId: project.id,
-      title: "Say hello",
-      body: "# Say hello\n\nAdd hello.txt and commit it.\n",
-      stage: "current",
-    });
+    const story = await createStory(
+      t.db,
+      {
+        projectId: project.id,
+        title: "Say hello",
+        body: "# Say hello\n\nAdd hello.txt and commit it.\n",
+        stage: "current",
+      },
+      testActor,
+    );
     await hooks.pass();
     const end = Date.now() + (o.timeoutMs ?? 180_000);
     for (;;) {

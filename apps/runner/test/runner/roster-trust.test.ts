@@ -12,6 +12,7 @@ import { addProject, createStory, reloadProjectConfig, startAgent } from "@drove
 import { syncRosterText } from "@drover/db/testing/roster-text";
 import { repoAccess } from "@drover/repo";
 import { makeRepo, seedProject, waitFor } from "./helpers.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 let t: TestDatabase;
 let runner: RunnerHandle;
@@ -113,11 +114,11 @@ describe("commands come from the parsed roster", () => {
     fs.mkdirSync(path.dirname(file));
     const good = `[[agent]]\nname = "coder"\nstage = "coder"\nruntime = "command"\ncommand = ["sh", "-c", "echo last-good-roster"]\n`;
     fs.writeFileSync(file, good);
-    const { project } = await addProject(t.db, { repoPath: repo }, repoAccess);
+    const { project } = await addProject(t.db, { repoPath: repo }, repoAccess, testActor);
     fs.writeFileSync(file, good.replace('stage = "coder"', 'stage = "tester"'));
-    expect((await reloadProjectConfig(t.db, project.id, repoAccess)).ok).toBe(false);
-    const story = await createStory(t.db, { projectId: project.id, title: "After a broken edit", stage: "current" });
-    const s = await startAgent(t.db, { projectId: project.id, storyNumber: story.number, agentName: "coder", trigger: "user" });
+    expect((await reloadProjectConfig(t.db, project.id, repoAccess, testActor)).ok).toBe(false);
+    const story = await createStory(t.db, { projectId: project.id, title: "After a broken edit", stage: "current" }, testActor);
+    const s = await startAgent(t.db, { projectId: project.id, storyNumber: story.number, agentName: "coder", trigger: "user" }, testActor);
     const done = await ended(s.id);
     const out = await texts(s.id);
     expect(done.status, `${done.reason}: ${done.message}\n${out.join("\n")}`).toBe("completed");

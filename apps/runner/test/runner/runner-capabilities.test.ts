@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { syncRosterText } from "@drover/db/testing/roster-text";
 import { startMockModel, type MockModelServer } from "../mock-models/server.ts";
 import { makeRepo, seedProject, spawnRunner, waitFor, type RunnerProcess } from "./helpers.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 const binDir = path.resolve(import.meta.dirname, "../../node_modules/.bin");
 // git and node, nothing else: no agent CLI on this PATH.
@@ -69,7 +70,7 @@ it("a runner without codex never claims a Codex session; the story says why; a r
   const keyless = await codexSession(project.id, 2, "codex-keyless", { OPENAI_BASE_URL: `${mock.url}/v1` });
   // The key is a Drover secret: only a runner holding the secret key it was stored with can decrypt it.
   const secretKey = randomBytes(32).toString("base64");
-  await setSecret(t.db, readSecretKey({ env: { DROVER_SECRET_KEY: secretKey } })!, { projectId: project.id, name: "openai", value: "sk-mock" });
+  await setSecret(t.db, readSecretKey({ env: { DROVER_SECRET_KEY: secretKey } })!, { projectId: project.id, name: "openai", value: "sk-mock" }, testActor);
   const bySecret = await codexSession(project.id, 3, "codex-secret", { OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: "secret:openai" });
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-caps-"));

@@ -37,7 +37,7 @@ async function projects(url: string, cookie: string) {
 describe("the README's start command", () => {
   it("is scripts/start.mjs, which ends by running `drover up` (install and build first, when needed)", async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe("node scripts/start.mjs");
+    expect(pkg.scripts.start).toBe("exec node scripts/start.mjs");
     const script = fs.readFileSync(path.join(repoRoot, "scripts/start.mjs"), "utf8");
     expect(script).toMatch(/pnpm\(\["install", "--frozen-lockfile"\]\)/);
     expect(script).toMatch(/pnpm\(\["build"\]\)/);

@@ -5,9 +5,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { test as base, expect, type Page } from "@playwright/test";
-import { createDb, type Db } from "@drover/db";
+import { createDb, type Db, type Prisma } from "@drover/db";
 import { createStory } from "@drover/db/services/index";
 import type { Seeded } from "./seed.ts";
+import { testActor } from "@drover/db/testing/actors";
 
 const shotDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../test-results/screenshots");
 
@@ -80,7 +81,25 @@ export function uid(): string {
 
 /** A new story in the fixture project; unique titles keep tests independent. */
 export async function newStory(db: Db, title: string, extra: { body?: string; stage?: "backlog" | "current" | "qa" | "merge" | "done"; agent?: string } = {}) {
-  return createStory(db, { projectId: seeded().projectId, title, ...extra });
+  return createStory(db, { projectId: seeded().projectId, title, ...extra }, testActor);
+}
+
+/** A finished session of the fixture project's quick-coder on `story` (its log is the test's to write). */
+export async function recordedSession(db: Db, story: { id: number }, extra: Partial<Prisma.AgentSessionUncheckedCreateInput> = {}) {
+  const agent = await db.agent.findFirstOrThrow({ where: { projectId: seeded().projectId, name: "quick-coder" } });
+  return db.agentSession.create({
+    data: {
+      projectId: seeded().projectId,
+      storyId: story.id,
+      agentId: agent.id,
+      stage: "coder",
+      status: "completed",
+      runtime: "command",
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      ...extra,
+    },
+  });
 }
 
 export { expect };

@@ -6,6 +6,7 @@ import type { Db } from "@drover/db";
 import { addProject } from "@drover/db/services/index";
 import { createFixtureRepo } from "./repo.ts";
 import { repoAccess } from "@drover/repo";
+import { testActor } from "@drover/db/testing/actors";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
@@ -21,6 +22,6 @@ export async function seedFixtures(db: Db, tmp: string): Promise<Seeded> {
   const demo = await seedDemoProject(db, path.join(tmp, "demo-data"));
   if (!demo) throw new Error("the demo seed created no project: the e2e database was not empty");
   const repo = createFixtureRepo(path.join(tmp, "fixture-repo"));
-  const { project } = await addProject(db, { repoPath: repo, name: "e2e" }, repoAccess);
+  const { project } = await addProject(db, { repoPath: repo, name: "e2e" }, repoAccess, testActor);
   return { projectId: project.id, demoProjectId: demo.id };
 }

@@ -1,36 +1,39 @@
-"use client";
-import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+// The board. Rendered on the server with its cards (no empty columns before the data arrives);
+// an unknown ?project= is a 404 page.
+import { HydrationBoundary } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import { Suspense } from "react";
-import { Nav, useProjectId } from "@/components/nav";
-import { useTRPC } from "@/lib/trpc";
-import { Board } from "./_board/board";
+import { dehydrated, getQueryClient, trpcServer } from "@/server/trpc-server";
+import { BoardPage } from "./_board/board-page";
 
-function BoardPage() {
-  const trpc = useTRPC();
-  const projects = useQuery(trpc.views.projects.queryOptions());
-  const projectId = useProjectId();
-  return (
-    <>
-      <Nav projectId={projectId} />
-      {projects.data && projects.data.length === 0 && (
-        <p className="p-6">
-          No projects yet.{" "}
-          <Link className="underline" href="/projects/new">
-            Add one
-          </Link>
-          .
-        </p>
-      )}
-      {projectId && <Board key={projectId} projectId={projectId} />}
-    </>
-  );
+// Live data on every request, never prerendered at build time.
+export const dynamic = "force-dynamic";
+
+type Props = { searchParams: Promise<{ project?: string | string[] }> };
+
+/** The project the page shows: ?project= when given (404 when unknown), else the first one. */
+async function chosenProject({ searchParams }: Props) {
+  const asked = (await searchParams).project;
+  const projects = await getQueryClient().fetchQuery(trpcServer.views.projects.queryOptions());
+  if (asked === undefined) return projects[0];
+  return projects.find((p) => String(p.id) === asked) ?? notFound();
 }
 
-export default function Page() {
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  const project = await chosenProject(props);
+  // The root layout's title template applies to child segments only; this page is the root's own.
+  return { title: { absolute: `${project ? `Board · ${project.name}` : "Board"} · Drover` } };
+}
+
+export default async function Page(props: Props) {
+  const project = await chosenProject(props);
+  if (project) await getQueryClient().prefetchQuery(trpcServer.views.board.queryOptions({ projectId: project.id, includeArchived: false }));
   return (
-    <Suspense>
-      <BoardPage />
-    </Suspense>
+    <HydrationBoundary state={dehydrated()}>
+      <Suspense>
+        <BoardPage />
+      </Suspense>
+    </HydrationBoundary>
   );
 }

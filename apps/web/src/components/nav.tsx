@@ -1,5 +1,5 @@
 "use client";
-// Top bar: project switcher and the app's pages. The project travels in ?project=.
+// Top bar: a skip link, the project switcher and the app's pages. The project travels in ?project=.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -29,6 +29,18 @@ const LINKS = [
 /** Without a project in the URL: pages that are not about one project. */
 const GLOBAL = new Set(["/runners", "/projects/new", "/users"]);
 
+/** "demo" stays "demo"; another demo project's name says what it is once. */
+const projectLabel = (p: { name: string; isDemo: boolean }) => (p.isDemo && !/\bdemo\b/i.test(p.name) ? `${p.name} (demo)` : p.name);
+
+/** Every page's content is its <main>; the skip link moves focus there (no id needed per page). */
+function skipToMain(e: React.MouseEvent) {
+  const main = document.querySelector("main");
+  if (!main) return;
+  e.preventDefault();
+  if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1");
+  main.focus();
+}
+
 export function Nav({ projectId }: { projectId?: number }) {
   const trpc = useTRPC();
   const projects = useQuery(trpc.views.projects.queryOptions());
@@ -38,6 +50,14 @@ export function Nav({ projectId }: { projectId?: number }) {
   const { me, can } = useMe();
   return (
     <header className="flex flex-wrap items-center gap-4 border-b bg-white px-4 py-2">
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is an in-page link; the handler moves focus to <main>, which carries no id. */}
+      <a
+        href="#main"
+        onClick={skipToMain}
+        className="sr-only rounded bg-slate-900 px-3 py-1 text-sm text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50"
+      >
+        Skip to content
+      </a>
       <Link href={projectId ? `/?project=${projectId}` : "/"} className="text-lg font-semibold">
         Drover
       </Link>
@@ -53,8 +73,7 @@ export function Nav({ projectId }: { projectId?: number }) {
       >
         {projects.data?.map((p) => (
           <option key={p.id} value={p.id}>
-            {p.name}
-            {p.isDemo ? " (demo)" : ""}
+            {projectLabel(p)}
           </option>
         ))}
       </select>

@@ -2,7 +2,7 @@
 // Browser-side tRPC: TanStack Query integration; batched HTTP for queries and mutations,
 // server-sent events for subscriptions (live updates).
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext, createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
@@ -12,6 +12,13 @@ import { MAX_BATCH_SIZE } from "@drover/api/request-limits";
 const trpcContext = createTRPCContext<AppRouter>();
 const { TRPCProvider } = trpcContext;
 export const { useTRPC, useTRPCClient } = trpcContext;
+
+/** Answers that another try cannot change (a missing story, bad input, no access) are not retried. */
+const FINAL_CODES = new Set(["NOT_FOUND", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "PRECONDITION_FAILED"]);
+function retryUnlessFinal(failures: number, err: unknown): boolean {
+  const code = err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
+  return !(code && FINAL_CODES.has(code)) && failures < 3;
+}
 
 function createClients() {
   const trpcClient = createTRPCClient<AppRouter>({
@@ -24,7 +31,11 @@ function createClients() {
     ],
   });
   const queryClient: QueryClient = new QueryClient({
-    defaultOptions: { queries: { staleTime: 2_000, refetchOnWindowFocus: false } },
+    defaultOptions: {
+      queries: { staleTime: 2_000, refetchOnWindowFocus: false, retry: retryUnlessFinal },
+      // Server components prefetch with superjson (server/trpc-server.ts): dates arrive as dates.
+      hydrate: { deserializeData: superjson.deserialize },
+    },
     // Every action changes what the pages show: re-read the views once it settles, either way.
     mutationCache: new MutationCache({ onSettled: () => queryClient.invalidateQueries({ queryKey: views.pathKey() }) }),
     // The session ended (signed out elsewhere, expired, removed): back to the sign-in page.

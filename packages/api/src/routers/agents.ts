@@ -27,9 +27,9 @@ export const agentsRouter = router({
   start: procedure
     .meta({ role: "member" })
     .input(startInput)
-    .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user", by: "user" })),
+    .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user" }, ctx.actor)),
   stop: procedure
     .meta({ role: "member" })
     .input(z.object({ projectId, storyNumber, agentName }))
-    .mutation(({ ctx, input }) => stopAgent(ctx.db, { ...input, by: "user" })),
+    .mutation(({ ctx, input }) => stopAgent(ctx.db, input, ctx.actor)),
 });

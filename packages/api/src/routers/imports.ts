@@ -11,7 +11,7 @@ export const importsRouter = router({
     .meta({ role: "admin" })
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const report = await importRepo(ctx.db, input.repoPath, repoAccess, { name: input.name });
+      const report = await importRepo(ctx.db, input.repoPath, repoAccess, ctx.actor, { name: input.name });
       return { ...report, id: report.projectId };
     }),
 });

@@ -27,7 +27,7 @@ export const projectsRouter = router({
     .meta({ role: "admin" })
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const res = await addProject(ctx.db, input, repoAccess);
+      const res = await addProject(ctx.db, input, repoAccess, ctx.actor);
       return { ...res, project: redactProject(res.project) };
     }),
   /** Stops its agents and takes it off the board; history stays. */
@@ -35,23 +35,23 @@ export const projectsRouter = router({
     .meta({ role: "admin" })
     .input(projectId)
     .mutation(async ({ ctx, input }) => {
-      const r = await archiveProject(ctx.db, { project: input.projectId, by: "user" });
+      const r = await archiveProject(ctx.db, { project: input.projectId }, ctx.actor);
       return { project: redactProject(r.project), stoppedSessions: r.stoppedSessions };
     }),
   unarchive: procedure
     .meta({ role: "admin" })
     .input(projectId)
-    .mutation(async ({ ctx, input }) => redactProject(await unarchiveProject(ctx.db, { project: input.projectId, by: "user" }))),
+    .mutation(async ({ ctx, input }) => redactProject(await unarchiveProject(ctx.db, { project: input.projectId }, ctx.actor))),
   /** Deletes the project's rows once confirmed with its name; the repository is never touched. */
   remove: procedure
     .meta({ role: "admin" })
     .input(projectId.extend({ confirm: textSchema.max(100) }))
-    .mutation(({ ctx, input }) => removeProject(ctx.db, { project: input.projectId, confirm: input.confirm })),
+    .mutation(({ ctx, input }) => removeProject(ctx.db, { project: input.projectId, confirm: input.confirm }, ctx.actor)),
   reload: procedure
     .meta({ role: "admin" })
     .input(projectId)
     .mutation(async ({ ctx, input }) => {
-      const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess);
+      const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess, ctx.actor);
       return { ...res, project: redactProject(res.project) };
     }),
 });

@@ -7,13 +7,13 @@ export const reviewRouter = router({
   approve: procedure
     .meta({ role: "member" })
     .input(approveInput)
-    .mutation(({ ctx, input }) => approveStory(ctx.db, input)),
+    .mutation(({ ctx, input }) => approveStory(ctx.db, input, ctx.actor)),
   reject: procedure
     .meta({ role: "member" })
     .input(rejectInput)
-    .mutation(({ ctx, input }) => rejectStory(ctx.db, input)),
+    .mutation(({ ctx, input }) => rejectStory(ctx.db, input, ctx.actor)),
   retry: procedure
     .meta({ role: "member" })
     .input(retryInput)
-    .mutation(({ ctx, input }) => retryStory(ctx.db, input)),
+    .mutation(({ ctx, input }) => retryStory(ctx.db, input, ctx.actor)),
 });

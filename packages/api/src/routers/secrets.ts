@@ -18,7 +18,7 @@ export const secretsRouter = router({
     .input(named.extend({ value: textSchema.max(65_536) }))
     .mutation(async ({ ctx, input }) => {
       const key = ensureSecretKey();
-      const info = await setSecret(ctx.db, key, input);
+      const info = await setSecret(ctx.db, key, input, ctx.actor);
       // Names and dates only, and where the key is (never the key or the value).
       return { ...info, keyCreated: key.created ? key.source : null };
     }),
@@ -26,7 +26,7 @@ export const secretsRouter = router({
     .meta({ role: "admin" })
     .input(named)
     .mutation(async ({ ctx, input }) => {
-      await removeSecret(ctx.db, input);
+      await removeSecret(ctx.db, input, ctx.actor);
       return { removed: input.name };
     }),
 });

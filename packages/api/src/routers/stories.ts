@@ -40,34 +40,34 @@ export const storiesRouter = router({
   create: procedure
     .meta({ role: "member" })
     .input(createStoryInput)
-    .mutation(({ ctx, input }) => createStory(ctx.db, input)),
+    .mutation(({ ctx, input }) => createStory(ctx.db, input, ctx.actor)),
   update: procedure
     .meta({ role: "member" })
     .input(storyEditInput)
-    .mutation(({ ctx, input }) => updateStory(ctx.db, input)),
+    .mutation(({ ctx, input }) => updateStory(ctx.db, input, ctx.actor)),
   move: procedure
     .meta({ role: "member" })
     .input(ref.extend({ to: z.enum(STAGES) }))
-    .mutation(async ({ ctx, input }) => (await moveStory(ctx.db, { ...input, by: "user" })).story),
+    .mutation(async ({ ctx, input }) => (await moveStory(ctx.db, input, ctx.actor)).story),
   reorder: procedure
     .meta({ role: "member" })
     .input(ref.extend({ index: indexSchema }))
-    .mutation(({ ctx, input }) => reorderStory(ctx.db, input)),
+    .mutation(({ ctx, input }) => reorderStory(ctx.db, input, ctx.actor)),
   tick: procedure
     .meta({ role: "member" })
     .input(ref.extend({ index: indexSchema, checked: z.boolean() }))
-    .mutation(({ ctx, input }) => tickCriterion(ctx.db, input)),
+    .mutation(({ ctx, input }) => tickCriterion(ctx.db, input, ctx.actor)),
   block: procedure
     .meta({ role: "member" })
     .input(ref.extend({ reason: textSchema.max(2000).optional() }))
-    .mutation(({ ctx, input }) => blockStory(ctx.db, input)),
+    .mutation(({ ctx, input }) => blockStory(ctx.db, input, ctx.actor)),
   unblock: procedure
     .meta({ role: "member" })
     .input(ref)
-    .mutation(({ ctx, input }) => unblockStory(ctx.db, input)),
+    .mutation(({ ctx, input }) => unblockStory(ctx.db, input, ctx.actor)),
   /** Releases a story held by a Stop, so auto-assign may pick it up again. */
   release: procedure
     .meta({ role: "member" })
     .input(ref)
-    .mutation(({ ctx, input }) => releaseStory(ctx.db, { ...input, by: "user" })),
+    .mutation(({ ctx, input }) => releaseStory(ctx.db, input, ctx.actor)),
 });

@@ -9,10 +9,7 @@ export type Actor =
   | { kind: "runner"; runnerId: string }
   | { kind: "automation"; what: "auto-assign" | "retry" | "rate-limit-restart" | "merge" | "recovery" | "demo" | (string & {}) };
 
-/**
- * A short name for people: "Ana", "Ana (token deploy-bot)", "cli root@host", "runner r1", "auto-assign".
- * @public the audit trail and sign-in (not merged yet) show it
- */
+/** A short name for people: "Ana", "Ana (token deploy-bot)", "cli root@host", "runner r1", "auto-assign". */
 export function actorLabel(a: Actor): string {
   switch (a.kind) {
     case "user":

@@ -27,7 +27,7 @@ export function agentStageFor(storyStage: StageName): Exclude<AgentStageName, "o
  * `archived` only back to backlog or current. Everything else may go anywhere, so people can
  * correct the board by hand.
  */
-function moveProblem(from: StageName, to: StageName): string | null {
+export function moveProblem(from: StageName, to: StageName): string | null {
   if (from === to) return `the story is already in ${to}`;
   if (to === "done" && from !== "merge") return `a story reaches done only from merge (it is in ${from}); move it to merge first`;
   if (from === "archived" && to !== "backlog" && to !== "current") return `an archived story can only go back to backlog or current`;

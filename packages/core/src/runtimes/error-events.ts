@@ -11,8 +11,16 @@ export const ERROR_WHEN = [
   { kind: "result", field: "isError", value: true },
 ] as const;
 
-export function isErrorEvent(e: { kind: string; payload: unknown }): boolean {
+/**
+ * Kinds that are errors when their text says so: a stderr line with the word "error" or "ERROR",
+ * or ending a name in "Error" ("TypeError:"), but not "errors" or "0 errors". The same pattern
+ * twice: for JavaScript, and for PostgreSQL (whose word boundary is \y).
+ */
+export const ERROR_TEXT = [{ kind: "stderr", js: /\b(error|ERROR)\b|Error\b/, sql: "\\y(error|ERROR)\\y|Error\\y" }] as const;
+
+export function isErrorEvent(e: { kind: string; payload: unknown; text?: string | null }): boolean {
   if ((ERROR_KINDS as readonly string[]).includes(e.kind)) return true;
   const p = (e.payload ?? {}) as Record<string, unknown>;
-  return ERROR_WHEN.some((w) => e.kind === w.kind && p[w.field] === w.value);
+  if (ERROR_WHEN.some((w) => e.kind === w.kind && p[w.field] === w.value)) return true;
+  return ERROR_TEXT.some((t) => e.kind === t.kind && !!e.text && t.js.test(e.text));
 }

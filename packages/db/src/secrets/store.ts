@@ -1,6 +1,7 @@
 // Project secrets: set, list (names and dates only), remove, and, for the runner only, resolve to
 // values. A value is never returned by anything the web or CLI calls, and never logged.
 import { z } from "zod";
+import type { Actor } from "@drover/core/audit/actor";
 import { SECRET_NAME, SECRET_NAME_RULE } from "@drover/core/config/secret-refs";
 import { badRequest, notFound } from "@drover/core/errors";
 import type { DbOrTx } from "../services/tx.ts";
@@ -26,7 +27,7 @@ export interface SecretInfo {
 const INFO = { name: true, createdAt: true, updatedAt: true } as const;
 
 /** Stores (or replaces) a secret. Returns what may be shown: its name and dates. */
-export async function setSecret(db: DbOrTx, key: SecretKey, input: { projectId: number; name: string; value: string }): Promise<SecretInfo> {
+export async function setSecret(db: DbOrTx, key: SecretKey, input: { projectId: number; name: string; value: string }, actor: Actor): Promise<SecretInfo> {
   const { projectId, name, value } = parseInput(setInput, input);
   const project = await db.project.findUnique({ where: { id: projectId }, select: { id: true } });
   if (!project) throw notFound(`No project #${projectId}`);
@@ -37,7 +38,7 @@ export async function setSecret(db: DbOrTx, key: SecretKey, input: { projectId: 
     update: data,
     select: INFO,
   });
-  await logProjectEvent(db, { projectId, kind: "secret_set", message: `Secret ${name} set` });
+  await logProjectEvent(db, { projectId, kind: "secret_set", message: `Secret ${name} set`, actor });
   return row;
 }
 
@@ -49,11 +50,11 @@ export async function secretNames(db: DbOrTx, projectId: number): Promise<Set<st
   return new Set((await listSecrets(db, projectId)).map((s) => s.name));
 }
 
-export async function removeSecret(db: DbOrTx, input: { projectId: number; name: string }): Promise<void> {
+export async function removeSecret(db: DbOrTx, input: { projectId: number; name: string }, actor: Actor): Promise<void> {
   const { projectId, name } = parseInput(nameInput, input);
   const { count } = await db.projectSecret.deleteMany({ where: { projectId, name } });
   if (!count) throw notFound(`Project #${projectId} has no secret "${name}"`);
-  await logProjectEvent(db, { projectId, kind: "secret_removed", message: `Secret ${name} removed` });
+  await logProjectEvent(db, { projectId, kind: "secret_removed", message: `Secret ${name} removed`, actor });
 }
 
 /** The values of `names` (runner only). A missing secret, or no key, is an error that says what to do. */

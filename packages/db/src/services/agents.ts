@@ -2,6 +2,7 @@
 // the project's agents in id order), backed by the partial unique indexes on agent_sessions.
 import path from "node:path";
 import { z } from "zod";
+import type { Actor } from "@drover/core/audit/actor";
 import type { AgentConfig } from "@drover/core/config/types";
 import { notAssignableBecause } from "@drover/core/automation/assignment-plan";
 import { WORKER_STAGE } from "@drover/core/automation/types";
@@ -40,8 +41,6 @@ export const startAgentInput = z.object({
   autoAssign: z.boolean().optional(),
   /** A person unblocking the story and resuming its last session in one step (all or nothing). */
   unblock: z.boolean().optional(),
-  /** Who asked; a person's start or resume releases a story held for them. */
-  by: textSchema.min(1).max(200).optional(),
 });
 export type StartAgentInput = z.input<typeof startAgentInput>;
 
@@ -66,11 +65,11 @@ function storyMarkdown(story: Story): string {
 
 type Outcome = { session: AgentSession } | { error: DomainError };
 
-export async function startAgent(db: Db, input: StartAgentInput): Promise<AgentSession> {
+export async function startAgent(db: Db, input: StartAgentInput, actor: Actor): Promise<AgentSession> {
   const i = parseInput(startAgentInput, input);
   let outcome: Outcome;
   try {
-    outcome = await inTx(db, (tx) => startInTx(tx, i));
+    outcome = await inTx(db, (tx) => startInTx(tx, i, actor));
   } catch (err) {
     // The locks make this unreachable in practice; the indexes are the backstop.
     const v = uniqueViolation(err);
@@ -117,16 +116,16 @@ async function assertStillAssignable(tx: Tx, story: Story, agentName: string | u
   }
 }
 
-async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<Outcome> {
+async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>, actor: Actor): Promise<Outcome> {
   const project = await tx.project.findUnique({ where: { id: i.projectId } });
   if (!project) throw notFound(`No project #${i.projectId}`);
   const config = projectConfigFrom(project.config);
   let story = await lockStory(tx, i.projectId, i.storyNumber);
   if (i.autoAssign) await assertStillAssignable(tx, story, i.agentName);
-  if (i.unblock && story.blocked) story = await unblockLocked(tx, story);
+  if (i.unblock && story.blocked) story = await unblockLocked(tx, story, actor);
   // A person starting or resuming releases the hold a Stop left (rolled back if the start is refused).
   if (!i.autoAssign && (i.trigger === "user" || i.trigger === "resume")) {
-    story = await releaseLocked(tx, story, i.by ?? "user", i.resumeOfSessionId !== undefined ? "resumed" : "restarted");
+    story = await releaseLocked(tx, story, actor, i.resumeOfSessionId !== undefined ? "resumed" : "restarted");
   }
 
   let agentName = i.agentName;
@@ -164,13 +163,13 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
     if (i.unblock) throw decision.error;
     // Queued outcomes keep their effect: the story waits in current (with its pin) for auto-assign.
     if (!decision.moveToCurrent && !decision.pin) throw decision.error;
-    if (decision.moveToCurrent) story = (await moveLocked(tx, story, "current", { by: agentName })).story;
+    if (decision.moveToCurrent) story = (await moveLocked(tx, story, "current", actor, { agentName })).story;
     if (decision.pin && story.agent !== decision.pin) await tx.story.update({ where: { id: story.id }, data: { agent: decision.pin } });
-    await logProjectEvent(tx, { projectId: i.projectId, storyId: story.id, kind: "story_queued", message: decision.error.message });
+    await logProjectEvent(tx, { projectId: i.projectId, storyId: story.id, kind: "story_queued", message: decision.error.message, actor });
     return { error: decision.error };
   }
 
-  if (decision.moveToCurrent) story = (await moveLocked(tx, story, "current", { by: decision.agent.name })).story;
+  if (decision.moveToCurrent) story = (await moveLocked(tx, story, "current", actor, { agentName: decision.agent.name })).story;
   const agent = agents.find((a) => a.name === decision.agent.name)!;
   const spec = agent.config as unknown as AgentConfig;
 
@@ -222,6 +221,7 @@ async function startInTx(tx: Tx, i: z.output<typeof startAgentInput>): Promise<O
     agentName: agent.name,
     kind: "agent_started",
     message: `${agent.name} ${prior ? "resumed" : "started"} on story ${story.number} (${i.trigger})`,
+    actor,
   });
   await notify(tx, CHANNELS.sessions, { sessionId: session.id, projectId: i.projectId });
   return { session };

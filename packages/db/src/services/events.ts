@@ -1,7 +1,10 @@
-// The project activity feed. Every write notifies the board (on commit when inside a transaction).
+// The project activity feed. Every write says who made it (a trigger copies it to the audit
+// trail) and notifies the board (on commit when inside a transaction).
+import type { Actor } from "@drover/core/audit/actor";
 import { CHANNELS, notify } from "../notify.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { DbOrTx } from "./tx.ts";
+import { actorColumns } from "./actor-columns.ts";
 
 export interface ProjectEventInput {
   projectId: number;
@@ -11,6 +14,8 @@ export interface ProjectEventInput {
   kind: string;
   message: string;
   payload?: Prisma.InputJsonValue;
+  /** Who made the change. */
+  actor: Actor;
 }
 
 export async function logProjectEvent(tx: DbOrTx, e: ProjectEventInput) {
@@ -23,6 +28,7 @@ export async function logProjectEvent(tx: DbOrTx, e: ProjectEventInput) {
       kind: e.kind,
       message: e.message,
       payload: e.payload,
+      ...actorColumns(e.actor),
     },
   });
   await notify(tx, CHANNELS.board, { projectId: e.projectId, ...(e.storyId ? { storyId: e.storyId } : {}) });

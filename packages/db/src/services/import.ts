@@ -1,5 +1,6 @@
 // Imported stories (from a storkit tree) into the database: created or updated by number, left
 // alone when nothing changed, so importing twice changes nothing.
+import type { Actor } from "@drover/core/audit/actor";
 import { isDeepStrictEqual } from "node:util";
 import type { ImportedStory } from "@drover/core/storkit/tree";
 import type { StoryFields } from "@drover/core/stories/file";
@@ -45,7 +46,7 @@ export function storyFieldsOf(s: Story): StoryFields & { stage: StageName } {
   };
 }
 
-export async function importStories(db: Db, projectId: number, stories: ImportedStory[]): Promise<ImportStoriesResult> {
+export async function importStories(db: Db, projectId: number, stories: ImportedStory[], actor: Actor): Promise<ImportStoriesResult> {
   return inTx(db, async (tx) => {
     const res: ImportStoriesResult = { created: [], updated: [], unchanged: [] };
     const existing = new Map((await tx.story.findMany({ where: { projectId } })).map((s) => [s.number, s]));
@@ -76,6 +77,7 @@ export async function importStories(db: Db, projectId: number, stories: Imported
         projectId,
         kind: "stories_imported",
         message: `Imported stories: ${res.created.length} created, ${res.updated.length} updated, ${res.unchanged.length} unchanged`,
+        actor,
       });
     }
     return res;

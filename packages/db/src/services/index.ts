@@ -19,4 +19,6 @@ export * from "./runner-views.ts";
 export * from "./session-views.ts";
 export * from "./story-views.ts";
 export * from "./story-input.ts";
+export * from "./audit.ts";
+export * from "./actor-columns.ts";
 export * from "./story-changes.ts";

@@ -1,6 +1,7 @@
 // Archiving and removing a project. Archiving stops its agents and takes it off the board and the
 // runner's passes, keeping every row; removal deletes its rows after the person confirmed with the
 // project's name. Neither touches the repository (its files, branches and worktrees stay as they are).
+import { type Actor, actorLabel } from "@drover/core/audit/actor";
 import { badRequest, conflict } from "@drover/core/errors";
 import type { Db } from "../client.ts";
 import { logProjectEvent } from "./events.ts";
@@ -14,7 +15,7 @@ async function lockProject(tx: Tx, projectId: number) {
 }
 
 /** Archives a project: its agents are stopped, auto-assign and merges stop, its history stays. */
-export async function archiveProject(db: Db, input: { project: number | string; by?: string }) {
+export async function archiveProject(db: Db, input: { project: number | string }, actor: Actor) {
   const { id } = await findProject(db, input.project);
   return inTx(db, async (tx) => {
     const p = await lockProject(tx, id);
@@ -24,21 +25,21 @@ export async function archiveProject(db: Db, input: { project: number | string; 
     const project = await tx.project.update({ where: { id }, data: { archivedAt: new Date() } });
     await logProjectEvent(tx, {
       projectId: id,
-      agentName: input.by ?? null,
       kind: "project_archived",
-      message: `Project ${p.name} archived${input.by ? ` by ${input.by}` : ""}${active.length ? ` (${active.length} session(s) stopped)` : ""}`,
+      message: `Project ${p.name} archived by ${actorLabel(actor)}${active.length ? ` (${active.length} session(s) stopped)` : ""}`,
+      actor,
     });
     return { project, stoppedSessions: active.map((s) => s.id) };
   });
 }
 
-export async function unarchiveProject(db: Db, input: { project: number | string; by?: string }) {
+export async function unarchiveProject(db: Db, input: { project: number | string }, actor: Actor) {
   const { id } = await findProject(db, input.project);
   return inTx(db, async (tx) => {
     const p = await lockProject(tx, id);
     if (!p.archivedAt) return p;
     const project = await tx.project.update({ where: { id }, data: { archivedAt: null } });
-    await logProjectEvent(tx, { projectId: id, agentName: input.by ?? null, kind: "project_unarchived", message: `Project ${p.name} unarchived` });
+    await logProjectEvent(tx, { projectId: id, kind: "project_unarchived", message: `Project ${p.name} unarchived`, actor });
     return project;
   });
 }
@@ -47,7 +48,7 @@ export async function unarchiveProject(db: Db, input: { project: number | string
  * Removes a project's rows (stories, sessions, logs, agents, events). `confirm` must be the
  * project's name. Refused while an agent still runs: archive it first (that stops them).
  */
-export async function removeProject(db: Db, input: { project: number | string; confirm: string }) {
+export async function removeProject(db: Db, input: { project: number | string; confirm: string }, actor: Actor) {
   const { id } = await findProject(db, input.project);
   return inTx(db, async (tx) => {
     const p = await lockProject(tx, id);
@@ -57,6 +58,13 @@ export async function removeProject(db: Db, input: { project: number | string; c
     const running = await tx.agentSession.count({ where: { projectId: id, status: { in: ["pending", "running"] } } });
     if (running) throw conflict(`Project ${p.name} still has ${running} agent session(s) running; archive it first (that stops them), then remove it`);
     const stories = await tx.story.count({ where: { projectId: id } });
+    // Its activity goes with it; the audit trail (no key to the project) keeps this last word.
+    await logProjectEvent(tx, {
+      projectId: id,
+      kind: "project_removed",
+      message: `Project ${p.name} removed by ${actorLabel(actor)} (${stories} stories)`,
+      actor,
+    });
     await tx.project.delete({ where: { id } });
     return { id, name: p.name, repoPath: p.repoPath, stories };
   });

@@ -1,6 +1,7 @@
 // Projects: adding a repository (validated), finding one by id or name, reloading its config.
 import path from "node:path";
 import { z } from "zod";
+import type { Actor } from "@drover/core/audit/actor";
 import { badRequest, conflict, notFound } from "@drover/core/errors";
 import type { Db } from "../client.ts";
 import type { Prisma, Project } from "../generated/prisma/client.ts";
@@ -44,7 +45,7 @@ export interface AddProjectResult {
 }
 
 /** `io` reads the repository (@drover/repo's repoAccess): this service does no git or file work itself. */
-export async function addProject(db: Db, input: { repoPath: string; name?: string }, io: RepoAccess): Promise<AddProjectResult> {
+export async function addProject(db: Db, input: { repoPath: string; name?: string }, io: RepoAccess, actor: Actor): Promise<AddProjectResult> {
   const { repoPath, name } = parseInput(addInput, input);
   const repo = await io.validateRepo(repoPath);
   const read = io.readRepoConfig(repo.root);
@@ -77,7 +78,7 @@ export async function addProject(db: Db, input: { repoPath: string; name?: strin
         },
       });
       const sync = await syncAgents(tx, project.id, good?.config.agent ?? []);
-      await logProjectEvent(tx, { projectId: project.id, kind: "project_added", message: `Project ${project.name} added from ${repo.root}` });
+      await logProjectEvent(tx, { projectId: project.id, kind: "project_added", message: `Project ${project.name} added from ${repo.root}`, actor });
       return { project, sync };
     });
     return { ...res, warnings };
@@ -98,7 +99,7 @@ export interface ReloadResult {
 }
 
 /** Re-reads the config file. A broken file records configError and keeps the last good config. */
-export async function reloadProjectConfig(db: Db, projectId: number, io: Pick<RepoAccess, "readRepoConfig">): Promise<ReloadResult> {
+export async function reloadProjectConfig(db: Db, projectId: number, io: Pick<RepoAccess, "readRepoConfig">, actor: Actor): Promise<ReloadResult> {
   const current = await findProject(db, projectId);
   const cfg = await checkSecretRefs(db, projectId, io.readRepoConfig(current.repoPath));
   const res = await inTx(db, async (tx) => {
@@ -106,7 +107,7 @@ export async function reloadProjectConfig(db: Db, projectId: number, io: Pick<Re
     await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId} FOR UPDATE`;
     if (!cfg.result.ok) {
       const project = await tx.project.update({ where: { id: projectId }, data: { configText: cfg.text, configError: cfg.result.error } });
-      await logProjectEvent(tx, { projectId, kind: "config_error", message: `Config not loaded: ${cfg.result.error}` });
+      await logProjectEvent(tx, { projectId, kind: "config_error", message: `Config not loaded: ${cfg.result.error}`, actor });
       return { project, ok: false, error: cfg.result.error, warnings: [], sync: { added: [], updated: [], disabled: [] } };
     }
     const { config, warnings } = cfg.result.parsed;
@@ -125,7 +126,12 @@ export async function reloadProjectConfig(db: Db, projectId: number, io: Pick<Re
     const changes = [...sync.added.map((n) => `+${n}`), ...sync.updated.map((n) => `~${n}`), ...sync.disabled.map((n) => `-${n}`)];
     // Only real changes reach the activity feed (importing twice must change nothing).
     if (changes.length || current.configError || current.configText !== cfg.text) {
-      await logProjectEvent(tx, { projectId, kind: "config_reloaded", message: `Config reloaded${changes.length ? ` (agents ${changes.join(" ")})` : ""}` });
+      await logProjectEvent(tx, {
+        projectId,
+        kind: "config_reloaded",
+        message: `Config reloaded${changes.length ? ` (agents ${changes.join(" ")})` : ""}`,
+        actor,
+      });
     }
     return { project, ok: true, error: null, warnings, sync };
   });

@@ -1,7 +1,7 @@
 // What the session page shows: one session, which events its log view lists (with the errors to
 // jump to), slices of those events, and the raw log as the runtime printed it.
 import { badRequest, notFound } from "@drover/core/errors";
-import { ERROR_KINDS, ERROR_WHEN } from "@drover/core/runtimes/error-events";
+import { ERROR_KINDS, ERROR_TEXT, ERROR_WHEN } from "@drover/core/runtimes/error-events";
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client.ts";
 import { durationMs } from "./agent-views.ts";
@@ -28,7 +28,9 @@ export function errorEventSql(): Prisma.Sql {
   const always = ERROR_KINDS.map((k) => Prisma.sql`kind = ${k}`);
   // jsonb equality, so the string "false" is not the boolean false (as in isErrorEvent).
   const when = ERROR_WHEN.map((w) => Prisma.sql`(kind = ${w.kind} AND payload -> ${w.field}::text = ${JSON.stringify(w.value)}::jsonb)`);
-  return Prisma.sql`(${Prisma.join([...always, ...when], " OR ")})`;
+  // Case-sensitive regex match (~), as the JavaScript pattern is.
+  const said = ERROR_TEXT.map((t) => Prisma.sql`(kind = ${t.kind} AND text ~ ${t.sql})`);
+  return Prisma.sql`(${Prisma.join([...always, ...when, ...said], " OR ")})`;
 }
 
 export const sessionIndexInput = z.object({

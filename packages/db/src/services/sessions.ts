@@ -1,4 +1,6 @@
 // Stop and fail requests from users and the pipeline; the transitions themselves are in ../sessions/.
+import type { Actor } from "@drover/core/audit/actor";
+import { actorLabel } from "@drover/core/audit/actor";
 import { notFound } from "@drover/core/errors";
 import type { Db } from "../client.ts";
 import type { AgentSession } from "../generated/prisma/client.ts";
@@ -24,16 +26,16 @@ export async function requestStop(tx: Tx, s: AgentSession, reason: string, messa
 }
 
 /** A person stopping an agent: the session stops and the story is held for them (auto-assign skips it). */
-export async function stopAgent(db: Db, input: { projectId: number; storyNumber: number; agentName: string; by?: string }) {
+export async function stopAgent(db: Db, input: { projectId: number; storyNumber: number; agentName: string }, actor: Actor) {
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
     const agent = await tx.agent.findUnique({ where: { projectId_name: { projectId: input.projectId, name: input.agentName } } });
     if (!agent) throw notFound(`No agent named ${input.agentName} in this project's roster`);
     const s = await tx.agentSession.findFirst({ where: { storyId: story.id, agentId: agent.id, status: { in: ["pending", "running"] } } });
     if (!s) throw notFound(`${agent.name} is not running on story ${story.number}`);
-    const by = input.by ?? "user";
+    const by = actorLabel(actor);
     const result = await requestStop(tx, s, "user_stop", `Stopped by ${by}`);
-    await holdLocked(tx, story, by);
+    await holdLocked(tx, story, actor);
     await logProjectEvent(tx, {
       projectId: input.projectId,
       storyId: story.id,
@@ -41,6 +43,7 @@ export async function stopAgent(db: Db, input: { projectId: number; storyNumber:
       agentName: agent.name,
       kind: "agent_stopped",
       message: `${agent.name} ${result === "stopped" ? "stopped" : "asked to stop"} on story ${story.number}`,
+      actor,
     });
     return { sessionId: s.id, result, heldBy: by };
   });
@@ -50,7 +53,7 @@ export async function stopAgent(db: Db, input: { projectId: number; storyNumber:
  * Rule 8: a pending session that cannot run (spawn error, worktree failure ...) is marked failed
  * with the reason, so it never blocks auto-assign. Returns false when it was no longer pending.
  */
-export async function failPendingSession(db: Db, input: { sessionId: number; reason: string; message: string }): Promise<boolean> {
+export async function failPendingSession(db: Db, input: { sessionId: number; reason: string; message: string }, actor: Actor): Promise<boolean> {
   return inTx(db, async (tx) => {
     if (!(await failPending(tx, input.sessionId, input.reason, input.message))) return false;
     const s = await tx.agentSession.findUniqueOrThrow({ where: { id: input.sessionId }, include: { agent: true, story: true } });
@@ -61,6 +64,7 @@ export async function failPendingSession(db: Db, input: { sessionId: number; rea
       agentName: s.agent.name,
       kind: "agent_failed",
       message: `${s.agent.name} could not start on story ${s.story.number}: ${input.message}`,
+      actor,
     });
     await notify(tx, CHANNELS.sessions, { sessionId: s.id, projectId: s.projectId });
     return true;

@@ -1,6 +1,7 @@
 // Stories: create (atomic numbering), update, move (stopping agents of the old stage), reorder,
 // tick criteria, block and unblock. Every write logs a project event and notifies the board.
 import { z } from "zod";
+import type { Actor } from "@drover/core/audit/actor";
 import { badRequest, notFound, precondition } from "@drover/core/errors";
 import { agentStageFor, assertLegalMove, STAGES, type StageName } from "@drover/core/pipeline/stages";
 import { assertSlug, slugify } from "@drover/core/pipeline/workspace";
@@ -34,7 +35,7 @@ async function endOfColumn(tx: DbOrTx, projectId: number, stage: StageName): Pro
   return Math.floor(agg._max.position ?? 0) + 1;
 }
 
-export async function createStory(db: Db, input: z.input<typeof createStoryInput>): Promise<Story> {
+export async function createStory(db: Db, input: z.input<typeof createStoryInput>, actor: Actor): Promise<Story> {
   const i = parseInput(createStoryInput, input);
   const slug = i.slug !== undefined ? assertSlug(i.slug) : slugify(i.title);
   return inTx(db, async (tx) => {
@@ -59,12 +60,12 @@ export async function createStory(db: Db, input: z.input<typeof createStoryInput
         dependsOn: i.dependsOn,
       },
     });
-    await logProjectEvent(tx, { projectId: i.projectId, storyId: story.id, kind: "story_created", message: `Story ${number} created: ${i.title}` });
+    await logProjectEvent(tx, { projectId: i.projectId, storyId: story.id, kind: "story_created", message: `Story ${number} created: ${i.title}`, actor });
     return story;
   });
 }
 
-export async function updateStory(db: Db, input: z.input<typeof updateStoryInput>): Promise<Story> {
+export async function updateStory(db: Db, input: z.input<typeof updateStoryInput>, actor: Actor): Promise<Story> {
   const i = parseInput(updateStoryInput, input);
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, i.projectId, i.storyNumber);
@@ -108,6 +109,7 @@ export async function updateStory(db: Db, input: z.input<typeof updateStoryInput
       storyId: story.id,
       kind: "story_updated",
       message: `Story ${story.number} updated (${fields.join(", ") || "no changes"})`,
+      actor,
     });
     return updated;
   });
@@ -117,14 +119,14 @@ export interface MoveStoryInput {
   projectId: number;
   storyNumber: number;
   to: StageName;
-  /** Who asked (user name, "pipeline"); shown in the activity feed. */
-  by?: string;
+  /** The agent whose own work moved it (its next prompt leaves this move out of its recent events). */
+  agentName?: string;
   /** A session that must not be stopped by this move (the pipeline moving its own finished agent's story). */
   keepSessionId?: number;
 }
 
 /** Moves a story inside an open transaction (used by startAgent too). */
-export async function moveLocked(tx: Tx, story: Story, to: StageName, opts: { by?: string; keepSessionId?: number } = {}) {
+export async function moveLocked(tx: Tx, story: Story, to: StageName, actor: Actor, opts: { agentName?: string; keepSessionId?: number } = {}) {
   assertLegalMove(story.number, story.stage, to);
   const updated = await tx.story.update({
     where: { id: story.id },
@@ -149,24 +151,25 @@ export async function moveLocked(tx: Tx, story: Story, to: StageName, opts: { by
   await logProjectEvent(tx, {
     projectId: story.projectId,
     storyId: story.id,
-    agentName: opts.by ?? null,
+    agentName: opts.agentName ?? null,
     kind: "story_moved",
     message: `Story ${story.number} moved from ${story.stage} to ${to}`,
     payload: { from: story.stage, to, stoppedSessions: stopped },
+    actor,
   });
   return { story: updated, stoppedSessions: stopped };
 }
 
-export async function moveStory(db: Db, input: MoveStoryInput) {
+export async function moveStory(db: Db, input: MoveStoryInput, actor: Actor) {
   const to = parseInput(z.enum(STAGES), input.to);
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
-    return moveLocked(tx, story, to, input);
+    return moveLocked(tx, story, to, actor, input);
   });
 }
 
 /** Puts a story at `index` (0-based) in its column; positions are fractional, so one row changes. */
-export async function reorderStory(db: Db, input: { projectId: number; storyNumber: number; index: number }): Promise<Story> {
+export async function reorderStory(db: Db, input: { projectId: number; storyNumber: number; index: number }, actor: Actor): Promise<Story> {
   const index = parseInput(indexSchema, input.index);
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
@@ -187,12 +190,13 @@ export async function reorderStory(db: Db, input: { projectId: number; storyNumb
       storyId: story.id,
       kind: "story_reordered",
       message: `Story ${story.number} reordered in ${story.stage}`,
+      actor,
     });
     return updated;
   });
 }
 
-export async function tickCriterion(db: Db, input: { projectId: number; storyNumber: number; index: number; checked: boolean }): Promise<Story> {
+export async function tickCriterion(db: Db, input: { projectId: number; storyNumber: number; index: number; checked: boolean }, actor: Actor): Promise<Story> {
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
     const body = tickCriterionInBody(story.body, input.index, input.checked);
@@ -203,13 +207,18 @@ export async function tickCriterion(db: Db, input: { projectId: number; storyNum
       storyId: story.id,
       kind: "criterion_ticked",
       message: `Story ${story.number}: ${input.checked ? "checked" : "unchecked"} "${c.text}"`,
+      actor,
     });
     return updated;
   });
 }
 
 /** Blocking stops every pending or running session on the story; a session ending on a blocked story never moves it. */
-export async function blockStory(db: Db, input: { projectId: number; storyNumber: number; reason?: string; mergeFailure?: string }): Promise<Story> {
+export async function blockStory(
+  db: Db,
+  input: { projectId: number; storyNumber: number; reason?: string; mergeFailure?: string },
+  actor: Actor,
+): Promise<Story> {
   return inTx(db, async (tx) => {
     const story = await lockStory(tx, input.projectId, input.storyNumber);
     const active = await tx.agentSession.findMany({ where: { storyId: story.id, status: { in: ["pending", "running"] } } });
@@ -224,19 +233,20 @@ export async function blockStory(db: Db, input: { projectId: number; storyNumber
       kind: "story_blocked",
       message: `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}`,
       payload: { stoppedSessions: active.map((s) => s.id) },
+      actor,
     });
     return updated;
   });
 }
 
 /** Unblocking clears the block and any merge failure, so auto-assign and merging try again. */
-export async function unblockStory(db: Db, input: { projectId: number; storyNumber: number }): Promise<Story> {
-  return inTx(db, async (tx) => unblockLocked(tx, await lockStory(tx, input.projectId, input.storyNumber)));
+export async function unblockStory(db: Db, input: { projectId: number; storyNumber: number }, actor: Actor): Promise<Story> {
+  return inTx(db, async (tx) => unblockLocked(tx, await lockStory(tx, input.projectId, input.storyNumber), actor));
 }
 
 /** Unblocks a locked story (also used by a start that unblocks and resumes in one step). */
-export async function unblockLocked(tx: Tx, story: Story): Promise<Story> {
+export async function unblockLocked(tx: Tx, story: Story, actor: Actor): Promise<Story> {
   const updated = await tx.story.update({ where: { id: story.id }, data: { blocked: false, blockedReason: null, mergeFailure: null } });
-  await logProjectEvent(tx, { projectId: story.projectId, storyId: story.id, kind: "story_unblocked", message: `Story ${story.number} unblocked` });
+  await logProjectEvent(tx, { projectId: story.projectId, storyId: story.id, kind: "story_unblocked", message: `Story ${story.number} unblocked`, actor });
   return updated;
 }

@@ -23,6 +23,12 @@ export async function storyView(db: DbOrTx, storyId: number) {
     include: {
       project: { select: { id: true, name: true, baseBranch: true, isDemo: true } },
       sessions: { orderBy: { createdAt: "desc" }, include: { agent: { select: { name: true } } } },
+      // Who did what to it, newest first (the whole history is on the activity page).
+      events: {
+        orderBy: { id: "desc" },
+        take: 50,
+        select: { id: true, at: true, kind: true, message: true, agentName: true, sessionId: true, actorKind: true, actorName: true },
+      },
     },
   });
   if (!story) throw notFound(`Story ${storyId} not found`);

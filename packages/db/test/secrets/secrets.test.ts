@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProject, reloadProjectConfig } from "../../src/services/index.ts";
 import { describeSecretKey, ensureSecretKey, listSecrets, readSecretKey, removeSecret, resolveSecrets, setSecret } from "../../src/secrets/index.ts";
+import { testActor } from "../../testing/actors.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { rejects } from "@drover/db/testing/project-fixtures";
 import { makeRepo } from "@drover/repo/testing/make-repo";
@@ -42,10 +43,10 @@ describe("secret key", () => {
 
 describe("secret store", () => {
   it("stores values encrypted, lists names only, resolves for the runner, refuses a wrong key or a moved value", async () => {
-    const { project } = await addProject(t.db, { repoPath: makeRepo(), name: "secrets-a" }, repoAccess);
+    const { project } = await addProject(t.db, { repoPath: makeRepo(), name: "secrets-a" }, repoAccess, testActor);
     const key = ensureSecretKey({ env: {}, dir: tmpDir() });
-    await setSecret(t.db, key, { projectId: project.id, name: "openai", value: VALUE });
-    await setSecret(t.db, key, { projectId: project.id, name: "other", value: "second-value" });
+    await setSecret(t.db, key, { projectId: project.id, name: "openai", value: VALUE }, testActor);
+    await setSecret(t.db, key, { projectId: project.id, name: "other", value: "second-value" }, testActor);
     const listed = await listSecrets(t.db, project.id);
     expect(listed.map((s) => s.name)).toEqual(["openai", "other"]);
     expect(JSON.stringify(listed)).not.toContain(VALUE);
@@ -62,10 +63,10 @@ describe("secret store", () => {
     await t.db.projectSecret.updateMany({ where: { projectId: project.id, name: "other" }, data: { encrypted: row.encrypted } });
     await rejects(resolveSecrets(t.db, key, project.id, ["other"]), "BAD_REQUEST", /does not decrypt/);
 
-    await rejects(setSecret(t.db, key, { projectId: project.id, name: "bad name", value: "x" }), "BAD_REQUEST", /Secret name/);
-    await rejects(setSecret(t.db, key, { projectId: project.id, name: "empty", value: "" }), "BAD_REQUEST", /must not be empty/);
-    await removeSecret(t.db, { projectId: project.id, name: "other" });
-    await rejects(removeSecret(t.db, { projectId: project.id, name: "other" }), "NOT_FOUND", /no secret "other"/);
+    await rejects(setSecret(t.db, key, { projectId: project.id, name: "bad name", value: "x" }, testActor), "BAD_REQUEST", /Secret name/);
+    await rejects(setSecret(t.db, key, { projectId: project.id, name: "empty", value: "" }, testActor), "BAD_REQUEST", /must not be empty/);
+    await removeSecret(t.db, { projectId: project.id, name: "other" }, testActor);
+    await rejects(removeSecret(t.db, { projectId: project.id, name: "other" }, testActor), "NOT_FOUND", /no secret "other"/);
     const events = await t.db.projectEvent.findMany({ where: { projectId: project.id } });
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(["secret_set", "secret_removed"]));
     expect(events.map((e) => `${e.message} ${JSON.stringify(e.payload)}`).join("\n")).not.toContain(VALUE);
@@ -74,16 +75,16 @@ describe("secret store", () => {
   it("a roster referring to an unknown secret is a config error with file, line and key; it loads once the secret is set", async () => {
     const roster = `[[agent]]\nname = "coder"\nstage = "coder"\nruntime = "codex"\nenv = { OPENAI_BASE_URL = "http://x", OPENAI_API_KEY = "secret:openai" }\n`;
     const repo = makeRepo({ config: roster });
-    const { project } = await addProject(t.db, { repoPath: repo, name: "secrets-b" }, repoAccess);
+    const { project } = await addProject(t.db, { repoPath: repo, name: "secrets-b" }, repoAccess, testActor);
     expect(project.configError).toContain('.drover/project.toml:5: agent[0] (coder).env.OPENAI_API_KEY: unknown secret "openai"');
     expect(project.rosterText).toBeNull();
-    await setSecret(t.db, ensureSecretKey({ env: {}, dir: tmpDir() }), { projectId: project.id, name: "openai", value: VALUE });
-    const ok = await reloadProjectConfig(t.db, project.id, repoAccess);
+    await setSecret(t.db, ensureSecretKey({ env: {}, dir: tmpDir() }), { projectId: project.id, name: "openai", value: VALUE }, testActor);
+    const ok = await reloadProjectConfig(t.db, project.id, repoAccess, testActor);
     expect(ok.ok).toBe(true);
     expect(await t.db.agent.count({ where: { projectId: project.id, enabled: true } })).toBe(1);
     // Removing it makes the next reload fail and keeps the last good roster.
-    await removeSecret(t.db, { projectId: project.id, name: "openai" });
-    const bad = await reloadProjectConfig(t.db, project.id, repoAccess);
+    await removeSecret(t.db, { projectId: project.id, name: "openai" }, testActor);
+    const bad = await reloadProjectConfig(t.db, project.id, repoAccess, testActor);
     expect(bad).toMatchObject({ ok: false });
     expect(bad.error).toMatch(/project\.toml:5: .*OPENAI_API_KEY: unknown secret "openai"/);
     expect((await t.db.project.findUniqueOrThrow({ where: { id: project.id } })).rosterText).toContain("secret:openai");

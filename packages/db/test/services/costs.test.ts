@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from "../../testing/test-databa
 import { dailySpend, projectCosts, recordEstimatedCost } from "../../src/services/costs.ts";
 import { createStory } from "../../src/services/stories.ts";
 import { projectWithRoster } from "@drover/db/testing/project-fixtures";
+import { testActor } from "../../testing/actors.ts";
 
 const CONFIG = `
 [prices.gemini-2]
@@ -41,8 +42,8 @@ describe("costs", () => {
   it("reported, estimated and unpriced sessions, per session, story, agent and day", async () => {
     const { db } = t;
     const project = await projectWithRoster(db, CONFIG);
-    const s1 = await createStory(db, { projectId: project.id, title: "One" });
-    const s2 = await createStory(db, { projectId: project.id, title: "Two" });
+    const s1 = await createStory(db, { projectId: project.id, title: "One" }, testActor);
+    const s2 = await createStory(db, { projectId: project.id, title: "Two" }, testActor);
     const agents = Object.fromEntries((await db.agent.findMany({ where: { projectId: project.id } })).map((a) => [a.name, a]));
     const mk = (agent: string, storyId: number, day: string, data: Record<string, unknown>) =>
       db.agentSession.create({

@@ -17,6 +17,7 @@ import {
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { projectWithRoster, rejects } from "@drover/db/testing/project-fixtures";
 import { repoAccess } from "../../../repo/src/index.ts";
+import { testActor } from "../../testing/actors.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -28,9 +29,9 @@ type Stage = "backlog" | "current" | "qa" | "merge" | "done" | "archived";
 async function setup(opts: { config?: string } = {}) {
   const project = await projectWithRoster(t.db, opts.config);
   const story = async (stage: Stage = "backlog", extra: { agent?: string } = {}) =>
-    createStory(t.db, { projectId: project.id, title: `A story in ${stage}`, stage, criteria: [{ text: "It works", checked: false }], ...extra });
+    createStory(t.db, { projectId: project.id, title: `A story in ${stage}`, stage, criteria: [{ text: "It works", checked: false }], ...extra }, testActor);
   const start = (storyNumber: number, agentName?: string, more: Record<string, unknown> = {}) =>
-    startAgent(t.db, { projectId: project.id, storyNumber, agentName, trigger: "user", ...more });
+    startAgent(t.db, { projectId: project.id, storyNumber, agentName, trigger: "user", ...more }, testActor);
   const stageOf = async (n: number) => (await t.db.story.findUniqueOrThrow({ where: { projectId_number: { projectId: project.id, number: n } } })).stage;
   const finish = (sessionId: number, runtimeSessionId?: string) =>
     t.db.agentSession.update({ where: { id: sessionId }, data: { status: "completed", finishedAt: new Date(), runtimeSessionId } });
@@ -172,10 +173,10 @@ describe("startAgent rules", () => {
 
     // The pending row blocks the agent until it fails, then the agent is free again.
     await rejects(start((await story("current")).number, "coder-1"), "CONFLICT", /busy/);
-    expect(await failPendingSession(t.db, { sessionId: session.id, reason: "spawn_error", message: "claude not found" })).toBe(true);
+    expect(await failPendingSession(t.db, { sessionId: session.id, reason: "spawn_error", message: "claude not found" }, testActor)).toBe(true);
     const failed = await t.db.agentSession.findUniqueOrThrow({ where: { id: session.id } });
     expect([failed.status, failed.reason, failed.message]).toEqual(["failed", "spawn_error", "claude not found"]);
-    expect(await failPendingSession(t.db, { sessionId: session.id, reason: "x", message: "y" })).toBe(false);
+    expect(await failPendingSession(t.db, { sessionId: session.id, reason: "x", message: "y" }, testActor)).toBe(false);
     expect((await start(s.number)).status).toBe("pending");
   });
 
@@ -198,10 +199,10 @@ describe("startAgent rules", () => {
     expect(first.prompt).not.toContain("<recent-events>");
     await finish(first.id);
     await new Promise((r) => setTimeout(r, 20));
-    await tickCriterion(t.db, { projectId: project.id, storyNumber: s.number, index: 0, checked: true });
-    await blockStory(t.db, { projectId: project.id, storyNumber: s.number, reason: "waiting for API keys" });
-    await logProjectEvent(t.db, { projectId: project.id, storyId: s.id, agentName: "coder-1", kind: "note", message: "my own note" });
-    await logProjectEvent(t.db, { projectId: project.id, storyId: s.id, agentName: "qa-1", kind: "note", message: "qa says hi" });
+    await tickCriterion(t.db, { projectId: project.id, storyNumber: s.number, index: 0, checked: true }, testActor);
+    await blockStory(t.db, { projectId: project.id, storyNumber: s.number, reason: "waiting for API keys" }, testActor);
+    await logProjectEvent(t.db, { projectId: project.id, storyId: s.id, agentName: "coder-1", kind: "note", message: "my own note", actor: testActor });
+    await logProjectEvent(t.db, { projectId: project.id, storyId: s.id, agentName: "qa-1", kind: "note", message: "qa says hi", actor: testActor });
     const second = await start(s.number, "coder-1", { fresh: true });
     const block = /^<recent-events>\n([\s\S]*?)\n<\/recent-events>\n\n/.exec(second.prompt ?? "");
     expect(block).not.toBeNull();
@@ -236,7 +237,7 @@ describe("startAgent rules", () => {
       file,
       fs.readFileSync(file, "utf8").replace(`name = "coder-1"\nstage = "coder"\nmodel = "sonnet"`, `name = "coder-1"\nstage = "coder"\nmodel = "opus"`),
     );
-    expect((await reloadProjectConfig(t.db, project.id, repoAccess)).sync.updated).toEqual(["coder-1"]);
+    expect((await reloadProjectConfig(t.db, project.id, repoAccess, testActor)).sync.updated).toEqual(["coder-1"]);
     const opus = await start(s.number, "coder-1");
     expect(opus.model).toBe("opus");
     expect(opus.resumeRuntimeSessionId).toBeNull();
@@ -250,7 +251,7 @@ describe("stopAgent", () => {
     const auto = (n: number) => start(n, undefined, { trigger: "auto_assign", autoAssign: true });
     // Blocked after the planner's snapshot was taken.
     const a = await story("current");
-    await blockStory(t.db, { projectId: project.id, storyNumber: a.number, reason: "gate_failed after 2 retries" });
+    await blockStory(t.db, { projectId: project.id, storyNumber: a.number, reason: "gate_failed after 2 retries" }, testActor);
     await rejects(auto(a.number), "CONFLICT", /no longer up for auto-assign: blocked/);
     // Held for human review.
     const b = await story("current");
@@ -287,22 +288,22 @@ describe("stopAgent", () => {
     await new Promise((r) => setTimeout(r, 300));
     const a = await story("current");
     const pending = await start(a.number, "coder-1");
-    expect(await stopAgent(t.db, { projectId: project.id, storyNumber: a.number, agentName: "coder-1" })).toEqual({
+    expect(await stopAgent(t.db, { projectId: project.id, storyNumber: a.number, agentName: "coder-1" }, testActor)).toEqual({
       sessionId: pending.id,
       result: "stopped",
-      heldBy: "user",
+      heldBy: "Test User",
     });
     expect((await t.db.agentSession.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("stopped");
 
     const b = await story("current");
     const running = await start(b.number, "coder-2");
     await t.db.agentSession.update({ where: { id: running.id }, data: { status: "running" } });
-    expect((await stopAgent(t.db, { projectId: project.id, storyNumber: b.number, agentName: "coder-2" })).result).toBe("stop_requested");
+    expect((await stopAgent(t.db, { projectId: project.id, storyNumber: b.number, agentName: "coder-2" }, testActor)).result).toBe("stop_requested");
     const row = await t.db.agentSession.findUniqueOrThrow({ where: { id: running.id } });
     expect(row.status).toBe("running");
     expect(row.stopRequestedAt).toBeInstanceOf(Date);
     await expect.poll(() => got.some((p) => p.sessionId === running.id && p.stop === true), { timeout: 10_000 }).toBe(true);
     await l.close();
-    await rejects(stopAgent(t.db, { projectId: project.id, storyNumber: b.number, agentName: "qa-1" }), "NOT_FOUND", /qa-1 is not running on story/);
+    await rejects(stopAgent(t.db, { projectId: project.id, storyNumber: b.number, agentName: "qa-1" }, testActor), "NOT_FOUND", /qa-1 is not running on story/);
   });
 });

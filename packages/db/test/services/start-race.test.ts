@@ -5,6 +5,7 @@ import { createDb, type Db } from "../../src/client.ts";
 import { createStory, startAgent } from "../../src/services/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { projectWithRoster } from "@drover/db/testing/project-fixtures";
+import { testActor } from "../../testing/actors.ts";
 
 const N = 50;
 let t: TestDatabase;
@@ -48,11 +49,11 @@ async function settle(reqs: Array<(db: Db) => Promise<unknown>>) {
 describe("concurrent starts", () => {
   it("on one story: one coder and one `other` agent win; the rest get rules 3, 5 and 6", async () => {
     const project = await projectWithRoster(t.db, ROSTER);
-    const story = await createStory(t.db, { projectId: project.id, title: "Contended", stage: "backlog" });
+    const story = await createStory(t.db, { projectId: project.id, title: "Contended", stage: "backlog" }, testActor);
     const names: Array<string | undefined> = [];
     for (let i = 0; i < N; i++) names.push([undefined, "coder-1", "coder-2", "coder-3", "helper", "qa-1", undefined, "coder-1", "helper", undefined][i % 10]);
     const results = await settle(
-      names.map((agentName) => (db) => startAgent(db, { projectId: project.id, storyNumber: story.number, agentName, trigger: "user" })),
+      names.map((agentName) => (db) => startAgent(db, { projectId: project.id, storyNumber: story.number, agentName, trigger: "user" }, testActor)),
     );
 
     for (const r of results) if (!r.ok) expect(r.err.name, r.err.message).toBe("DomainError");
@@ -78,8 +79,10 @@ describe("concurrent starts", () => {
   it("on many stories: three coders, max_coders = 3, exactly three implicit starts win", async () => {
     const project = await projectWithRoster(t.db, ROSTER);
     const stories = [];
-    for (let i = 0; i < N; i++) stories.push(await createStory(t.db, { projectId: project.id, title: `S${i}`, stage: "backlog" }));
-    const results = await settle(stories.map((s) => (db) => startAgent(db, { projectId: project.id, storyNumber: s.number, trigger: "auto_assign" })));
+    for (let i = 0; i < N; i++) stories.push(await createStory(t.db, { projectId: project.id, title: `S${i}`, stage: "backlog" }, testActor));
+    const results = await settle(
+      stories.map((s) => (db) => startAgent(db, { projectId: project.id, storyNumber: s.number, trigger: "auto_assign" }, testActor)),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(3);
     for (const r of results) if (!r.ok) expect(r.err.message).toMatch(/^all coders busy; story queued/);
     const active = await t.db.agentSession.findMany({ where: { projectId: project.id, status: "pending" }, include: { agent: true } });

@@ -4,6 +4,7 @@ import { createStory, startAgent } from "../../src/services/index.ts";
 import { claimPending, endRun, extendLeases, failPending, recordAttempt, stopPending } from "../../src/sessions/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database.ts";
 import { projectWithRoster } from "@drover/db/testing/project-fixtures";
+import { testActor } from "../../testing/actors.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -14,8 +15,8 @@ afterAll(() => t.drop());
 
 async function pendingSession() {
   const project = await projectWithRoster(t.db);
-  const story = await createStory(t.db, { projectId: project.id, title: "A story", stage: "current" });
-  const s = await startAgent(t.db, { projectId: project.id, storyNumber: story.number, trigger: "user" });
+  const story = await createStory(t.db, { projectId: project.id, title: "A story", stage: "current" }, testActor);
+  const s = await startAgent(t.db, { projectId: project.id, storyNumber: story.number, trigger: "user" }, testActor);
   return s.id;
 }
 const row = (id: number) => t.db.agentSession.findUniqueOrThrow({ where: { id } });

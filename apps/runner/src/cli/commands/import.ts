@@ -13,9 +13,9 @@ export function register(program: Command): void {
     .option("--name <name>", "project name when the repository is new to Drover (default: folder name)")
     .option("--json", "print the report as JSON")
     .action((repo: string, opts: { name?: string; json?: boolean }) =>
-      withDb(async (db) => {
+      withDb(async (db, actor) => {
         // A path typed in a shell means the shell's folder; the service itself takes absolute paths only.
-        const r = await importRepo(db, path.resolve(repo), repoAccess, { name: opts.name });
+        const r = await importRepo(db, path.resolve(repo), repoAccess, actor, { name: opts.name });
         print(!!opts.json, r, () => {
           const lines = [
             `${r.projectCreated ? "Created" : "Updated"} project ${r.projectName} (#${r.projectId})`,

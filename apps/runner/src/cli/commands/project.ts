@@ -4,7 +4,7 @@ import readline from "node:readline/promises";
 import type { Command } from "commander";
 import { badRequest } from "@drover/core/errors";
 import { archiveProject, findProject, removeProject, unarchiveProject } from "@drover/db/services/index";
-import { cliActor, print, withDb } from "../with-db.ts";
+import { print, withDb } from "../with-db.ts";
 
 async function askName(name: string): Promise<string> {
   if (!process.stdin.isTTY) throw badRequest(`Removing project ${name} needs confirmation: pass --confirm ${JSON.stringify(name)}`);
@@ -26,8 +26,8 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .option("--json", "print the result as JSON")
     .action((ref: string, opts: { json?: boolean }) =>
-      withDb(async (db) => {
-        const r = await archiveProject(db, { project: ref, by: cliActor() });
+      withDb(async (db, actor) => {
+        const r = await archiveProject(db, { project: ref }, actor);
         print(!!opts.json, { id: r.project.id, name: r.project.name, archivedAt: r.project.archivedAt, stoppedSessions: r.stoppedSessions }, () =>
           [`Archived project ${r.project.name}`, r.stoppedSessions.length ? `; stopped ${r.stoppedSessions.length} session(s)` : ""].join(""),
         );
@@ -39,8 +39,8 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .option("--json", "print the result as JSON")
     .action((ref: string, opts: { json?: boolean }) =>
-      withDb(async (db) => {
-        const p = await unarchiveProject(db, { project: ref, by: cliActor() });
+      withDb(async (db, actor) => {
+        const p = await unarchiveProject(db, { project: ref }, actor);
         print(!!opts.json, { id: p.id, name: p.name, archivedAt: p.archivedAt }, () => `Project ${p.name} is back on the board`);
       }),
     );
@@ -51,10 +51,10 @@ export function register(program: Command): void {
     .option("--confirm <name>", "the project's name, to confirm without a prompt")
     .option("--json", "print the result as JSON")
     .action((ref: string, opts: { confirm?: string; json?: boolean }) =>
-      withDb(async (db) => {
+      withDb(async (db, actor) => {
         const p = await findProject(db, ref);
         const confirm = opts.confirm ?? (await askName(p.name));
-        const r = await removeProject(db, { project: p.id, confirm });
+        const r = await removeProject(db, { project: p.id, confirm }, actor);
         print(!!opts.json, r, () => `Removed project ${r.name} (${r.stories} stories); ${r.repoPath} was not touched`);
       }),
     );

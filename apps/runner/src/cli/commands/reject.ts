@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { findProject } from "@drover/db/services/index";
 import { rejectStory } from "@drover/db/services/review";
 import { print, storyNumberArg, withDb } from "../with-db.ts";
-import { operatorName, remoteApi, remoteProjectId, withRemote } from "../remote.ts";
+import { remoteApi, remoteProjectId, withRemote } from "../remote.ts";
 
 type Rejected = Awaited<ReturnType<typeof rejectStory>>;
 
@@ -24,19 +24,18 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .argument("<story>", "story number")
     .argument("<notes>", "what to fix")
-    .option("--by <name>", "who rejects (shown in the activity feed)", operatorName())
     .option("--json", "print the result as JSON")
-    .action((project: string, story: string, notes: string, opts: { by: string; json?: boolean }) => {
+    .action((project: string, story: string, notes: string, opts: { json?: boolean }) => {
       const api = remoteApi(program);
       if (api) {
-        // Remotely the server records the token's owner; --by is for the local operator only.
+        // Remotely the server records the token's owner as who rejected.
         return withRemote(api, async (api) =>
           report(!!opts.json, await api.review.reject.mutate({ projectId: await remoteProjectId(api, project), storyNumber: storyNumberArg(story), notes })),
         );
       }
-      return withDb(async (db) => {
+      return withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        report(!!opts.json, await rejectStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), notes, by: opts.by }));
+        report(!!opts.json, await rejectStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), notes }, actor));
       });
     });
 }

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { findProject } from "@drover/db/services/index";
 import { retryStory } from "@drover/db/services/review";
 import { print, storyNumberArg, withDb } from "../with-db.ts";
-import { operatorName, remoteApi, remoteProjectId, withRemote } from "../remote.ts";
+import { remoteApi, remoteProjectId, withRemote } from "../remote.ts";
 
 function report(json: boolean, r: { story: { number: number; stage: string }; session: { id: number } | null }): void {
   print(
@@ -21,11 +21,11 @@ export function register(program: Command): void {
     .argument("<project>", "project name or id")
     .argument("<story>", "story number")
     .argument("[agent]", "agent to restart (default: the last one at the story's stage)")
-    .option("--by <name>", "who restarts (shown in the activity feed)", operatorName())
     .option("--json", "print the result as JSON")
-    .action((project: string, story: string, agent: string | undefined, opts: { by: string; json?: boolean }) => {
+    .action((project: string, story: string, agent: string | undefined, opts: { json?: boolean }) => {
       const api = remoteApi(program);
       if (api) {
+        // Remotely the server records the token's owner as who restarted.
         return withRemote(api, async (api) =>
           report(
             !!opts.json,
@@ -33,9 +33,9 @@ export function register(program: Command): void {
           ),
         );
       }
-      return withDb(async (db) => {
+      return withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        report(!!opts.json, await retryStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent, by: opts.by }));
+        report(!!opts.json, await retryStory(db, { projectId: p.id, storyNumber: storyNumberArg(story), agentName: agent }, actor));
       });
     });
 }

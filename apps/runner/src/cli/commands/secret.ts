@@ -40,12 +40,12 @@ export function register(program: Command): void {
           process.stdout.write(`Secret ${name} set for project ${project}; refer to it as "secret:${name}" in the roster\n`);
         });
       }
-      return withDb(async (db) => {
+      return withDb(async (db, actor) => {
         const p = await findProject(db, project);
         const value = await readValue(name);
         const key = ensureSecretKey();
         if (key.created) process.stderr.write(`drover: created the secret key ${key.source.replace(/^key file /, "")} (0600); back it up\n`);
-        await setSecret(db, key, { projectId: p.id, name, value });
+        await setSecret(db, key, { projectId: p.id, name, value }, actor);
         process.stdout.write(`Secret ${name} set for project ${p.name}; refer to it as "secret:${name}" in the roster\n`);
       });
     });
@@ -79,9 +79,9 @@ export function register(program: Command): void {
           process.stdout.write(`Secret ${name} removed from project ${project}\n`);
         });
       }
-      return withDb(async (db) => {
+      return withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        await removeSecret(db, { projectId: p.id, name });
+        await removeSecret(db, { projectId: p.id, name }, actor);
         process.stdout.write(`Secret ${name} removed from project ${p.name}\n`);
       });
     });

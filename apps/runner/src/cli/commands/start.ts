@@ -1,7 +1,7 @@
 // `drover start <project> <story> [agent]`: the same start rules as the web app.
 import type { Command } from "commander";
 import { findProject, startAgent } from "@drover/db/services/index";
-import { cliActor, print, storyNumberArg, withDb } from "../with-db.ts";
+import { print, storyNumberArg, withDb } from "../with-db.ts";
 import { remoteApi, remoteProjectId, withRemote } from "../remote.ts";
 
 export function register(program: Command): void {
@@ -33,17 +33,20 @@ export function register(program: Command): void {
           );
         });
       }
-      return withDb(async (db) => {
+      return withDb(async (db, actor) => {
         const p = await findProject(db, project);
-        const s = await startAgent(db, {
-          projectId: p.id,
-          storyNumber: storyNumberArg(story),
-          agentName: agent,
-          context: opts.context,
-          fresh: opts.fresh,
-          trigger: "user",
-          by: cliActor(),
-        });
+        const s = await startAgent(
+          db,
+          {
+            projectId: p.id,
+            storyNumber: storyNumberArg(story),
+            agentName: agent,
+            context: opts.context,
+            fresh: opts.fresh,
+            trigger: "user",
+          },
+          actor,
+        );
         const a = await db.agent.findUniqueOrThrow({ where: { id: s.agentId } });
         print(
           !!opts.json,

@@ -1,7 +1,7 @@
 // `drover stop <project> <story> <agent>`: stops a pending session now, asks the runner to stop a running one.
 import type { Command } from "commander";
 import { findProject, stopAgent } from "@drover/db/services/index";
-import { cliActor, print, storyNumberArg, withDb } from "../with-db.ts";
+import { print, storyNumberArg, withDb } from "../with-db.ts";
 import { remoteApi, remoteProjectId, withRemote } from "../remote.ts";
 
 export function register(program: Command): void {
@@ -27,10 +27,8 @@ export function register(program: Command): void {
           stop(async () => api.agents.stop.mutate({ projectId: await remoteProjectId(api, project), storyNumber: storyNumberArg(story), agentName: agent })),
         );
       }
-      return withDb((db) =>
-        stop(async () =>
-          stopAgent(db, { projectId: (await findProject(db, project)).id, storyNumber: storyNumberArg(story), agentName: agent, by: cliActor() }),
-        ),
+      return withDb((db, actor) =>
+        stop(async () => stopAgent(db, { projectId: (await findProject(db, project)).id, storyNumber: storyNumberArg(story), agentName: agent }, actor)),
       );
     });
 }

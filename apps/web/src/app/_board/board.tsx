@@ -1,26 +1,31 @@
 "use client";
-// The kanban board: live cards, drag and drop with the API's rules (optimistic, sprung back
-// with the server's reason when refused), filters, search and story creation.
+// The kanban board: live cards, drag and drop with the API's rules (a whole card drags, a click
+// opens it; columns it may not enter are marked while it moves; optimistic, sprung back with the
+// server's reason when refused), filters, search and story creation.
 import {
   closestCorners,
   DndContext,
   DragOverlay,
   KeyboardSensor,
   PointerSensor,
+  pointerWithin,
   useDroppable,
   useSensor,
   useSensors,
+  type CollisionDetection,
   type DragEndEvent,
   type DragStartEvent,
 } from "@dnd-kit/core";
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import type { RouterOutputs } from "@drover/api";
-import { STAGES, type StageName } from "@drover/core/pipeline/stages";
+import { moveProblem, STAGES, type StageName } from "@drover/core/pipeline/stages";
 import { STORY_KINDS } from "@drover/core/stories/file";
+import * as Toast from "@radix-ui/react-toast";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useMemo, useState, type KeyboardEvent, type MouseEvent } from "react";
 import { ConfigErrorWording } from "@/components/config-error-wording";
 import { DemoAutopilotNote } from "@/components/demo-autopilot-note";
 import { fmtCost, StatusGlyph } from "@/components/glyph";
@@ -31,6 +36,7 @@ import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 import { positionBetween } from "@/lib/position";
 import { storyHref } from "@/lib/story-href";
+import { boardAnnouncements, boardInstructions } from "./announcements";
 import { NewStoryDialog } from "./new-story-dialog";
 import { SandboxOffWarning } from "./sandbox-off-warning";
 
@@ -38,6 +44,21 @@ type Card = RouterOutputs["views"]["board"]["stories"][number];
 /** The columns; archived ones only on request. */
 const COLUMNS = STAGES.filter((s) => s !== "archived");
 const isStage = (s: string | undefined): s is StageName => (STAGES as readonly (string | undefined)[]).includes(s);
+/** Why `card` may not be dropped in `stage` (null when it may): core's rule, the one the API applies. */
+const dropProblem = (card: { stage: string }, stage: string) =>
+  isStage(card.stage) && isStage(stage) && card.stage !== stage ? moveProblem(card.stage, stage) : null;
+
+/**
+ * The column under the pointer wins, so a drop just inside the next column lands there (the
+ * dragged card's corners would still be nearer its own column); the keyboard, with no pointer,
+ * goes by corners.
+ */
+const forgivingCollision: CollisionDetection = (args) => {
+  const underPointer = pointerWithin(args);
+  return underPointer.length ? underPointer : closestCorners(args);
+};
+/** Space lifts and drops a card, Enter opens it (and drops a lifted one), Escape cancels. */
+const KEYBOARD_CODES = { start: ["Space"], cancel: ["Escape"], end: ["Space", "Enter"] };
 
 export function Board({ projectId }: { projectId: number }) {
   const trpc = useTRPC();
@@ -57,7 +78,7 @@ export function Board({ projectId }: { projectId: number }) {
   const reorder = useMutation(trpc.stories.reorder.mutationOptions());
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates, keyboardCodes: KEYBOARD_CODES }),
   );
 
   const stages = showArchived ? STAGES : COLUMNS;
@@ -85,6 +106,11 @@ export function Board({ projectId }: { projectId: number }) {
     const overId = String(e.over.id);
     const toStage = overId.startsWith("column-") ? overId.slice(7) : cards.find((c) => c.id === e.over!.id)?.stage;
     if (!isStage(toStage)) return;
+    const refused = dropProblem(card, toStage);
+    if (refused) {
+      setMoveError(`#${card.number} cannot move to ${toStage}: ${refused}`);
+      return;
+    }
     const column = byStage(toStage).filter((c) => c.id !== card.id);
     let index = overId.startsWith("column-") ? column.length : column.findIndex((c) => c.id === e.over!.id);
     if (index < 0) index = column.length;
@@ -128,82 +154,141 @@ export function Board({ projectId }: { projectId: number }) {
   }
 
   const agentNames = board.data?.agents.map((a) => a.name) ?? [];
+  const announcements = useMemo(() => boardAnnouncements(cards, dropProblem), [cards]);
   return (
-    <div className="p-4">
-      {board.data && !board.data.project.sandbox && <SandboxOffWarning />}
-      <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
-        <input
-          aria-label="Search stories"
-          placeholder="Search # or title"
-          className="rounded border px-2 py-1"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
-        <select aria-label="Filter by kind" className="rounded border px-2 py-1" value={kind} onChange={(e) => setKind(e.target.value)}>
-          <option value="">All kinds</option>
-          {STORY_KINDS.map((k) => (
-            <option key={k}>{k}</option>
-          ))}
-        </select>
-        <select aria-label="Filter by agent" className="rounded border px-2 py-1" value={agent} onChange={(e) => setAgent(e.target.value)}>
-          <option value="">All agents</option>
-          {agentNames.map((a) => (
-            <option key={a}>{a}</option>
-          ))}
-        </select>
-        <label className="flex items-center gap-1">
-          <input type="checkbox" checked={blockedOnly} onChange={(e) => setBlockedOnly(e.target.checked)} /> Blocked only
-        </label>
-        <label className="flex items-center gap-1">
-          <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived
-        </label>
-        {canMove && <NewStoryDialog projectId={projectId} />}
-        <span className={`ml-auto text-xs ${live ? "text-emerald-600" : "text-slate-400"}`} data-testid="live-indicator" data-live={live ? "1" : "0"}>
-          {live ? "● live" : "○ connecting"}
-        </span>
-      </div>
-      {moveError && (
-        <div
-          role="alert"
+    <Toast.Provider swipeDirection="right">
+      <div className="p-4">
+        {board.data && !board.data.project.sandbox && <SandboxOffWarning />}
+        <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
+          <input
+            aria-label="Search stories"
+            placeholder="Search # or title"
+            className="rounded border px-2 py-1"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          <select aria-label="Filter by kind" className="rounded border px-2 py-1" value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="">All kinds</option>
+            {STORY_KINDS.map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+          <select aria-label="Filter by agent" className="rounded border px-2 py-1" value={agent} onChange={(e) => setAgent(e.target.value)}>
+            <option value="">All agents</option>
+            {agentNames.map((a) => (
+              <option key={a}>{a}</option>
+            ))}
+          </select>
+          <label className="flex items-center gap-1">
+            <input type="checkbox" checked={blockedOnly} onChange={(e) => setBlockedOnly(e.target.checked)} /> Blocked only
+          </label>
+          <label className="flex items-center gap-1">
+            <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived
+          </label>
+          {canMove && <NewStoryDialog projectId={projectId} />}
+          <span className={`ml-auto text-xs ${live ? "text-emerald-600" : "text-slate-400"}`} data-testid="live-indicator" data-live={live ? "1" : "0"}>
+            {live ? "● live" : "○ connecting"}
+          </span>
+        </div>
+        <Toast.Root
+          open={moveError !== null}
+          onOpenChange={(open) => !open && setMoveError(null)}
+          duration={15_000}
+          type="foreground"
           data-testid="move-error"
-          className="mb-3 flex items-start justify-between rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+          className="flex items-start justify-between gap-4 rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 shadow"
         >
-          <span>{moveError}</span>
-          <button type="button" className="ml-4 text-red-500" onClick={() => setMoveError(null)} aria-label="Dismiss">
+          <Toast.Description>{moveError}</Toast.Description>
+          <Toast.Close className="text-red-500" aria-label="Dismiss">
             ×
-          </button>
-        </div>
-      )}
-      {board.error && <p className="text-red-700">{board.error.message}</p>}
-      {board.data?.project.configError && (
-        <div role="alert" data-testid="board-config-error" className="mb-3 rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          <ConfigErrorWording hasGoodConfig={board.data.project.hasGoodConfig} />{" "}
-          <Link className="underline" href={`/settings?project=${projectId}`}>
-            See them in Settings
-          </Link>
-        </div>
-      )}
-      {board.data?.project.isDemo && <DemoAutopilotNote projectId={projectId} />}
-      <DndContext sensors={sensors} collisionDetection={closestCorners} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
-        <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${stages.length}, minmax(0, 1fr))` }}>
-          {stages.map((stage) => (
-            <Column key={stage} stage={stage} cards={byStage(stage).filter(visible)} canMove={canMove} />
-          ))}
-        </div>
-        <DragOverlay>{dragging ? <CardBody card={dragging} /> : null}</DragOverlay>
-      </DndContext>
+          </Toast.Close>
+        </Toast.Root>
+        <Toast.Viewport className="fixed bottom-4 right-4 z-50 flex w-[28rem] max-w-[95vw] flex-col gap-2 outline-none" />
+        {board.error && <p className="text-red-700">{board.error.message}</p>}
+        {board.data?.project.configError && (
+          <div role="alert" data-testid="board-config-error" className="mb-3 rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            <ConfigErrorWording hasGoodConfig={board.data.project.hasGoodConfig} />{" "}
+            <Link className="underline" href={`/settings?project=${projectId}`}>
+              See them in Settings
+            </Link>
+          </div>
+        )}
+        {board.data?.project.isDemo && <DemoAutopilotNote projectId={projectId} />}
+        {!board.data ? (
+          !board.error && <BoardLoading stages={stages} />
+        ) : (
+          <DndContext
+            id="board"
+            sensors={sensors}
+            collisionDetection={forgivingCollision}
+            accessibility={{ announcements, screenReaderInstructions: boardInstructions }}
+            onDragStart={onDragStart}
+            onDragEnd={onDragEnd}
+            onDragCancel={() => setDragging(null)}
+          >
+            <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${stages.length}, minmax(0, 1fr))` }}>
+              {stages.map((stage) => (
+                <Column
+                  key={stage}
+                  stage={stage}
+                  cards={byStage(stage).filter(visible)}
+                  refusal={dragging ? dropProblem(dragging, stage) : null}
+                  canMove={canMove}
+                />
+              ))}
+            </div>
+            <DragOverlay>
+              {dragging ? (
+                <div data-testid="drag-overlay" className="rotate-2 scale-105 cursor-grabbing rounded shadow-xl ring-2 ring-sky-500">
+                  <CardBody card={dragging} />
+                </div>
+              ) : null}
+            </DragOverlay>
+          </DndContext>
+        )}
+      </div>
+    </Toast.Provider>
+  );
+}
+
+/** Until the first board arrives: the columns without counts, not a board of zeros. */
+function BoardLoading({ stages }: { stages: readonly string[] }) {
+  return (
+    <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${stages.length}, minmax(0, 1fr))` }} data-testid="board-loading">
+      <p role="status" className="sr-only">
+        Loading the board…
+      </p>
+      {stages.map((stage) => (
+        <section key={stage} className="min-h-64 animate-pulse rounded bg-slate-100 p-2" aria-hidden="true">
+          <h2 className="mb-2 text-xs font-semibold uppercase text-slate-400">{stage}</h2>
+          <div className="mb-2 h-14 rounded bg-slate-200" />
+          <div className="h-14 rounded bg-slate-200" />
+        </section>
+      ))}
     </div>
   );
 }
 
-function Column({ stage, cards, canMove }: { stage: string; cards: Card[]; canMove: boolean }) {
+function Column({ stage, cards, refusal, canMove }: { stage: string; cards: Card[]; refusal: string | null; canMove: boolean }) {
   const { setNodeRef, isOver } = useDroppable({ id: `column-${stage}` });
+  const tone = refusal ? (isOver ? "bg-red-100 ring-2 ring-red-400" : "bg-red-50 ring-1 ring-red-200") : isOver ? "bg-sky-100" : "bg-slate-100";
   return (
-    <section ref={setNodeRef} data-testid={`column-${stage}`} className={`min-h-64 rounded p-2 ${isOver ? "bg-sky-100" : "bg-slate-100"}`}>
+    <section
+      ref={setNodeRef}
+      data-testid={`column-${stage}`}
+      data-illegal={refusal ? "true" : undefined}
+      aria-label={`${stage} column`}
+      className={`min-h-64 rounded p-2 ${tone}`}
+    >
       <h2 className="mb-2 flex justify-between text-xs font-semibold uppercase text-slate-500">
         <span>{stage}</span>
         <span>{cards.length}</span>
       </h2>
+      {refusal && (
+        <p className="mb-2 text-xs text-red-700" data-testid="column-refusal">
+          ⊘ Cannot move here: {refusal}
+        </p>
+      )}
       <SortableContext items={cards.map((c) => c.id)} strategy={verticalListSortingStrategy}>
         {cards.map((c) => (
           <SortableCard key={c.id} card={c} canMove={canMove} />
@@ -213,18 +298,35 @@ function Column({ stage, cards, canMove }: { stage: string; cards: Card[]; canMo
   );
 }
 
+/** One tab stop per card: the card itself (Enter opens, Space lifts); a click anywhere on it opens it. A viewer cannot lift it. */
 function SortableCard({ card, canMove }: { card: Card; canMove: boolean }) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: card.id, disabled: !canMove });
+  const router = useRouter();
+  const href = storyHref(card.projectId, card.number);
+  const onClick = (e: MouseEvent) => {
+    // The title is a real link (middle-click, copy address); it navigates by itself.
+    if (!(e.target as Element).closest("a")) router.push(href);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    listeners?.onKeyDown?.(e);
+    if (e.key === "Enter" && !isDragging && !e.defaultPrevented) router.push(href);
+  };
   return (
+    // biome-ignore lint/a11y/useSemanticElements: the card holds blocks and a link, which a <button> may not; dnd-kit makes it a focusable role=button.
     <div
       ref={setNodeRef}
-      style={{ transform: CSS.Transform.toString(transform), transition, opacity: isDragging ? 0.4 : 1 }}
+      style={{ transform: CSS.Transform.toString(transform), transition }}
       {...attributes}
       {...listeners}
+      role="button"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onClick={onClick}
       data-testid={`card-${card.number}`}
       data-stage={card.stage}
+      data-dragging={isDragging ? "true" : undefined}
       data-movable={canMove}
-      className={canMove ? "mb-2 cursor-grab" : "mb-2"}
+      className={`mb-2 ${canMove ? "cursor-grab" : "cursor-pointer"} rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${isDragging ? "opacity-40 outline-dashed outline-2 outline-sky-400" : ""}`}
     >
       <CardBody card={card} />
     </div>
@@ -257,12 +359,7 @@ function CardBody({ card }: { card: Card }) {
           {card.costUsd > 0 ? fmtCost(card.costUsd) : ""}
         </span>
       </div>
-      <Link
-        href={storyHref(card.projectId, card.number)}
-        className="mt-1 block font-medium hover:underline"
-        onPointerDown={(e) => e.stopPropagation()}
-        draggable={false}
-      >
+      <Link href={storyHref(card.projectId, card.number)} className="mt-1 block font-medium hover:underline" tabIndex={-1} draggable={false}>
         {card.title}
       </Link>
       <div className="mt-1 flex items-center gap-2 text-xs text-slate-600">

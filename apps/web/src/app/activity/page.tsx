@@ -3,6 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Suspense } from "react";
+import { EventText } from "@/components/event-text";
 import { Nav, useProjectId } from "@/components/nav";
 import { useLiveProject } from "@/lib/live";
 import { storyHref } from "@/lib/story-href";
@@ -28,23 +29,18 @@ function Activity() {
         {rows.length === 0 && !feed.isLoading && <p className="text-slate-500">Nothing has happened yet.</p>}
         <ol className="divide-y rounded border bg-white text-sm" data-testid="activity">
           {rows.map((e) => (
-            <li key={String(e.id)} className="flex gap-3 px-3 py-1.5">
-              <time className="w-40 shrink-0 text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
-              <span className="w-32 shrink-0 text-xs uppercase text-slate-500">{e.kind}</span>
-              <span className="flex-1">
+            <li key={String(e.id)} className="grid grid-cols-[10rem_9rem_minmax(0,1fr)] gap-3 px-3 py-1.5">
+              <time className="text-xs text-slate-500">{new Date(e.at).toLocaleString()}</time>
+              {/* Long kinds ("story_moved_by_automation") wrap inside their column instead of spilling. */}
+              <span className="break-words text-xs uppercase text-slate-500 [overflow-wrap:anywhere]">{e.kind.replaceAll("_", " ")}</span>
+              <EventText event={e}>
                 {e.story && (
-                  <Link className="mr-1 underline" href={storyHref(e.projectId, e.story.number)}>
+                  <Link className="underline" href={storyHref(e.projectId, e.story.number)}>
                     #{e.story.number}
                   </Link>
-                )}
+                )}{" "}
                 {e.agentName && <span className="mr-1 font-medium">{e.agentName}</span>}
-                {e.message}
-                {e.sessionId && (
-                  <Link className="ml-1 text-xs underline" href={`/sessions/${e.sessionId}`}>
-                    log
-                  </Link>
-                )}
-              </span>
+              </EventText>
             </li>
           ))}
         </ol>

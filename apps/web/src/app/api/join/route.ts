@@ -3,6 +3,7 @@
 import { acceptInvitation } from "@drover/auth";
 import { DomainError } from "@drover/core/errors";
 import { webAuth, webDb } from "@/server/auth";
+import { guardedRoute } from "@/server/posture/guarded-route";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +21,7 @@ function parse(b: unknown): { token: string; email?: string; name: string; passw
 
 const STATUS: Record<string, number> = { NOT_FOUND: 404, BAD_REQUEST: 400, CONFLICT: 409, PRECONDITION_FAILED: 410 };
 
-export async function POST(req: Request): Promise<Response> {
+export const POST = guardedRoute(async (req: Request): Promise<Response> => {
   const input = parse(await req.json().catch(() => null));
   if (typeof input === "string") return Response.json({ message: input }, { status: 400 });
   try {
@@ -31,4 +32,4 @@ export async function POST(req: Request): Promise<Response> {
     if (err instanceof DomainError) return Response.json({ message: err.message }, { status: STATUS[err.code] ?? 400 });
     throw err;
   }
-}
+});

@@ -26,14 +26,22 @@ const KIND_CLS: Record<string, string> = {
   error: "text-red-700",
   setup: "text-violet-800",
   gate: "text-violet-800",
-  result: "text-emerald-800",
+  result: "",
   status: "text-slate-500",
   usage: "text-slate-400",
   init: "text-slate-500",
   rate_limit: "text-amber-700",
 };
 
-export const EventRow = memo(function EventRow({ e, highlighted }: { e: LogEvent; highlighted?: boolean }) {
+/** How a result looks: green only when the session really completed (a stopped one may still have printed "success"). */
+function resultTone(p: P, sessionStatus: string | undefined): { cls: string; label: string } {
+  if (p.isError === true || sessionStatus === "failed") return { cls: "border-red-200 bg-red-50 text-red-800", label: "" };
+  if (sessionStatus === "stopped" || sessionStatus === "interrupted")
+    return { cls: "border-slate-300 bg-slate-100 text-slate-700", label: ` (session ${sessionStatus})` };
+  return { cls: "border-emerald-200 bg-emerald-50 text-emerald-800", label: "" };
+}
+
+export const EventRow = memo(function EventRow({ e, highlighted, sessionStatus }: { e: LogEvent; highlighted?: boolean; sessionStatus?: string }) {
   const p = (e.payload ?? {}) as P;
   const err = isErrorEvent(e);
   const text = e.text ?? str(p.text);
@@ -74,16 +82,21 @@ export const EventRow = memo(function EventRow({ e, highlighted }: { e: LogEvent
         </details>
       );
       break;
-    case "result":
+    case "result": {
+      const tone = resultTone(p, sessionStatus);
       body = (
-        <div className="rounded border border-emerald-200 bg-emerald-50 p-2">
-          <strong>Result: {str(p.outcome) || "done"}</strong>
+        <div className={`rounded border p-2 ${tone.cls}`} data-testid="result-box" data-tone={tone.cls.split("-")[1]}>
+          <strong>
+            Result: {str(p.outcome) || "done"}
+            {tone.label}
+          </strong>
           {p.turns !== undefined && ` · ${str(p.turns)} turns`}
           {typeof p.costUsd === "number" && ` · $${p.costUsd.toFixed(4)}`}
           {text || p.errorText ? <pre className="mt-1 whitespace-pre-wrap">{text || str(p.errorText)}</pre> : null}
         </div>
       );
       break;
+    }
     case "setup":
     case "gate":
       body = (

@@ -1,25 +1,28 @@
 "use client";
 // A session's log as a virtual list: only rows on screen exist in the DOM, and only the
 // slices on screen are fetched, so 50,000 events load and scroll like 50. Follows the tail
-// live (pause by scrolling up or with the button), filters by kind, searches, jumps to errors.
+// live (pause by scrolling up or with the button), filters by kind, searches as one types and
+// marks the matches, jumps to errors. The filters are in the address (log-filters.ts).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { nextError, rowCount, rowOf, seqAt, type LogIndex } from "@/lib/log-index";
+import { useSearchHighlight } from "@/lib/search-highlight";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
 import { EventRow, type LogEvent } from "./event-row";
+import { useLogFilters } from "./log-filters";
 
 const SLICE = 200;
 const KINDS = ["text", "thinking", "tool_call", "tool_result", "stderr", "error", "setup", "gate", "result", "status", "usage", "init", "rate_limit"];
 
-export function LogView({ sessionId, active }: { sessionId: number; active: boolean }) {
+/** status: the session's, so a finished session's result is drawn as what it was (stopped, failed). */
+export function LogView({ sessionId, active, status }: { sessionId: number; active: boolean; status: string }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const [kinds, setKinds] = useState<string[]>([]);
-  const [qInput, setQInput] = useState("");
-  const [q, setQ] = useState("");
+  const { kinds, q, qInput, setQInput, applySearch, toggleKind, clear, filtered } = useLogFilters();
+  // Opens at the tail (a finished session ends with its result); only a live one offers to pause.
   const [following, setFollowing] = useState(true);
   const [highlight, setHighlight] = useState<number | null>(null);
   const index = useQuery({
@@ -35,6 +38,7 @@ export function LogView({ sessionId, active }: { sessionId: number; active: bool
   const [, setVersion] = useState(0);
 
   const parentRef = useRef<HTMLDivElement>(null);
+  useSearchHighlight(parentRef, q, "log-search");
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => parentRef.current,
@@ -110,14 +114,13 @@ export function LogView({ sessionId, active }: { sessionId: number; active: bool
     virtualizer.scrollToIndex(row, { align: "start" });
   }
 
-  const toggleKind = (k: string) => setKinds((ks) => (ks.includes(k) ? ks.filter((x) => x !== k) : [...ks, k]));
   return (
     <section className="flex min-h-0 flex-1 flex-col rounded border bg-white">
       <div className="flex flex-wrap items-center gap-2 border-b p-2 text-xs">
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            setQ(qInput.trim());
+            applySearch();
           }}
         >
           <input
@@ -142,15 +145,17 @@ export function LogView({ sessionId, active }: { sessionId: number; active: bool
         <button type="button" className="rounded border px-2 py-0.5" onClick={jumpToError} disabled={!ix?.errorSeqs.length} data-testid="next-error">
           Next error ({ix?.errorSeqs.length ?? 0})
         </button>
-        <button
-          type="button"
-          className="rounded border px-2 py-0.5"
-          onClick={() => setFollowing((f) => !f)}
-          data-testid="follow-toggle"
-          aria-pressed={following}
-        >
-          {following ? "❚❚ Pause following" : "▶ Follow tail"}
-        </button>
+        {active && (
+          <button
+            type="button"
+            className="rounded border px-2 py-0.5"
+            onClick={() => setFollowing((f) => !f)}
+            data-testid="follow-toggle"
+            aria-pressed={following}
+          >
+            {following ? "❚❚ Pause following" : "▶ Follow tail"}
+          </button>
+        )}
         <a className="rounded border px-2 py-0.5" href={`/api/sessions/${sessionId}/raw`} download>
           Download raw
         </a>
@@ -173,13 +178,34 @@ export function LogView({ sessionId, active }: { sessionId: number; active: bool
                 const e = cache.current.get(seq);
                 return (
                   <div key={it.key} data-index={it.index} ref={virtualizer.measureElement}>
-                    {e ? <EventRow e={e} highlighted={highlight === seq} /> : <div className="h-[30px] px-2 py-1 text-xs text-slate-300">{seq} …</div>}
+                    {e ? (
+                      <EventRow e={e} highlighted={highlight === seq} sessionStatus={status} />
+                    ) : (
+                      <div className="h-[30px] px-2 py-1 text-xs text-slate-300">{seq} …</div>
+                    )}
                   </div>
                 );
               })}
           </div>
         </div>
-        {count === 0 && <p className="p-4 text-sm text-slate-500">{index.isLoading ? "Loading…" : "No events yet."}</p>}
+        {count === 0 && (
+          <p className="p-4 text-sm text-slate-500" data-testid="log-empty">
+            {index.isLoading ? (
+              "Loading…"
+            ) : filtered ? (
+              <>
+                No events match {[q && `“${q}”`, kinds.length && `kinds ${kinds.join(", ")}`].filter(Boolean).join(" and ")}.{" "}
+                <button type="button" className="underline" onClick={clear}>
+                  Clear filters
+                </button>
+              </>
+            ) : active ? (
+              "No events yet."
+            ) : (
+              "This session logged no events."
+            )}
+          </p>
+        )}
       </div>
     </section>
   );

@@ -43,10 +43,10 @@ function SessionPage() {
             Session {s.id}
           </h1>
           <SessionStatus status={s.status} />
-          {s.reason && (
-            <span className="text-sm text-slate-600">
-              {s.reason}
-              {s.message ? `: ${s.message}` : ""}
+          {/* The reason only when it adds to the status ("failed: gate_failed", not "completed completed"). */}
+          {(s.message || (s.reason && s.reason !== s.status)) && (
+            <span className="text-sm text-slate-600" data-testid="session-reason">
+              {[s.reason !== s.status && s.reason, s.message].filter(Boolean).join(": ")}
             </span>
           )}
           {active && canAct && (
@@ -103,7 +103,7 @@ function SessionPage() {
         {!active && canAct && (
           <ResumeForm sessionId={s.id} projectId={s.projectId} storyNumber={s.story.number} agentName={s.agent.name} canResume={!!s.runtimeSessionId} />
         )}
-        <LogView sessionId={sessionId} active={active} />
+        <LogView sessionId={sessionId} active={active} status={s.status} />
       </main>
     </div>
   );

@@ -3,10 +3,12 @@
 import { createContext } from "@drover/api";
 import { projectRefusal } from "@drover/auth/project-access";
 import { rawSessionLog } from "@drover/db/services/session-views";
+import { guardedRoute } from "@/server/posture/guarded-route";
+import { streamResponse } from "@/server/stream-response";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const GET = guardedRoute(async (req: Request, ctx: { params: Promise<{ id: string }> }) => {
   // Outside tRPC, so its own check: any signed-in role may read logs (viewer is the least role) of
   // a project they may see.
   const api = createContext({ req });
@@ -20,21 +22,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   if (refusal) return new Response(`${refusal}\n`, { status: 403 });
   const lines = await rawSessionLog(api.db, sessionId);
   if (!lines) return new Response(`session ${sessionId} not found\n`, { status: 404 });
-  const enc = new TextEncoder();
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await lines.next();
-      if (next.done) controller.close();
-      else controller.enqueue(enc.encode(next.value));
-    },
-    async cancel() {
-      await lines.return(undefined);
-    },
+  return streamResponse(lines, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-disposition": `attachment; filename="session-${sessionId}.log"`,
   });
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/plain; charset=utf-8",
-      "content-disposition": `attachment; filename="session-${sessionId}.log"`,
-    },
-  });
-}
+});

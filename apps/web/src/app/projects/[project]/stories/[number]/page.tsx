@@ -10,7 +10,9 @@ import { useLiveProject } from "@/lib/live";
 import { useTRPC } from "@/lib/trpc";
 import { FrontMatterForm } from "./front-matter";
 import { StoryActions } from "./story-actions";
+import { StoryActivity } from "./story-activity";
 import { StoryChanges } from "./story-changes";
+import { storyAtInput } from "./story-address";
 import { StoryLifecycle } from "./story-lifecycle";
 import { StorySessions } from "./story-sessions";
 import { StoryCriteria, StoryDescription } from "./story-text";
@@ -18,7 +20,7 @@ import { StoryCriteria, StoryDescription } from "./story-text";
 function StoryPage() {
   const params = useParams<{ project: string; number: string }>();
   const trpc = useTRPC();
-  const story = useQuery(trpc.views.storyAt.queryOptions({ project: decodeURIComponent(params.project), number: Number(params.number) }));
+  const story = useQuery(trpc.views.storyAt.queryOptions(storyAtInput(params)));
   useLiveProject(story.data?.projectId);
   if (story.error) return <p className="p-6 text-red-700">{story.error.message}</p>;
   if (!story.data) return <p className="p-6">Loading…</p>;
@@ -43,6 +45,7 @@ function StoryPage() {
           <StoryDescription key={`d${s.body}`} story={s} />
           <StoryCriteria key={`c${s.body}`} story={s} />
           <StorySessions sessions={s.sessions} />
+          <StoryActivity events={s.events} />
           <StoryChanges storyId={s.id} />
         </div>
         <aside className="space-y-4">
