@@ -92,9 +92,9 @@ test("a viewer sees the board but cannot drag a card, and the API answers 403 wi
   await page.context().close();
 });
 
-test("a member starts an agent from the story page", async ({ browser, db, runner }) => {
+test("a member starts an agent from the story page, and the activity shows their name", async ({ browser, db, runner }) => {
   expect(runner.pid).toBeDefined();
-  const member = { email: `member-${uid()}@drover.test`, name: "Max Member", password: "member-password-e2e", role: "member" as const };
+  const member = { email: `member-${uid()}@drover.test`, name: `Max Member ${uid()}`, password: "member-password-e2e", role: "member" as const };
   await ensureUser(db, member);
   const story = await newStory(db, `Member starts ${uid()}`, { stage: "current" });
   const page = await pageAs(browser, await signInState(process.env.DROVER_E2E_BASE_URL!, member.email, member.password));
@@ -104,6 +104,20 @@ test("a member starts an agent from the story page", async ({ browser, db, runne
   await expect(page).toHaveURL(/\/sessions\/\d+$/);
   await expect(page.getByTestId("session-status")).toHaveText(/running|pending/);
   await page.getByRole("button", { name: "Stop" }).click();
+
+  // The start and the stop are recorded as the member: the feed names them, and the story is held for them.
+  const user = await db.user.findUniqueOrThrow({ where: { email: member.email } });
+  const started = await db.projectEvent.findFirstOrThrow({ where: { storyId: story.id, kind: "agent_started" } });
+  expect([started.actorKind, started.actorUserId, started.actorName]).toEqual(["user", user.id, member.name]);
+  await page.goto(`/activity?project=${story.projectId}`);
+  const row = page
+    .getByTestId("activity")
+    .locator("li")
+    .filter({ has: page.getByTestId("event-actor").getByText(member.name, { exact: true }) })
+    .filter({ hasText: `slow-coder started on story ${story.number}` });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId("event-actor")).toHaveAttribute("data-actor-kind", "user");
+  await expect.poll(async () => (await db.story.findUniqueOrThrow({ where: { id: story.id } })).heldBy).toBe(member.name);
   await page.context().close();
 });
 

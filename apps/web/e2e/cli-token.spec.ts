@@ -32,6 +32,9 @@ test("a token made in the page drives the command line against the server until 
   expect(rejected.stderr).toBe("");
   expect(JSON.parse(rejected.stdout)).toMatchObject({ number: toReject.number, stage: "current" });
   expect((await db.story.findUniqueOrThrow({ where: { id: toReject.id } })).body).toContain("Rename the greeting.");
+  // Recorded as the token's owner, not the OS user running the command line.
+  const rejectedEvent = await db.projectEvent.findFirstOrThrow({ where: { storyId: toReject.id, kind: "review_rejected" } });
+  expect([rejectedEvent.actorKind, rejectedEvent.actorName]).toEqual(["token", `${member.name} (token)`]);
   // A rule's refusal comes back with its message and exit code (412: not waiting for review).
   const again = await drover([...remote, "reject", project, String(toReject.number), "Once more."]);
   expect(again.code).toBe(5);

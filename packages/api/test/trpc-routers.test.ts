@@ -7,7 +7,6 @@ import { testContext } from "../testing/context.ts";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { ROSTER } from "@drover/db/testing/project-fixtures";
 import { makeRepo } from "@drover/repo/testing/make-repo";
-import { testActor } from "@drover/db/testing/actors";
 
 let t: TestDatabase;
 beforeAll(async () => {
