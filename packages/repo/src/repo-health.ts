@@ -108,7 +108,12 @@ export async function inspectProject(repoPath: string, opts: { baseBranch?: stri
   const roster: DoctorFacts["roster"] = !cfg
     ? { ok: true, file: null, agents: [] }
     : cfg.result.ok
-      ? { ok: true, file: cfg.file, agents: cfg.result.parsed.config.agent.map((a) => ({ name: a.name, runtime: a.runtime, command: a.command, env: a.env })) }
+      ? {
+          ok: true,
+          file: cfg.file,
+          agents: cfg.result.parsed.config.agent.map((a) => ({ name: a.name, runtime: a.runtime, command: a.command, env: a.env })),
+          sandbox: cfg.result.parsed.config.sandbox !== false,
+        }
       : { ok: false, error: cfg.result.error };
   return { repo, roster };
 }

@@ -20,6 +20,11 @@ function connectTarget(target: string): { host: string; port: number } | undefin
   return port > 0 && port < 65536 ? { host: m[1]!.replace(/^\[(.*)\]$/, "$1"), port } : undefined;
 }
 
+/** The body of a 502: which host:port the proxy could not reach, and why (ECONNREFUSED, ENOTFOUND...). */
+function unreachable(target: string, e: NodeJS.ErrnoException): string {
+  return `Drover sandbox proxy: cannot reach ${target}: ${e.code ?? e.message}\n`;
+}
+
 export async function startNetworkProxy(opts: {
   socketPath: string;
   allow: readonly string[];
@@ -57,7 +62,8 @@ export async function startNetworkProxy(opts: {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });
-    // An unreachable upstream must look like one (the connection drops), not like an HTTP error from the API.
+    // An unreachable upstream must look like one (the connection drops), not like an HTTP error
+    // from the API: Claude Code would take a 502 here for the API's own (api_error, not network).
     upstream.on("error", () => req.socket.destroy());
     req.pipe(upstream);
   });
@@ -71,7 +77,9 @@ export async function startNetworkProxy(opts: {
       client.end("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nDrover sandbox: not on this run's network allowlist\n");
       return;
     }
+    let established = false;
     const upstream = net.connect(target.port, target.host, () => {
+      established = true;
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       if (head.length) upstream.write(head);
       upstream.pipe(client);
@@ -79,7 +87,13 @@ export async function startNetworkProxy(opts: {
     });
     sockets.add(upstream);
     upstream.once("close", () => sockets.delete(upstream));
-    upstream.on("error", () => client.destroy());
+    upstream.on("error", (e: NodeJS.ErrnoException) => {
+      // Before the tunnel is up, answer as a proxy does: clients read a failed CONNECT as a failed
+      // connection, while a dropped one sends undici (Gemini CLI, whose fetch tunnels even http://)
+      // into an endless reconnect loop instead of failing.
+      if (!established) client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${unreachable(req.url ?? "", e)}`);
+      else client.destroy();
+    });
     client.once("close", () => upstream.destroy());
   });
   server.on("connection", (s: net.Socket) => {

@@ -62,7 +62,11 @@ function spawnRunner(name: string): Promise<void> {
 const story = (n: number) => t.db.story.findUniqueOrThrow({ where: { projectId_number: { projectId, number: n } } });
 const sessionsOf = async (n: number) =>
   t.db.agentSession.findMany({ where: { storyId: (await story(n)).id }, orderBy: { id: "asc" }, include: { agent: true } });
-const promptOf = (sessionId: number) => fs.readFileSync(path.join(logDir, `prompt-${sessionId}.txt`), "utf8");
+// The agent leaves its prompt in its session HOME (<data dir>/sessions/<id>/home), under whichever runner ran it.
+const promptOf = (sessionId: number) => {
+  const homes = ["runner-a", "runner-b"].map((r) => path.join(logDir, r, "sessions", String(sessionId), "home", "prompt.txt"));
+  return fs.readFileSync(homes.find((f) => fs.existsSync(f)) ?? homes[0]!, "utf8");
+};
 const untilStage = (n: number, stage: string, extra?: (s: Awaited<ReturnType<typeof story>>) => boolean) =>
   waitFor(async () => {
     const s = await story(n);
@@ -77,20 +81,18 @@ gates = ["${node} script/gate.mjs"]
 gate_timeout_secs = 120
 done_retention_secs = 100000
 
-${["coder-1", "coder-2", "coder-3"].map((n) => `[[agent]]\nname = "${n}"\nstage = "coder"\nruntime = "command"\ncommand = ["${node}", "${AGENT}", "coder"]\nenv = { E2E_LOG = "${logDir}" }\n`).join("\n")}
+${["coder-1", "coder-2", "coder-3"].map((n) => `[[agent]]\nname = "${n}"\nstage = "coder"\nruntime = "command"\ncommand = ["${node}", "script/agent.mjs", "coder"]\n`).join("\n")}
 [[agent]]
 name = "qa-1"
 stage = "qa"
 runtime = "command"
-command = ["${node}", "${AGENT}", "qa"]
-env = { E2E_LOG = "${logDir}" }
+command = ["${node}", "script/agent.mjs", "qa"]
 
 [[agent]]
 name = "merger"
 stage = "mergemaster"
 runtime = "command"
-command = ["${node}", "${AGENT}", "mergemaster"]
-env = { E2E_LOG = "${logDir}" }
+command = ["${node}", "script/agent.mjs", "mergemaster"]
 `;
 
 beforeAll(async () => {
@@ -104,6 +106,8 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(repo, "script"));
   fs.writeFileSync(path.join(repo, ".drover/project.toml"), toml(process.execPath));
   fs.copyFileSync(GATE, path.join(repo, "script/gate.mjs"));
+  // Agents run sandboxed: they see their worktree, not this test folder, so the script is in the repository.
+  fs.copyFileSync(AGENT, path.join(repo, "script/agent.mjs"));
   fs.writeFileSync(path.join(repo, "shared.txt"), "base\n");
   git("add", "-A");
   git("commit", "-q", "-m", "init");
@@ -152,8 +156,9 @@ describe("pipeline end to end (two runners)", () => {
       const n = await t.db.agentSession.count({ where: { storyId: { in: [s4.id, s5.id] }, status: "running" } });
       return n === 2;
     }, "both conflicting coders running");
-    fs.writeFileSync(path.join(logDir, `go-${s4.number}`), "");
-    fs.writeFileSync(path.join(logDir, `go-${s5.number}`), "");
+    // The go signal is a ref: a sandboxed agent sees the repository's git dir (read-only), not this test's folders.
+    git("update-ref", `refs/e2e/go-${s4.number}`, "HEAD");
+    git("update-ref", `refs/e2e/go-${s5.number}`, "HEAD");
 
     // Human QA: waits in qa with a review hold; reject with notes → current, coder restarted with the notes
     await untilStage(s6.number, "qa", (s) => s.reviewHold);

@@ -43,7 +43,7 @@ async function storedText(storyId: number): Promise<string> {
 
 const claudeTools = `allowed_tools = ["Bash"]\n`;
 
-describe("credentials, per runtime, through the runner", { timeout: 300_000 }, () => {
+describe("credentials, per runtime, through the runner, in the sandbox", { timeout: 300_000 }, () => {
   it("Claude Code: a key only in the runner's environment reaches it (never the roster); the story is done with the commit on main", async () => {
     const key = `sk-ant-runner-${randomBytes(6).toString("hex")}`;
     const m = await mock("anthropic", key, commit("claude"));
@@ -56,6 +56,7 @@ describe("credentials, per runtime, through the runner", { timeout: 300_000 }, (
     expect(m.mainRequests().every((r) => r.headers["x-api-key"] === key)).toBe(true);
     const stored = await storedText(run.storyId);
     expect(stored).toContain("ANTHROPIC_API_KEY from the runner's environment");
+    expect(stored).toContain("Sandboxed; network allowlist:"); // issue 19: in the sandbox, the default
     expect(stored).not.toContain(key);
   });
 
@@ -144,7 +145,9 @@ describe("credentials, per runtime, through the runner", { timeout: 300_000 }, (
     });
     expect(run.git("show", "main:hello.txt")).toBe("hello from codex");
     expect(m.mainRequests().every((r) => r.headers.authorization === `Bearer ${key}`)).toBe(true);
-    expect(await storedText(run.storyId)).not.toContain(key);
+    const stored = await storedText(run.storyId);
+    expect(stored).toContain("Sandboxed; network allowlist:");
+    expect(stored).not.toContain(key);
   });
 
   it("Gemini CLI: GEMINI_API_KEY only in the runner's environment; it commits in its worktree and the story is done", async () => {
@@ -156,6 +159,8 @@ describe("credentials, per runtime, through the runner", { timeout: 300_000 }, (
     });
     expect(run.git("show", "main:hello.txt")).toBe("hello from gemini");
     expect(m.mainRequests().length).toBeGreaterThan(0);
-    expect(await storedText(run.storyId)).not.toContain(key);
+    const stored = await storedText(run.storyId);
+    expect(stored).toContain("Sandboxed; network allowlist:");
+    expect(stored).not.toContain(key);
   });
 });

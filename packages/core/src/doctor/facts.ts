@@ -32,8 +32,16 @@ export interface DoctorFacts {
   repo: RepoHealth;
   /** The roster as parsed, or its error (line and key). */
   roster:
-    | { ok: true; file: string | null; agents: Array<{ name: string; runtime: string; command?: string[]; env?: Record<string, string> }> }
+    | {
+        ok: true;
+        file: string | null;
+        agents: Array<{ name: string; runtime: string; command?: string[]; env?: Record<string, string> }>;
+        /** False when the roster opted out of the sandbox (`sandbox = false`). */
+        sandbox?: boolean;
+      }
     | { ok: false; error: string };
+  /** What this host lacks to start a sandbox (`missingSandboxTools`); omitted when not checked here. */
+  sandboxMissing?: string[];
   /** Where agents would run: "this host", or each live runner. */
   hosts: Array<{ name: string; capabilities: RunnerCapabilities | null; secretKeyId: string | null }>;
   /** The project's Drover secrets and the fingerprint of the key each was stored with. */

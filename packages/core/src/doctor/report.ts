@@ -71,6 +71,17 @@ export function doctorReport(f: DoctorFacts): DoctorReport {
     }
   }
 
+  if (f.roster.ok && f.roster.agents.length) {
+    if (f.roster.sandbox === false)
+      warn("sandbox", "off (sandbox = false): agents, setup and gates run with the runner's full access to this host; remove the line to contain them");
+    else if (f.sandboxMissing?.length)
+      fail(
+        "sandbox",
+        `${f.sandboxMissing.join(" and ")} missing on this host, and agents run in a sandbox: install them (Debian/Ubuntu: apt-get install -y bubblewrap socat; Fedora: dnf install bubblewrap socat), or set sandbox = false in .drover/project.toml`,
+      );
+    else if (f.sandboxMissing) ok("sandbox", "bubblewrap and socat found: agents run contained");
+  }
+
   if (r.repo.ok) {
     if (!r.gates.length) warn("gates", 'no gates: stories move on without a check; add gates = ["npm test"] (or your test command) to .drover/project.toml');
     for (const g of r.gates) {

@@ -1,6 +1,6 @@
 // `drover doctor [path]`: checks, for a project on this host, everything an agent needs (git and its
-// identity, repository and base branch, each roster agent's CLI, version and credential source, gates,
-// worktree root, database). Each line says OK or what to do; exit code 1 when something needed is missing.
+// identity, repository and base branch, each roster agent's CLI, version and credential source, the
+// sandbox's tools, gates, worktree root, database). Each line says OK or what to do; exit code 1 when something needed is missing.
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
@@ -9,6 +9,7 @@ import { databaseHealth } from "@drover/db/database-health";
 import { inspectProject } from "@drover/repo/repo-health";
 import { secretKeyIds } from "@drover/db/secrets/key-ids";
 import { detectCapabilities, detectSecretKeyId } from "../../runner/capabilities.ts";
+import { missingSandboxTools } from "../../sandbox/host-tools.ts";
 import { print, withDb } from "../with-db.ts";
 
 const MARK = { ok: "OK  ", warn: "WARN", fail: "FAIL" } as const;
@@ -34,6 +35,7 @@ export function register(program: Command): void {
         const report = doctorReport({
           repo: repoFacts,
           roster,
+          sandboxMissing: missingSandboxTools(),
           hosts: [{ name: "this host", capabilities: await detectCapabilities(), secretKeyId: detectSecretKeyId() }],
           secretKeyIds: project ? await secretKeyIds(db, project.id) : new Map(),
           database: await databaseHealth(db),
