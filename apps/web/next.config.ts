@@ -3,9 +3,9 @@ import { API_SECURITY_HEADERS } from "./src/server/posture/security-headers";
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript source.
-  transpilePackages: ["@drover/api", "@drover/core", "@drover/db"],
+  transpilePackages: ["@drover/api", "@drover/auth", "@drover/core", "@drover/db"],
   // The Prisma client and pg stay Node-side, loaded at run time.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "pino"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "pino", "@node-rs/argon2"],
   typedRoutes: false,
   // Says nothing about the server to whoever asks.
   poweredByHeader: false,

@@ -1,6 +1,11 @@
 // Playwright in the system Chromium (no browser download), one worker: the global setup
 // starts Postgres, the built app and a runner once for the whole suite.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
+
+/** The admin session global-setup saves; every test starts signed in with it unless it says otherwise. */
+export const ADMIN_STATE = path.join(path.dirname(fileURLToPath(import.meta.url)), "test-results", ".auth", "admin.json");
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -23,5 +28,6 @@ export default defineConfig({
     navigationTimeout: 60_000,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
+    storageState: ADMIN_STATE,
   },
 });

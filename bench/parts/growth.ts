@@ -9,6 +9,7 @@ import { createDb, type Db } from "../../packages/db/src/client.ts";
 import { dailySpend, projectCosts } from "../../packages/db/src/services/costs.ts";
 import { appRouter } from "../../packages/api/src/root.ts";
 import { createCallerFactory } from "../../packages/api/src/trpc.ts";
+import { testContext } from "../../packages/api/testing/context.ts";
 import type { Part } from "../lib/part.ts";
 import { sql } from "../lib/postgres.ts";
 import { median } from "../lib/stats.ts";
@@ -105,7 +106,7 @@ async function seedVisible(url: string): Promise<{ storyId: number; sessionId: n
 type Pages = Record<string, () => Promise<unknown>>;
 
 function pages(db: Db, t: { storyId: number; sessionId: number }): Pages {
-  const caller = createCallerFactory(appRouter)({ db });
+  const caller = createCallerFactory(appRouter)(testContext(db));
   return {
     "board (views.board)": () => caller.views.board({ projectId: 1 }),
     "story page (views.story)": () => caller.views.story({ storyId: t.storyId }),

@@ -12,6 +12,7 @@ import { createDb } from "../../packages/db/src/client.ts";
 import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
 import { appRouter } from "../../packages/api/src/root.ts";
 import { createCallerFactory } from "../../packages/api/src/trpc.ts";
+import { testContext } from "../../packages/api/testing/context.ts";
 import { getHub } from "../../packages/api/src/live/hub.ts";
 import { makeProject, ROOT, spawnRunner, stopProcess } from "../lib/fixture.ts";
 import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
@@ -104,7 +105,7 @@ export const ingestion: Part = {
       await finished(warm.map((s) => s.id));
 
       // Live clients: one subscription per session, as 20 open log pages would hold.
-      const caller = createCallerFactory(appRouter)({ db });
+      const caller = createCallerFactory(appRouter)(testContext(db));
       const abort = new AbortController();
       setMaxListeners(0, abort.signal); // one listener per follower
       const latencies: number[] = [];

@@ -3,21 +3,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Locator, Page } from "@playwright/test";
+import { drag } from "./support/drag.ts";
 import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** Drags with real pointer moves (dnd-kit listens to pointer events, needs a few steps). */
-async function drag(page: Page, from: Locator, to: Locator) {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + 10);
-  await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 10, a.y + 20, { steps: 5 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height - 20, { steps: 15 });
-  await page.mouse.up();
-}
 
 test("demo board: the demo stories stand in their columns", async ({ page }) => {
   const { DEMO_STORIES } = (await import(path.join(repoRoot, "apps/runner/src/demo/stories.ts"))) as {

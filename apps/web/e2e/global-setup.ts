@@ -1,6 +1,8 @@
 // Starts what the browser tests need, once: an embedded Postgres in a temp folder (migrated and
-// seeded), and the already-built app with `next start` on a free port bound to 127.0.0.1.
-// Returns the teardown that stops them. (The runner is a fixture of the tests that run agents.)
+// seeded), a local OpenID Connect provider, and the already-built app with `next start` on a free
+// port bound to 127.0.0.1; then signs in as an admin and saves the session as the storage state
+// every test starts with (playwright.config.ts). Returns the teardown that stops them.
+// (The runner is a fixture of the tests that run agents.)
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -11,10 +13,13 @@ import { createDb } from "@drover/db";
 import { startEmbeddedPostgres } from "@drover/db/embedded";
 import { applyMigrations } from "@drover/db/migrate";
 import { seedFixtures } from "./support/seed.ts";
+import { OIDC_CLIENT, startOidcProvider } from "./support/oidc-provider.ts";
+import { ADMIN, ensureUser, signInState, writeState } from "./support/sign-in.ts";
+import { ADMIN_STATE } from "../playwright.config.ts";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on("error", reject);
@@ -25,7 +30,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(url: string, proc: ChildProcess, what: string, timeoutMs = 120_000): Promise<void> {
+export async function waitFor(url: string, proc: ChildProcess, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode} before it was ready`);
@@ -40,13 +45,13 @@ async function waitFor(url: string, proc: ChildProcess, what: string, timeoutMs 
   throw new Error(`${what} was not ready at ${url} within ${timeoutMs / 1000}s`);
 }
 
-function start(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): ChildProcess {
+export function start(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): ChildProcess {
   const out = fs.openSync(opts.logFile, "a");
   // Its own process group, so teardown stops it and everything it spawned.
   return spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", out, out], detached: true });
 }
 
-function stopGroup(proc: ChildProcess | undefined): Promise<void> {
+export function stopGroup(proc: ChildProcess | undefined): Promise<void> {
   if (!proc?.pid || proc.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(() => {
@@ -80,8 +85,10 @@ export default async function globalSetup() {
   fs.mkdirSync(logDir, { recursive: true });
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "db"), fast: true, preferredPort: 0 });
   let web: ChildProcess | undefined;
+  let oidc: Awaited<ReturnType<typeof startOidcProvider>> | undefined;
   const teardown = async () => {
     await stopGroup(web);
+    await oidc?.stop();
     await pg.stop().catch(() => {});
     fs.rmSync(tmp, { recursive: true, force: true });
   };
@@ -89,22 +96,38 @@ export default async function globalSetup() {
     await applyMigrations(pg.url);
     const db = createDb(pg.url, { max: 3 });
     const seeded = await seedFixtures(db, tmp);
+    await ensureUser(db, { ...ADMIN, role: "admin" });
     await db.$disconnect();
 
     const port = await freePort();
-    // DROVER_DATA_DIR: the secret key file the app generates goes to the suite's temp folder.
-    const env = { ...process.env, DATABASE_URL: pg.url, DROVER_DATA_DIR: path.join(tmp, "data"), LOG_LEVEL: "warn", NODE_ENV: "production" as const };
+    const baseURL = `http://127.0.0.1:${port}`;
+    oidc = await startOidcProvider({ port: await freePort(), redirectUri: `${baseURL}/api/auth/callback/oidc`, emailDomain: "sso.example.org" });
+    const env = {
+      ...process.env,
+      DATABASE_URL: pg.url,
+      // The secret key file the app generates goes to the suite's temp folder.
+      DROVER_DATA_DIR: path.join(tmp, "data"),
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production" as const,
+      DROVER_PUBLIC_URL: baseURL,
+      DROVER_OIDC_ISSUER: oidc.issuer,
+      DROVER_OIDC_CLIENT_ID: OIDC_CLIENT.id,
+      DROVER_OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+      DROVER_OIDC_ALLOWED_DOMAIN: "sso.example.org",
+      DROVER_OIDC_NAME: "Example SSO",
+    };
     web = start(path.join(webDir, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
       cwd: webDir,
       env,
       logFile: path.join(logDir, "web.log"),
     });
-    const baseURL = `http://127.0.0.1:${port}`;
-    await waitFor(`${baseURL}/api/trpc/views.projects`, web, "next start");
+    await waitFor(`${baseURL}/sign-in`, web, "next start");
+    writeState(ADMIN_STATE, await signInState(baseURL, ADMIN.email, ADMIN.password));
 
     process.env.DROVER_E2E_BASE_URL = baseURL;
     process.env.DATABASE_URL = pg.url;
     process.env.DROVER_E2E_TMP = tmp;
+    process.env.DROVER_E2E_PG_ADMIN_URL = pg.adminUrl;
     process.env.DROVER_E2E_SEED = JSON.stringify(seeded);
   } catch (err) {
     await teardown();

@@ -5,7 +5,6 @@
 // A project of its own, with real coder agents the runner's auto-assign staffs.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "@drover/db";
@@ -13,9 +12,10 @@ import { addProject, createStory } from "@drover/db/services/index";
 import { testActor } from "@drover/db/testing/actors";
 import { repoAccess } from "@drover/repo";
 import { artifact, expect, test, uid } from "./support/fixtures.ts";
+import { ADMIN } from "./support/sign-in.ts";
 
-/** Who the web app acts as before sign-in (packages/api local-operator.ts). */
-const OPERATOR = `${os.userInfo().username} (local)`;
+/** Who the tests are signed in as: the story is held for them. */
+const OPERATOR = ADMIN.name;
 
 const AGENT = fileURLToPath(new URL("./support/agent.mjs", import.meta.url));
 

@@ -3,7 +3,9 @@
 // story and log pages work under the Content-Security-Policy without a single violation.
 import http from "node:http";
 import type { Page } from "@playwright/test";
+import { ADMIN_STATE } from "../playwright.config.ts";
 import { expect, newStory, recordedSession, seeded, test, uid } from "./support/fixtures.ts";
+import { adminCookieHeader } from "./support/sign-in.ts";
 
 function send(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string }) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
@@ -39,13 +41,15 @@ test("a foreign Host is refused, even for reads (DNS rebinding)", async ({ baseU
     expect(res.status, p).toBe(421);
     expect(res.headers["x-content-type-options"], p).toBe("nosniff");
   }
-  // Loopback names are served.
-  expect((await send(`${baseURL}/api/trpc/views.projects`, { headers: { host: `localhost:${port}` } })).status).toBe(200);
+  // Loopback names are served (to someone signed in).
+  const cookie = adminCookieHeader(ADMIN_STATE);
+  expect((await send(`${baseURL}/api/trpc/views.projects`, { headers: { host: `localhost:${port}`, cookie } })).status).toBe(200);
 });
 
 test("a mutation from a foreign Origin is refused; the same origin and non-browser clients are not", async ({ baseURL, db }) => {
   const url = `${baseURL}/api/trpc/stories.create`;
-  const json = { "content-type": "application/json" };
+  // Signed in, so only the Origin check can refuse these.
+  const json = { "content-type": "application/json", cookie: adminCookieHeader(ADMIN_STATE) };
   const foreign = `Cross-site ${uid()}`;
   const refused = await send(url, { method: "POST", headers: { ...json, origin: "http://evil.example" }, body: createBody(foreign) });
   expect(refused.status).toBe(403);

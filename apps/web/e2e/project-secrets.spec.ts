@@ -5,7 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { addProject } from "@drover/db/services/index";
 import { repoAccess } from "@drover/repo";
-import { expect, test, uid } from "./support/fixtures.ts";
+import { drover } from "./support/drover-cli.ts";
+import { expect, seeded, test, uid } from "./support/fixtures.ts";
 import { testActor } from "@drover/db/testing/actors";
 
 const VALUE = `sk-ui-secret-${Date.now().toString(36)}-value`;
@@ -48,4 +49,29 @@ test("admins set, list and remove project secrets; the value is never sent back"
   await section.getByRole("button", { name: "Remove openai" }).click();
   await expect(section).toContainText("No secrets yet.");
   expect(await db.projectSecret.count({ where: { projectId: project.id } })).toBe(0);
+});
+
+// After the page test: the server's key exists by now (that test checks it is made and announced).
+test("an admin's token manages a project's secrets from the command line, the value never printed", async ({ page, db }) => {
+  const baseURL = process.env.DROVER_E2E_BASE_URL!;
+  await page.goto("/account");
+  await page.getByLabel("Token name").fill(`cli-admin-${uid()}`);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").textContent())!.trim();
+  const remote = ["--url", baseURL, "--token", token];
+  const project = String(seeded().projectId);
+  const name = `cli_${uid()}`;
+  const value = `sk-cli-${uid()}-value`;
+
+  const set = await drover([...remote, "secret", "set", project, name], `${value}\n`);
+  expect(set.stderr).not.toContain(value);
+  expect(set.code).toBe(0);
+  expect(set.stdout).toContain(`Secret ${name} set`);
+  const stored = await db.projectSecret.findUniqueOrThrow({ where: { projectId_name: { projectId: seeded().projectId, name } } });
+  expect(stored.encrypted).not.toContain(value);
+  const list = await drover([...remote, "secret", "list", project, "--json"]);
+  expect(JSON.parse(list.stdout).map((r: { name: string }) => r.name)).toContain(name);
+  expect(list.stdout).not.toContain(value);
+  expect((await drover([...remote, "secret", "rm", project, name])).code).toBe(0);
+  expect(await db.projectSecret.count({ where: { projectId: seeded().projectId, name } })).toBe(0);
 });

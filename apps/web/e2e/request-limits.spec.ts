@@ -3,7 +3,9 @@
 // readable 400 instead of a 500 with database text.
 import http from "node:http";
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from "@drover/api/request-limits";
+import { ADMIN_STATE } from "../playwright.config.ts";
 import { expect, seeded, test, uid } from "./support/fixtures.ts";
+import { adminCookieHeader } from "./support/sign-in.ts";
 
 type ErrorBody = { error: { json: { message: string; data: { code: string; httpStatus: number } } } };
 
@@ -12,12 +14,16 @@ function postChunked(url: string, bytes: number): Promise<{ status: number; body
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
-    const req = http.request(url, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-      answered = true;
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, sent }));
-    });
+    const req = http.request(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked", cookie: adminCookieHeader(ADMIN_STATE) } },
+      (res) => {
+        answered = true;
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, sent }));
+      },
+    );
     req.on("error", (err) => (answered ? undefined : reject(err)));
     const chunk = Buffer.alloc(64 * 1024, "a");
     const pump = () => {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { expect, seeded, test } from "./support/fixtures.ts";
+import { ADMIN } from "./support/sign-in.ts";
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-results/artifacts/13");
 
@@ -20,9 +21,9 @@ test("the activity feed and the story page show who made each change", async ({ 
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByTestId("story-stage")).not.toHaveText("qa");
 
-  // The story page: the approval is the local operator's (the API's actor until sign-in).
+  // The story page: the approval is the signed-in person's.
   const approved = page.getByTestId("story-activity").locator("li", { hasText: "approved" });
-  await expect(approved.getByTestId("event-actor")).toHaveText(/ \(local\)$/);
+  await expect(approved.getByTestId("event-actor")).toHaveText(ADMIN.name);
   await expect(approved.getByTestId("event-actor")).toHaveAttribute("data-actor-kind", "user");
 
   // The feed: the person, auto-assign starting a coder, and the runner that ran it.
@@ -33,20 +34,24 @@ test("the activity feed and the story page show who made each change", async ({ 
       .locator("li")
       .filter({ has: page.getByTestId("event-actor").getByText(actor) })
       .filter({ hasText: text });
-  await expect(row(/ \(local\)$/, /Story \d+ approved/).first()).toBeVisible();
+  await expect(row(new RegExp(`^${ADMIN.name}$`), /Story \d+ approved/).first()).toBeVisible();
   await expect(row(/^auto-assign$/, /coder-\d started on story \d+/).first()).toBeVisible({ timeout: 60_000 });
   await expect(row(/^runner /, /started on story/).first()).toBeVisible({ timeout: 60_000 });
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, "activity-with-names.png"), fullPage: true });
 });
 
-test("the audit trail downloads as CSV and JSON lines that parse", async ({ request }) => {
+test("the audit trail downloads as CSV and JSON lines that parse", async ({ page, db }) => {
+  const { request } = page; // the signed-in admin's cookies
   const projectId = seeded().demoProjectId;
+  const admin = await db.user.findUniqueOrThrow({ where: { email: ADMIN.email } });
   const csv = await request.get(`/api/audit?format=csv&projectId=${projectId}&kind=review_approved`);
   expect(csv.status()).toBe(200);
   expect(csv.headers()["content-type"]).toMatch(/^text\/csv/);
   const rows = parse(await csv.text(), { columns: true }) as Record<string, string>[];
-  expect(rows).toEqual([expect.objectContaining({ kind: "review_approved", actor_kind: "user", actor_id: "local", project_name: "demo" })]);
+  expect(rows).toEqual([
+    expect.objectContaining({ kind: "review_approved", actor_kind: "user", actor_id: admin.id, actor_name: ADMIN.name, project_name: "demo" }),
+  ]);
 
   const jsonl = await request.get(`/api/audit?format=jsonl&projectId=${projectId}&actorKind=automation`);
   const objs = (await jsonl.text())

@@ -10,6 +10,7 @@ import { viewsRouter } from "./routers/views.ts";
 import { importsRouter } from "./routers/imports.ts";
 import { reviewRouter } from "./routers/review.ts";
 import { auditRouter } from "./routers/audit.ts";
+import { peopleRouter } from "./routers/people.ts";
 import { onboardingRouter } from "./routers/onboarding.ts";
 import { secretsRouter } from "./routers/secrets.ts";
 
@@ -23,6 +24,7 @@ export const appRouter = router({
   live: liveRouter,
   review: reviewRouter,
   audit: auditRouter,
+  people: peopleRouter,
   onboarding: onboardingRouter,
   secrets: secretsRouter,
 });

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
+import { testContext } from "../testing/context.ts";
 import type { Db } from "@drover/db";
 import { importRepo } from "@drover/db/services/storkit-io/import-repo";
 import { exportPlan } from "@drover/db/services/storkit-io/export-plan";
@@ -29,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const api = () => createCallerFactory(appRouter)({ db: t.db, actor: testActor });
+const api = () => createCallerFactory(appRouter)(testContext(t.db));
 
 /** A host file outside every repository, with content that must never reach the database or the API. */
 function hostSecret(): { file: string; dir: string; content: string } {

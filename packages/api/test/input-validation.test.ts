@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
 import { testActor } from "@drover/db/testing/actors";
+import { testContext } from "../testing/context.ts";
 
 let t: TestDatabase;
 let projectId: number;
@@ -30,7 +31,7 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; message: st
 
 describe("input validation", () => {
   it("refuses ids from 2^31 up with a readable BAD_REQUEST", async () => {
-    const api = createCallerFactory(appRouter)({ db: t.db, actor: testActor });
+    const api = createCallerFactory(appRouter)(testContext(t.db));
     const calls: [string, () => Promise<unknown>, string][] = [
       ["stories.get", () => api.stories.get({ projectId: TOO_BIG, storyNumber: 1 }), "projectId"],
       ["stories.get", () => api.stories.get({ projectId, storyNumber: TOO_BIG }), "storyNumber"],
@@ -54,7 +55,7 @@ describe("input validation", () => {
   });
 
   it("refuses NUL characters in titles, bodies and other text with a readable BAD_REQUEST", async () => {
-    const api = createCallerFactory(appRouter)({ db: t.db, actor: testActor });
+    const api = createCallerFactory(appRouter)(testContext(t.db));
     const calls: [string, () => Promise<unknown>, string][] = [
       ["stories.create title", () => api.stories.create({ projectId, title: "bad\u0000title" }), "title"],
       ["stories.create body", () => api.stories.create({ projectId, title: "ok", body: "bad\u0000body" }), "body"],
@@ -77,7 +78,7 @@ describe("input validation", () => {
   });
 
   it("one story schema: the service refuses what the API refuses, with the same message", async () => {
-    const api = createCallerFactory(appRouter)({ db: t.db, actor: testActor });
+    const api = createCallerFactory(appRouter)(testContext(t.db));
     const dependsOn = Array.from({ length: 101 }, (_, i) => i + 2);
     const viaApi = await refusal(api.stories.update({ projectId, storyNumber: 1, dependsOn }));
     const viaService = await refusal(updateStory(t.db, { projectId, storyNumber: 1, dependsOn }, testActor));

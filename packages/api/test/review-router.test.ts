@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { addProject } from "@drover/db/services/projects";
 import { createStory } from "@drover/db/services/stories";
 import { createCallerFactory } from "../src/trpc.ts";
+import { testContext } from "../testing/context.ts";
 import { reviewRouter } from "../src/routers/review.ts";
 import { repoAccess } from "@drover/repo";
 import { testActor } from "@drover/db/testing/actors";
@@ -17,7 +18,7 @@ import { testActor } from "@drover/db/testing/actors";
 let t: TestDatabase;
 let repo: string;
 let projectId: number;
-const caller = () => createCallerFactory(reviewRouter)({ db: t.db, actor: testActor });
+const caller = () => createCallerFactory(reviewRouter)(testContext(t.db));
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -55,4 +56,15 @@ it("approves and rejects stories waiting for review; refuses others with the rul
   const rc = await caller().retry({ projectId, storyNumber: c.number });
   expect(rc.story).toMatchObject({ mergeFailure: null, retryCount: 0 });
   expect(rc.session).toBeNull(); // in merge, Drover merges again by itself
+
+  // Each review action is recorded as the signed-in caller.
+  const evs = await t.db.projectEvent.findMany({
+    where: { storyId: { in: [a.id, b.id, c.id] }, kind: { in: ["review_approved", "review_rejected", "story_retry"] } },
+    orderBy: { id: "asc" },
+  });
+  expect(evs.map((e) => [e.kind, e.actorKind, e.actorUserId, e.actorName])).toEqual([
+    ["review_approved", "user", "test-admin", "Test admin"],
+    ["review_rejected", "user", "test-admin", "Test admin"],
+    ["story_retry", "user", "test-admin", "Test admin"],
+  ]);
 });

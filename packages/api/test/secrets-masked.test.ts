@@ -7,9 +7,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {} from "@drover/db/testing/global-setup"; // types of inject("dbAdminUrl")
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { testActor } from "@drover/db/testing/actors";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
+import { testContext } from "../testing/context.ts";
 
 // One secret per way TOML can spell an env table: inline, [agent.env] and dotted keys.
 const SECRETS = { OPENAI_API_KEY: "sk-live-123", GH_TOKEN: "ghp-table-456", ANTHROPIC_API_KEY: "sk-ant-dotted-789" };
@@ -66,7 +66,7 @@ const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint"
 
 describe("roster env values", () => {
   it("appear in no response of any procedure that returns a project, roster or agent; the names do", async () => {
-    const api = createCallerFactory(appRouter)({ db: t.db, actor: testActor });
+    const api = createCallerFactory(appRouter)(testContext(t.db));
     const responses: Record<string, unknown> = {};
     const added = await api.projects.add({ repoPath: repo(ROSTER), name: "secrets" });
     responses["projects.add"] = added;

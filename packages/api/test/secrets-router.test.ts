@@ -12,12 +12,13 @@ import { secretsRouter } from "../src/routers/secrets.ts";
 import { repoAccess } from "@drover/repo";
 import { makeRepo } from "@drover/repo/testing/make-repo";
 import { testActor } from "@drover/db/testing/actors";
+import { testContext } from "../testing/context.ts";
 
 let t: TestDatabase;
 let projectId: number;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-api-secrets-"));
-const caller = () => createCallerFactory(secretsRouter)({ db: t.db, actor: admin });
-const admin = { kind: "user" as const, userId: "u-admin", name: "Admin" };
+const admin = { userId: "u-admin", name: "Admin" };
+const caller = () => createCallerFactory(secretsRouter)(testContext(t.db, { id: admin.userId, name: admin.name }));
 const VALUE = "sk-router-value-0987654321";
 
 beforeAll(async () => {

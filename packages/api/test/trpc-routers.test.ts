@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
+import { testContext } from "../testing/context.ts";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { ROSTER } from "@drover/db/testing/project-fixtures";
 import { makeRepo } from "@drover/repo/testing/make-repo";
-import { testActor } from "@drover/db/testing/actors";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
 
 describe("tRPC routers", () => {
   it("drive a story from creation to a started agent, mapping rule errors to tRPC codes", async () => {
-    const api = createCallerFactory(appRouter)({ db: t.db, actor: testActor });
+    const api = createCallerFactory(appRouter)(testContext(t.db));
     const repo = makeRepo({ config: ROSTER });
     const { project } = await api.projects.add({ repoPath: repo, name: "web" });
     expect((await api.projects.list()).map((p) => p.name)).toEqual(["web"]);

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notify, CHANNELS } from "@drover/db/notify";
 import type {} from "@drover/db/testing/global-setup"; // types of inject("dbAdminUrl")
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { testActor } from "@drover/db/testing/actors";
 import { createCallerFactory } from "../src/trpc.ts";
+import { testContext } from "../testing/context.ts";
 import { viewsRouter } from "../src/routers/views.ts";
 import { liveRouter } from "../src/routers/live.ts";
 import { splitUnifiedDiff } from "@drover/repo/branch-diff";
@@ -58,7 +58,7 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-const caller = () => createCallerFactory(viewsRouter)({ db: t.db, actor: testActor });
+const caller = () => createCallerFactory(viewsRouter)(testContext(t.db));
 
 describe("views", () => {
   it("board: cards carry live agent status, cost and criteria; archived only on request", async () => {
@@ -146,7 +146,7 @@ describe("views", () => {
 describe("live", () => {
   it("a NOTIFY on the board channel reaches the project's subscribers, not others'", async () => {
     const ac = new AbortController();
-    const live = createCallerFactory(liveRouter)({ db: t.db, actor: testActor }, { signal: ac.signal });
+    const live = createCallerFactory(liveRouter)(testContext(t.db), { signal: ac.signal });
     const mine = (await live.project({ projectId })) as AsyncIterable<Record<string, unknown>>;
     const it = mine[Symbol.asyncIterator]();
     expect((await it.next()).value).toEqual({ ready: true });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `drover` command line. Each command lives in commands/<name>.ts and registers itself here.
 import { Command } from "commander";
+import { addRemoteOptions } from "./remote.ts";
 
 const program = new Command().name("drover").description("Drover: run AI coding agents through a kanban pipeline of stories").showHelpAfterError();
 
@@ -16,6 +17,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import("./commands/approve.ts"),
   () => import("./commands/reject.ts"),
   () => import("./commands/retry.ts"),
+  () => import("./commands/user.ts"),
   () => import("./commands/project.ts"),
   () => import("./commands/audit.ts"),
   () => import("./commands/doctor.ts"),
@@ -24,6 +26,7 @@ const commands: Array<() => Promise<{ register(p: Command): void }>> = [
   () => import("./commands/compact.ts"),
 ];
 
+addRemoteOptions(program);
 for (const load of commands) (await load()).register(program);
 
 await program.parseAsync(process.argv);

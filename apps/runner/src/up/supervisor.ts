@@ -15,6 +15,7 @@ import { ensureLocalDatabase } from "../local-db.ts";
 import { createLogger } from "../log.ts";
 import { seedDemoProject } from "../demo/seed.ts";
 import { startRunnerProcess, startWebProcess, waitForHttp } from "./children.ts";
+import { refuseOpenBindWithoutSignIn, setupBanner } from "./sign-in-setup.ts";
 import { SupervisedChild, type Running } from "./supervised.ts";
 
 const POSTGRES_STOP_MS = 15_000;
@@ -93,7 +94,11 @@ export async function runSupervisor(): Promise<number> {
     const db = createDb(database.url, { max: 2 });
     const seeded = await seedDemoProject(db, dataDir());
     if (seeded) log.info({ project: seeded.name, repo: seeded.repoPath }, "created the demo project");
-    await db.$disconnect();
+    await refuseOpenBindWithoutSignIn(db, env.DROVER_WEB_HOST).catch(async (err: Error) => {
+      await db.$disconnect();
+      process.stderr.write(`\n${err.message}\n\n`);
+      throw err;
+    });
 
     const childEnv = { ...process.env, DATABASE_URL: database.url } as Record<string, string>;
     delete childEnv.DROVER_SUPERVISED;
@@ -108,7 +113,10 @@ export async function runSupervisor(): Promise<number> {
     const web = new SupervisedChild({ name: "web", start: () => startWebProcess(childEnv, env.DROVER_WEB_HOST, port), log, onGiveUp: giveUp, needs: pg });
     children.push(web);
     const url = `http://${env.DROVER_WEB_HOST}:${port}`;
-    await waitForHttp(`${url}/api/trpc/projects.list`, await web.start());
+    await waitForHttp(`${url}/sign-in`, await web.start());
+    const banner = await setupBanner(db, process.env.DROVER_PUBLIC_URL || url);
+    await db.$disconnect();
+    if (banner) process.stdout.write(banner);
     // Plain line on stdout: the one thing a newcomer (and the start-up test) looks for.
     process.stdout.write(`\nDrover is running at ${url}  (Ctrl-C stops it)\n\n`);
     log.info(`secrets: ${describeSecretKey()}`);

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
+import { createFirstAdmin, setupLinkIn } from "./first-admin.ts";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "@drover/db/paths";
 import { groupAlive } from "../../src/runner/process-group.ts";
@@ -16,6 +17,8 @@ const SHUTDOWN_BOUND_MS = 15_000;
 interface Up {
   pid: number;
   url: string;
+  /** The first admin's session (made through the printed setup link). */
+  cookie: string;
   out(): string;
   /** Pids of the supervisor's live runner or web processes, from /proc (next renames itself "next-server"). */
   pids(child: "runner" | "web"): number[];
@@ -58,9 +61,11 @@ async function startUp(dataDir: string): Promise<Up> {
       reject(new Error(`drover up exited (${r.exitCode}) before printing its URL:\n${out}`));
     });
   });
+  const cookie = await createFirstAdmin(setupLinkIn(out)!);
   return {
     pid: child.pid!,
     url,
+    cookie,
     out: () => out,
     pids: (name) =>
       childrenOf(lines().find((l) => l.name === "drover-up")!.pid as number)
@@ -106,8 +111,8 @@ async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: 
   }
 }
 
-async function answers(url: string): Promise<boolean> {
-  const res = await fetch(`${url}/api/trpc/projects.list`, { signal: AbortSignal.timeout(3_000) });
+async function answers(up: Up): Promise<boolean> {
+  const res = await fetch(`${up.url}/api/trpc/projects.list`, { headers: { cookie: up.cookie }, signal: AbortSignal.timeout(3_000) });
   return res.status === 200;
 }
 
@@ -153,11 +158,11 @@ describe.skipIf(!built && !process.env.CI)("drover up supervises its children", 
     process.kill(first!, "SIGKILL");
     const second = await until(() => up.pids("runner").find((p) => p !== first), "a new runner", 30_000, up);
     expect(alive(first!)).toBe(false);
-    expect(await answers(up.url)).toBe(true);
+    expect(await answers(up)).toBe(true);
     // It is a working runner: it registered and heartbeats (seen through the web).
     await until(
       async () => {
-        const res = await fetch(`${up.url}/api/trpc/views.runners`);
+        const res = await fetch(`${up.url}/api/trpc/views.runners`, { headers: { cookie: up.cookie } });
         const rows = ((await res.json()) as { result: { data: { json: Array<{ pid: number; stoppedAt: string | null }> } } }).result.data.json;
         return rows.some((r) => r.pid === second && !r.stoppedAt);
       },
@@ -174,7 +179,7 @@ describe.skipIf(!built && !process.env.CI)("drover up supervises its children", 
     await until(
       async () => {
         const now = postmasterPid(dataDir);
-        return now && now !== pm && alive(now) && (await answers(up.url));
+        return now && now !== pm && alive(now) && (await answers(up));
       },
       "the web to answer again on a new postmaster",
       30_000,
@@ -186,7 +191,7 @@ describe.skipIf(!built && !process.env.CI)("drover up supervises its children", 
     // The runner survived or was restarted; either way one heartbeats again after the restart.
     await until(
       async () => {
-        const res = await fetch(`${up.url}/api/trpc/views.runners`);
+        const res = await fetch(`${up.url}/api/trpc/views.runners`, { headers: { cookie: up.cookie } });
         const rows = ((await res.json()) as { result: { data: { json: Array<{ pid: number; heartbeatAt: string; stoppedAt: string | null }> } } }).result.data
           .json;
         return rows.some((r) => !r.stoppedAt && new Date(r.heartbeatAt).getTime() > killedAt + 1_000 && alive(r.pid));

@@ -7,16 +7,17 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "@drover/db/paths";
 import { createTestDatabase } from "@drover/db/testing/test-database";
+import { createFirstAdmin, setupLinkIn } from "./first-admin.ts";
 
 const main = path.join(repoRoot, "apps/runner/src/cli/main.ts");
 
-function startUp(dataDir: string, databaseUrl?: string) {
-  const env: Record<string, string | undefined> = { ...process.env, DROVER_DATA_DIR: dataDir, DROVER_WEB_PORT: "0", LOG_FORMAT: "json" };
+function startUp(dataDir: string, databaseUrl?: string, extraEnv: Record<string, string> = {}) {
+  const env: Record<string, string | undefined> = { ...process.env, DROVER_DATA_DIR: dataDir, DROVER_WEB_PORT: "0", LOG_FORMAT: "json", ...extraEnv };
   delete env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const child = execa(process.execPath, ["--import", "tsx", main, "up"], { env, reject: false, all: true, cwd: repoRoot });
+  let out = "";
   const url = new Promise<string>((resolve, reject) => {
-    let out = "";
     child.all!.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /Drover is running at (http:\/\/\S+)/.exec(out);
@@ -24,11 +25,11 @@ function startUp(dataDir: string, databaseUrl?: string) {
     });
     void child.then((r) => reject(new Error(`drover up exited (${r.exitCode}) before printing its URL:\n${out}`)));
   });
-  return { child, url };
+  return { child, url, out: () => out };
 }
 
-async function projects(url: string) {
-  const res = await fetch(`${url}/api/trpc/projects.list`);
+async function projects(url: string, cookie: string) {
+  const res = await fetch(`${url}/api/trpc/projects.list`, { headers: { cookie } });
   expect(res.status).toBe(200);
   return ((await res.json()) as { result: { data: { json: unknown } } }).result.data.json as Array<{ name: string; isDemo: boolean; id: number }>;
 }
@@ -54,15 +55,23 @@ describe("drover up", () => {
     if (!fs.existsSync(path.join(repoRoot, "apps/web/.next/BUILD_ID"))) throw new Error("apps/web is not built: run `pnpm build` first");
   });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  let cookie = "";
 
-  it("starts from nothing, shows the demo project, and stops cleanly on Ctrl-C", async () => {
+  it("starts from nothing, prints the one-time setup link, shows the demo project, and stops cleanly on Ctrl-C", async () => {
     const first = startUp(dataDir);
     const url = await first.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const list = await projects(url);
+    // Nobody can sign in yet: the API refuses, and the setup link is the way in.
+    expect((await fetch(`${url}/api/trpc/projects.list`)).status).toBe(401);
+    const link = setupLinkIn(first.out());
+    expect(link?.startsWith(`${url}/join/setup_`)).toBe(true);
+    cookie = await createFirstAdmin(link!);
+    const list = await projects(url, cookie);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ isDemo: true });
-    const stories = await fetch(`${url}/api/trpc/stories.list?input=${encodeURIComponent(JSON.stringify({ json: { projectId: list[0]!.id } }))}`);
+    const stories = await fetch(`${url}/api/trpc/stories.list?input=${encodeURIComponent(JSON.stringify({ json: { projectId: list[0]!.id } }))}`, {
+      headers: { cookie },
+    });
     const body = ((await stories.json()) as { result: { data: { json: unknown } } }).result.data.json as Array<{ stage: string; title: string }>;
     // The runner may already be moving the current story along; backlog and done stay put.
     const stageOf = Object.fromEntries(body.map((s) => [s.title, s.stage]));
@@ -79,10 +88,11 @@ describe("drover up", () => {
     expect(fs.existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(false);
   }, 180_000);
 
-  it("keeps its data between runs and does not create the demo twice", async () => {
+  it("keeps its data (and sign-ins) between runs, does not create the demo twice, and prints no setup link", async () => {
     const second = startUp(dataDir);
     const url = await second.url;
-    expect((await projects(url)).filter((p) => p.isDemo)).toHaveLength(1);
+    expect((await projects(url, cookie)).filter((p) => p.isDemo)).toHaveLength(1);
+    expect(setupLinkIn(second.out())).toBeUndefined();
     second.child.kill("SIGTERM");
     expect((await second.child).exitCode).toBe(0);
   }, 180_000);
@@ -93,7 +103,8 @@ describe("drover up", () => {
     try {
       const run = startUp(own, t.url);
       const url = await run.url;
-      expect((await projects(url)).map((p) => p.name)).toEqual(["demo"]);
+      const admin = await createFirstAdmin(setupLinkIn(run.out())!);
+      expect((await projects(url, admin)).map((p) => p.name)).toEqual(["demo"]);
       // Migrated and seeded in that database; no embedded cluster was created.
       expect(await t.db.project.count()).toBe(1);
       expect(await t.db.story.count()).toBe(5);
@@ -102,6 +113,22 @@ describe("drover up", () => {
       expect((await run.child).exitCode).toBe(0);
     } finally {
       await t.drop();
+      fs.rmSync(own, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
+describe("drover up beyond this machine", () => {
+  it("refuses to listen on 0.0.0.0 while nobody can sign in, and says how to set it up", async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "drover-up-open-"));
+    try {
+      const run = startUp(own, undefined, { DROVER_WEB_HOST: "0.0.0.0" });
+      await expect(run.url).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0: sign-in is not set up yet/);
+      const res = await run.child;
+      expect(res.exitCode).not.toBe(0);
+      expect(res.all).toMatch(/pnpm drover user add --admin you@example\.com/);
+      expect(res.all).not.toMatch(/Drover is running/);
+    } finally {
       fs.rmSync(own, { recursive: true, force: true });
     }
   }, 180_000);

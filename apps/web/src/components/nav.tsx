@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { signOut, useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 
 export function useProjectId(): number | undefined {
@@ -15,14 +16,18 @@ export function useProjectId(): number | undefined {
 }
 
 const LINKS = [
-  ["/", "Board"],
-  ["/roster", "Roster"],
-  ["/activity", "Activity"],
-  ["/runners", "Runners"],
-  ["/settings", "Settings"],
-  ["/doctor", "Doctor"],
-  ["/projects/new", "Add project"],
+  ["/", "Board", "viewer"],
+  ["/roster", "Roster", "viewer"],
+  ["/activity", "Activity", "viewer"],
+  ["/runners", "Runners", "viewer"],
+  ["/settings", "Settings", "viewer"],
+  ["/doctor", "Doctor", "viewer"],
+  ["/projects/new", "Add project", "admin"],
+  ["/users", "Users", "admin"],
 ] as const;
+
+/** Without a project in the URL: pages that are not about one project. */
+const GLOBAL = new Set(["/runners", "/projects/new", "/users"]);
 
 /** "demo" stays "demo"; another demo project's name says what it is once. */
 const projectLabel = (p: { name: string; isDemo: boolean }) => (p.isDemo && !/\bdemo\b/i.test(p.name) ? `${p.name} (demo)` : p.name);
@@ -42,6 +47,7 @@ export function Nav({ projectId }: { projectId?: number }) {
   const router = useRouter();
   const pathname = usePathname();
   const current = projects.data?.find((p) => p.id === projectId);
+  const { me, can } = useMe();
   return (
     <header className="flex flex-wrap items-center gap-4 border-b bg-white px-4 py-2">
       {/* biome-ignore lint/a11y/useValidAnchor: a skip link is an in-page link; the handler moves focus to <main>, which carries no id. */}
@@ -77,16 +83,26 @@ export function Nav({ projectId }: { projectId?: number }) {
         </span>
       )}
       <nav className="flex gap-3 text-sm">
-        {LINKS.map(([href, label]) => (
+        {LINKS.filter(([, , role]) => can(role)).map(([href, label]) => (
           <Link
             key={href}
-            href={projectId && href !== "/runners" && href !== "/projects/new" ? `${href}?project=${projectId}` : href}
+            href={projectId && !GLOBAL.has(href) ? `${href}?project=${projectId}` : href}
             className={pathname === href ? "font-semibold text-slate-900" : "text-slate-500 hover:text-slate-900"}
           >
             {label}
           </Link>
         ))}
       </nav>
+      {me && (
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          <Link href="/account" className="text-slate-600 hover:text-slate-900" data-testid="me">
+            {me.name} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{me.role}</span>
+          </Link>
+          <button type="button" onClick={() => void signOut()} className="text-slate-500 hover:text-slate-900">
+            Sign out
+          </button>
+        </div>
+      )}
     </header>
   );
 }

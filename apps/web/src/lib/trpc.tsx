@@ -1,7 +1,7 @@
 "use client";
 // Browser-side tRPC: TanStack Query integration; batched HTTP for queries and mutations,
 // server-sent events for subscriptions (live updates).
-import { MutationCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext, createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
@@ -38,9 +38,16 @@ function createClients() {
     },
     // Every action changes what the pages show: re-read the views once it settles, either way.
     mutationCache: new MutationCache({ onSettled: () => queryClient.invalidateQueries({ queryKey: views.pathKey() }) }),
+    // The session ended (signed out elsewhere, expired, removed): back to the sign-in page.
+    queryCache: new QueryCache({ onError: (err) => toSignInWhenSignedOut(err) }),
   });
   const { views } = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
   return { trpcClient, queryClient };
+}
+
+function toSignInWhenSignedOut(err: unknown): void {
+  if ((err as { data?: { code?: string } }).data?.code !== "UNAUTHORIZED" || typeof window === "undefined") return;
+  window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
 }
 
 export function Providers({ children }: { children: ReactNode }) {

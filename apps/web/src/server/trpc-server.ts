@@ -5,6 +5,7 @@ import { appRouter, createContext } from "@drover/api";
 import { dehydrate, QueryClient } from "@tanstack/react-query";
 import { TRPCError } from "@trpc/server";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import superjson from "superjson";
@@ -17,7 +18,12 @@ export const getQueryClient = cache(
     }),
 );
 
-export const trpcServer = createTRPCOptionsProxy({ router: appRouter, ctx: createContext, queryClient: getQueryClient });
+/** Calls as the signed-in user of the request being rendered (its cookie), so roles and membership apply. */
+export const trpcServer = createTRPCOptionsProxy({
+  router: appRouter,
+  ctx: async () => createContext({ req: { headers: new Headers(await headers()) } }),
+  queryClient: getQueryClient,
+});
 
 /** What the browser's cache receives (see HydrationBoundary in the pages). */
 export const dehydrated = () => dehydrate(getQueryClient());

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
 import { listRoster, startAgent, startAgentInput, stopAgent } from "@drover/db/services/index";
-import { publicProcedure, router } from "../trpc.ts";
+import { procedure, router } from "../trpc.ts";
 
 const projectId = idSchema;
 const storyNumber = idSchema;
@@ -20,9 +20,16 @@ const startInput = startAgentInput.pick({
 });
 
 export const agentsRouter = router({
-  roster: publicProcedure.input(z.object({ projectId })).query(({ ctx, input }) => listRoster(ctx.db, input.projectId)),
-  start: publicProcedure
+  roster: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ projectId }))
+    .query(({ ctx, input }) => listRoster(ctx.db, input.projectId)),
+  start: procedure
+    .meta({ role: "member" })
     .input(startInput)
     .mutation(({ ctx, input }) => startAgent(ctx.db, { ...input, trigger: input.resumeOfSessionId ? "resume" : "user" }, ctx.actor)),
-  stop: publicProcedure.input(z.object({ projectId, storyNumber, agentName })).mutation(({ ctx, input }) => stopAgent(ctx.db, input, ctx.actor)),
+  stop: procedure
+    .meta({ role: "member" })
+    .input(z.object({ projectId, storyNumber, agentName }))
+    .mutation(({ ctx, input }) => stopAgent(ctx.db, input, ctx.actor)),
 });

@@ -3,28 +3,35 @@
 import { z } from "zod";
 import { idSchema } from "@drover/db/services/validate";
 import { getHub } from "../live/hub.ts";
-import { publicProcedure, router } from "../trpc.ts";
+import { untilSignedOut } from "../live/until-signed-out.ts";
+import { procedure, router } from "../trpc.ts";
 
 const id = idSchema;
 
 export const liveRouter = router({
   /** Board, session and agent changes of one project (or of all projects when projectId is absent). */
-  project: publicProcedure.input(z.object({ projectId: id.optional() })).subscription(async function* ({ input, signal }) {
-    yield { ready: true };
-    for await (const p of getHub().stream(
-      "any",
-      signal,
-      (p) => p.channel !== "sessionEvents" && (!input.projectId || p.projectId === undefined || Number(p.projectId) === input.projectId),
-    )) {
-      yield { channel: String(p.channel ?? ""), storyId: p.storyId === undefined ? null : Number(p.storyId) };
-    }
-  }),
+  project: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ projectId: id.optional() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      yield { ready: true };
+      for await (const p of getHub().stream(
+        "any",
+        untilSignedOut(ctx, signal),
+        (p) => p.channel !== "sessionEvents" && (!input.projectId || p.projectId === undefined || Number(p.projectId) === input.projectId),
+      )) {
+        yield { channel: String(p.channel ?? ""), storyId: p.storyId === undefined ? null : Number(p.storyId) };
+      }
+    }),
 
   /** New events of one session: yields the last written seq. */
-  sessionEvents: publicProcedure.input(z.object({ sessionId: id })).subscription(async function* ({ input, signal }) {
-    yield { ready: true, lastSeq: null as number | null };
-    for await (const p of getHub().stream("sessionEvents", signal, (p) => Number(p.sessionId) === input.sessionId)) {
-      yield { ready: true, lastSeq: p.lastSeq === undefined ? null : Number(p.lastSeq) };
-    }
-  }),
+  sessionEvents: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ sessionId: id }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      yield { ready: true, lastSeq: null as number | null };
+      for await (const p of getHub().stream("sessionEvents", untilSignedOut(ctx, signal), (p) => Number(p.sessionId) === input.sessionId)) {
+        yield { ready: true, lastSeq: p.lastSeq === undefined ? null : Number(p.lastSeq) };
+      }
+    }),
 });

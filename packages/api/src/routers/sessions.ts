@@ -2,10 +2,11 @@
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
 import { getSession, listSessions } from "@drover/db/services/index";
-import { publicProcedure, router } from "../trpc.ts";
+import { procedure, router } from "../trpc.ts";
 
 export const sessionsRouter = router({
-  list: publicProcedure
+  list: procedure
+    .meta({ role: "viewer" })
     .input(
       z.object({
         projectId: idSchema,
@@ -15,5 +16,8 @@ export const sessionsRouter = router({
       }),
     )
     .query(({ ctx, input }) => listSessions(ctx.db, input)),
-  get: publicProcedure.input(z.object({ sessionId: idSchema })).query(({ ctx, input }) => getSession(ctx.db, input.sessionId)),
+  get: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ sessionId: idSchema }))
+    .query(({ ctx, input }) => getSession(ctx.db, input.sessionId)),
 });

@@ -21,27 +21,59 @@ import {
   storyView,
   textSchema,
 } from "@drover/db/services/index";
+import { onlyVisible } from "@drover/auth/project-access";
 import { storyChanges } from "./story-changes.ts";
-import { publicProcedure, router } from "../trpc.ts";
+import { procedure, router } from "../trpc.ts";
 
 export const viewsRouter = router({
-  projects: publicProcedure.query(({ ctx }) => projectChoices(ctx.db)),
+  projects: procedure.meta({ role: "viewer" }).query(async ({ ctx }) => onlyVisible(ctx.db, ctx.user, await projectChoices(ctx.db))),
   /** Everything the board draws: cards with their live agent, cost and criteria. */
-  board: publicProcedure.input(boardInput).query(({ ctx, input }) => readBoard(ctx.db, input)),
-  story: publicProcedure.input(z.object({ storyId: idSchema })).query(({ ctx, input }) => storyView(ctx.db, input.storyId)),
+  board: procedure
+    .meta({ role: "viewer" })
+    .input(boardInput)
+    .query(({ ctx, input }) => readBoard(ctx.db, input)),
+  story: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ storyId: idSchema }))
+    .query(({ ctx, input }) => storyView(ctx.db, input.storyId)),
   /** A story by its project (id or name) and number, as the story page's URL names it. */
-  storyAt: publicProcedure
+  storyAt: procedure
+    .meta({ role: "viewer" })
     .input(z.object({ project: textSchema.min(1).max(200), number: idSchema }))
     .query(async ({ ctx, input }) => storyView(ctx.db, (await storyIdAt(ctx.db, input.project, input.number)).id)),
   /** A story's change: stored when it merged, else its branch against the project's base branch. */
-  storyDiff: publicProcedure.input(z.object({ storyId: idSchema })).query(({ ctx, input }) => storyChanges(ctx.db, input.storyId)),
+  storyDiff: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ storyId: idSchema }))
+    .query(({ ctx, input }) => storyChanges(ctx.db, input.storyId)),
   /** The roster with who is busy where. */
-  agents: publicProcedure.input(z.object({ projectId: idSchema })).query(({ ctx, input }) => agentsView(ctx.db, input.projectId)),
-  agent: publicProcedure.input(z.object({ agentId: idSchema })).query(({ ctx, input }) => agentView(ctx.db, input.agentId)),
-  session: publicProcedure.input(z.object({ sessionId: idSchema })).query(({ ctx, input }) => sessionView(ctx.db, input.sessionId)),
-  sessionIndex: publicProcedure.input(sessionIndexInput).query(({ ctx, input }) => sessionIndex(ctx.db, input)),
-  sessionEvents: publicProcedure.input(sessionEventsInput).query(({ ctx, input }) => sessionEvents(ctx.db, input)),
-  runners: publicProcedure.query(({ ctx }) => runnersView(ctx.db)),
-  activity: publicProcedure.input(activityInput).query(({ ctx, input }) => projectActivity(ctx.db, input)),
-  settings: publicProcedure.input(z.object({ projectId: idSchema })).query(({ ctx, input }) => projectSettings(ctx.db, input.projectId)),
+  agents: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ projectId: idSchema }))
+    .query(({ ctx, input }) => agentsView(ctx.db, input.projectId)),
+  agent: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ agentId: idSchema }))
+    .query(({ ctx, input }) => agentView(ctx.db, input.agentId)),
+  session: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ sessionId: idSchema }))
+    .query(({ ctx, input }) => sessionView(ctx.db, input.sessionId)),
+  sessionIndex: procedure
+    .meta({ role: "viewer" })
+    .input(sessionIndexInput)
+    .query(({ ctx, input }) => sessionIndex(ctx.db, input)),
+  sessionEvents: procedure
+    .meta({ role: "viewer" })
+    .input(sessionEventsInput)
+    .query(({ ctx, input }) => sessionEvents(ctx.db, input)),
+  runners: procedure.meta({ role: "viewer" }).query(({ ctx }) => runnersView(ctx.db)),
+  activity: procedure
+    .meta({ role: "viewer" })
+    .input(activityInput)
+    .query(({ ctx, input }) => projectActivity(ctx.db, input)),
+  settings: procedure
+    .meta({ role: "viewer" })
+    .input(z.object({ projectId: idSchema }))
+    .query(({ ctx, input }) => projectSettings(ctx.db, input.projectId)),
 });

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { findProject, startAgent } from "@drover/db/services/index";
 import { print, storyNumberArg, withDb } from "../with-db.ts";
+import { remoteApi, remoteProjectId, withRemote } from "../remote.ts";
 
 export function register(program: Command): void {
   program
@@ -13,8 +14,26 @@ export function register(program: Command): void {
     .option("--context <text>", "a message for the agent (appended, or sent alone when resuming)")
     .option("--fresh", "start a new runtime session instead of resuming")
     .option("--json", "print the session as JSON")
-    .action((project: string, story: string, agent: string | undefined, opts: { context?: string; fresh?: boolean; json?: boolean }) =>
-      withDb(async (db, actor) => {
+    .action((project: string, story: string, agent: string | undefined, opts: { context?: string; fresh?: boolean; json?: boolean }) => {
+      const api = remoteApi(program);
+      if (api) {
+        return withRemote(api, async (api) => {
+          const projectId = await remoteProjectId(api, project);
+          const s = await api.agents.start.mutate({
+            projectId,
+            storyNumber: storyNumberArg(story),
+            agentName: agent,
+            context: opts.context,
+            fresh: opts.fresh,
+          });
+          print(
+            !!opts.json,
+            { sessionId: s.id, status: s.status, branch: s.branch },
+            () => `Started session #${s.id} on story ${storyNumberArg(story)} (${s.status})`,
+          );
+        });
+      }
+      return withDb(async (db, actor) => {
         const p = await findProject(db, project);
         const s = await startAgent(
           db,
@@ -41,6 +60,6 @@ export function register(program: Command): void {
           },
           () => `Started ${a.name} on story ${storyNumberArg(story)} (session #${s.id}, ${s.status}${s.resumeRuntimeSessionId ? ", resuming" : ""})`,
         );
-      }),
-    );
+      });
+    });
 }

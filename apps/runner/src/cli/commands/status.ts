@@ -4,6 +4,7 @@ import type { Db } from "@drover/db";
 import { criteriaOf, findProject, listProjects, listRoster, storyFieldsOf } from "@drover/db/services/index";
 import { STAGES } from "@drover/core/pipeline/stages";
 import { print, withDb } from "../with-db.ts";
+import { remoteApi, remoteProjectId, withRemote } from "../remote.ts";
 
 export async function statusOf(db: Db, ref?: string) {
   const projects = ref ? [await findProject(db, ref)] : await listProjects(db);
@@ -80,10 +81,33 @@ export function register(program: Command): void {
     .description("print projects, their stories (by stage, with front matter and criteria) and agents (who is busy where)")
     .argument("[project]", "project name or id (default: all)")
     .option("--json", "print JSON")
-    .action((project: string | undefined, opts: { json?: boolean }) =>
-      withDb(async (db) => {
+    .action((project: string | undefined, opts: { json?: boolean }) => {
+      const api = remoteApi(program);
+      if (api) {
+        // Over HTTP: projects and their stories by stage (what the board shows).
+        return withRemote(api, async (api) => {
+          const ids = project ? [await remoteProjectId(api, project)] : (await api.projects.list.query()).map((p) => p.id);
+          const boards = await Promise.all(ids.map(async (id) => ({ id, stories: await api.stories.list.query({ projectId: id }) })));
+          print(
+            !!opts.json,
+            { projects: boards },
+            () =>
+              boards
+                .map((b) =>
+                  [
+                    `project #${b.id}`,
+                    ...STAGES.flatMap((st) =>
+                      b.stories.filter((x) => x.stage === st).map((x) => `  ${st.padEnd(8)} ${String(x.number).padStart(3)} ${x.title}`),
+                    ),
+                  ].join("\n"),
+                )
+                .join("\n") || "No projects.",
+          );
+        });
+      }
+      return withDb(async (db) => {
         const s = await statusOf(db, project);
         print(!!opts.json, s, () => text(s));
-      }),
-    );
+      });
+    });
 }

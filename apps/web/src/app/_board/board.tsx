@@ -32,6 +32,7 @@ import { fmtCost, StatusGlyph } from "@/components/glyph";
 import { HeldBadge } from "@/components/held-badge";
 import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
+import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 import { positionBetween } from "@/lib/position";
 import { storyHref } from "@/lib/story-href";
@@ -72,6 +73,8 @@ export function Board({ projectId }: { projectId: number }) {
   const [moveError, setMoveError] = useState<string | null>(null);
   const [dragging, setDragging] = useState<Card | null>(null);
   const move = useMutation(trpc.stories.move.mutationOptions());
+  // Viewers see the board but cannot move cards (the server refuses it too).
+  const canMove = useMe().can("member");
   const reorder = useMutation(trpc.stories.reorder.mutationOptions());
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
@@ -182,7 +185,7 @@ export function Board({ projectId }: { projectId: number }) {
           <label className="flex items-center gap-1">
             <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived
           </label>
-          <NewStoryDialog projectId={projectId} />
+          {canMove && <NewStoryDialog projectId={projectId} />}
           <span className={`ml-auto text-xs ${live ? "text-emerald-600" : "text-slate-400"}`} data-testid="live-indicator" data-live={live ? "1" : "0"}>
             {live ? "● live" : "○ connecting"}
           </span>
@@ -225,7 +228,13 @@ export function Board({ projectId }: { projectId: number }) {
           >
             <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${stages.length}, minmax(0, 1fr))` }}>
               {stages.map((stage) => (
-                <Column key={stage} stage={stage} cards={byStage(stage).filter(visible)} refusal={dragging ? dropProblem(dragging, stage) : null} />
+                <Column
+                  key={stage}
+                  stage={stage}
+                  cards={byStage(stage).filter(visible)}
+                  refusal={dragging ? dropProblem(dragging, stage) : null}
+                  canMove={canMove}
+                />
               ))}
             </div>
             <DragOverlay>
@@ -260,7 +269,7 @@ function BoardLoading({ stages }: { stages: readonly string[] }) {
   );
 }
 
-function Column({ stage, cards, refusal }: { stage: string; cards: Card[]; refusal: string | null }) {
+function Column({ stage, cards, refusal, canMove }: { stage: string; cards: Card[]; refusal: string | null; canMove: boolean }) {
   const { setNodeRef, isOver } = useDroppable({ id: `column-${stage}` });
   const tone = refusal ? (isOver ? "bg-red-100 ring-2 ring-red-400" : "bg-red-50 ring-1 ring-red-200") : isOver ? "bg-sky-100" : "bg-slate-100";
   return (
@@ -282,16 +291,16 @@ function Column({ stage, cards, refusal }: { stage: string; cards: Card[]; refus
       )}
       <SortableContext items={cards.map((c) => c.id)} strategy={verticalListSortingStrategy}>
         {cards.map((c) => (
-          <SortableCard key={c.id} card={c} />
+          <SortableCard key={c.id} card={c} canMove={canMove} />
         ))}
       </SortableContext>
     </section>
   );
 }
 
-/** One tab stop per card: the card itself (Enter opens, Space lifts); a click anywhere on it opens it. */
-function SortableCard({ card }: { card: Card }) {
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: card.id });
+/** One tab stop per card: the card itself (Enter opens, Space lifts); a click anywhere on it opens it. A viewer cannot lift it. */
+function SortableCard({ card, canMove }: { card: Card; canMove: boolean }) {
+  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: card.id, disabled: !canMove });
   const router = useRouter();
   const href = storyHref(card.projectId, card.number);
   const onClick = (e: MouseEvent) => {
@@ -316,7 +325,8 @@ function SortableCard({ card }: { card: Card }) {
       data-testid={`card-${card.number}`}
       data-stage={card.stage}
       data-dragging={isDragging ? "true" : undefined}
-      className={`mb-2 cursor-grab rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${isDragging ? "opacity-40 outline-dashed outline-2 outline-sky-400" : ""}`}
+      data-movable={canMove}
+      className={`mb-2 ${canMove ? "cursor-grab" : "cursor-pointer"} rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${isDragging ? "opacity-40 outline-dashed outline-2 outline-sky-400" : ""}`}
     >
       <CardBody card={card} />
     </div>

@@ -8,7 +8,9 @@ import { ProjectDangerZone } from "@/components/project-danger-zone";
 import { errorMessage } from "@/lib/error-message";
 import { locateConfigErrors } from "@/lib/config-error";
 import { useLiveProject } from "@/lib/live";
+import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
+import { ProjectMembers } from "./project-members";
 import { ProjectSecrets } from "./project-secrets";
 
 function Settings() {
@@ -17,6 +19,8 @@ function Settings() {
   const p = useQuery({ ...trpc.views.settings.queryOptions({ projectId: projectId ?? 0 }), enabled: !!projectId });
   useLiveProject(projectId);
   const reload = useMutation(trpc.projects.reload.mutationOptions());
+  // Reloading the roster and the secrets are an admin's (the server refuses them too).
+  const isAdmin = useMe().can("admin");
   const data = p.data;
   const problems = data?.configError ? locateConfigErrors(data.configError, data.configText) : [];
   const badLines = new Set(problems.map((p) => p.line).filter((l) => l !== undefined));
@@ -40,9 +44,11 @@ function Settings() {
               <dt className="text-slate-500">Config read</dt>
               <dd>{data.configLoadedAt ? new Date(data.configLoadedAt).toLocaleString() : "never"}</dd>
             </dl>
-            <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => projectId && reload.mutate({ projectId })}>
-              Reload .drover/project.toml
-            </button>
+            {isAdmin && (
+              <button type="button" className="rounded border px-3 py-1 text-sm" onClick={() => projectId && reload.mutate({ projectId })}>
+                Reload .drover/project.toml
+              </button>
+            )}
             {reload.error && (
               <p role="alert" className="text-sm text-red-700">
                 {errorMessage(reload.error)}
@@ -85,8 +91,9 @@ function Settings() {
                 {JSON.stringify(data.config, null, 2)}
               </pre>
             </section>
-            {projectId && <ProjectSecrets projectId={projectId} />}
-            <ProjectDangerZone project={data} />
+            {projectId && isAdmin && <ProjectSecrets projectId={projectId} />}
+            {projectId && isAdmin && <ProjectMembers projectId={projectId} />}
+            {isAdmin && <ProjectDangerZone project={data} />}
           </>
         )}
       </main>

@@ -8,6 +8,7 @@ import { fmtCost, fmtDuration, fmtTokens, SessionStatus } from "@/components/gly
 import { Nav } from "@/components/nav";
 import { errorMessage } from "@/lib/error-message";
 import { useLiveProject } from "@/lib/live";
+import { useMe } from "@/lib/me";
 import { storyHref } from "@/lib/story-href";
 import { useTRPC } from "@/lib/trpc";
 import { LogView } from "./log-view";
@@ -21,6 +22,8 @@ function SessionPage() {
   useLiveProject(session.data?.projectId);
   const [stopError, setStopError] = useState<string | null>(null);
   const stop = useMutation(trpc.agents.stop.mutationOptions());
+  // Stopping and resuming are a member's (the server refuses them too).
+  const canAct = useMe().can("member");
   if (session.error) return <p className="p-6 text-red-700">{session.error.message}</p>;
   if (!session.data) return <p className="p-6">Loading…</p>;
   const s = session.data;
@@ -46,7 +49,7 @@ function SessionPage() {
               {[s.reason !== s.status && s.reason, s.message].filter(Boolean).join(": ")}
             </span>
           )}
-          {active && (
+          {active && canAct && (
             <button
               type="button"
               className="rounded bg-red-700 px-3 py-1 text-sm text-white"
@@ -103,7 +106,7 @@ function SessionPage() {
           </p>
         )}
         {s.resumeContext && <p className="rounded border bg-amber-50 p-2 text-sm">Context given: {s.resumeContext}</p>}
-        {!active && (
+        {!active && canAct && (
           <ResumeForm sessionId={s.id} projectId={s.projectId} storyNumber={s.story.number} agentName={s.agent.name} canResume={!!s.runtimeSessionId} />
         )}
         <LogView sessionId={sessionId} active={active} status={s.status} />

@@ -11,6 +11,7 @@ import { useState } from "react";
 import { AgentPicker } from "@/components/agent-picker";
 import { StoryPicker } from "@/components/story-picker";
 import { errorMessage } from "@/lib/error-message";
+import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 
 type Story = RouterOutputs["views"]["storyAt"];
@@ -30,6 +31,8 @@ export function FrontMatterForm({ story }: { story: Story }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const trpc = useTRPC();
+  // Viewers see the fields but cannot change them (the server refuses it too).
+  const canEdit = useMe().can("member");
   const update = useMutation(trpc.stories.update.mutationOptions({ onSuccess: () => setSaved(true) }));
   // Any edit clears the last error and "Saved": they were about the values before it.
   const edit = <K extends keyof typeof fields>(key: K, value: (typeof fields)[K]) => {
@@ -59,41 +62,51 @@ export function FrontMatterForm({ story }: { story: Story }) {
       }}
     >
       <h2 className="font-semibold">Front matter</h2>
-      <label className="block">
-        title <input className={input} maxLength={STORY_LIMITS.title} value={fields.title} onChange={(e) => edit("title", e.target.value)} />
-      </label>
-      <label className="block">
-        kind
-        <select className={input} value={fields.kind} onChange={(e) => edit("kind", e.target.value)}>
-          {STORY_KINDS.map((k) => (
-            <option key={k}>{k}</option>
-          ))}
-        </select>
-      </label>
-      <div>
-        <span className="block">agent (pin)</span>
-        <AgentPicker projectId={story.projectId} label="agent (pin)" value={fields.agent} onChange={(v) => edit("agent", v)} />
-      </div>
-      <label className="block">
-        qa
-        <select className={input} value={fields.qa} onChange={(e) => edit("qa", e.target.value)}>
-          <option value="">project default</option>
-          {QA_MODES.map((k) => (
-            <option key={k}>{k}</option>
-          ))}
-        </select>
-      </label>
-      <div>
-        <span className="block">depends_on</span>
-        <StoryPicker projectId={story.projectId} exclude={story.number} value={fields.dependsOn} onChange={(v) => edit("dependsOn", v)} label="Pick stories" />
-      </div>
-      <label className="flex items-center gap-2">
-        <input type="checkbox" checked={fields.reviewHold} onChange={(e) => edit("reviewHold", e.target.checked)} /> review_hold
-      </label>
-      <p className="text-xs text-slate-500">retry_count {story.retryCount}</p>
-      <button type="submit" className="rounded bg-slate-900 px-2 py-1 text-white" disabled={update.isPending}>
-        Save
-      </button>
+      <fieldset disabled={!canEdit} className="space-y-2">
+        <label className="block">
+          title <input className={input} maxLength={STORY_LIMITS.title} value={fields.title} onChange={(e) => edit("title", e.target.value)} />
+        </label>
+        <label className="block">
+          kind
+          <select className={input} value={fields.kind} onChange={(e) => edit("kind", e.target.value)}>
+            {STORY_KINDS.map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        <div>
+          <span className="block">agent (pin)</span>
+          <AgentPicker projectId={story.projectId} label="agent (pin)" value={fields.agent} onChange={(v) => edit("agent", v)} />
+        </div>
+        <label className="block">
+          qa
+          <select className={input} value={fields.qa} onChange={(e) => edit("qa", e.target.value)}>
+            <option value="">project default</option>
+            {QA_MODES.map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        <div>
+          <span className="block">depends_on</span>
+          <StoryPicker
+            projectId={story.projectId}
+            exclude={story.number}
+            value={fields.dependsOn}
+            onChange={(v) => edit("dependsOn", v)}
+            label="Pick stories"
+          />
+        </div>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={fields.reviewHold} onChange={(e) => edit("reviewHold", e.target.checked)} /> review_hold
+        </label>
+        <p className="text-xs text-slate-500">retry_count {story.retryCount}</p>
+        {canEdit && (
+          <button type="submit" className="rounded bg-slate-900 px-2 py-1 text-white" disabled={update.isPending}>
+            Save
+          </button>
+        )}
+      </fieldset>
       {error && (
         <p role="alert" className="text-red-700" data-testid="front-matter-error">
           {error}

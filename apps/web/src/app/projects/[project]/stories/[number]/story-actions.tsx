@@ -10,6 +10,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { StatusGlyph } from "@/components/glyph";
 import { errorMessage } from "@/lib/error-message";
+import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 
 type Story = RouterOutputs["views"]["storyAt"];
@@ -17,6 +18,7 @@ type Story = RouterOutputs["views"]["storyAt"];
 export function StoryActions({ story }: { story: Story }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const canAct = useMe().can("member");
   const active = story.sessions.filter((x) => x.status === "pending" || x.status === "running");
   const last = story.sessions[0];
   const can = storyActions(story, { activeSessions: active.length, lastSessionFailed: last?.status === "failed" || last?.status === "interrupted" });
@@ -45,6 +47,8 @@ export function StoryActions({ story }: { story: Story }) {
   const key = { projectId: story.projectId, storyNumber: story.number };
   const btn = "rounded bg-slate-900 px-2 py-1 text-sm text-white disabled:opacity-50";
   const btn2 = "rounded border px-2 py-1 text-sm disabled:opacity-50";
+  // Viewers change nothing: no actions to offer (the server refuses them too).
+  if (!canAct) return null;
   return (
     <section className="space-y-3 rounded border bg-white p-4 text-sm" data-testid="story-actions">
       <h2 className="font-semibold">Actions</h2>

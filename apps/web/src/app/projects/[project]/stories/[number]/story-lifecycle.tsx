@@ -5,6 +5,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { HeldBadge } from "@/components/held-badge";
 import { errorMessage } from "@/lib/error-message";
+import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 import { ResumeForm } from "@/app/sessions/[id]/resume-form";
 
@@ -21,6 +22,8 @@ export function StoryLifecycle({ story }: { story: LifecycleStory }) {
   const trpc = useTRPC();
   const release = useMutation(trpc.stories.release.mutationOptions());
   const unblock = useMutation(trpc.stories.unblock.mutationOptions());
+  // Viewers see the hold and the block, not the ways out (the server refuses them too).
+  const canAct = useMe().can("member");
   const key = { projectId: story.projectId, storyNumber: story.number };
   const last = story.sessions[0]; // newest first
   const lastEnded = last && last.status !== "pending" && last.status !== "running" ? last : undefined;
@@ -30,13 +33,15 @@ export function StoryLifecycle({ story }: { story: LifecycleStory }) {
       {story.heldBy && (
         <div className="flex items-center gap-2">
           <HeldBadge heldBy={story.heldBy} heldAt={story.heldAt} />
-          <button type="button" className="ml-auto rounded border bg-white px-2 py-1" disabled={release.isPending} onClick={() => release.mutate(key)}>
-            Release
-          </button>
+          {canAct && (
+            <button type="button" className="ml-auto rounded border bg-white px-2 py-1" disabled={release.isPending} onClick={() => release.mutate(key)}>
+              Release
+            </button>
+          )}
         </div>
       )}
       {story.heldBy && <p className="text-xs text-slate-600">Auto-assign leaves this story alone until someone resumes, restarts or releases it.</p>}
-      {story.blocked && (
+      {story.blocked && canAct && (
         <div className="space-y-2">
           {lastEnded ? (
             <ResumeForm

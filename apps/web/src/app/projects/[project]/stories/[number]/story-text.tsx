@@ -11,6 +11,7 @@ import { CriteriaEditor } from "@/components/criteria-editor";
 import { Markdown } from "@/components/markdown";
 import { MarkdownEditor } from "@/components/markdown-editor";
 import { errorMessage } from "@/lib/error-message";
+import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
 
 type Story = RouterOutputs["views"]["storyAt"];
@@ -44,11 +45,13 @@ function EditablePart(p: {
   editor: ReactNode;
   view: ReactNode;
 }) {
+  // Viewers read the story; editing it is a member's (the server refuses it too).
+  const canEdit = useMe().can("member");
   return (
     <section data-testid={p.testId} className="mb-4 rounded border bg-white p-4">
       <div className="mb-2 flex items-center justify-between">
         <h2 className="font-semibold">{p.heading}</h2>
-        {!p.editing && (
+        {canEdit && !p.editing && (
           <button type="button" className={btn} onClick={p.onEdit}>
             Edit {p.part}
           </button>
@@ -121,6 +124,7 @@ export function StoryCriteria({ story }: { story: Story }) {
   const part = useSavePart(story, () => setEditing(false));
   const trpc = useTRPC();
   const tick = useMutation(trpc.stories.tick.mutationOptions());
+  const canTick = useMe().can("member");
   return (
     <EditablePart
       testId="story-criteria"
@@ -154,7 +158,7 @@ export function StoryCriteria({ story }: { story: Story }) {
               <input
                 type="checkbox"
                 checked={c.checked}
-                disabled={tick.isPending}
+                disabled={!canTick || tick.isPending}
                 onChange={(e) => tick.mutate({ projectId: story.projectId, storyNumber: story.number, index, checked: e.target.checked })}
               />
               <span>{c.text}</span>
