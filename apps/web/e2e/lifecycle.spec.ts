@@ -6,18 +6,16 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Db } from "@drover/db";
 import { addProject, createStory } from "@drover/db/services/index";
 import { testActor } from "@drover/db/testing/actors";
 import { repoAccess } from "@drover/repo";
 import { artifact, expect, test, uid } from "./support/fixtures.ts";
+import { AGENT_IN_REPO, putAgent } from "./support/repo.ts";
 import { ADMIN } from "./support/sign-in.ts";
 
 /** Who the tests are signed in as: the story is held for them. */
 const OPERATOR = ADMIN.name;
-
-const AGENT = fileURLToPath(new URL("./support/agent.mjs", import.meta.url));
 
 /** Two coders that each run ~10 s and pass (no gates); QA is human, so a pass lands in qa. */
 async function lifecycleProject(db: Db) {
@@ -29,11 +27,12 @@ async function lifecycleProject(db: Db) {
       `name = "${name}"`,
       `stage = "coder"`,
       `runtime = "command"`,
-      `command = ["node", ${JSON.stringify(AGENT)}, "{{story_id}}", "${name}", "40", "250"]`,
+      `command = ["node", "${AGENT_IN_REPO}", "{{story_id}}", "${name}", "40", "250"]`,
       "",
     ].join("\n");
   fs.writeFileSync(path.join(dir, ".drover", "project.toml"), ['default_qa = "human"', "max_coders = 2", "", coder("coder-a"), coder("coder-b")].join("\n"));
   fs.writeFileSync(path.join(dir, "README.md"), "# lifecycle\n");
+  putAgent(dir); // in the repository: a sandboxed agent sees only its worktree
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
   git("init", "-q", "-b", "main");
   git("add", ".");

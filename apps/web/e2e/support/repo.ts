@@ -6,7 +6,13 @@ import { fileURLToPath } from "node:url";
 
 const AGENT = fileURLToPath(new URL("./agent.mjs", import.meta.url));
 /** In the repository, so agents find it in their worktree: a sandboxed run sees nothing outside it. */
-const AGENT_IN_REPO = ".drover/e2e-agent.mjs";
+export const AGENT_IN_REPO = ".drover/e2e-agent.mjs";
+
+/** Puts the deterministic agent into a repository at AGENT_IN_REPO (commit it with the rest). */
+export function putAgent(dir: string): void {
+  fs.mkdirSync(path.join(dir, ".drover"), { recursive: true });
+  fs.copyFileSync(AGENT, path.join(dir, AGENT_IN_REPO));
+}
 
 // Only {{story_id}}: the config parser and the runner agree on it (they differ on the agent's name).
 function agentEntry(name: string, stage: string, lines: number, intervalMs: number): string {
@@ -42,7 +48,7 @@ export function createFixtureRepo(dir: string): string {
     ].join("\n"),
   );
   fs.writeFileSync(path.join(dir, "README.md"), "# e2e fixture\n");
-  fs.copyFileSync(AGENT, path.join(dir, AGENT_IN_REPO));
+  putAgent(dir);
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
   git("init", "-q", "-b", "main");
   git("add", ".");
