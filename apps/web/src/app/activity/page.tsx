@@ -39,7 +39,8 @@ function Activity() {
                     #{e.story.number}
                   </Link>
                 )}{" "}
-                {e.agentName && <span className="mr-1 font-medium">{e.agentName}</span>}
+                {/* Most messages name their agent already ("coder-1 started on story 2"): not twice. */}
+                {e.agentName && !e.message.startsWith(e.agentName) && <span className="mr-1 font-medium">{e.agentName}</span>}
               </EventText>
             </li>
           ))}
