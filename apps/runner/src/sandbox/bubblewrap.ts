@@ -2,6 +2,7 @@
 // (real) path, so worktree paths in prompts and git's gitdir pointers stay true inside.
 import fs from "node:fs";
 import path from "node:path";
+import { hiddenPathAdvice } from "@drover/core/runtimes/sandbox-advice";
 
 export class SandboxUnavailableError extends Error {}
 
@@ -11,9 +12,7 @@ export class HiddenPathError extends Error {
     readonly paths: string[],
     who = "this command",
   ) {
-    super(
-      `${who} names ${paths.join(", ")}, which its sandbox does not show (a sandboxed run sees its worktree, not the host): put the file in the repository and name it relative to the worktree, or set sandbox = false in .drover/project.toml`,
-    );
+    super(hiddenPathAdvice(who, paths));
   }
 }
 
