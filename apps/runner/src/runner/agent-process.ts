@@ -17,6 +17,7 @@ import type { Guard } from "./guard.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
 import { containedIn } from "./state-paths.ts";
 import { type AgentCredentials, describeCredentials, linkLogins, runnerHome } from "./agent-credentials.ts";
+import { HiddenPathError } from "../sandbox/bubblewrap.ts";
 import { agentSandbox, sandboxed } from "../sandbox/policy.ts";
 import { onPath } from "../sandbox/program-mounts.ts";
 import { sandboxCommand, type SandboxedCommand } from "../sandbox/sandbox.ts";
@@ -107,6 +108,7 @@ export class AgentProcess {
         argv: [plan.file, ...plan.args],
         env,
         cwd: r.cwd,
+        who: `agent ${spec.name}'s command`,
         onRefused: (host, port) =>
           emit({
             kind: "error",
@@ -116,7 +118,7 @@ export class AgentProcess {
       emit({ kind: "status", text: `Sandboxed; network allowlist: ${sandbox.allow.join(", ") || "(none)"}` });
       return { boxed };
     } catch (e) {
-      const message = `Could not start agent ${spec.name} in its sandbox: ${(e as Error).message}`;
+      const message = e instanceof HiddenPathError ? e.message : `Could not start agent ${spec.name} in its sandbox: ${(e as Error).message}`;
       emit({ kind: "error", text: message, fatal: true });
       return { spawnError: message };
     }

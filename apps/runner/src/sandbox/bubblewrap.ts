@@ -2,8 +2,19 @@
 // (real) path, so worktree paths in prompts and git's gitdir pointers stay true inside.
 import fs from "node:fs";
 import path from "node:path";
+import { hiddenPathAdvice } from "@drover/core/runtimes/sandbox-advice";
 
 export class SandboxUnavailableError extends Error {}
+
+/** A command names host paths its sandbox does not show (it would fail inside with "not found"). */
+export class HiddenPathError extends Error {
+  constructor(
+    readonly paths: string[],
+    who = "this command",
+  ) {
+    super(hiddenPathAdvice(who, paths));
+  }
+}
 
 /** Where `bwrap` was found on the runner's PATH; refuses with how to install it when it is missing. */
 export function findBwrap(envPath = process.env.PATH ?? ""): string {
@@ -79,6 +90,23 @@ function bindReal(args: string[], p: string, flag: "--ro-bind" | "--bind"): void
   }
   args.push(flag, real, real);
   if (real !== path.resolve(p)) args.push(flag, real, path.resolve(p));
+}
+
+const under = (p: string, root: string) => p === root || p.startsWith(root.endsWith("/") ? root : `${root}/`);
+
+/**
+ * The absolute paths among `argv` that exist on the host but that a run with `mounts` does not see
+ * (bwrapArgs below shows only these roots; /tmp, /run and `empty` are fresh inside).
+ */
+export function hiddenPaths(argv: string[], mounts: Mounts): string[] {
+  const roots = [...SYSTEM, ...ETC.map((n) => path.join("/etc", n)), "/proc", "/dev", ...mounts.files.map(([, to]) => to)];
+  for (const p of [...mounts.readOnly, ...mounts.readWrite]) {
+    roots.push(path.resolve(p));
+    try {
+      roots.push(fs.realpathSync(p)); // bindReal shows it at its real path too
+    } catch {}
+  }
+  return argv.filter((a) => a.startsWith("/") && fs.existsSync(a) && !roots.some((r) => under(path.resolve(a), r)));
 }
 
 export function bwrapArgs(opts: { mounts: Mounts; cwd: string; uid?: number; gid?: number }): string[] {

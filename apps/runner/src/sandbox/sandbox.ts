@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { bwrapArgs, findBwrap, SandboxUnavailableError } from "./bubblewrap.ts";
+import { bwrapArgs, findBwrap, HiddenPathError, hiddenPaths, type Mounts, SandboxUnavailableError } from "./bubblewrap.ts";
 import { gitMounts } from "./git-access.ts";
 import { startNetworkProxy } from "./network-proxy.ts";
 import { programMounts } from "./program-mounts.ts";
@@ -42,6 +42,8 @@ export interface SandboxRequest {
   /** host:port entries the proxy lets through. */
   allow: string[];
   onRefused: (host: string, port: number) => void;
+  /** Who names the command, for the refusal of a path the run would not see ("agent coder-1's command"). */
+  who?: string;
 }
 
 export interface SandboxedCommand {
@@ -65,6 +67,15 @@ function findSocat(envPath: string): void {
 export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedCommand> {
   const bwrap = findBwrap();
   findSocat(process.env.PATH ?? "");
+  const git = req.git ? gitMounts(req.git.worktree, req.git.commit) : { readOnly: [], readWrite: [] };
+  const shown: Omit<Mounts, "files"> = {
+    empty: req.empty ?? [],
+    readOnly: [...programMounts([req.argv[0]!, "node", "sh"], req.env.PATH ?? process.env.PATH ?? ""), ...git.readOnly],
+    readWrite: [...git.readWrite, ...req.writable],
+  };
+  // Refused before anything starts: inside, the command would fail as if the file were missing.
+  const hidden = hiddenPaths(req.argv, { ...shown, files: [] });
+  if (hidden.length > 0) throw new HiddenPathError(hidden, req.who);
   // Unix socket paths are short (108 bytes): a folder of its own in the system's temp folder.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-sbx-"));
   const root = process.getuid?.() === 0;
@@ -80,18 +91,15 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const git = req.git ? gitMounts(req.git.worktree, req.git.commit) : { readOnly: [], readWrite: [] };
   const args = bwrapArgs({
     cwd: req.cwd,
     ...(root ? { uid, gid } : {}),
     mounts: {
-      empty: req.empty ?? [],
+      ...shown,
       files: [
         [path.join(dir, "passwd"), "/etc/passwd"],
         [path.join(dir, "group"), "/etc/group"],
       ],
-      readOnly: [...programMounts([req.argv[0]!, "node", "sh"], req.env.PATH ?? process.env.PATH ?? ""), ...git.readOnly],
-      readWrite: [...git.readWrite, ...req.writable],
     },
   });
   // The socket goes in after /run's tmpfs; binding it read-write lets the bridge connect.

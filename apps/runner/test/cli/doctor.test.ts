@@ -110,6 +110,18 @@ describe("drover doctor", { timeout: 180_000 }, () => {
     expect(line(g.stdout, "agent c (gemini)")).toMatch(/^FAIL .*gemini CLI missing on this host: npm install -g @google\/gemini-cli/);
   });
 
+  it("warns about a command agent naming a host file its sandbox does not show; not when sandbox = false", async () => {
+    const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "drover-doctor-tools-")), "agent.mjs");
+    fs.writeFileSync(script, "");
+    const roster = `[[agent]]\nname = "c"\nstage = "coder"\nruntime = "command"\ncommand = ["node", "${script}"]\n`;
+    const r = await drover(t.url, ["doctor", repoWith(roster)], { PATH: basePath, HOME: emptyHome(), ...noKeys });
+    expect(line(r.stdout, "agent c command")).toMatch(
+      new RegExp(`^WARN .*its command names ${script}, which its sandbox does not show .*or set sandbox = false in .drover/project.toml$`),
+    );
+    const open = await drover(t.url, ["doctor", repoWith(`sandbox = false\n${roster}`)], { PATH: basePath, HOME: emptyHome(), ...noKeys });
+    expect(open.stdout).not.toContain("agent c command");
+  });
+
   it("fails the sandbox line on a host without bubblewrap and socat, saying how to install them; sandbox = false warns instead", async () => {
     // git and node only on the PATH: no bwrap, no socat.
     const bare = fs.mkdtempSync(path.join(os.tmpdir(), "drover-doctor-bare-bin-"));

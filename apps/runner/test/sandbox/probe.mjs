@@ -6,7 +6,9 @@ import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 
-const [outsideFile, dataFile, otherWorktreeFile, writeTarget, dbPort, mode] = process.argv.slice(2);
+// The paths come from a file in the worktree: a command naming a hidden host path is refused before it starts.
+const [outsideFile, dataFile, otherWorktreeFile, writeTarget, dbPort] = JSON.parse(fs.readFileSync("probe-args.json", "utf8"));
+const mode = process.argv[2];
 /** What `fn` did: `done` when it ran, else the error's code. */
 const attempt = (fn, done) => {
   try {

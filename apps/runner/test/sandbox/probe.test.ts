@@ -10,6 +10,7 @@ import { execa } from "execa";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
+import { failureKind } from "@drover/core/automation/failure-kind";
 import { runGates } from "../../src/automation/gates.ts";
 import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
 import { makeRepo, seedProject, seedSession, waitFor } from "../runner/helpers.ts";
@@ -59,8 +60,15 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function repoWithProbe(): Promise<string> {
-  return makeRepo({ files: { "README.md": "# probe\n", "probe.mjs": fs.readFileSync(path.join(import.meta.dirname, "probe.mjs"), "utf8") } });
+/** The probe reads the host paths it tries from probe-args.json (a command naming them would not start). */
+async function repoWithProbe(args = probeArgs): Promise<string> {
+  return makeRepo({
+    files: {
+      "README.md": "# probe\n",
+      "probe.mjs": fs.readFileSync(path.join(import.meta.dirname, "probe.mjs"), "utf8"),
+      "probe-args.json": JSON.stringify(args),
+    },
+  });
 }
 
 const refusedEverything = {
@@ -78,7 +86,7 @@ describe("a sandboxed run", () => {
   it("as an agent: every probe is refused, the refusals are in the log, and it still commits and completes", async () => {
     const repo = await repoWithProbe();
     const p = await seedProject(t.db, repo);
-    const s = await seedSession(t.db, p.id, { command: ["node", "probe.mjs", ...probeArgs, "commit"] });
+    const s = await seedSession(t.db, p.id, { command: ["node", "probe.mjs", "commit"] });
     const done = await waitFor(async () => {
       const r = await t.db.agentSession.findUniqueOrThrow({ where: { id: s.id } });
       return r.finishedAt ? r : undefined;
@@ -98,7 +106,7 @@ describe("a sandboxed run", () => {
 
   it("as a gate: the same probes are refused, the refusals are in the gate's output", async () => {
     const repo = await repoWithProbe();
-    const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs", ...probeArgs]], sandbox: {} });
+    const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs"]], sandbox: {} });
     const out = report.gates[0]!.outputTail;
     expect(report.passed, out).toBe(true);
     const { uid: _uid, ...probe } = probeOf(out);
@@ -111,22 +119,55 @@ describe("a sandboxed run", () => {
   it("a roster's network_allow widens what it reaches", async () => {
     const repo = await repoWithProbe();
     const port = probeArgs[4]!;
-    const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs", ...probeArgs]], sandbox: { network_allow: [`127.0.0.1:${port}`] } });
+    const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs"]], sandbox: { network_allow: [`127.0.0.1:${port}`] } });
     const probe = probeOf(report.gates[0]!.outputTail);
     expect(probe.database).toBe("connected");
     expect(probe.elsewhere).toBe("proxy 403");
   });
 
   it("sandbox = false opts out: the same gate reads and writes outside", async () => {
-    const repo = await repoWithProbe();
     const target = path.join(outside, "opted-out.txt");
     const args = [...probeArgs];
     args[3] = target;
-    const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs", ...args]], sandbox: { sandbox: false } });
+    const repo = await repoWithProbe(args);
+    const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs"]], sandbox: { sandbox: false } });
     const probe = probeOf(report.gates[0]!.outputTail);
     expect(probe.outside).toBe("read");
     expect(probe.write).toBe("written");
     expect(fs.existsSync(target)).toBe(true);
+  });
+
+  it("an agent whose command names a host file outside its sandbox fails at once, saying what to do, without retries", async () => {
+    const p = await seedProject(t.db, await makeRepo());
+    const script = path.join(outside, "agent.mjs");
+    fs.writeFileSync(script, "console.log('ran')\n");
+    const s = await seedSession(t.db, p.id, { agent: "outsider", command: ["node", script] });
+    const done = await waitFor(async () => {
+      const r = await t.db.agentSession.findUniqueOrThrow({ where: { id: s.id } });
+      return r.finishedAt ? r : undefined;
+    }, "the session to end");
+    expect(done).toMatchObject({ status: "failed", reason: "spawn_error", pid: null });
+    expect(failureKind(done.status, done.reason)).toBe("environment"); // spends none of the story's retries
+    expect(done.message).toBe(
+      `agent outsider's command names ${script}, which its sandbox does not show (a sandboxed run sees its worktree, not the host): put the file in the repository and name it relative to the worktree, or set sandbox = false in .drover/project.toml`,
+    );
+    const fatal = await t.db.sessionEvent.findMany({ where: { sessionId: s.id, kind: "error" } });
+    expect(fatal.map((e) => e.text)).toEqual([done.message]);
+    expect(await t.db.sessionEvent.count({ where: { sessionId: s.id, kind: "text", text: "ran" } })).toBe(0);
+    // One attempt, and nothing queued to try again.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await t.db.agentSession.findMany({ where: { storyId: done.storyId }, select: { attempt: true, status: true } })).toEqual([
+      { attempt: done.attempt, status: "failed" },
+    ]);
+  });
+
+  it("a gate naming a host file outside its sandbox fails with the same advice", async () => {
+    const repo = await repoWithProbe();
+    const report = await runGates({ cwd: repo, gates: [["node", path.join(outside, "secret.txt")]], sandbox: {} });
+    expect(report.passed).toBe(false);
+    expect(report.gates[0]!.error).toBe(
+      `this command names ${path.join(outside, "secret.txt")}, which its sandbox does not show (a sandboxed run sees its worktree, not the host): put the file in the repository and name it relative to the worktree, or set sandbox = false in .drover/project.toml`,
+    );
   });
 
   it("a host without bubblewrap refuses sandboxed runs and says how to install it", async () => {
@@ -134,7 +175,7 @@ describe("a sandboxed run", () => {
     const saved = process.env.PATH;
     process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), "drover-no-bwrap-")); // bwrap is looked up on the runner's PATH
     try {
-      const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs", ...probeArgs]], sandbox: {} });
+      const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs"]], sandbox: {} });
       expect(report.passed).toBe(false);
       expect(report.gates[0]!.error).toMatch(/bubblewrap \(bwrap\) is not installed.*apt-get install -y bubblewrap/);
     } finally {

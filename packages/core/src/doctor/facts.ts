@@ -42,6 +42,8 @@ export interface DoctorFacts {
     | { ok: false; error: string };
   /** What this host lacks to start a sandbox (`missingSandboxTools`); omitted when not checked here. */
   sandboxMissing?: string[];
+  /** Per command agent, the host paths its command names that its sandbox would not show. */
+  hiddenCommandPaths?: Record<string, string[]>;
   /** Where agents would run: "this host", or each live runner. */
   hosts: Array<{ name: string; capabilities: RunnerCapabilities | null; secretKeyId: string | null }>;
   /** The project's Drover secrets and the fingerprint of the key each was stored with. */

@@ -5,6 +5,7 @@ import { CODEX_PACKAGE } from "../runtimes/codex/adapter.ts";
 import { GEMINI_PACKAGE } from "../runtimes/gemini/adapter.ts";
 import { canRun, rosterCredentialSources, secretDecrypter } from "../runtimes/capabilities.ts";
 import { credentialsOf } from "../runtimes/credentials.ts";
+import { hiddenPathAdvice } from "../runtimes/sandbox-advice.ts";
 import type { DoctorFacts, Executable } from "./facts.ts";
 
 export interface DoctorLine {
@@ -65,6 +66,8 @@ export function doctorReport(f: DoctorFacts): DoctorReport {
         if (!cmd) warn(check, "its command was not checked");
         else if (cmd.ok) ok(check, `${cmd.command} found`);
         else fail(check, executableProblem(cmd));
+        const hidden = f.roster.sandbox === false ? [] : (f.hiddenCommandPaths?.[a.name] ?? []);
+        if (hidden.length) warn(`agent ${a.name} command`, hiddenPathAdvice("its command", hidden));
         continue;
       }
       runtimeLine(f, a, check, { ok, fail });

@@ -9,7 +9,9 @@ import { databaseHealth } from "@drover/db/database-health";
 import { inspectProject } from "@drover/repo/repo-health";
 import { secretKeyIds } from "@drover/db/secrets/key-ids";
 import { detectCapabilities, detectSecretKeyId } from "../../runner/capabilities.ts";
+import { hiddenPaths } from "../../sandbox/bubblewrap.ts";
 import { missingSandboxTools } from "../../sandbox/host-tools.ts";
+import { programMounts } from "../../sandbox/program-mounts.ts";
 import { print, withDb } from "../with-db.ts";
 
 const MARK = { ok: "OK  ", warn: "WARN", fail: "FAIL" } as const;
@@ -36,6 +38,7 @@ export function register(program: Command): void {
           repo: repoFacts,
           roster,
           sandboxMissing: missingSandboxTools(),
+          hiddenCommandPaths: roster.ok ? hiddenCommandPaths(roster.agents) : {},
           hosts: [{ name: "this host", capabilities: await detectCapabilities(), secretKeyId: detectSecretKeyId() }],
           secretKeyIds: project ? await secretKeyIds(db, project.id) : new Map(),
           database: await databaseHealth(db),
@@ -54,4 +57,16 @@ function realOr(p: string): string {
   } catch {
     return p;
   }
+}
+
+/** Host paths a command agent's argv names that its sandbox would not show (its worktree is not known here: none counts). */
+function hiddenCommandPaths(agents: Array<{ name: string; command?: string[] }>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of agents) {
+    if (!a.command?.length) continue;
+    const readOnly = programMounts([a.command[0]!, "node", "sh"], process.env.PATH ?? "");
+    const hidden = hiddenPaths(a.command, { readOnly, readWrite: [], empty: [], files: [] });
+    if (hidden.length) out[a.name] = hidden;
+  }
+  return out;
 }
