@@ -11,6 +11,7 @@ import { makeProject, ROOT, spawnRunner, stopProcess, trackChild } from "../lib/
 import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
 import type { Part } from "../lib/part.ts";
 import { rssMb, until } from "../lib/stats.ts";
+import { createAccessToken, createUserWithPassword } from "../../packages/auth/src/index.ts";
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -109,16 +110,36 @@ export const memory: Part = {
     );
     const base = `http://127.0.0.1:${port}`;
     const abort = new AbortController();
+    // Every API call needs a signed-in caller: a viewer's personal access token.
+    const viewer = await createUserWithPassword(db, {
+      email: "bench-viewer@drover.test",
+      name: "Bench viewer",
+      password: "bench-viewer-password",
+      role: "viewer",
+    });
+    const { token } = await createAccessToken(db, viewer.id, { name: "memory bench", days: 1 });
+    const authorization = `Bearer ${token}`;
     try {
-      await until(async () => (await fetch(`${base}/api/trpc/views.projects`).catch(() => undefined))?.ok, 300, 120_000, "next start");
+      await until(
+        async () => (await fetch(`${base}/api/trpc/views.projects`, { headers: { authorization } }).catch(() => undefined))?.ok,
+        300,
+        120_000,
+        "next start",
+      );
       // A board's worth of reads first, so "idle" is a server that has served its pages.
-      for (let i = 0; i < 5; i++) await fetch(`${base}/api/trpc/views.board?input=${encodeURIComponent(JSON.stringify({ json: { projectId: project.id } }))}`);
+      for (let i = 0; i < 5; i++)
+        await fetch(`${base}/api/trpc/views.board?input=${encodeURIComponent(JSON.stringify({ json: { projectId: project.id } }))}`, {
+          headers: { authorization },
+        });
       await new Promise((r) => setTimeout(r, 1000));
       const idle = treeRssMb(web.pid!);
       const input = encodeURIComponent(JSON.stringify({ json: { projectId: project.id } }));
       let open = 0;
       const subs = Array.from({ length: SUBSCRIBERS }, async () => {
-        const res = await fetch(`${base}/api/trpc/live.project?input=${input}`, { signal: abort.signal, headers: { accept: "text/event-stream" } });
+        const res = await fetch(`${base}/api/trpc/live.project?input=${input}`, {
+          signal: abort.signal,
+          headers: { accept: "text/event-stream", authorization },
+        });
         if (!res.ok || !res.headers.get("content-type")?.includes("text/event-stream"))
           throw new Error(`subscription answered ${res.status} ${res.headers.get("content-type")}`);
         open++;

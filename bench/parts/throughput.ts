@@ -28,8 +28,16 @@ export const throughput: Part = {
     const url = await pg.database("bench_throughput");
     const db = createDb(url, { max: 2 });
     const repo = makeRepo({ dir: path.join(tmp, "repo") });
-    const runsLog = path.join(tmp, "runs.log");
-    const command = ["sh", "-c", `echo "$DROVER_SESSION_ID" >> ${runsLog}`];
+    // Each run appends its session id in its worktree: a sandboxed run (the default) sees only that.
+    const RUNS_LOG = ".bench-runs.log";
+    const command = ["sh", "-c", `echo "$DROVER_SESSION_ID" >> ${RUNS_LOG}`];
+    const worktrees = path.join(repo, ".drover", "worktrees");
+    /** Every session id the runs wrote, over all stories' worktrees. */
+    const runsLogged = () =>
+      fs
+        .readdirSync(worktrees)
+        .flatMap((d) => (fs.existsSync(path.join(worktrees, d, RUNS_LOG)) ? fs.readFileSync(path.join(worktrees, d, RUNS_LOG), "utf8").split("\n") : []))
+        .filter(Boolean);
     const { project } = await makeProject(db, repo, { stories: STORIES, agents: Array.from({ length: AGENTS }, (_, i) => ({ name: `a${i}`, command })) });
 
     const runners = await Promise.all(
@@ -67,7 +75,6 @@ export const throughput: Part = {
     const warmSecs = (performance.now() - w0) / 1000;
     console.log(`  warm-up (${STORIES} worktrees): ${warmSecs.toFixed(1)} s`);
 
-    fs.writeFileSync(runsLog, "");
     const [{ id: lastWarmId }] = (await sql<{ id: number }>(url, `SELECT max(id)::int AS id FROM agent_sessions`)) as [{ id: number }];
     const cpu0 = runners.map((r) => cpuSeconds(r.pid!));
     await resetStatements(url);
@@ -93,7 +100,7 @@ export const throughput: Part = {
     );
 
     // Every session exactly once: the runs log against the sessions table.
-    const ran = fs.readFileSync(runsLog, "utf8").split("\n").filter(Boolean);
+    const ran = runsLogged().filter((id) => Number(id) > lastWarmId);
     const counts = new Map<string, number>();
     for (const id of ran) counts.set(id, (counts.get(id) ?? 0) + 1);
     const doubles = [...counts.values()].filter((n) => n > 1).length;
