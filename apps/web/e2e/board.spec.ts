@@ -33,7 +33,9 @@ test("drag a card: a legal move lands, an illegal one springs back with the reas
   await expect.poll(async () => (await db.story.findUniqueOrThrow({ where: { id: story.id } })).stage).toBe("qa");
 
   // Illegal: qa -> done (done only from merge). The card returns to qa with the server's reason.
-  await drag(page, page.getByTestId(`card-${story.number}`), page.getByTestId("column-done"));
+  // (Once the moved card can be picked up again: its column re-rendered and it is movable.)
+  await expect(page.getByTestId("column-qa").getByTestId(`card-${story.number}`)).toHaveAttribute("data-movable", "true");
+  await drag(page, page.getByTestId("column-qa").getByTestId(`card-${story.number}`), page.getByTestId("column-done"));
   await expect(page.getByTestId("move-error")).toContainText("reaches done only from merge");
   await expect(page.getByTestId("column-qa").getByTestId(`card-${story.number}`)).toBeVisible();
   await expect(page.getByTestId("column-done").getByTestId(`card-${story.number}`)).toHaveCount(0);

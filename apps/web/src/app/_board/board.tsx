@@ -326,7 +326,7 @@ function SortableCard({ card, canMove }: { card: Card; canMove: boolean }) {
       data-stage={card.stage}
       data-dragging={isDragging ? "true" : undefined}
       data-movable={canMove}
-      className={`mb-2 ${canMove ? "cursor-grab" : "cursor-pointer"} rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${isDragging ? "opacity-40 outline-dashed outline-2 outline-sky-400" : ""}`}
+      className={`mb-2 ${canMove ? "cursor-grab select-none" : "cursor-pointer"} rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${isDragging ? "opacity-40 outline-dashed outline-2 outline-sky-400" : ""}`}
     >
       <CardBody card={card} />
     </div>
