@@ -5,6 +5,7 @@
 import { drover } from "./support/drover-cli.ts";
 import { expect, newStory, seeded, test, uid } from "./support/fixtures.ts";
 import { ensureUser, signInState } from "./support/sign-in.ts";
+import { createTokenInPage } from "./support/account-token.ts";
 
 test("a token made in the page drives the command line against the server until it is revoked", async ({ browser, db }) => {
   const baseURL = process.env.DROVER_E2E_BASE_URL!;
@@ -12,10 +13,7 @@ test("a token made in the page drives the command line against the server until 
   await ensureUser(db, member);
   const context = await browser.newContext({ baseURL, storageState: await signInState(baseURL, member.email, member.password) });
   const page = await context.newPage();
-  await page.goto("/account");
-  await page.getByLabel("Token name").fill("cli-e2e");
-  await page.getByRole("button", { name: "Create token" }).click();
-  const token = (await page.getByTestId("new-token").textContent())!.trim();
+  const token = await createTokenInPage(page, "cli-e2e");
   expect(token).toMatch(/^drv_/);
   const remote = ["--url", baseURL, "--token", token];
   const project = String(seeded().projectId);

@@ -8,6 +8,7 @@ import { repoAccess } from "@drover/repo";
 import { drover } from "./support/drover-cli.ts";
 import { expect, seeded, test, uid } from "./support/fixtures.ts";
 import { testActor } from "@drover/db/testing/actors";
+import { createTokenInPage } from "./support/account-token.ts";
 
 const VALUE = `sk-ui-secret-${Date.now().toString(36)}-value`;
 
@@ -54,10 +55,7 @@ test("admins set, list and remove project secrets; the value is never sent back"
 // After the page test: the server's key exists by now (that test checks it is made and announced).
 test("an admin's token manages a project's secrets from the command line, the value never printed", async ({ page, db }) => {
   const baseURL = process.env.DROVER_E2E_BASE_URL!;
-  await page.goto("/account");
-  await page.getByLabel("Token name").fill(`cli-admin-${uid()}`);
-  await page.getByRole("button", { name: "Create token" }).click();
-  const token = (await page.getByTestId("new-token").textContent())!.trim();
+  const token = await createTokenInPage(page, `cli-admin-${uid()}`);
   const remote = ["--url", baseURL, "--token", token];
   const project = String(seeded().projectId);
   const name = `cli_${uid()}`;
