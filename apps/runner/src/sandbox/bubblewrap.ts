@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { hiddenPathAdvice } from "@drover/core/runtimes/sandbox-advice";
+import { onPath } from "./program-mounts.ts";
 
 export class SandboxUnavailableError extends Error {}
 
@@ -22,13 +23,8 @@ export function findBwrap(envPath = process.env.PATH ?? ""): string {
     throw new SandboxUnavailableError(
       `Sandboxed runs need Linux (bubblewrap); this runner is on ${process.platform}. Run the runner on Linux, or set sandbox = false in .drover/project.toml (the board then warns that runs are not contained).`,
     );
-  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
-    const file = path.join(dir, "bwrap");
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return file;
-    } catch {}
-  }
+  const found = onPath("bwrap", envPath);
+  if (found) return found;
   throw new SandboxUnavailableError(
     "bubblewrap (bwrap) is not installed on this runner's host, and this project runs its agents in a sandbox: install it (Debian/Ubuntu: `apt-get install -y bubblewrap socat`; Fedora: `dnf install bubblewrap socat`), or set sandbox = false in .drover/project.toml (the board then warns that runs are not contained)",
   );

@@ -11,7 +11,7 @@ import path from "node:path";
 import { bwrapArgs, findBwrap, HiddenPathError, hiddenPaths, type Mounts, SandboxUnavailableError } from "./bubblewrap.ts";
 import { gitMounts } from "./git-access.ts";
 import { startNetworkProxy } from "./network-proxy.ts";
-import { programMounts } from "./program-mounts.ts";
+import { onPath, programMounts } from "./program-mounts.ts";
 
 /** The uid (and gid) a root runner's runs have inside the sandbox: an ordinary user, so no CLI believes it is root. */
 const SANDBOX_UID = 1000;
@@ -55,9 +55,7 @@ export interface SandboxedCommand {
 }
 
 function findSocat(envPath: string): void {
-  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
-    if (fs.existsSync(path.join(dir, "socat"))) return;
-  }
+  if (onPath("socat", envPath)) return;
   throw new SandboxUnavailableError(
     "socat is not installed on this runner's host; sandboxed runs need it to reach their network allowlist: install it (Debian/Ubuntu: `apt-get install -y bubblewrap socat`), or set sandbox = false in .drover/project.toml",
   );
