@@ -28,6 +28,7 @@ interface Candidate {
   runtime: string;
   env: Record<string, string> | null;
   repo_path: string;
+  remote: boolean;
 }
 
 /** Runtimes whose CLI this runner lacks: filtered in SQL so their sessions never crowd the candidates out. */
@@ -39,7 +40,7 @@ function missingClis(caps: RunnerCapabilities | null): string[] {
 
 /**
  * `caps` is what this runner can run (null: unknown, everything is tried).
- * `reachable(projectId, repoPath)` says whether this host has the project's repository; projects
+ * `reachable(projectId, repoPath)` says whether this host has a local project's repository; projects
  * known to be unreachable are listed in `unreachable` so they never crowd the candidates out.
  */
 export async function claimNext(
@@ -54,7 +55,7 @@ export async function claimNext(
   return db.$transaction(
     async (tx) => {
       const cands = await tx.$queryRaw<Candidate[]>`
-        SELECT s.id, s.project_id, s.story_id, s.agent_id, s.stage::text AS stage, s.runtime, a.config->'env' AS env, p.repo_path
+        SELECT s.id, s.project_id, s.story_id, s.agent_id, s.stage::text AS stage, s.runtime, a.config->'env' AS env, p.repo_path, p.remote_url IS NOT NULL AS remote
         FROM agent_sessions s JOIN projects p ON p.id = s.project_id JOIN agents a ON a.id = s.agent_id
         WHERE s.status = 'pending' AND s.stop_requested_at IS NULL
           AND (s.not_before IS NULL OR s.not_before <= now())
@@ -64,7 +65,8 @@ export async function claimNext(
         LIMIT 8
         FOR UPDATE OF s SKIP LOCKED`;
       for (const c of cands) {
-        if (!reach.reachable(c.project_id, c.repo_path)) continue;
+        // A remote project is reachable from any host (each clones it); a local one only where its path is.
+        if (!c.remote && !reach.reachable(c.project_id, c.repo_path)) continue;
         // No credential here (nor a secret this runner can decrypt): another runner's.
         const usesSecrets = Object.values(c.env ?? {}).some((v) => typeof v === "string" && secretRefName(v) !== undefined);
         const decrypt = usesSecrets ? secretDecrypter(secretKeyId, await secretKeyIds(tx, c.project_id)) : undefined;

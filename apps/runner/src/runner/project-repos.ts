@@ -8,7 +8,7 @@ import { readSecretKey, resolveSecrets } from "@drover/db/secrets/index";
 import { reportRemoteConfig } from "@drover/db/services/index";
 import { dataDir } from "@drover/db/paths";
 import type { Actor } from "@drover/core/audit/actor";
-import { catchUpBranch, remoteGitEnv, syncClone } from "./remote-git.ts";
+import { catchUpBranch, deleteRemoteBranch, pushRef, remoteContains, remoteGitEnv, revParse, syncClone, type PushResult } from "./remote-git.ts";
 
 type RepoProject = Pick<Project, "id" | "repoPath" | "remoteUrl" | "remoteSecret" | "baseBranch">;
 
@@ -73,4 +73,47 @@ export class ProjectRepos {
     });
     if (at) await reportRemoteConfig(this.db, p.id, at, actor);
   }
+
+  /**
+   * Pushes a story branch after a session (never forced) so another host can continue it. Nothing
+   * is pushed for a local project, a branch the remote already holds, or one with no commit of its own.
+   */
+  async pushBranch(p: RepoProject, branch: string): Promise<PushResult | null> {
+    if (!p.remoteUrl) return null;
+    const env = await this.env(p);
+    return this.locked(p, async () => {
+      const dir = this.path(p);
+      const head = await revParse(dir, `refs/heads/${branch}`, env);
+      if (!head || head === (await revParse(dir, `refs/remotes/origin/${branch}`, env))) return null;
+      if (head === (await revParse(dir, `refs/remotes/origin/${p.baseBranch}`, env))) return null;
+      return pushRef(dir, `refs/heads/${branch}`, branch, env);
+    });
+  }
+
+  /** What a merge needs of a remote project's remote (null for a local project). */
+  remoteSide(p: RepoProject): RemoteSide | null {
+    if (!p.remoteUrl) return null;
+    const dir = this.path(p);
+    const base = p.baseBranch;
+    return {
+      refresh: async () => {
+        await this.sync(p);
+      },
+      publish: async (commit) => this.locked(p, async () => pushRef(dir, commit, base, await this.env(p))),
+      landed: async (commit) => remoteContains(dir, base, commit, await this.env(p)),
+      deleteBranch: async (branch) => deleteRemoteBranch(dir, branch, await this.env(p)),
+    };
+  }
+}
+
+/** A merge against a remote: the base moves only by a push the remote accepts, and is checked on the remote. */
+export interface RemoteSide {
+  /** Fetches: the local base becomes the remote base. */
+  refresh(): Promise<void>;
+  /** Pushes `commit` to the remote base, never forced. */
+  publish(commit: string): Promise<PushResult>;
+  /** Whether the remote base (asked of the remote) contains `commit`. */
+  landed(commit: string): Promise<boolean>;
+  /** Deletes a branch on the remote; returns a note when that failed. */
+  deleteBranch(branch: string): Promise<string | null>;
 }

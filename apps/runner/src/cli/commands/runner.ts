@@ -40,7 +40,7 @@ export function register(program: Command): void {
       }
       const hooks =
         o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0"
-          ? createAutomationHooks(demoSecs ? { demoPromoteMs: demoSecs * 1000 } : {})
+          ? createAutomationHooks({ ...(demoSecs ? { demoPromoteMs: demoSecs * 1000 } : {}), dataDir: o.dataDir as string | undefined })
           : defaultLifecycleHooks;
       let runner: Awaited<ReturnType<typeof startRunner>>;
       try {
