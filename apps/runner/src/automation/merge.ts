@@ -44,17 +44,22 @@ export async function prepareMerge(t: MergeTarget): Promise<PrepareResult> {
   await g.raw(["worktree", "add", "--force", "-B", branch, t.worktreePath, baseBefore]);
   const wt = git(t.worktreePath);
   try {
-    await wt.raw(["merge", "--squash", "--no-commit", t.storyBranch]);
-  } catch {
+    // A three-way squash wants a committer identity even without committing (a fresh runner host has none).
+    await wt.raw([...(await commitIdentityArgs(t.worktreePath)), "merge", "--squash", "--no-commit", t.storyBranch]);
+  } catch (err) {
     const conflicts = await unmergedFiles(t.worktreePath);
     if (conflicts.length) return { status: "conflicts", worktreePath: t.worktreePath, branch, baseBefore, conflicts };
+    // Not a conflict: git's own words, rather than an empty squash that looks like "no change".
+    await removeMergeWorktree(t.repoPath, t.worktreePath, branch);
+    return { status: "error", reason: `squashing ${t.storyBranch} onto ${t.baseBranch} failed: ${(err as Error).message.trim()}` };
   }
   const conflicts = await unmergedFiles(t.worktreePath);
   if (conflicts.length) return { status: "conflicts", worktreePath: t.worktreePath, branch, baseBefore, conflicts };
   const staged = (await wt.raw(["diff", "--cached", "--name-only"])).trim();
   if (!staged) {
     await removeMergeWorktree(t.repoPath, t.worktreePath, branch);
-    return { status: "empty", reason: `story branch ${t.storyBranch} has no change against ${t.baseBranch}` };
+    const at = (await revParse(t.repoPath, t.storyBranch))?.slice(0, 10);
+    return { status: "empty", reason: `story branch ${t.storyBranch} (at ${at}) has no change against ${t.baseBranch} (at ${baseBefore.slice(0, 10)})` };
   }
   await wt.raw([...(await commitIdentityArgs(t.worktreePath)), "commit", "--no-verify", "-m", mergeCommitMessage(t.storyNumber, t.storyTitle)]);
   return { status: "ready", worktreePath: t.worktreePath, branch, baseBefore };
