@@ -102,6 +102,23 @@ describe("a remote project's merge", () => {
     expect(gitSync(a.path(p), "rev-parse", "main")).toBe(before);
   });
 
+  it("a host with no git identity of its own squashes onto a base that moved since the story branched (three-way)", async () => {
+    const { r, p, a, b } = await remoteProject("no-identity");
+    const s = await createStory(t.db, { projectId: p.id, title: "Anon", stage: "merge" }, testActor);
+    await coderOnHostA(a, p, `drover/${s.number}-anon`, { "anon.txt": "anon\n" });
+    pushFromOther(r, "main", { "meanwhile.txt": "m\n" }, "meanwhile");
+    const home = process.env.HOME;
+    process.env.HOME = fs.mkdtempSync(path.join(os.tmpdir(), "drover-empty-home-")); // no ~/.gitconfig: no user.email
+    try {
+      expect(await attemptMerge(t.db, p.id, s.id, log, b)).toBe("done");
+    } finally {
+      process.env.HOME = home;
+    }
+    const head = remoteHeadOf(r, "main");
+    expect(gitSync(r.bare, "show", `${head}:anon.txt`)).toBe("anon");
+    expect(gitSync(r.bare, "show", `${head}:meanwhile.txt`)).toBe("m");
+  });
+
   it("the base moved between fetch and push: fetched, replayed and gated again on the combined tree; both land, nothing forced", async () => {
     const { r, p, a, b } = await remoteProject("moved-base");
     const s = await createStory(t.db, { projectId: p.id, title: "Mine", stage: "merge" }, testActor);
