@@ -52,7 +52,10 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     try {
       await repos.sync(project, target.storyBranch);
     } catch (e) {
-      await event("merge_fetch_failed", `Story ${story.number}: could not fetch the remote (${(e as Error).message}); the merge is tried again on the next pass`);
+      await event(
+        "merge_fetch_failed",
+        `Story ${story.number}: could not fetch the remote (${(e as Error).message}); the merge is tried again on the next pass`,
+      );
       return "skipped";
     }
   }

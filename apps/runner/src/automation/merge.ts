@@ -165,7 +165,8 @@ async function publishToRemote(
 ): Promise<AdvanceResult & { facts?: MergeFacts }> {
   const pushed = await remote.publish(commit);
   if (!pushed.ok) return { ok: false, reason: pushed.message, baseBefore, ...(pushed.moved ? { baseMoved: true } : {}) };
-  if (!(await remote.landed(commit))) return { ok: false, reason: `the remote accepted the push, but its ${t.baseBranch} does not contain ${commit.slice(0, 10)}`, baseBefore };
+  if (!(await remote.landed(commit)))
+    return { ok: false, reason: `the remote accepted the push, but its ${t.baseBranch} does not contain ${commit.slice(0, 10)}`, baseBefore };
   await remote.refresh(); // the clone's base mirrors the remote's again, now with the story in it
   const facts = await mergeFacts(t, baseBefore, commit);
   const verdict = verifyMerge(facts);

@@ -27,7 +27,18 @@ export function runGit(cwd: string, args: string[], env: Record<string, string>,
 /** What git needs to reach a remote: the allow-listed base, the SSH agent, proxies and CA, plus an optional token header. */
 export function remoteGitEnv(runnerEnv: NodeJS.ProcessEnv, token?: string): Record<string, string> {
   const env = buildGitEnv(runnerEnv);
-  for (const k of ["SSH_AUTH_SOCK", "GIT_SSH_COMMAND", "GIT_SSL_CAINFO", "SSL_CERT_FILE", "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"])
+  for (const k of [
+    "SSH_AUTH_SOCK",
+    "GIT_SSH_COMMAND",
+    "GIT_SSL_CAINFO",
+    "SSL_CERT_FILE",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+  ])
     if (runnerEnv[k]) env[k] = runnerEnv[k]!;
   // Never wait for a password on a terminal nobody watches; no transport beyond the plain ones.
   env.GIT_TERMINAL_PROMPT = "0";
@@ -40,7 +51,7 @@ export function remoteGitEnv(runnerEnv: NodeJS.ProcessEnv, token?: string): Reco
   return env;
 }
 
-export class RemoteGitError extends Error {}
+class RemoteGitError extends Error {}
 
 function failure(what: string, r: GitResult): RemoteGitError {
   const text = (r.stderr || r.stdout).trim().split("\n").slice(-6).join("\n");

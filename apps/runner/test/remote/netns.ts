@@ -111,7 +111,12 @@ export function processTree(pid: number): number[] {
   const out = [pid];
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, pp] of parent) if (out.includes(pp) && !out.includes(p)) (out.push(p), (grew = true));
+    for (const [p, pp] of parent) {
+      if (out.includes(pp) && !out.includes(p)) {
+        out.push(p);
+        grew = true;
+      }
+    }
   }
   return out;
 }

@@ -64,7 +64,9 @@ async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, what:
     if (v) return v;
     if (Date.now() > end) {
       const logs = [...runners].map(([h, r]) => `---- ${h}\n${r.out().slice(-4000)}`).join("\n");
-      const events = (await t.db.projectEvent.findMany({ orderBy: { id: "desc" }, take: 40 })).map((e) => `${e.projectId}/${e.storyId} ${e.kind}: ${e.message}`);
+      const events = (await t.db.projectEvent.findMany({ orderBy: { id: "desc" }, take: 40 })).map(
+        (e) => `${e.projectId}/${e.storyId} ${e.kind}: ${e.message}`,
+      );
       const stories = await t.db.story.findMany({ select: { id: true, projectId: true, stage: true, mergeFailure: true, blockedReason: true } });
       throw new Error(`Timed out waiting for ${what}\n${JSON.stringify(stories)}\n${events.reverse().join("\n")}\n${logs}`);
     }
@@ -150,10 +152,14 @@ const isAncestor = (r: TestRemote, a: string, b: string) => {
 
 const storyRow = (id: number) => t.db.story.findUniqueOrThrow({ where: { id } });
 const untilStage = (id: number, stage: string, timeoutMs?: number) =>
-  waitFor(async () => {
-    const s = await storyRow(id);
-    return s.stage === stage ? s : undefined;
-  }, `story #${id} in ${stage}`, timeoutMs);
+  waitFor(
+    async () => {
+      const s = await storyRow(id);
+      return s.stage === stage ? s : undefined;
+    },
+    `story #${id} in ${stage}`,
+    timeoutMs,
+  );
 
 describe.skipIf(!!unavailable)(`several hosts (network namespaces)${unavailable ? ` SKIPPED: ${unavailable}` : ""}`, () => {
   beforeAll(async () => {
@@ -183,7 +189,11 @@ describe.skipIf(!!unavailable)(`several hosts (network namespaces)${unavailable 
     await waitFor(async () => (await t.db.agent.count({ where: { projectId: p.id } })) > 0, "the roster read from the remote by a runner");
 
     const t0 = Date.now();
-    const s = await createStory(t.db, { projectId: p.id, title: "Add cart", body: "# Add cart\n\n@e2e write cart.txt cart-from-h1\n", stage: "current" }, testActor);
+    const s = await createStory(
+      t.db,
+      { projectId: p.id, title: "Add cart", body: "# Add cart\n\n@e2e write cart.txt cart-from-h1\n", stage: "current" },
+      testActor,
+    );
     await untilStage(s.id, "qa");
     const t1 = Date.now();
     const coder = await t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, stage: "coder", status: "completed" } });
@@ -233,7 +243,9 @@ describe.skipIf(!!unavailable)(`several hosts (network namespaces)${unavailable 
     expect(coders.every((c) => c.runnerId === h1 || c.runnerId === h2)).toBe(true);
   });
 
-  it("a host killed (all its processes) while its agent works: the other host carries the story on from the pushed branch within the lease", { timeout: 300_000 }, async () => {
+  it("a host killed (all its processes) while its agent works: the other host carries the story on from the pushed branch within the lease", {
+    timeout: 300_000,
+  }, async () => {
     const [h1, h2] = net.hosts as [string, string];
     await stopHost(h2);
     if (!runners.has(h1)) await startHost(h1);
@@ -243,7 +255,10 @@ describe.skipIf(!!unavailable)(`several hosts (network namespaces)${unavailable 
     const s = await createStory(t.db, { projectId: p.id, title: "Two parts", body: "# Two parts\n\n@e2e two-part\n", stage: "current" }, testActor);
     // Part one was done, pushed and failed the gate; the retry now hangs on h1.
     const hanging = await waitFor(
-      async () => (await t.db.agentSession.findMany({ where: { storyId: s.id, status: "running", runnerId: h1 }, orderBy: { id: "asc" } })).find((x) => x.id > 0 && x.trigger === "retry"),
+      async () =>
+        (await t.db.agentSession.findMany({ where: { storyId: s.id, status: "running", runnerId: h1 }, orderBy: { id: "asc" } })).find(
+          (x) => x.id > 0 && x.trigger === "retry",
+        ),
       "the retry running on h1",
     );
     expect(gitSync(r.bare, "show", `refs/heads/drover/${s.number}-two-parts:part1.txt`)).toBe("part one");

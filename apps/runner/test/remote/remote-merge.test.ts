@@ -45,7 +45,13 @@ const host = () => new ProjectRepos(path.join(fs.realpathSync(fs.mkdtempSync(pat
 async function coderOnHostA(a: ProjectRepos, p: Project, branch: string, files: Record<string, string>): Promise<void> {
   await a.sync(p, branch);
   const clone = a.path(p);
-  const wt = await ensureWorktree({ repoPath: clone, root: path.join(clone, ".drover", "worktrees"), path: path.join(clone, ".drover", "worktrees", branch.replace("drover/", "")), branch, baseBranch: p.baseBranch });
+  const wt = await ensureWorktree({
+    repoPath: clone,
+    root: path.join(clone, ".drover", "worktrees"),
+    path: path.join(clone, ".drover", "worktrees", branch.replace("drover/", "")),
+    branch,
+    baseBranch: p.baseBranch,
+  });
   for (const [k, v] of Object.entries(files)) fs.writeFileSync(path.join(wt.path, k), v);
   gitSync(wt.path, "add", "-A");
   gitSync(wt.path, "-c", "user.name=Coder", "-c", "user.email=c@e", "commit", "-q", "-m", `work on ${branch}`);

@@ -17,8 +17,7 @@ export interface RemoteUrl {
 export const REMOTE_PROTOCOLS = "file:git:http:https:ssh";
 
 const SCP_LIKE = /^(?:([A-Za-z0-9._-]+)@)?([A-Za-z0-9][A-Za-z0-9.-]*):(.+)$/;
-const NO_CREDENTIALS =
-  "put no credentials in the URL: a runner uses its SSH agent or git credential helper, or a Drover secret named with --remote-secret";
+const NO_CREDENTIALS = "put no credentials in the URL: a runner uses its SSH agent or git credential helper, or a Drover secret named with --remote-secret";
 
 function fail(input: string, why: string): never {
   throw badRequest(`"${shown(input)}" is not a usable git remote: ${why}`);
@@ -30,12 +29,7 @@ function shown(input: string): string {
 }
 
 function nameOf(pathPart: string): string {
-  const last =
-    pathPart
-      .replace(/\/+$/, "")
-      .split(/[/:]/)
-      .filter(Boolean)
-      .pop() ?? "";
+  const last = pathPart.replace(/\/+$/, "").split(/[/:]/).filter(Boolean).pop() ?? "";
   return last.replace(/\.git$/, "");
 }
 
@@ -50,8 +44,7 @@ export function parseRemoteUrl(raw: string): RemoteUrl {
   if (scheme === undefined) {
     if (input.includes("::")) fail(input, "remote helpers (transport::address) are not accepted");
     const m = SCP_LIKE.exec(input);
-    if (!m || m[3].startsWith("-"))
-      fail(input, "give an https://, ssh://, git://, file:// URL or the scp-like form user@host:path");
+    if (!m || m[3].startsWith("-")) fail(input, "give an https://, ssh://, git://, file:// URL or the scp-like form user@host:path");
     const name = nameOf(m[3]);
     if (!name) fail(input, "it names no repository after the host");
     return { url: input, kind: "ssh", name };

@@ -19,11 +19,26 @@ describe("remote projects", () => {
     await rejects(addRemoteProject(t.db, { remoteUrl: "https://u:tok@example.com/a/b.git", baseBranch: "main" }, testActor), "BAD_REQUEST", /no credentials/);
     await rejects(addRemoteProject(t.db, { remoteUrl: "ext::sh", baseBranch: "main" }, testActor), "BAD_REQUEST", /remote helpers/);
     await rejects(addRemoteProject(t.db, { remoteUrl: "git@example.com:a/b.git", baseBranch: "ma in" }, testActor), "BAD_REQUEST", /Base branch/);
-    await rejects(addRemoteProject(t.db, { remoteUrl: "git@example.com:a/b.git", baseBranch: "main", remoteSecret: "no spaces" }, testActor), "BAD_REQUEST", /Remote secret/);
+    await rejects(
+      addRemoteProject(t.db, { remoteUrl: "git@example.com:a/b.git", baseBranch: "main", remoteSecret: "no spaces" }, testActor),
+      "BAD_REQUEST",
+      /Remote secret/,
+    );
     expect(await t.db.project.count()).toBe(0);
     const p = await addRemoteProject(t.db, { remoteUrl: "git@example.com:acme/shop.git", baseBranch: "trunk", remoteSecret: "GIT_TOKEN" }, testActor);
-    expect(p).toMatchObject({ name: "shop", remoteUrl: "git@example.com:acme/shop.git", repoPath: "git@example.com:acme/shop.git", baseBranch: "trunk", remoteSecret: "GIT_TOKEN", config: null });
-    await rejects(addRemoteProject(t.db, { remoteUrl: "git@example.com:acme/shop.git", baseBranch: "main", name: "other" }, testActor), "CONFLICT", /already a project/);
+    expect(p).toMatchObject({
+      name: "shop",
+      remoteUrl: "git@example.com:acme/shop.git",
+      repoPath: "git@example.com:acme/shop.git",
+      baseBranch: "trunk",
+      remoteSecret: "GIT_TOKEN",
+      config: null,
+    });
+    await rejects(
+      addRemoteProject(t.db, { remoteUrl: "git@example.com:acme/shop.git", baseBranch: "main", name: "other" }, testActor),
+      "CONFLICT",
+      /already a project/,
+    );
   });
 
   it("loads a roster a runner reports; a broken one keeps the last good config and its error names the commit", async () => {

@@ -32,7 +32,9 @@ export function register(program: Command): void {
       withDb(async (db, actor) => {
         const p = await addRemoteProject(db, { remoteUrl: url, baseBranch: opts.base, name: opts.name, remoteSecret: opts.remoteSecret }, actor);
         print(!!opts.json, { id: p.id, name: p.name, remoteUrl: p.remoteUrl, baseBranch: p.baseBranch }, () =>
-          [`Added project ${p.name} from ${p.remoteUrl} (base ${p.baseBranch}).`, "A running runner fetches it and loads its roster within a minute."].join("\n"),
+          [`Added project ${p.name} from ${p.remoteUrl} (base ${p.baseBranch}).`, "A running runner fetches it and loads its roster within a minute."].join(
+            "\n",
+          ),
         );
       }),
     );
