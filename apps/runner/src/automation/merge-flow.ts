@@ -8,7 +8,7 @@ import type { Db, Project, Story } from "@drover/db";
 import { inTx, lockStory, logProjectEvent, moveLocked, recordStoryChange, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { gateFailureText, runGates } from "./gates.ts";
-import { advanceBase, prepareMerge, removeMergeWorktree, type MergeTarget } from "./merge.ts";
+import { advanceBase, prepareMerge, removeMergeWorktree, restoreMergeWorktree, type MergeTarget } from "./merge.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
 import { gatesFor, gateTimeoutSecs } from "./settings.ts";
@@ -45,12 +45,13 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     where: { storyId, stage: "mergemaster", createdAt: { gte: story.stageChangedAt } },
     orderBy: { id: "desc" },
   });
-  const resumeAfterMergemaster = mm?.status === "completed" && fs.existsSync(target.worktreePath);
+  let resumeAfterMergemaster = mm?.status === "completed" && fs.existsSync(target.worktreePath);
 
   if (target.remote && repos) {
     // Fetch first: the base and the story branch (perhaps pushed by another host) as the remote has them.
     try {
       await repos.sync(project, target.storyBranch);
+      await repos.sync(project, mergeBranchName(story.number)); // a mergemaster's sealed work, pushed from its host
     } catch (e) {
       await event(
         "merge_fetch_failed",
@@ -59,6 +60,9 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
       return "skipped";
     }
   }
+  // The mergemaster worked on another host: its sealed work came through the remote.
+  if (mm?.status === "completed" && !resumeAfterMergemaster && target.remote && repos)
+    resumeAfterMergemaster = await restoreMergeWorktree(target, mergeBranchName(story.number));
   const gates = gatesFor(cfg, target.worktreePath);
   if (!resumeAfterMergemaster) {
     const prep = await prepareMerge(target);

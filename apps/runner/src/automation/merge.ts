@@ -192,6 +192,17 @@ async function mergeFacts(t: Pick<MergeTarget, "repoPath" | "baseBranch">, baseB
   };
 }
 
+/** The merge worktree again from the merge branch as the remote delivered it (a mergemaster sealed it on another host); false when there is none. */
+export async function restoreMergeWorktree(t: MergeTarget, branch: string): Promise<boolean> {
+  const head = (await revParse(t.repoPath, `refs/remotes/origin/${branch}`)) ?? (await revParse(t.repoPath, `refs/heads/${branch}`));
+  const base = await revParse(t.repoPath, t.baseBranch);
+  if (!head || !base || head === base) return false;
+  await removeMergeWorktree(t.repoPath, t.worktreePath);
+  await mkdir(dirname(t.worktreePath), { recursive: true });
+  await git(t.repoPath).raw(["worktree", "add", "--force", "-B", branch, t.worktreePath, head]);
+  return true;
+}
+
 /** Removes a merge worktree (and optionally its branch), tolerating half-removed leftovers. */
 export async function removeMergeWorktree(repo: string, path: string, branch?: string): Promise<void> {
   const g = git(repo);

@@ -167,8 +167,9 @@ export async function remoteContains(dir: string, branch: string, commit: string
   return isAncestor(dir, commit, head, env);
 }
 
-/** Deletes a branch on the remote (after a merge); a failure is returned for the log, never thrown. */
+/** Deletes a branch on the remote (after a merge; one it never had is fine); a failure is returned for the log, never thrown. */
 export async function deleteRemoteBranch(dir: string, branch: string, env: Record<string, string>): Promise<string | null> {
   const r = await runGit(dir, ["push", "--no-verify", "origin", "--delete", `refs/heads/${branch}`], env);
-  return r.code === 0 ? null : failure(`deleting ${branch} on the remote`, r).message;
+  if (r.code === 0 || /remote ref does not exist/.test(r.stderr)) return null;
+  return failure(`deleting ${branch} on the remote`, r).message;
 }

@@ -217,7 +217,6 @@ export class SessionRun {
       exit = await run(session.freshPrompt ?? session.prompt ?? "");
     }
 
-    await this.pushStoryBranch(session, ws.branch);
     const baseAfter = await branchHead(ws.repoPath, ws.baseBranch);
     if (baseBefore && baseAfter && baseBefore !== baseAfter) {
       await this.projectEvent(
@@ -229,7 +228,10 @@ export class SessionRun {
     }
 
     if (exit.spawnError) return { status: "failed", reason: "spawn_error", message: exit.spawnError };
-    if (this.stopReason) return endForStop(this.stopReason, exit, proc.inactivitySecs);
+    if (this.stopReason) {
+      await this.pushStoryBranch(session, ws.branch);
+      return endForStop(this.stopReason, exit, proc.inactivitySecs);
+    }
 
     await this.events.drain();
     const decision = await this.deps.hooks.onExit({
@@ -246,6 +248,8 @@ export class SessionRun {
         await this.events.drain();
       },
     });
+    // After onExit: a mergemaster's work is sealed into its commit there, and goes to the remote with the rest.
+    await this.pushStoryBranch(session, ws.branch);
     return { ...decision, exitCode: exit.exitCode };
   }
 

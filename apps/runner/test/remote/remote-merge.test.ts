@@ -12,6 +12,8 @@ import { addRemoteProject, createStory } from "@drover/db/services/index";
 import { testActor } from "@drover/db/testing/actors";
 import type { Project } from "@drover/db";
 import { attemptMerge, REMOTE_PUSH_TRIES } from "../../src/automation/merge-flow.ts";
+import { sealMergeWorktree } from "../../src/automation/merge.ts";
+import { mergeTargetFor } from "../../src/automation/target.ts";
 import { ProjectRepos, type RemoteSide } from "../../src/runner/project-repos.ts";
 import { ensureWorktree } from "../../src/runner/worktree.ts";
 import { gitSync, makeRemote, pushFromOther, refusePushesTo, remoteHeadOf, type TestRemote } from "./remote-fixture.ts";
@@ -168,6 +170,26 @@ describe("a remote project's merge", () => {
     expect((await t.db.story.findUniqueOrThrow({ where: { id: s.id } })).stage).toBe("merge");
     const mm = await t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, stage: "mergemaster" } });
     expect(`${mm.prompt}\n${mm.resumeContext}`).toMatch(/moved during each of 3 attempts/);
+  });
+
+  it("a conflict resolved by a mergemaster on host A is merged by host B from the sealed work A pushed", async () => {
+    const { r, p, a, b } = await remoteProject("mergemaster-elsewhere");
+    const s = await createStory(t.db, { projectId: p.id, title: "Clash", stage: "merge" }, testActor);
+    await coderOnHostA(a, p, `drover/${s.number}-clash`, { "README.md": "story version\n" });
+    pushFromOther(r, "main", { "README.md": "their version\n" }, "conflicting change");
+    expect(await attemptMerge(t.db, p.id, s.id, log, a)).toBe("mergemaster");
+    // The mergemaster's work on host A, as its session does it: resolve, seal, push the merge branch.
+    const target = await mergeTargetFor(t.db, s, p, a);
+    fs.writeFileSync(path.join(target.worktreePath, "README.md"), "both versions\n");
+    gitSync(target.worktreePath, "add", "-A");
+    expect((await sealMergeWorktree(target)).ok).toBe(true);
+    expect(await a.pushBranch(p, `merge-queue/${s.number}`)).toEqual({ ok: true });
+    await t.db.agentSession.updateMany({ where: { storyId: s.id, stage: "mergemaster" }, data: { status: "completed" } });
+
+    expect(await attemptMerge(t.db, p.id, s.id, log, b)).toBe("done");
+    const head = remoteHeadOf(r, "main");
+    expect(gitSync(r.bare, "show", `${head}:README.md`)).toBe("both versions");
+    expect(gitSync(r.bare, "branch", "--list", "merge-queue/*")).toBe(""); // gone from the remote after the merge
   });
 
   it("a remote that refuses the push (a hook): the story stays in merge with the remote's reason on the board", async () => {
