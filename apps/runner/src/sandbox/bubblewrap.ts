@@ -2,8 +2,7 @@
 // (real) path, so worktree paths in prompts and git's gitdir pointers stay true inside.
 import fs from "node:fs";
 import path from "node:path";
-import { hiddenPathAdvice } from "@drover/core/runtimes/sandbox-advice";
-import { INSTALL_SANDBOX_TOOLS } from "./host-tools.ts";
+import { hiddenPathAdvice, INSTALL_SANDBOX_TOOLS } from "@drover/core/runtimes/sandbox-advice";
 import { onPath } from "./program-mounts.ts";
 
 export class SandboxUnavailableError extends Error {}

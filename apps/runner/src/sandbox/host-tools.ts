@@ -4,10 +4,6 @@
 import { onPath } from "./program-mounts.ts";
 import type { NetnsTools } from "./direct-refusals.ts";
 
-/** How to install all of them, for every refusal that names one. */
-export const INSTALL_SANDBOX_TOOLS =
-  "Debian/Ubuntu: `apt-get install -y bubblewrap socat tcpdump iproute2`; Fedora: `dnf install bubblewrap socat tcpdump iproute`";
-
 /** Administration tools live in sbin, which an ordinary user's PATH often lacks. */
 const withSbin = (envPath: string) => [envPath, "/usr/sbin", "/sbin"].filter(Boolean).join(":");
 

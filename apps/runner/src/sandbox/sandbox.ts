@@ -10,10 +10,11 @@ import { randomInt } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { INSTALL_SANDBOX_TOOLS } from "@drover/core/runtimes/sandbox-advice";
 import { bwrapArgs, findBwrap, HiddenPathError, hiddenPaths, type Mounts, SandboxUnavailableError } from "./bubblewrap.ts";
 import { followCaptureLog, netnsWrapper } from "./direct-refusals.ts";
 import { gitMounts } from "./git-access.ts";
-import { INSTALL_SANDBOX_TOOLS, netnsTools } from "./host-tools.ts";
+import { netnsTools } from "./host-tools.ts";
 import { startNetworkProxy } from "./network-proxy.ts";
 import { programMounts } from "./program-mounts.ts";
 
