@@ -10,12 +10,12 @@ const withSbin = (envPath: string) => [envPath, "/usr/sbin", "/sbin"].filter(Boo
 /** The tools the network-namespace wrapper runs, by absolute path, or the names of those missing. */
 export function netnsTools(envPath = process.env.PATH ?? ""): { tools?: NetnsTools; missing: string[] } {
   const found = {
+    socat: onPath("socat", envPath),
     unshare: onPath("unshare", withSbin(envPath)),
     ip: onPath("ip", withSbin(envPath)),
     tcpdump: onPath("tcpdump", withSbin(envPath)),
-    socat: onPath("socat", envPath),
   };
-  const names: Record<keyof NetnsTools, string> = { unshare: "unshare (util-linux)", ip: "ip (iproute2)", tcpdump: "tcpdump", socat: "socat" };
+  const names: Record<keyof NetnsTools, string> = { socat: "socat", unshare: "unshare (util-linux)", ip: "ip (iproute2)", tcpdump: "tcpdump" };
   const missing = (Object.keys(found) as (keyof NetnsTools)[]).filter((k) => !found[k]).map((k) => names[k]);
   return missing.length ? { missing } : { tools: found as NetnsTools, missing };
 }
