@@ -28,32 +28,51 @@ export interface NetnsTools {
 const FILTER = "(tcp[tcpflags] & (tcp-syn|tcp-rst) != 0) or (ip6[6] == 6 and ip6[53] & 6 != 0) or (icmp[icmptype] == icmp-unreach) or (icmp6 and ip6[40] == 1)";
 
 /**
- * Runs as root in the new network namespace (`unshare --net`), before bubblewrap: loopback up,
- * every address local, tcpdump writing to the capture log and listening before the run starts.
- * After the run, a connection to the marker port, once tcpdump has printed it, says the capture
- * log holds everything before it; then tcpdump goes and the run's exit status is passed on.
- * Positional: the capture log, the marker port, ip, tcpdump, socat, then bwrap and its arguments
- * (run, not parsed, by "$@").
+ * Runs as root in the new network namespace (`unshare --net`), around bubblewrap: loopback up, every
+ * address local, tcpdump writing to the capture log; while bubblewrap starts, once tcpdump
+ * listens, `ready` appears in the folder the run sees at /run/drover/netns, and the run's own
+ * start-up (sandbox.ts) waits for it. After the run, a connection to the marker port, once tcpdump
+ * has printed it, says the capture log holds everything before it; then tcpdump goes and the run's
+ * exit status is passed on. Positional: the capture log, the ready folder, the marker port, ip,
+ * tcpdump, socat, then bwrap and its arguments (run, not parsed, by "$@").
  */
 const NETNS = [
-  `log=$1 marker=$2 ip=$3 tcpdump=$4 socat=$5; shift 5`,
-  `printf 'link set lo up\\nroute add local 0.0.0.0/0 dev lo\\nroute add local ::/0 dev lo\\n' | "$ip" -batch - || exit 125`,
+  `log=$1 ready=$2 marker=$3 ip=$4 tcpdump=$5 socat=$6; shift 6`,
+  // tcpdump refuses a loopback that is not up: ip first (a few ms).
+  `printf 'link set lo up\\nroute add local 0.0.0.0/0 dev lo\\nroute add local ::/0 dev lo\\n' | "$ip" -batch - ||`,
+  `  echo "Drover sandbox: ip could not set up this run's network namespace" >&2`,
   `"$tcpdump" -i lo -n -l -t -S --immediate-mode '${FILTER}' >>"$log" 2>"$log.err" &`,
   `capture=$!`,
-  `i=0; while ! grep -q '^listening on' "$log.err" && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.002; done`,
+  `{ i=0; while ! grep -q '^listening on' "$log.err" && kill -0 $capture 2>/dev/null && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.002; done`,
+  `  grep -q '^listening on' "$log.err" || echo "Drover sandbox: connections made past the proxy go unreported: $(cat "$log.err")" >&2`,
+  `  : >"$ready/ready"; } &`,
   `"$@"`,
   `rc=$?`,
   `"$socat" -u OPEN:/dev/null TCP:127.0.0.1:$marker 2>/dev/null`,
-  `i=0; while ! grep -q "^IP 127.0.0.1.$marker > " "$log" && [ $i -lt 250 ]; do i=$((i+1)); sleep 0.002; done`,
+  `i=0; while ! grep -q "^IP 127.0.0.1.$marker > " "$log" && kill -0 $capture 2>/dev/null && [ $i -lt 250 ]; do i=$((i+1)); sleep 0.002; done`,
   `kill $capture 2>/dev/null`,
   `exit $rc`,
 ].join("\n");
 
 /** The command that runs `bwrap` (with its arguments, no --unshare-net) in a namespace made and watched as above. */
-export function netnsWrapper(tools: NetnsTools, capture: { log: string; marker: number }, bwrap: string[]): { file: string; args: string[] } {
+export function netnsWrapper(tools: NetnsTools, capture: { log: string; ready: string; marker: number }, bwrap: string[]): { file: string; args: string[] } {
   return {
     file: tools.unshare,
-    args: ["--net", "--", "/bin/sh", "-c", NETNS, "drover-netns", capture.log, String(capture.marker), tools.ip, tools.tcpdump, tools.socat, ...bwrap],
+    args: [
+      "--net",
+      "--",
+      "/bin/sh",
+      "-c",
+      NETNS,
+      "drover-netns",
+      capture.log,
+      capture.ready,
+      String(capture.marker),
+      tools.ip,
+      tools.tcpdump,
+      tools.socat,
+      ...bwrap,
+    ],
   };
 }
 

@@ -23,12 +23,18 @@ const SANDBOX_UID = 1000;
 const PROXY_PORT = 3128;
 const PROXY_SOCKET = "/run/drover/proxy.sock";
 
+/** Where a root runner's run sees `ready` appear once its network namespace is set up and watched. */
+const NETNS_READY = "/run/drover/netns";
+
 /**
- * Runs inside the sandbox before the command: a bridge from 127.0.0.1:3128 (the proxy every client is
- * pointed at) to the runner's proxy socket, then the command itself via exec "$@" (its argv is never
- * parsed by this shell). It waits, briefly, until the bridge listens so the first connection finds it.
+ * Runs inside the sandbox before the command: when the runner made the network namespace, waits
+ * until it is set up and watched (made meanwhile, while bubblewrap starts: direct-refusals.ts);
+ * then a bridge from 127.0.0.1:3128 (the proxy every client is pointed at) to the runner's proxy
+ * socket, then the command itself via exec "$@" (its argv is never parsed by this shell). It waits,
+ * briefly, until the bridge listens so the first connection finds it.
  */
 const BRIDGE = [
+  `if [ -d ${NETNS_READY} ]; then i=0; while [ ! -e ${NETNS_READY}/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.002; done; fi`,
   `socat TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${PROXY_SOCKET} 2>/dev/null &`,
   `i=0; while ! grep -q ' 0100007F:${PROXY_PORT.toString(16).toUpperCase().padStart(4, "0")} 00000000:0000 0A ' /proc/net/tcp && [ $i -lt 400 ]; do i=$((i+1)); sleep 0.005; done`,
   `exec "$@"`,
@@ -118,10 +124,14 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
   for (const k of ["NO_PROXY", "no_proxy"]) delete env[k]; // a local base URL must go through the proxy too
   for (const k of ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"]) env[k] = url;
   if (root) env.USER = env.LOGNAME = "drover";
-  const boxed = [bwrap, ...args, "--", "/bin/sh", "-c", BRIDGE, "drover-sandbox", ...req.argv];
   // Making and watching a network namespace needs root on the host; otherwise bwrap makes an
   // empty one, which refuses a direct connection as well but reports none.
-  const capture = root ? { log: path.join(dir, "capture.log"), marker: randomInt(1024, 65536) } : undefined;
+  const capture = root ? { log: path.join(dir, "capture.log"), ready: path.join(dir, "netns"), marker: randomInt(1024, 65536) } : undefined;
+  if (capture) {
+    fs.mkdirSync(capture.ready);
+    args.push("--ro-bind", capture.ready, NETNS_READY);
+  }
+  const boxed = [bwrap, ...args, "--", "/bin/sh", "-c", BRIDGE, "drover-sandbox", ...req.argv];
   const following = capture && followCaptureLog(capture.log, capture.marker, (r) => req.onRefused(r.host, r.port, r.protocol));
   return {
     ...(capture ? netnsWrapper(tools, capture, boxed) : { file: bwrap, args: boxed.slice(1) }),
