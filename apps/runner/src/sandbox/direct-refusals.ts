@@ -132,7 +132,12 @@ export function followCaptureLog(file: string, marker: number, onRefused: (r: Di
     }
     try {
       const buf = Buffer.alloc(64 * 1024);
-      for (let n: number; (n = fs.readSync(fd, buf, 0, buf.length, offset)) > 0; offset += n) partial += buf.toString("utf8", 0, n);
+      for (;;) {
+        const n = fs.readSync(fd, buf, 0, buf.length, offset);
+        if (n <= 0) break;
+        offset += n;
+        partial += buf.toString("utf8", 0, n);
+      }
     } finally {
       fs.closeSync(fd);
     }
