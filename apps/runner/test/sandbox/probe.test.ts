@@ -3,6 +3,7 @@
 // another project's worktree, a write outside the worktree, the database port, a host not on the
 // allowlist) is refused; the agent still commits its work and the session completes; refused
 // connections are events in the session log. Then: the opt-out, and a host without bubblewrap.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -183,6 +184,23 @@ describe("a sandboxed run", () => {
     expect(report.gates[0]!.error).toBe(
       `this command names ${path.join(outside, "secret.txt")}, which its sandbox does not show (a sandboxed run sees its worktree, not the host): put the file in the repository and name it relative to the worktree, or set sandbox = false in .drover/project.toml`,
     );
+  });
+
+  it("a host with bubblewrap but without tcpdump (which reports direct connections) refuses sandboxed runs, naming what to install", async () => {
+    const repo = await repoWithProbe();
+    const saved = process.env.PATH;
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "drover-no-tcpdump-"));
+    for (const tool of ["bwrap", "socat"]) fs.symlinkSync(execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(), path.join(bin, tool));
+    process.env.PATH = bin; // the sandbox's tools are looked up on the runner's PATH (ip in /usr/sbin too)
+    try {
+      const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs"]], sandbox: {} });
+      expect(report.passed).toBe(false);
+      expect(report.gates[0]!.error).toMatch(
+        /^unshare \(util-linux\), tcpdump not installed on this runner's host.*apt-get install -y bubblewrap socat tcpdump iproute2/,
+      );
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it("a host without bubblewrap refuses sandboxed runs and says how to install it", async () => {
