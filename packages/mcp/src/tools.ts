@@ -38,7 +38,12 @@ export const TOOL_NAMES = [
 const text = (t: string, isError = false): CallToolResult => ({ content: [{ type: "text", text: t }], ...(isError ? { isError: true } : {}) });
 const projectArg = z.string().max(200).optional().describe("Project name; only this session's own project is allowed (default)");
 const storyArg = z.number().int().min(1).optional().describe("Story number; default: the story this session works on");
-const reason = (what: string) => z.string().trim().min(1, { error: `${what} must not be empty` }).max(4000, { error: `${what}: at most 4000 characters` });
+const reason = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `${what} must not be empty` })
+    .max(4000, { error: `${what}: at most 4000 characters` });
 
 export function registerDroverTools(server: McpServer, scope: SessionScope, deps: ToolDeps): void {
   const { db } = deps;
@@ -86,7 +91,10 @@ export function registerDroverTools(server: McpServer, scope: SessionScope, deps
 
   server.registerTool(
     "get_story_todos",
-    { description: "The story's acceptance criteria with their index (for check_criterion) and whether each is ticked.", inputSchema: { story_number: storyArg } },
+    {
+      description: "The story's acceptance criteria with their index (for check_criterion) and whether each is ticked.",
+      inputSchema: { story_number: storyArg },
+    },
     guarded("get_story_todos", async ({ story_number }) => {
       const c = criteriaOf(await getStory(db, scope.projectId, story_number ?? scope.storyNumber));
       if (!c.length) return text("The story has no acceptance criteria");
@@ -150,7 +158,10 @@ export function registerDroverTools(server: McpServer, scope: SessionScope, deps
 
   server.registerTool(
     "run_gates",
-    { description: "Runs the project's acceptance gates in this session's worktree and returns their output (the tail of each); check yourself before you finish." },
+    {
+      description:
+        "Runs the project's acceptance gates in this session's worktree and returns their output (the tail of each); check yourself before you finish.",
+    },
     guarded("run_gates", async () => {
       if (!deps.runGates) throw precondition("run_gates is not available on this runner");
       const r = await deps.runGates(scope);
@@ -165,7 +176,8 @@ export function registerDroverTools(server: McpServer, scope: SessionScope, deps
       inputSchema: { reason: reason("Reason") },
     },
     guarded("report_merge_failure", async (a) => {
-      if (scope.stage !== "mergemaster") throw precondition(`report_merge_failure is for the mergemaster; this session is a ${scope.stage} session (use report_blocked)`);
+      if (scope.stage !== "mergemaster")
+        throw precondition(`report_merge_failure is for the mergemaster; this session is a ${scope.stage} session (use report_blocked)`);
       await blockStory(db, { ...own, reason: `Merge failed: ${a.reason}`, mergeFailure: a.reason, keepSessionId: scope.sessionId }, actor);
       return text(`Story ${scope.storyNumber} is blocked with the merge failure. Finish your turn now.`);
     }),
@@ -173,7 +185,10 @@ export function registerDroverTools(server: McpServer, scope: SessionScope, deps
 
   server.registerTool(
     "report_blocked",
-    { description: "You cannot go on: blocks this session's story with the reason for a person. Finish your turn after it.", inputSchema: { reason: reason("Reason") } },
+    {
+      description: "You cannot go on: blocks this session's story with the reason for a person. Finish your turn after it.",
+      inputSchema: { reason: reason("Reason") },
+    },
     guarded("report_blocked", async (a) => {
       await blockStory(db, { ...own, reason: a.reason, keepSessionId: scope.sessionId }, actor);
       return text(`Story ${scope.storyNumber} is blocked: ${a.reason}. Finish your turn now.`);
