@@ -1,9 +1,7 @@
 // Drover's MCP server through the SDK's own client over real HTTP, against a real database: the
 // tools change the board as the services do, signed by the agent; a token works only for its own
 // running session and project; bad input is a tool error the agent reads, and the server lives on.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@drover/db";
 import { createStory, getStory } from "@drover/db/services/stories";
@@ -11,6 +9,7 @@ import { testActor } from "@drover/db/testing/actors";
 import { projectWithRoster } from "@drover/db/testing/project-fixtures";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { type McpHttpServer, SessionTokens, startMcpHttpServer, TOOL_NAMES } from "../src/index.ts";
+import { callTool as call, connectMcp, resultText as textOf } from "../testing/client.ts";
 
 let t: TestDatabase;
 let db: Db;
@@ -35,14 +34,7 @@ async function runningSession(projectId: number, storyNumber: number, agentName 
   });
 }
 
-async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: "test", version: "1" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
-  return client;
-}
-
-const call = async (c: Client, name: string, args: Record<string, unknown> = {}) => (await c.callTool({ name, arguments: args })) as CallToolResult;
-const textOf = (r: CallToolResult) => r.content.map((x) => (x.type === "text" ? x.text : "")).join("");
+const connect = (token: string): Promise<Client> => connectMcp(server.url, token);
 
 async function fixture() {
   const project = await projectWithRoster(db);
