@@ -2,6 +2,8 @@
 // the mock model): it ticks a criterion, files a story and comments; each lands on the board
 // signed by the agent, and the calls and results are in the session log like any tool use.
 import { describe, expect, it } from "vitest";
+import { answerQuestion } from "@drover/db/services/story-talk";
+import { testActor } from "@drover/db/testing/actors";
 import { requestText } from "../mock-models/script.ts";
 import { createSession, eventsOf, logText, runtimeSuite, waitEnded } from "./helpers.ts";
 
@@ -57,6 +59,40 @@ describe("Claude Code with Drover's MCP tools", { timeout: 240_000 }, () => {
     const log = await logText(suite.env, s.id);
     expect(log).toMatch(/Sandboxed; network allowlist: .*127\.0\.0\.1:\d+/); // the endpoint joined the sandbox's allowlist
     expect(log).not.toMatch(/Bearer [A-Za-z0-9_-]{20,}/);
+  });
+
+  it("ask_human: the session ends waiting, the story needs input; the answer resumes the same conversation and the model sees it", async () => {
+    const { t, projectId } = suite.env;
+    const m = await suite.mock("anthropic", [
+      { kind: "tool", name: "ask_human", input: { question: "Should logins accept e-mail addresses?" } },
+      { kind: "text", text: "Waiting for the answer." },
+      { kind: "text", text: "Thanks: e-mail it is." },
+    ]);
+    const s = await createSession(suite.env, {
+      agent: "claude-asks",
+      runtime: "claude-code",
+      model: "claude-sonnet-4-5",
+      env: { ANTHROPIC_BASE_URL: m.url, ANTHROPIC_API_KEY: "sk-mock", DROVER_API_RETRIES: "0" },
+      storyNumber: 4,
+      prompt: "Build the login (ASKING-PROMPT)",
+    });
+    const asked = await waitEnded(suite.env, s.id);
+    expect(asked.status, asked.message ?? "").toBe("completed");
+    expect(await t.db.story.findUniqueOrThrow({ where: { id: s.storyId } })).toMatchObject({
+      blocked: true,
+      inputQuestion: "Should logins accept e-mail addresses?",
+      inputSessionId: s.id,
+    });
+
+    const resumed = await answerQuestion(t.db, { projectId, storyNumber: 4, answer: "Yes, ANSWER-E-MAIL-OK." }, testActor);
+    expect(resumed.resumeRuntimeSessionId).toBe(asked.runtimeSessionId);
+    const done = await waitEnded(suite.env, resumed.id);
+    expect(done.status, done.message ?? "").toBe("completed");
+    expect(done.runtimeSessionId).toBe(asked.runtimeSessionId); // the same conversation
+    const seen = requestText(m.mainRequests().at(-1)!.body);
+    expect(seen).toContain("ASKING-PROMPT");
+    expect(seen).toContain("Should logins accept e-mail addresses?");
+    expect(seen).toContain("Yes, ANSWER-E-MAIL-OK.");
   });
 
   it("mcp = false: the CLI gets no Drover tools", async () => {
