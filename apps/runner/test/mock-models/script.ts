@@ -71,10 +71,10 @@ export function requestText(body: unknown): string {
 
 /**
  * The name under which a request offers a tool: each CLI prefixes an MCP server's tools its own way
- * (Claude `mcp__drover__x`, Gemini `x` or `drover__x`, Codex `mcp__drover__x`). Fails loudly when absent.
+ * (Claude `mcp__drover__x`, Gemini `mcp_drover_x`). Fails loudly when absent.
  */
 export function offeredTool(offered: string[], name: string): string {
-  const hit = offered.find((t) => t === name || t.endsWith(`__${name}`));
+  const hit = offered.find((t) => t === name || (t.includes("drover") && t.endsWith(`_${name}`)));
   if (!hit) throw new Error(`mock: the request offers no tool "${name}" (offered: ${offered.join(", ")})`);
   return hit;
 }
