@@ -6,14 +6,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { MCP_SERVER_NAME } from "@drover/core/runtimes/mcp";
 import type { Db } from "@drover/db";
 import { ScopeError, sessionScope } from "./scope.ts";
 import type { SessionTokens } from "./session-tokens.ts";
 import { registerDroverTools, type ToolDeps } from "./tools.ts";
 
-/** The MCP server's name in each CLI's config: tools are `mcp__drover__<tool>`. */
-export const MCP_SERVER_NAME = "drover";
-export const MCP_PATH = "/mcp";
+const MCP_PATH = "/mcp";
 /** A request body larger than this is refused before it is parsed (tool inputs have their own, smaller limits). */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -61,7 +60,7 @@ export async function startMcpHttpServer(opts: { db: Db; tokens: SessionTokens; 
     try {
       const scope = await sessionScope(db, sessionId);
       body = await readBody(req);
-      const mcp = new McpServer({ name: "drover", version: "1.0.0" });
+      const mcp = new McpServer({ name: MCP_SERVER_NAME, version: "1.0.0" });
       registerDroverTools(mcp, scope, { db, ...opts.tools });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       res.on("close", () => {

@@ -9,8 +9,7 @@ import { createSession, eventsOf, logText, runtimeSuite, waitEnded } from "./hel
 
 const suite = runtimeSuite();
 
-const story = (n: number) =>
-  `# Story ${n}: Login\n\nAs a user I log in.\n\n## Acceptance Criteria\n\n- [ ] a login form\n- [ ] an error message\n`;
+const story = (n: number) => `# Story ${n}: Login\n\nAs a user I log in.\n\n## Acceptance Criteria\n\n- [ ] a login form\n- [ ] an error message\n`;
 
 describe("Claude Code with Drover's MCP tools", { timeout: 240_000 }, () => {
   it("ticks a criterion, creates a story and adds a comment through the tools; the log shows the calls", async () => {

@@ -30,14 +30,24 @@ it("run_gates runs the project's gates in the agent's worktree and returns their
   const story = await createStory(db, { projectId: project.id, title: "Gates" }, testActor);
   const agent = await db.agent.findFirstOrThrow({ where: { projectId: project.id, name: "coder-1" } });
   const session = await db.agentSession.create({
-    data: { projectId: project.id, storyId: story.id, agentId: agent.id, stage: "coder", runtime: agent.runtime, status: "running", worktreePath: project.repoPath },
+    data: {
+      projectId: project.id,
+      storyId: story.id,
+      agentId: agent.id,
+      stage: "coder",
+      runtime: agent.runtime,
+      status: "running",
+      worktreePath: project.repoPath,
+    },
   });
   const client = await connectMcp(mcp.url, mcp.tokens.issue(session.id));
 
   const r = await callTool(client, "run_gates");
   const text = resultText(r);
   expect(r.isError).toBe(true);
-  expect(text).toMatch(/^A gate failed\n\n\$ cat marker\.txt: exit 0 \(\d+ ms\)\nMARKER-FROM-THE-WORKTREE\n\n\$ sh -c echo broken gate >&2; exit 3: exit 3 \(\d+ ms\)\nbroken gate\n\n\(1 later gate\(s\) not run after the failure\)$/);
+  expect(text).toMatch(
+    /^A gate failed\n\n\$ cat marker\.txt: exit 0 \(\d+ ms\)\nMARKER-FROM-THE-WORKTREE\n\n\$ sh -c echo broken gate >&2; exit 3: exit 3 \(\d+ ms\)\nbroken gate\n\n\(1 later gate\(s\) not run after the failure\)$/,
+  );
 
   await db.project.update({ where: { id: project.id }, data: { rosterText: `gates = ["cat marker.txt"]\n${ROSTER}` } });
   const ok = await callTool(client, "run_gates");

@@ -6,7 +6,7 @@ import type { SpawnRequest } from "./types.ts";
 /** The server's name in every CLI's config; Claude Code calls its tools `mcp__drover__<tool>`. */
 export const MCP_SERVER_NAME = "drover";
 /** The variable that carries the session's bearer token. */
-export const MCP_TOKEN_ENV = "DROVER_MCP_TOKEN";
+const MCP_TOKEN_ENV = "DROVER_MCP_TOKEN";
 
 export interface McpEndpoint {
   /** http://127.0.0.1:<port>/mcp, served by the runner. */

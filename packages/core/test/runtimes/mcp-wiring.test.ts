@@ -27,7 +27,7 @@ describe("MCP wiring per runtime", () => {
     expect(plan.args.slice(plan.args.indexOf("--mcp-config"), plan.args.indexOf("--mcp-config") + 2)).toEqual(["--mcp-config", "/s/1/drover-mcp.json"]);
     expect(plan.args[plan.args.indexOf("--allowedTools") + 1]).toBe("Read,mcp__drover");
     expect(JSON.parse(fileNamed(plan, "drover-mcp.json")!)).toEqual({
-      mcpServers: { drover: { type: "http", url: mcp.url, headers: { Authorization: "Bearer ${DROVER_MCP_TOKEN}" } } },
+      mcpServers: { drover: { type: "http", url: mcp.url, headers: { Authorization: `Bearer \${DROVER_MCP_TOKEN}` } } },
     });
     expect(plan.env.DROVER_MCP_TOKEN).toBe(mcp.token);
     noTokenInFiles(plan);

@@ -53,7 +53,7 @@ export async function askHuman(db: Db, input: z.input<typeof questionInput>, act
 }
 
 /** The words the resumed agent gets: its question and the answer, and who answered. */
-export function answerContext(question: string, answer: string, by: string): string {
+function answerContext(question: string, answer: string, by: string): string {
   return `You asked a person: ${question}\n\n${by} answered:\n\n${answer}\n\nContinue the task with this answer.`;
 }
 

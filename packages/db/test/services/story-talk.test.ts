@@ -29,7 +29,12 @@ describe("ask_human and the answer", () => {
   it("the question blocks the story, keeps the asking session running; the answer resumes its conversation with the answer", async () => {
     const { story, ref, first } = await asked();
     const blocked = await t.db.story.findUniqueOrThrow({ where: { id: story.id } });
-    expect(blocked).toMatchObject({ blocked: true, blockedReason: "Needs input: E-mail or user name?", inputQuestion: "E-mail or user name?", inputSessionId: first.id });
+    expect(blocked).toMatchObject({
+      blocked: true,
+      blockedReason: "Needs input: E-mail or user name?",
+      inputQuestion: "E-mail or user name?",
+      inputSessionId: first.id,
+    });
     expect((await t.db.agentSession.findUniqueOrThrow({ where: { id: first.id } })).stopRequestedAt).toBeNull();
 
     // While the agent is still finishing its turn, an answer cannot start it: refused, the question stays.
@@ -48,7 +53,11 @@ describe("ask_human and the answer", () => {
   it("an empty answer, a story with no question, or a second question while one is open are refused with what to fix", async () => {
     const { ref, first } = await asked();
     await rejects(answerQuestion(t.db, { ...ref, answer: "   " }, testActor), "BAD_REQUEST", /Answer must not be empty/);
-    await rejects(askHuman(t.db, { ...ref, question: "Another?", sessionId: first.id }, agentActor(first.id)), "PRECONDITION_FAILED", /already waits for an answer/);
+    await rejects(
+      askHuman(t.db, { ...ref, question: "Another?", sessionId: first.id }, agentActor(first.id)),
+      "PRECONDITION_FAILED",
+      /already waits for an answer/,
+    );
     // Unblocking by hand drops the question with the block.
     await unblockStory(t.db, ref, testActor);
     await rejects(answerQuestion(t.db, { ...ref, answer: "late" }, testActor), "PRECONDITION_FAILED", /has no open question/);

@@ -35,13 +35,7 @@ export function StoryQuestion({ story }: { story: Story }) {
             send.mutate({ projectId: story.projectId, storyNumber: story.number, answer }, { onError: (err) => setError(errorMessage(err)) });
           }}
         >
-          <textarea
-            aria-label="Your answer"
-            className="w-full rounded border px-2 py-1"
-            rows={3}
-            value={answer}
-            onChange={(e) => setAnswer(e.target.value)}
-          />
+          <textarea aria-label="Your answer" className="w-full rounded border px-2 py-1" rows={3} value={answer} onChange={(e) => setAnswer(e.target.value)} />
           <button type="submit" className="rounded bg-slate-900 px-2 py-1 text-white disabled:opacity-50" disabled={send.isPending || !answer.trim()}>
             Answer and resume
           </button>
