@@ -9,6 +9,18 @@ import { createSession, eventsOf, logText, runtimeSuite, waitEnded } from "./hel
 
 const suite = runtimeSuite();
 
+/** A Claude Code session against the mock at `url`, as the runner would claim it. */
+const claudeSession = (agent: string, storyNumber: number, prompt: string, url: string, config?: Record<string, unknown>) =>
+  createSession(suite.env, {
+    agent,
+    runtime: "claude-code",
+    model: "claude-sonnet-4-5",
+    env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: "sk-mock", DROVER_API_RETRIES: "0" },
+    storyNumber,
+    prompt,
+    config,
+  });
+
 const story = (n: number) => `# Story ${n}: Login\n\nAs a user I log in.\n\n## Acceptance Criteria\n\n- [ ] a login form\n- [ ] an error message\n`;
 
 describe("Claude Code with Drover's MCP tools", { timeout: 240_000 }, () => {
@@ -24,14 +36,7 @@ describe("Claude Code with Drover's MCP tools", { timeout: 240_000 }, () => {
       { kind: "tool", name: "add_comment", input: { text: "Form done; the remember-me part is story 2." } },
       { kind: "text", text: "All done." },
     ]);
-    const s = await createSession(suite.env, {
-      agent: "claude-mcp",
-      runtime: "claude-code",
-      model: "claude-sonnet-4-5",
-      env: { ANTHROPIC_BASE_URL: m.url, ANTHROPIC_API_KEY: "sk-mock", DROVER_API_RETRIES: "0" },
-      storyNumber: 1,
-      prompt: "Build the login (MCP)",
-    });
+    const s = await claudeSession("claude-mcp", 1, "Build the login (MCP)", m.url);
     await t.db.story.update({ where: { id: s.storyId }, data: { body: story(1) } });
     await t.db.project.update({ where: { id: projectId }, data: { nextStoryNumber: 2 } });
     const done = await waitEnded(suite.env, s.id);
@@ -67,14 +72,7 @@ describe("Claude Code with Drover's MCP tools", { timeout: 240_000 }, () => {
       { kind: "text", text: "Waiting for the answer." },
       { kind: "text", text: "Thanks: e-mail it is." },
     ]);
-    const s = await createSession(suite.env, {
-      agent: "claude-asks",
-      runtime: "claude-code",
-      model: "claude-sonnet-4-5",
-      env: { ANTHROPIC_BASE_URL: m.url, ANTHROPIC_API_KEY: "sk-mock", DROVER_API_RETRIES: "0" },
-      storyNumber: 4,
-      prompt: "Build the login (ASKING-PROMPT)",
-    });
+    const s = await claudeSession("claude-asks", 4, "Build the login (ASKING-PROMPT)", m.url);
     const asked = await waitEnded(suite.env, s.id);
     expect(asked.status, asked.message ?? "").toBe("completed");
     expect(await t.db.story.findUniqueOrThrow({ where: { id: s.storyId } })).toMatchObject({
@@ -96,15 +94,7 @@ describe("Claude Code with Drover's MCP tools", { timeout: 240_000 }, () => {
 
   it("mcp = false: the CLI gets no Drover tools", async () => {
     const m = await suite.mock("anthropic", [{ kind: "text", text: "No tools needed." }]);
-    const s = await createSession(suite.env, {
-      agent: "claude-nomcp",
-      runtime: "claude-code",
-      model: "claude-sonnet-4-5",
-      env: { ANTHROPIC_BASE_URL: m.url, ANTHROPIC_API_KEY: "sk-mock", DROVER_API_RETRIES: "0" },
-      storyNumber: 3,
-      prompt: "hi",
-      config: { mcp: false },
-    });
+    const s = await claudeSession("claude-nomcp", 3, "hi", m.url, { mcp: false });
     const done = await waitEnded(suite.env, s.id);
     expect(done.status, done.message ?? "").toBe("completed");
     const offered = ((m.mainRequests()[0]!.body as { tools: { name: string }[] }).tools ?? []).map((x) => x.name);
