@@ -16,13 +16,14 @@ test("a question asked by an agent is answered on the story page and resumes its
 
   await page.goto(`/?project=${seeded().projectId}`);
   await expect(page.getByTestId("card-needs-input").filter({ hasText: question })).toBeVisible();
+  await artifact(page, 15, "board-needs-input");
 
   await page.goto(`/projects/${seeded().projectId}/stories/${story.number}`);
   await expect(page.getByTestId("story-question-text")).toHaveText(question);
   await expect(page.getByTestId("story-question")).toContainText("Needs input from quick-coder");
-  await artifact(page, 15, "story-needs-input");
   const answer = `Yes, e-mail first. ${uid()}`;
   await page.getByLabel("Your answer").fill(answer);
+  await artifact(page, 15, "story-needs-input");
   await page.getByRole("button", { name: "Answer and resume" }).click();
   await expect(page).toHaveURL(/\/sessions\/\d+$/);
 

@@ -120,7 +120,11 @@ describe("Drover's MCP tools", () => {
       inputQuestion: "Should the login accept e-mail addresses or only user names?",
       inputSessionId: session.id,
     });
-    expect(await db.projectEvent.count({ where: { storyId: story.id, kind: "story_needs_input" } })).toBe(1);
+    const ev = await db.projectEvent.findFirstOrThrow({ where: { storyId: story.id, kind: "story_needs_input" } });
+    expect(ev).toMatchObject({
+      message: `Story ${story.number} needs input: Should the login accept e-mail addresses or only user names?`,
+      actorKind: "agent",
+    });
   });
 });
 

@@ -92,13 +92,16 @@ describe("Claude Code with Drover's MCP tools", { timeout: 240_000 }, () => {
     expect(seen).toContain("Yes, ANSWER-E-MAIL-OK.");
   });
 
-  it("mcp = false: the CLI gets no Drover tools", async () => {
+  it("mcp = false: that agent's CLI gets no Drover tools; another agent's does", async () => {
     const m = await suite.mock("anthropic", [{ kind: "text", text: "No tools needed." }]);
-    const s = await claudeSession("claude-nomcp", 3, "hi", m.url, { mcp: false });
-    const done = await waitEnded(suite.env, s.id);
+    const offered = (i: number) => ((m.mainRequests()[i]!.body as { tools: { name: string }[] }).tools ?? []).map((x) => x.name);
+    const on = await claudeSession("claude-mcp-on", 3, "hi", m.url);
+    expect((await waitEnded(suite.env, on.id)).status).toBe("completed");
+    expect(offered(0)).toContain("mcp__drover__ask_human");
+    const off = await claudeSession("claude-nomcp", 3, "hi", m.url, { mcp: false });
+    const done = await waitEnded(suite.env, off.id);
     expect(done.status, done.message ?? "").toBe("completed");
-    const offered = ((m.mainRequests()[0]!.body as { tools: { name: string }[] }).tools ?? []).map((x) => x.name);
-    expect(offered.length).toBeGreaterThan(0);
-    expect(offered.filter((n) => n.startsWith("mcp__drover__"))).toEqual([]);
+    expect(offered(1).length).toBeGreaterThan(0);
+    expect(offered(1).filter((n) => n.startsWith("mcp__drover__"))).toEqual([]);
   });
 });

@@ -49,7 +49,8 @@ describe("MCP wiring per runtime", () => {
     noTokenInFiles(plan);
   });
 
-  it("mcp = false, or no endpoint from the runner: no config, no flag, no token", () => {
+  it("mcp = false, or no endpoint from the runner: no config, no flag, no token (mcp = true: wired)", () => {
+    expect(planClaude(req({ mcp: true })).args).toContain("--mcp-config");
     for (const r of [req({ mcp: false }), req({}, false)]) {
       const c = planClaude(r);
       expect(c.args).not.toContain("--mcp-config");

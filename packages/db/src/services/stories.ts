@@ -248,7 +248,10 @@ export async function blockLocked(tx: Tx, story: Story, input: BlockInput, actor
     projectId: story.projectId,
     storyId: story.id,
     kind: input.question !== undefined ? "story_needs_input" : "story_blocked",
-    message: `Story ${story.number} ${input.question !== undefined ? "needs input" : "blocked"}${input.reason ? `: ${input.reason}` : ""}`,
+    message:
+      input.question !== undefined
+        ? `Story ${story.number} needs input: ${input.question}`
+        : `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}`,
     payload: { stoppedSessions: active.map((s) => s.id) },
     actor,
   });

@@ -379,7 +379,7 @@ function CardBody({ card }: { card: Card }) {
       <HeldBadge heldBy={card.heldBy} />
       {card.needsInput ? (
         <p className="mt-1 text-xs text-amber-700" data-testid="card-needs-input">
-          ❓ Needs input: {card.needsInput}
+          ? Needs input: {card.needsInput}
         </p>
       ) : (
         card.blocked && <p className="mt-1 text-xs text-red-700">Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}</p>

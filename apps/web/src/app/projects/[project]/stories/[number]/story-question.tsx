@@ -22,7 +22,7 @@ export function StoryQuestion({ story }: { story: Story }) {
   const asker = story.sessions.find((x) => x.id === story.inputSessionId)?.agentName;
   return (
     <section className="mb-4 rounded border border-amber-300 bg-amber-50 p-4 text-sm" data-testid="story-question">
-      <h2 className="font-semibold text-amber-900">❓ Needs input{asker ? ` from ${asker}` : ""}</h2>
+      <h2 className="font-semibold text-amber-900">Needs input{asker ? ` from ${asker}` : ""}</h2>
       <p className="mt-1 whitespace-pre-wrap" data-testid="story-question-text">
         {story.inputQuestion}
       </p>
