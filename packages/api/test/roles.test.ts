@@ -65,6 +65,7 @@ describe("roles", () => {
       expect(table[path], path).toBe("admin");
     expect(table["stories.update"]).toBe("member");
     expect(table["stories.tick"]).toBe("member");
+    expect(table["stories.answer"]).toBe("member");
     expect(table["onboarding.doctor"]).toBe("viewer");
     expect(table["views.storyAt"]).toBe("viewer");
     // The audit trail spans every project, so only admins read it (members see their projects' activity).

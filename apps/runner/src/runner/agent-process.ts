@@ -49,6 +49,8 @@ export interface AgentRunRequest {
   credentials: AgentCredentials;
   /** The project's sandbox settings (roster `sandbox`, `network_allow`). */
   sandboxSettings: Parameters<typeof agentSandbox>[0];
+  /** Drover's MCP endpoint and this session's token (mcp-endpoint.ts); its host:port joins the allowlist. */
+  mcp?: { url: string; token: string; hostPort: string };
 }
 
 export interface AgentProcessDeps {
@@ -95,7 +97,7 @@ export class AgentProcess {
     const sandbox = agentSandbox(r.sandboxSettings, {
       runtime: spec.runtime,
       env,
-      agentAllow: spec.network_allow as string[] | undefined,
+      agentAllow: [...((spec.network_allow as string[] | undefined) ?? []), ...(r.mcp ? [r.mcp.hostPort] : [])],
       worktree: r.cwd,
       sessionDir: r.sessionDir,
       stateDir: r.stateDir,
@@ -136,6 +138,7 @@ export class AgentProcess {
       writableDirs: r.writableDirs,
       logins: r.credentials.logins,
       sandboxed: sandboxed(r.sandboxSettings),
+      ...(r.mcp ? { mcp: { url: r.mcp.url, token: r.mcp.token } } : {}),
     };
     const plan = adapter.plan(req);
     for (const [file, content] of Object.entries(plan.files ?? {})) {

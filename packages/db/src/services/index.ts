@@ -8,6 +8,7 @@ export * from "./remote-projects.ts";
 export * from "./project-lifecycle.ts";
 export * from "./stories.ts";
 export * from "./story-hold.ts";
+export * from "./story-talk.ts";
 export * from "./sessions.ts";
 export * from "./agents.ts";
 export * from "./validate.ts";
