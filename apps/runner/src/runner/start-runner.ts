@@ -22,6 +22,8 @@ import { extendLeases, releaseLeases } from "@drover/db/sessions/index";
 import { SessionRun } from "./session-run.ts";
 import { noteUnrunnableSessions } from "./waiting-reasons.ts";
 import { describeSecretKey } from "@drover/db/secrets/key";
+import { pruneRequests } from "@drover/db/services/runner-requests";
+import { RequestServer } from "../requests/request-server.ts";
 
 export interface StartRunnerOptions extends RunnerOptionsInput {
   hooks?: SessionLifecycleHooks;
@@ -73,6 +75,8 @@ class Runner {
   /** What this host can run, detected at start and on each heartbeat. */
   private caps: RunnerCapabilities | null = null;
   private secretKeyId: string | null = null;
+  /** Serves the web's requests that need a repository on this host. */
+  private requests!: RequestServer;
 
   /** Detects what this host can run and which secrets it can decrypt (names and fingerprints only). */
   private async detect(): Promise<{ capabilities: Prisma.InputJsonValue; secretKeyId: string | null }> {
@@ -108,25 +112,34 @@ class Runner {
     const reaped = await reapLeftovers(db, this.log, opts.id, opts.leaseSecs, { recover: opts.recoverInterrupted });
     if (reaped) this.log.warn({ reaped }, "reaped leftover agent process groups");
     await this.hooks.onRunnerStart?.();
+    this.requests = new RequestServer(db, opts.id, this.log);
     this.listener = listen(
       opts.databaseUrl,
-      [CHANNELS.sessions],
-      (_ch, payload) => {
+      [CHANNELS.sessions, CHANNELS.runnerRequests],
+      (ch, payload) => {
+        if (ch === CHANNELS.runnerRequests) return this.requests.kick();
         const id = Number(payload.sessionId);
         if (this.runs.has(id)) void this.checkStops([id]);
         else this.kick();
       },
-      { onReconnect: () => this.kick(), onError: (err) => this.log.debug({ err: err.message }, "listen connection error") },
+      {
+        onReconnect: () => {
+          this.kick();
+          this.requests.kick();
+        },
+        onError: (err) => this.log.debug({ err: err.message }, "listen connection error") },
     );
     this.timers.push(setInterval(() => this.pollTick(), opts.pollMs));
     this.timers.push(setInterval(() => void this.heartbeat(), opts.heartbeatSecs * 1000));
     this.log.info({ capacity: opts.capacity, leaseSecs: opts.leaseSecs, runtimes: capabilitySummary(this.caps) }, "runner started");
     this.log.info(describeSecretKey({ env: this.runnerEnv }));
     this.kick();
+    this.requests.kick();
   }
 
   private pollTick(): void {
     this.kick();
+    this.requests.kick();
     if (this.runs.size) void this.checkStops([...this.runs.keys()]);
   }
 
@@ -239,6 +252,7 @@ class Runner {
       }
       await sweepExpiredLeases(db, this.log, { recover: opts.recoverInterrupted });
       await noteUnrunnableSessions(db);
+      await pruneRequests(db);
       await this.hooks.onTick?.();
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, "heartbeat failed");
@@ -250,7 +264,7 @@ class Runner {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.log.info({ running: this.runs.size }, "shutting down");
-    await this.claiming;
+    await Promise.all([this.claiming, this.requests.stop()]);
     // Agents get the grace period to exit on SIGTERM (SIGKILL after it); then flushing and final
     // writes get a bounded time of their own so a dead database cannot hang the shutdown forever.
     const deadline = Date.now() + this.opts.graceSecs * 1000 + 30_000;
