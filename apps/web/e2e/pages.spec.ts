@@ -4,6 +4,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
 
+// Adding and reloading a project is done by a runner that has the repository (the web has none).
+test.beforeEach(({ runner }) => {
+  expect(runner.pid, "the runner process did not start").toBeDefined();
+});
+
 test("roster, agent page, runners, activity, settings and add-project pages", async ({ page, db }) => {
   const p = seeded().projectId;
   await newStory(db, `Activity story ${uid()}`);

@@ -65,7 +65,10 @@ export class RequestServer {
   private async serve(req: { id: number; kind: string; payload: unknown; requestedBy: Actor }): Promise<void> {
     const log = this.log.child({ requestId: req.id, kind: req.kind });
     if (!isRequestKind(req.kind)) {
-      await finishRequest(this.db, req.id, this.runnerId, { error: `Unknown request kind "${req.kind}"; this runner serves other kinds (is it older than the web?)`, code: "BAD_REQUEST" });
+      await finishRequest(this.db, req.id, this.runnerId, {
+        error: `Unknown request kind "${req.kind}"; this runner serves other kinds (is it older than the web?)`,
+        code: "BAD_REQUEST",
+      });
       return;
     }
     try {

@@ -127,7 +127,8 @@ class Runner {
           this.kick();
           this.requests.kick();
         },
-        onError: (err) => this.log.debug({ err: err.message }, "listen connection error") },
+        onError: (err) => this.log.debug({ err: err.message }, "listen connection error"),
+      },
     );
     this.timers.push(setInterval(() => this.pollTick(), opts.pollMs));
     this.timers.push(setInterval(() => void this.heartbeat(), opts.heartbeatSecs * 1000));

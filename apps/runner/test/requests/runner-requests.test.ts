@@ -27,7 +27,11 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as DomainError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as DomainError,
+  );
 
 describe("requests a runner answers", () => {
   it("answered: the runner validates and adds the project, as the person who asked, woken by NOTIFY", async () => {

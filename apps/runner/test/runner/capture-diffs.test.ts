@@ -16,7 +16,16 @@ let runner: RunnerHandle;
 beforeAll(async () => {
   t = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-capture-"));
-  runner = await startRunner({ databaseUrl: t.url, capacity: 2, pollMs: 200, heartbeatSecs: 1, leaseSecs: 10, graceSecs: 2, dataDir, logger: pino({ level: "warn" }) });
+  runner = await startRunner({
+    databaseUrl: t.url,
+    capacity: 2,
+    pollMs: 200,
+    heartbeatSecs: 1,
+    leaseSecs: 10,
+    graceSecs: 2,
+    dataDir,
+    logger: pino({ level: "warn" }),
+  });
 });
 afterAll(async () => {
   await runner?.stop();

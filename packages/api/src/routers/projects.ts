@@ -2,15 +2,7 @@
 // done by a runner that has it (askRunner): the web reads no repository.
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
-import {
-  archiveProject,
-  askRunner,
-  findProject,
-  listProjects,
-  redactProject,
-  removeProject,
-  unarchiveProject,
-} from "@drover/db/services/index";
+import { archiveProject, askRunner, findProject, listProjects, redactProject, removeProject, unarchiveProject } from "@drover/db/services/index";
 import { onlyVisible } from "@drover/auth/project-access";
 import { procedure, router } from "../trpc.ts";
 

@@ -24,7 +24,6 @@ export const REQUEST_PAYLOADS = {
 } as const;
 
 export type RequestKind = keyof typeof REQUEST_PAYLOADS;
-export const REQUEST_KINDS = Object.keys(REQUEST_PAYLOADS) as RequestKind[];
 export type RequestPayload<K extends RequestKind> = z.infer<(typeof REQUEST_PAYLOADS)[K]>;
 
 interface SyncAnswer {
@@ -37,9 +36,7 @@ export interface RequestAnswers {
   "project.add": { projectId: number; warnings: string[]; sync: SyncAnswer };
   "project.reload": { projectId: number; ok: boolean; error: string | null; warnings: string[]; sync: SyncAnswer };
   "project.inspect": Pick<DoctorFacts, "repo" | "roster">;
-  "roster.offer":
-    | { roster: "missing"; file: string; text: string; gates: string[]; baseBranch: string | null }
-    | { roster: "exists" };
+  "roster.offer": { roster: "missing"; file: string; text: string; gates: string[]; baseBranch: string | null } | { roster: "exists" };
   "roster.write": { file: string };
   "storkit.import": {
     projectId: number;

@@ -67,8 +67,7 @@ export async function askRunner<K extends RequestKind>(
         const live = await liveRunnerCapabilities(db);
         if (live.length && live.every((l) => declined.some((d) => d.runnerId === l.id))) {
           await expire(db, row.id, "every live runner declined");
-          const why = declined.map((d) => `runner ${d.runnerId} on ${d.host}: ${d.reason}`).join("; ");
-          throw precondition(`No running runner can reach ${req.repoPath} (${why}); ${RUNNER_HINT}.`);
+          throw precondition(`No running runner can reach ${req.repoPath} (${declines(declined)}); ${RUNNER_HINT}.`);
         }
       }
     }
@@ -77,12 +76,18 @@ export async function askRunner<K extends RequestKind>(
       if (r.status === "claimed") {
         throw precondition(`Runner ${r.runnerId} took the request but did not answer within ${secs} s; it may still finish it (see the runner's log).`);
       }
-      if (await expire(db, row.id, `no runner answered within ${secs} s`)) throw precondition(`No runner answered within ${secs} s: ${RUNNER_HINT}.`);
+      if (await expire(db, row.id, `no runner answered within ${secs} s`)) {
+        const declined = r.declined as unknown as Decline[];
+        const why = declined.length ? ` (${declines(declined)})` : "";
+        throw precondition(`No runner answered within ${secs} s${why}: ${RUNNER_HINT}.`);
+      }
       continue; // claimed just now: read its state once more
     }
     await new Promise((res) => setTimeout(res, opts.pollMs ?? 100));
   }
 }
+
+const declines = (ds: Decline[]) => ds.map((d) => `runner ${d.runnerId} on ${d.host}: ${d.reason}`).join("; ");
 
 /** Marks a still-pending request failed so no runner does it after the web gave up. */
 async function expire(db: DbOrTx, id: number, why: string): Promise<boolean> {
