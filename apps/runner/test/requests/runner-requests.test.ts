@@ -72,7 +72,7 @@ describe("requests a runner answers", () => {
   it("a repository no live runner has: every runner's reason, without waiting for the timeout", async () => {
     const missing = path.join(os.tmpdir(), `drover-nowhere-${process.pid}`);
     // Told as soon as every live runner declined: long before this timeout (it would say "No runner answered").
-    const e = await failure(askRunner(t.db, { kind: "project.add", payload: { repoPath: missing }, repoPath: missing }, ana, { timeoutMs: 60_000 }));
+    const e = await failure(askRunner(t.db, { kind: "project.add", payload: { repoPath: missing }, repoPath: missing }, ana, { timeoutMs: 45_000 }));
     expect(e!.code).toBe("PRECONDITION_FAILED");
     expect(e!.message).toContain(`No running runner can reach ${missing} (runner ${runner.id} on ${os.hostname()}: ${missing} does not exist on this host)`);
   });
