@@ -6,7 +6,6 @@ import { DomainError, type DomainErrorCode, badRequest, precondition } from "@dr
 import { parsePayload, type RequestAnswers, type RequestKind, type RequestPayload } from "@drover/core/runner-requests/kinds";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
-import { liveRunnerCapabilities } from "./runner-views.ts";
 import type { Db } from "../client.ts";
 import type { DbOrTx } from "./tx.ts";
 
@@ -23,6 +22,8 @@ export interface Decline {
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
+/** Runners that heartbeat (every 5 s by default) within this are expected to look at a request; one shutting down or gone stops counting soon. */
+const ANSWERING_SECS = 15;
 const RUNNER_HINT = "start one with `pnpm drover runner` (or `drover up`) on the host that has the repository";
 
 /**
@@ -64,7 +65,10 @@ export async function askRunner<K extends RequestKind>(
     if (r.status === "pending") {
       const declined = r.declined as unknown as Decline[];
       if (declined.length) {
-        const live = await liveRunnerCapabilities(db);
+        const live = await db.runner.findMany({
+          where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - ANSWERING_SECS * 1000) } },
+          select: { id: true },
+        });
         if (live.length && live.every((l) => declined.some((d) => d.runnerId === l.id))) {
           await expire(db, row.id, "every live runner declined");
           throw precondition(`No running runner can reach ${req.repoPath} (${declines(declined)}); ${RUNNER_HINT}.`);
