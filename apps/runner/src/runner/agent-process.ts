@@ -20,6 +20,7 @@ import { type AgentCredentials, describeCredentials, linkLogins, runnerHome } fr
 import { HiddenPathError } from "../sandbox/bubblewrap.ts";
 import { agentSandbox, sandboxed } from "../sandbox/policy.ts";
 import { onPath } from "../sandbox/program-mounts.ts";
+import { refusalText } from "../sandbox/refusal-text.ts";
 import { sandboxCommand, type SandboxedCommand } from "../sandbox/sandbox.ts";
 
 export interface Exit {
@@ -109,11 +110,7 @@ export class AgentProcess {
         env,
         cwd: r.cwd,
         who: `agent ${spec.name}'s command`,
-        onRefused: (host, port) =>
-          emit({
-            kind: "error",
-            text: `Sandbox refused a connection to ${host}:${port}: not on agent ${spec.name}'s network allowlist (add "${host}:${port}" to network_allow in .drover/project.toml to allow it)`,
-          }),
+        onRefused: (host, port, direct) => emit({ kind: "error", text: `Sandbox ${refusalText(host, port, direct, `agent ${spec.name}'s`)}` }),
       });
       emit({ kind: "status", text: `Sandboxed; network allowlist: ${sandbox.allow.join(", ") || "(none)"}` });
       return { boxed };
