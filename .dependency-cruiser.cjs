@@ -87,6 +87,14 @@ module.exports = {
       to: { path: [nodeModule(["fs", "fs/promises"]), "^packages/db/src/(repo-file|contained-path)\\.ts$"] },
     },
     {
+      name: "web-touches-no-repository",
+      comment:
+        "The web app (apps/web, packages/api) has no repository on disk: diffs come from the database and repository work is asked of a runner (askRunner). So no @drover/repo, no git, no child processes, no file system. Tests and e2e support may arrange repositories.",
+      severity: "error",
+      from: { path: "^(apps/web/src|packages/api/src)/" },
+      to: { path: ["^packages/repo/", library(["@drover/repo", "simple-git", "execa"]), nodeModule(["child_process", "fs", "fs/promises"])] },
+    },
+    {
       name: "no-circular",
       comment: "An import cycle makes load order matter and hides which module owns what.",
       severity: "error",

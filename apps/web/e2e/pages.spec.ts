@@ -4,6 +4,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
 
+// Adding and reloading a project is done by a runner that has the repository (the web has none).
+test.beforeEach(({ runner }) => {
+  expect(runner.pid, "the runner process did not start").toBeDefined();
+});
+
 test("roster, agent page, runners, activity, settings and add-project pages", async ({ page, db }) => {
   const p = seeded().projectId;
   await newStory(db, `Activity story ${uid()}`);
@@ -33,7 +38,8 @@ test("roster, agent page, runners, activity, settings and add-project pages", as
   await page.goto(`/projects/new`);
   await page.getByLabel("Repository path").fill("/definitely/not/a/repo");
   await page.getByRole("button", { name: "Add project" }).click();
-  await expect(page.getByRole("main").getByRole("alert")).toContainText(/not a git repository|does not exist|not found/i);
+  // A runner answers (a runner stopped by an earlier test may be waited for until its heartbeat is stale).
+  await expect(page.getByRole("main").getByRole("alert")).toContainText(/not a git repository|does not exist|not found/i, { timeout: 40_000 });
   await screenshot(page, "add-project");
 });
 

@@ -23,7 +23,8 @@ function repoWith(roster: string): string {
 
 const AGENT = `[[agent]]\nname = "a"\nstage = "other"\nruntime = "command"\ncommand = ["true"]\n`;
 
-test("a roster that does not parse is refused with its line; fixed, the same form adds the project", async ({ page, db }) => {
+test("a roster that does not parse is refused with its line; fixed, the same form adds the project", async ({ page, db, runner }) => {
+  expect(runner.pid, "the runner that reads the repository did not start").toBeDefined();
   const repo = repoWith(`max_coders = 1\ngates = ["script/test"\n\n${AGENT}`);
   const name = `broken-${uid()}`;
   await page.goto("/projects/new");

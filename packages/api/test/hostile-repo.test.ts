@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
 import { testContext } from "../testing/context.ts";
+import { startTestRunner, type TestRunner } from "../testing/runner-process.ts";
 import type { Db } from "@drover/db";
 import { importRepo } from "@drover/db/services/storkit-io/import-repo";
 import { exportPlan } from "@drover/db/services/storkit-io/export-plan";
@@ -25,10 +26,16 @@ async function exportProject(db: Db, ref: number, dir: string, opts: { force?: b
 }
 
 let t: TestDatabase;
+// projects.add, reload and imports.storkit are done by a runner that has the repository.
+let runner: TestRunner;
 beforeAll(async () => {
   t = await createTestDatabase();
+  runner = await startTestRunner(t.db, t.url);
 });
-afterAll(() => t.drop());
+afterAll(async () => {
+  await runner?.stop();
+  await t.drop();
+});
 
 const api = () => createCallerFactory(appRouter)(testContext(t.db));
 

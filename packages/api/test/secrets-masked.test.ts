@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
 import { testContext } from "../testing/context.ts";
+import { startTestRunner, type TestRunner } from "../testing/runner-process.ts";
 
 // One secret per way TOML can spell an env table: inline, [agent.env] and dotted keys.
 const SECRETS = { OPENAI_API_KEY: "sk-live-123", GH_TOKEN: "ghp-table-456", ANTHROPIC_API_KEY: "sk-ant-dotted-789" };
@@ -54,10 +55,14 @@ function repo(config: string): string {
   return dir;
 }
 
+// projects.add and reload are done by a runner that has the repository.
+let runner: TestRunner;
 beforeAll(async () => {
   t = await createTestDatabase();
+  runner = await startTestRunner(t.db, t.url);
 });
 afterAll(async () => {
+  await runner?.stop();
   await t?.drop();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });

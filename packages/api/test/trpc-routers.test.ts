@@ -4,15 +4,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
 import { testContext } from "../testing/context.ts";
+import { startTestRunner, type TestRunner } from "../testing/runner-process.ts";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { ROSTER } from "@drover/db/testing/project-fixtures";
 import { makeRepo } from "@drover/repo/testing/make-repo";
 
 let t: TestDatabase;
+// projects.add and reload are done by a runner that has the repository.
+let runner: TestRunner;
 beforeAll(async () => {
   t = await createTestDatabase();
+  runner = await startTestRunner(t.db, t.url);
 });
-afterAll(() => t.drop());
+afterAll(async () => {
+  await runner?.stop();
+  await t.drop();
+});
 
 // @trpc/server is the web app's dependency, not this package's: check the error by its shape.
 type TRPCError = Error & { code: string };
@@ -31,6 +38,11 @@ describe("tRPC routers", () => {
     const repo = makeRepo({ config: ROSTER });
     const { project } = await api.projects.add({ repoPath: repo, name: "web" });
     expect((await api.projects.list()).map((p) => p.name)).toEqual(["web"]);
+    const notRepo = await trpcError(api.projects.add({ repoPath: "/etc" }));
+    expect([notRepo.code, notRepo.message]).toEqual(["BAD_REQUEST", "/etc is not a git repository; run `git init` there or give the repository's root folder"]);
+    expect((await api.projects.reload({ projectId: project.id })).ok).toBe(true);
+    // The runner's part is done; stopped, it claims none of the sessions this test starts and stops.
+    await runner.stop();
 
     const story = await api.stories.create({ projectId: project.id, title: "Checkout page" });
     expect(story.number).toBe(1);
@@ -55,13 +67,10 @@ describe("tRPC routers", () => {
     expect(illegal.code).toBe("PRECONDITION_FAILED");
     const traversal = await trpcError(api.stories.create({ projectId: project.id, title: "x", slug: "../../etc" }));
     expect(traversal.code).toBe("BAD_REQUEST");
-    const notRepo = await trpcError(api.projects.add({ repoPath: "/etc" }));
-    expect([notRepo.code, notRepo.message]).toEqual(["BAD_REQUEST", "/etc is not a git repository; run `git init` there or give the repository's root folder"]);
 
     await api.agents.stop({ projectId: project.id, storyNumber: 1, agentName: "coder-1" });
     expect((await api.sessions.get({ sessionId: session.id })).status).toBe("stopped");
     await api.stories.block({ projectId: project.id, storyNumber: 1, reason: "needs design" });
     expect((await api.stories.unblock({ projectId: project.id, storyNumber: 1 })).blocked).toBe(false);
-    expect((await api.projects.reload({ projectId: project.id })).ok).toBe(true);
   });
 });

@@ -12,6 +12,8 @@ import { testContext } from "../testing/context.ts";
 import { viewsRouter } from "../src/routers/views.ts";
 import { liveRouter } from "../src/routers/live.ts";
 import { splitUnifiedDiff } from "@drover/repo/branch-diff";
+import { readBranchChange } from "@drover/repo/merged-change";
+import { recordBranchDiff } from "@drover/db/services/story-changes";
 
 let t: TestDatabase;
 let tmp: string;
@@ -97,15 +99,41 @@ describe("views", () => {
     expect((await caller().board({ projectId })).stories[0]!.maxRetries).toBe(0);
   });
 
-  it("storyDiff: the branch against base, per file", async () => {
+  it("storyDiff: the branch against base, per file, from the database while the repository is gone", async () => {
+    expect((await caller().storyDiff({ storyId })).note).toMatch(/No diff of feature\/story-1 yet: a runner captures it/);
+    // What a runner stores when a session on the story ends (apps/runner capture-diffs.ts).
+    const { baseCommit, ...change } = await readBranchChange(tmp, "main", "feature/story-1");
+    const head = git(tmp, "rev-parse", "feature/story-1").trim();
+    await recordBranchDiff(t.db, { storyId, branch: "feature/story-1", baseBranch: "main", baseCommit, headCommit: head, ...change });
+    // The web has no access to the repository: it is moved away.
+    const moved = `${tmp}-moved`;
+    fs.renameSync(tmp, moved);
+    try {
+      const d = await caller().storyDiff({ storyId });
+      expect(d).toMatchObject({ source: "branch", branch: "feature/story-1", base: "main", commit: head, truncated: false });
+      expect(d.capturedAt).toBeInstanceOf(Date);
+      const byPath = Object.fromEntries(d.files.map((f) => [f.path, f]));
+      expect(byPath["a.txt"]).toMatchObject({ status: "modified", additions: 1, deletions: 1 });
+      expect(byPath["a.txt"]!.patch).toContain("-two");
+      expect(byPath["new.txt"]).toMatchObject({ status: "added", additions: 1 });
+      expect(byPath["gone.txt"]).toMatchObject({ status: "deleted", deletions: 1 });
+    } finally {
+      fs.renameSync(moved, tmp);
+    }
+  });
+
+  it("storyDiff: a capture cut to its bounds says so, per file and in total", async () => {
+    git(tmp, "checkout", "-q", "-b", "feature/big", "main");
+    fs.writeFileSync(path.join(tmp, "big.txt"), `${"x".repeat(50)}\n`.repeat(200));
+    git(tmp, "add", "-A");
+    git(tmp, "commit", "-q", "-m", "big");
+    git(tmp, "checkout", "-q", "main");
+    const { baseCommit, ...change } = await readBranchChange(tmp, "main", "feature/big", { totalPatchChars: 100_000, filePatchChars: 1_000 });
+    await recordBranchDiff(t.db, { storyId, branch: "feature/big", baseBranch: "main", baseCommit, headCommit: "b".repeat(40), ...change });
     const d = await caller().storyDiff({ storyId });
-    expect(d.branch).toBe("feature/story-1");
-    expect(d.error).toBeUndefined();
-    const byPath = Object.fromEntries(d.files.map((f) => [f.path, f]));
-    expect(byPath["a.txt"]).toMatchObject({ status: "modified", additions: 1, deletions: 1 });
-    expect(byPath["a.txt"]!.patch).toContain("-two");
-    expect(byPath["new.txt"]).toMatchObject({ status: "added", additions: 1 });
-    expect(byPath["gone.txt"]).toMatchObject({ status: "deleted", deletions: 1 });
+    expect(d.truncated).toBe(true);
+    expect(d.files).toEqual([expect.objectContaining({ path: "big.txt", additions: 200, truncated: true })]);
+    expect(d.files[0]!.patch.length).toBe(1_000);
   });
 
   it("splitUnifiedDiff reads renames", () => {

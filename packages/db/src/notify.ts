@@ -9,6 +9,8 @@ export const CHANNELS = {
   sessionEvents: "drover_session_events",
   /** Board changed (story, agent or session state): {projectId, storyId?} */
   board: "drover_board",
+  /** The web asked runners for work that needs a repository: {requestId} */
+  runnerRequests: "drover_runner_requests",
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];

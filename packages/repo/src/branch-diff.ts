@@ -1,6 +1,4 @@
-// A story branch's changes against the project's base branch, split per file.
-import fs from "node:fs";
-import { repoGit } from "./git.ts";
+// `git diff` output split per file (the bounded change readers in merged-change.ts use it).
 
 export interface FileDiff {
   path: string;
@@ -39,16 +37,4 @@ export function splitUnifiedDiff(text: string): FileDiff[] {
     });
   }
   return files;
-}
-
-export async function branchDiff(repoPath: string, base: string, branch: string): Promise<{ files: FileDiff[]; error?: string }> {
-  if (base.startsWith("-") || branch.startsWith("-")) return { files: [], error: "Refusing a ref that starts with -." };
-  if (!fs.existsSync(repoPath)) return { files: [], error: `Repository ${repoPath} is not on this host.` };
-  try {
-    // Three dots: what the branch changed since it left base, whatever base did since.
-    const text = await repoGit(repoPath).raw(["diff", "--no-color", "-M", `${base}...${branch}`, "--"]);
-    return { files: splitUnifiedDiff(text) };
-  } catch (err) {
-    return { files: [], error: `git diff ${base}...${branch} failed: ${(err as Error).message.trim()}` };
-  }
 }

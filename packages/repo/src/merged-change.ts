@@ -81,3 +81,10 @@ export async function readMergedChange(repoPath: string, baseCommit: string, com
     truncated: files.some((f) => f.truncated),
   };
 }
+
+/** A branch's change since it left `base` (from their merge base to `head`), bounded like a merged change. */
+export async function readBranchChange(repoPath: string, base: string, head: string, limits = CHANGE_LIMITS): Promise<MergedChange & { baseCommit: string }> {
+  if (base.startsWith("-") || head.startsWith("-")) throw new Error("Refusing a ref that starts with -.");
+  const baseCommit = (await repoGit(repoPath).raw(["merge-base", base, head])).trim();
+  return { baseCommit, ...(await readMergedChange(repoPath, baseCommit, head, limits)) };
+}

@@ -43,3 +43,13 @@ export async function branchExists(repo: string, branch: string): Promise<boolea
     return false;
   }
 }
+
+/**
+ * Whether this host can serve a request about `repoPath` (the runner's request channel asks it
+ * before claiming one): a path that exists here. A relative path is served too, so validateRepo's
+ * error says what is wrong with it instead of every runner passing it by.
+ */
+export function repoReachable(repoPath: string): { ok: true } | { ok: false; reason: string } {
+  if (!path.isAbsolute(repoPath)) return { ok: true };
+  return fs.existsSync(repoPath) ? { ok: true } : { ok: false, reason: `${repoPath} does not exist on this host` };
+}

@@ -9,6 +9,8 @@ import { repoAccess } from "@drover/repo";
 import { commitStoryWork, createDemoRepo } from "./repo.ts";
 import { DEMO_STORIES, type DemoStory } from "./stories.ts";
 import { AUTOMATION } from "../automation/actors.ts";
+import { storeDiffs } from "../runner/capture-diffs.ts";
+import { branchHead } from "../runner/worktree.ts";
 
 const DEMO_PROJECT_NAME = "demo";
 
@@ -35,6 +37,7 @@ export async function seedDemoProject(db: Db, dataDir: string): Promise<Project 
 /** The branch and the finished coder session a story waiting in QA would have. */
 async function seedWork(db: Db, project: Project, story: { id: number; number: number; slug: string }, work: NonNullable<DemoStory["work"]>) {
   const branch = storyBranch(story.number, story.slug);
+  const headBefore = await branchHead(project.repoPath, project.baseBranch);
   commitStoryWork(project.repoPath, { branch, base: project.baseBranch, files: work.files, message: work.message });
   const agent = await db.agent.findUniqueOrThrow({ where: { projectId_name: { projectId: project.id, name: work.agent } } });
   const at = new Date();
@@ -58,6 +61,8 @@ async function seedWork(db: Db, project: Project, story: { id: number; number: n
       handledAt: at,
     },
   });
+  // As a runner would when the session ended: the web shows the change from the database.
+  await storeDiffs(db, { repoPath: project.repoPath, storyId: story.id, sessionId: session.id, branch, baseBranch: project.baseBranch, headBefore });
   await logProjectEvent(db, {
     projectId: project.id,
     storyId: story.id,

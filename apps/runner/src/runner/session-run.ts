@@ -17,6 +17,7 @@ import { type EventBudget, SessionEventLog } from "./event-log.ts";
 import type { Guard } from "./guard.ts";
 import type { SessionLifecycleHooks, SessionRow } from "./lifecycle.ts";
 import type { RunnerOptions } from "./options.ts";
+import { captureDiffs, type DiffCapture } from "./capture-diffs.ts";
 import { type End, endForStop, finishSession } from "./session-end.ts";
 import { prepareWorkspace, type Workspace } from "./session-workspace.ts";
 import { SetupError } from "./setup.ts";
@@ -52,6 +53,8 @@ export class SessionRun {
   private events!: SessionEventLog;
   private process: AgentProcess | undefined;
   private worktreeRecorded: Promise<unknown> | undefined;
+  /** Set once the worktree is ready: what to read the session's diff from when it ends. */
+  private diffCapture: DiffCapture | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -119,6 +122,8 @@ export class SessionRun {
       }
     }
     await started;
+    // Stored before the final status, so whoever sees the session end sees its diff.
+    if (this.diffCapture) await captureDiffs(db, this.diffCapture, this.log);
     // Gate output and a failure's words can quote what the agent printed: masked like its events.
     if (this.events.mask) end = maskDeep(end, this.events.mask);
     await finishSession({
@@ -216,7 +221,8 @@ export class SessionRun {
       branch: ws.branch,
       baseBranch: ws.baseBranch,
     });
-    const baseBefore = await branchHead(ws.repoPath, ws.baseBranch);
+    const [baseBefore, headBefore] = await Promise.all([branchHead(ws.repoPath, ws.baseBranch), branchHead(ws.repoPath, ws.branch)]);
+    this.diffCapture = { repoPath: ws.repoPath, storyId: session.storyId, sessionId: this.id, branch: ws.branch, baseBranch: ws.baseBranch, headBefore };
     const run = (prompt: string, resumeId?: string) =>
       proc.run({
         adapter,

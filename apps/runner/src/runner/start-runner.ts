@@ -24,6 +24,8 @@ import { type RunnerMcp, startRunnerMcp } from "./mcp-endpoint.ts";
 import { clonesRoot, ProjectRepos } from "./project-repos.ts";
 import { noteUnrunnableSessions } from "./waiting-reasons.ts";
 import { describeSecretKey } from "@drover/db/secrets/key";
+import { pruneRequests } from "@drover/db/services/runner-requests";
+import { RequestServer } from "../requests/request-server.ts";
 
 export interface StartRunnerOptions extends RunnerOptionsInput {
   hooks?: SessionLifecycleHooks;
@@ -78,6 +80,8 @@ class Runner {
   private secretKeyId: string | null = null;
   /** Drover's MCP tools for this runner's sessions. */
   private mcp: RunnerMcp | undefined;
+  /** Serves the web's requests that need a repository on this host. */
+  private requests!: RequestServer;
 
   /** Detects what this host can run and which secrets it can decrypt (names and fingerprints only). */
   private async detect(): Promise<{ capabilities: Prisma.InputJsonValue; secretKeyId: string | null }> {
@@ -115,25 +119,35 @@ class Runner {
     const reaped = await reapLeftovers(db, this.log, opts.id, opts.leaseSecs, { recover: opts.recoverInterrupted });
     if (reaped) this.log.warn({ reaped }, "reaped leftover agent process groups");
     await this.hooks.onRunnerStart?.();
+    this.requests = new RequestServer(db, opts.id, this.log);
     this.listener = listen(
       opts.databaseUrl,
-      [CHANNELS.sessions],
-      (_ch, payload) => {
+      [CHANNELS.sessions, CHANNELS.runnerRequests],
+      (ch, payload) => {
+        if (ch === CHANNELS.runnerRequests) return this.requests.kick();
         const id = Number(payload.sessionId);
         if (this.runs.has(id)) void this.checkStops([id]);
         else this.kick();
       },
-      { onReconnect: () => this.kick(), onError: (err) => this.log.debug({ err: err.message }, "listen connection error") },
+      {
+        onReconnect: () => {
+          this.kick();
+          this.requests.kick();
+        },
+        onError: (err) => this.log.debug({ err: err.message }, "listen connection error"),
+      },
     );
     this.timers.push(setInterval(() => this.pollTick(), opts.pollMs));
     this.timers.push(setInterval(() => void this.heartbeat(), opts.heartbeatSecs * 1000));
     this.log.info({ capacity: opts.capacity, leaseSecs: opts.leaseSecs, runtimes: capabilitySummary(this.caps) }, "runner started");
     this.log.info(describeSecretKey({ env: this.runnerEnv }));
     this.kick();
+    this.requests.kick();
   }
 
   private pollTick(): void {
     this.kick();
+    this.requests.kick();
     if (this.runs.size) void this.checkStops([...this.runs.keys()]);
   }
 
@@ -248,6 +262,7 @@ class Runner {
       }
       await sweepExpiredLeases(db, this.log, { recover: opts.recoverInterrupted });
       await noteUnrunnableSessions(db);
+      await pruneRequests(db);
       await this.hooks.onTick?.();
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, "heartbeat failed");
@@ -259,7 +274,7 @@ class Runner {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.log.info({ running: this.runs.size }, "shutting down");
-    await this.claiming;
+    await Promise.all([this.claiming, this.requests.stop()]);
     // Agents get the grace period to exit on SIGTERM (SIGKILL after it); then flushing and final
     // writes get a bounded time of their own so a dead database cannot hang the shutdown forever.
     const deadline = Date.now() + this.opts.graceSecs * 1000 + 30_000;

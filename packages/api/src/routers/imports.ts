@@ -1,9 +1,8 @@
-// Import a storkit (story-kit, huskies) tree from a repository on this host: creates or updates
-// the project, its roster and its stories. The import itself is the CLI's (`drover import`).
+// Import a storkit (story-kit, huskies) tree from a repository: creates or updates the project,
+// its roster and its stories. A runner that has the repository does it (`drover import`'s code).
 import { z } from "zod";
 import { textSchema } from "@drover/db/services/validate";
-import { importRepo } from "@drover/db/services/storkit-io/import-repo";
-import { repoAccess } from "@drover/repo";
+import { askRunner } from "@drover/db/services/runner-requests";
 import { procedure, router } from "../trpc.ts";
 
 export const importsRouter = router({
@@ -11,7 +10,7 @@ export const importsRouter = router({
     .meta({ role: "admin" })
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const report = await importRepo(ctx.db, input.repoPath, repoAccess, ctx.actor, { name: input.name });
+      const report = await askRunner(ctx.db, { kind: "storkit.import", payload: input, repoPath: input.repoPath }, ctx.actor);
       return { ...report, id: report.projectId };
     }),
 });

@@ -1,16 +1,14 @@
 // On-boarding a repository: the doctor view of a project (the checks `drover doctor` runs, with the
 // live runners' recorded capabilities in place of this host's), and the starting roster offered when
-// a repository has none (shown first, then written uncommitted as .drover/project.toml).
+// a repository has none (shown first, then written uncommitted as .drover/project.toml). A runner
+// that has the repository reads and writes it (askRunner): the web reads no repository.
 import { z } from "zod";
 import { RUNTIMES } from "@drover/core/config/types";
 import { doctorReport } from "@drover/core/doctor/report";
-import { DomainError } from "@drover/core/errors";
 import { databaseHealth } from "@drover/db/database-health";
 import { secretKeyIds } from "@drover/db/secrets/key-ids";
-import { findProject, liveRunnerCapabilities } from "@drover/db/services/index";
+import { askRunner, findProject, liveRunnerCapabilities } from "@drover/db/services/index";
 import { idSchema, textSchema } from "@drover/db/services/validate";
-import { inspectProject } from "@drover/repo/repo-health";
-import { planStarterRoster, writeStarterRoster } from "@drover/repo/starter-roster";
 import { procedure, router } from "../trpc.ts";
 
 const rosterInput = z.object({ repoPath: textSchema.trim().min(1).max(4096), runtime: z.enum(RUNTIMES).default("claude-code") });
@@ -21,7 +19,11 @@ export const onboardingRouter = router({
     .input(z.object({ projectId: idSchema }))
     .query(async ({ ctx, input }) => {
       const project = await findProject(ctx.db, input.projectId);
-      const { repo, roster } = await inspectProject(project.repoPath, { baseBranch: project.baseBranch });
+      const { repo, roster } = await askRunner(
+        ctx.db,
+        { kind: "project.inspect", payload: { projectId: project.id }, repoPath: project.repoPath, projectId: project.id },
+        ctx.actor,
+      );
       const runners = await liveRunnerCapabilities(ctx.db);
       return doctorReport({
         repo,
@@ -36,21 +38,10 @@ export const onboardingRouter = router({
   rosterOffer: procedure
     .meta({ role: "admin" })
     .input(rosterInput)
-    .query(async ({ input }) => {
-      try {
-        const plan = await planStarterRoster(input.repoPath, input.runtime);
-        return { roster: "missing" as const, file: plan.file, text: plan.text, gates: plan.gates, baseBranch: plan.baseBranch };
-      } catch (err) {
-        if (err instanceof DomainError && err.code === "CONFLICT") return { roster: "exists" as const };
-        throw err;
-      }
-    }),
+    .query(({ ctx, input }) => askRunner(ctx.db, { kind: "roster.offer", payload: input, repoPath: input.repoPath }, ctx.actor)),
   /** Writes the offered roster, uncommitted, for the person to review and commit. */
   writeStarterRoster: procedure
     .meta({ role: "admin" })
     .input(rosterInput)
-    .mutation(async ({ input }) => {
-      const plan = await planStarterRoster(input.repoPath, input.runtime);
-      return { file: writeStarterRoster(plan) };
-    }),
+    .mutation(({ ctx, input }) => askRunner(ctx.db, { kind: "roster.write", payload: input, repoPath: input.repoPath }, ctx.actor)),
 });

@@ -1,17 +1,8 @@
-// Projects: list, add a repository (validated), reload its config.
+// Projects: list, add a repository (validated), reload its config. What needs the repository is
+// done by a runner that has it (askRunner): the web reads no repository.
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
-import {
-  addProject,
-  archiveProject,
-  findProject,
-  listProjects,
-  redactProject,
-  reloadProjectConfig,
-  removeProject,
-  unarchiveProject,
-} from "@drover/db/services/index";
-import { repoAccess } from "@drover/repo";
+import { archiveProject, askRunner, findProject, listProjects, redactProject, removeProject, unarchiveProject } from "@drover/db/services/index";
 import { onlyVisible } from "@drover/auth/project-access";
 import { procedure, router } from "../trpc.ts";
 
@@ -27,8 +18,8 @@ export const projectsRouter = router({
     .meta({ role: "admin" })
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const res = await addProject(ctx.db, input, repoAccess, ctx.actor);
-      return { ...res, project: redactProject(res.project) };
+      const res = await askRunner(ctx.db, { kind: "project.add", payload: input, repoPath: input.repoPath }, ctx.actor);
+      return { ...res, project: redactProject(await findProject(ctx.db, res.projectId)) };
     }),
   /** Stops its agents and takes it off the board; history stays. */
   archive: procedure
@@ -51,7 +42,8 @@ export const projectsRouter = router({
     .meta({ role: "admin" })
     .input(projectId)
     .mutation(async ({ ctx, input }) => {
-      const res = await reloadProjectConfig(ctx.db, input.projectId, repoAccess, ctx.actor);
-      return { ...res, project: redactProject(res.project) };
+      const project = await findProject(ctx.db, input.projectId);
+      const res = await askRunner(ctx.db, { kind: "project.reload", payload: input, repoPath: project.repoPath, projectId: project.id }, ctx.actor);
+      return { ...res, project: redactProject(await findProject(ctx.db, res.projectId)) };
     }),
 });

@@ -1,39 +1,64 @@
-// What the story page shows under Changes: the change stored when the story merged (no git
-// needed), else its branch against the base while work is under way.
+// What the story page shows under Changes, all from the database (the web reads no repository):
+// the change stored when the story merged, else its branch against the base as a runner last
+// captured it (when a session on it ended), with each session's own commits summed up.
 import type { ChangedFile } from "@drover/core/stories/story-change";
 import type { Db } from "@drover/db";
-import { storedStoryChange, storyBranch } from "@drover/db/services/index";
-import { branchDiff } from "@drover/repo/branch-diff";
+import { storedBranchDiff, storedStoryChange, storyBranch, storySessionDiffs } from "@drover/db/services/index";
 
 export interface StoryChanges {
-  /** "merged": stored when the story merged; "branch": its branch against the base, read from git now. */
+  /** "merged": stored when the story merged; "branch": its branch against the base, as captured at capturedAt. */
   source: "merged" | "branch" | "none";
   branch: string | null;
   base: string;
   commit: string | null;
   files: ChangedFile[];
   truncated: boolean;
-  error?: string;
+  /** When the shown change was read from the repository. */
+  capturedAt: Date | null;
+  /** What each session's commits changed (stats), newest first. */
+  sessions: Awaited<ReturnType<typeof storySessionDiffs>>;
+  /** Why nothing is shown, when source is "none". */
+  note?: string;
 }
 
 export async function storyChanges(db: Db, storyId: number): Promise<StoryChanges> {
-  const stored = await storedStoryChange(db, storyId);
+  const [stored, captured, sessions, { base, branch }] = await Promise.all([
+    storedStoryChange(db, storyId),
+    storedBranchDiff(db, storyId),
+    storySessionDiffs(db, storyId),
+    storyBranch(db, storyId),
+  ]);
   if (stored) {
-    return { source: "merged", branch: null, base: stored.baseBranch, commit: stored.commit, files: stored.files, truncated: stored.truncated };
+    return {
+      source: "merged",
+      branch: null,
+      base: stored.baseBranch,
+      commit: stored.commit,
+      files: stored.files,
+      truncated: stored.truncated,
+      capturedAt: stored.createdAt,
+      sessions,
+    };
   }
-  const { repoPath, base, branch } = await storyBranch(db, storyId);
-  const story = await db.story.findUniqueOrThrow({ where: { id: storyId }, select: { stage: true, mergeCommit: true } });
+  const story = await db.story.findUniqueOrThrow({ where: { id: storyId }, select: { stage: true } });
   const merged = story.stage === "done" || story.stage === "archived";
-  if (merged && !story.mergeCommit) return { source: "none", branch, base, commit: null, files: [], truncated: false };
-  if (merged) {
-    // Merged before Drover kept merged changes: the merge commit's own diff, while git still has it.
-    const diff = await branchDiff(repoPath, `${story.mergeCommit}^`, story.mergeCommit!);
-    return { source: "merged", branch: null, base, commit: story.mergeCommit, ...asChanged(diff) };
+  if (merged) return { ...none(branch, base, sessions), note: "This story's change was not kept." };
+  if (captured) {
+    return {
+      source: "branch",
+      branch: captured.branch,
+      base: captured.baseBranch,
+      commit: captured.headCommit,
+      files: captured.files,
+      truncated: captured.truncated,
+      capturedAt: captured.capturedAt,
+      sessions,
+    };
   }
-  if (!branch) return { source: "none", branch: null, base, commit: null, files: [], truncated: false };
-  return { source: "branch", branch, base, commit: null, ...asChanged(await branchDiff(repoPath, base, branch)) };
+  if (!branch) return { ...none(null, base, sessions), note: "No branch yet." };
+  return { ...none(branch, base, sessions), note: `No diff of ${branch} yet: a runner captures it when a session on the story ends.` };
 }
 
-function asChanged(d: Awaited<ReturnType<typeof branchDiff>>): { files: ChangedFile[]; truncated: false; error?: string } {
-  return { files: d.files.map((f) => ({ ...f, truncated: false, binary: false })), truncated: false, ...(d.error ? { error: d.error } : {}) };
+function none(branch: string | null, base: string, sessions: StoryChanges["sessions"]): StoryChanges {
+  return { source: "none", branch, base, commit: null, files: [], truncated: false, capturedAt: null, sessions };
 }

@@ -25,3 +25,4 @@ export * from "./story-input.ts";
 export * from "./audit.ts";
 export * from "./actor-columns.ts";
 export * from "./story-changes.ts";
+export * from "./runner-requests.ts";

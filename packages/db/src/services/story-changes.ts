@@ -32,3 +32,50 @@ export async function storedStoryChange(db: DbOrTx, storyId: number) {
   if (!row) return null;
   return { ...row, files: row.files as unknown as ChangedFile[] };
 }
+
+function changeColumns(c: MergedChange) {
+  return {
+    fileCount: c.files.length,
+    additions: c.additions,
+    deletions: c.deletions,
+    files: c.files as unknown as Prisma.InputJsonValue,
+    truncated: c.truncated,
+  };
+}
+
+/** Stores (replacing the previous capture) a story branch's change against its base, as a runner read it. */
+export async function recordBranchDiff(
+  db: DbOrTx,
+  c: MergedChange & { storyId: number; branch: string; baseBranch: string; baseCommit: string; headCommit: string },
+): Promise<void> {
+  const data = { branch: c.branch, baseBranch: c.baseBranch, baseCommit: c.baseCommit, headCommit: c.headCommit, ...changeColumns(c), capturedAt: new Date() };
+  await db.storyBranchDiff.upsert({ where: { storyId: c.storyId }, create: { storyId: c.storyId, ...data }, update: data });
+}
+
+/** Stores what one session's commits changed (branch head before → after the session). */
+export async function recordSessionDiff(db: DbOrTx, c: MergedChange & { sessionId: number; fromCommit: string; toCommit: string }): Promise<void> {
+  const data = { fromCommit: c.fromCommit, toCommit: c.toCommit, ...changeColumns(c), capturedAt: new Date() };
+  await db.sessionDiff.upsert({ where: { sessionId: c.sessionId }, create: { sessionId: c.sessionId, ...data }, update: data });
+}
+
+/** The last captured branch change of a story, or null when no runner captured one yet. */
+export async function storedBranchDiff(db: DbOrTx, storyId: number) {
+  const row = await db.storyBranchDiff.findUnique({ where: { storyId } });
+  return row ? { ...row, files: row.files as unknown as ChangedFile[] } : null;
+}
+
+/** The captured change of each of a story's sessions that committed something, newest first (stats only). */
+export async function storySessionDiffs(db: DbOrTx, storyId: number) {
+  return db.sessionDiff.findMany({
+    where: { session: { storyId }, fileCount: { gt: 0 } },
+    orderBy: { sessionId: "desc" },
+    take: 50,
+    select: { sessionId: true, fromCommit: true, toCommit: true, fileCount: true, additions: true, deletions: true, truncated: true, capturedAt: true },
+  });
+}
+
+/** One session's captured change with its patches, or null. */
+export async function storedSessionDiff(db: DbOrTx, sessionId: number) {
+  const row = await db.sessionDiff.findUnique({ where: { sessionId } });
+  return row ? { ...row, files: row.files as unknown as ChangedFile[] } : null;
+}

@@ -1,5 +1,6 @@
 "use client";
 // Add a project by the path of its git repository on the runner host, or import a storkit tree.
+// A runner that has the repository checks and reads it (the web has none) and its answer is shown.
 // A repository without a roster is offered a starting one (StarterRosterOffer) before it is added.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -23,6 +24,8 @@ function AddProject() {
   const queryClient = useQueryClient();
   const [offer, setOffer] = useState<RosterOffer | null>(null);
   const [offerError, setOfferError] = useState<string | null>(null);
+  /** The roster offer is being asked of a runner that has the repository (the web has none). */
+  const [checking, setChecking] = useState(false);
   const input = () => ({ repoPath: path.trim(), name: name.trim() || undefined });
   return (
     <>
@@ -36,10 +39,14 @@ function AddProject() {
             setOfferError(null);
             if (mode === "import") return imp.mutate(input());
             // No roster in the repository: show the starting one first.
-            queryClient.fetchQuery(trpc.onboarding.rosterOffer.queryOptions({ repoPath: path.trim(), runtime: "claude-code" })).then(
-              (o) => (o.roster === "exists" ? add.mutate(input()) : setOffer({ ...o, runtime: "claude-code" })),
-              (err) => setOfferError(errorMessage(err)),
-            );
+            setChecking(true);
+            queryClient
+              .fetchQuery(trpc.onboarding.rosterOffer.queryOptions({ repoPath: path.trim(), runtime: "claude-code" }))
+              .then(
+                (o) => (o.roster === "exists" ? add.mutate(input()) : setOffer({ ...o, runtime: "claude-code" })),
+                (err) => setOfferError(errorMessage(err)),
+              )
+              .finally(() => setChecking(false));
           }}
         >
           <div className="flex gap-4">
@@ -65,9 +72,14 @@ function AddProject() {
             Name (optional)
             <input aria-label="Project name" className="w-full rounded border px-2 py-1" value={name} onChange={(e) => setName(e.target.value)} />
           </label>
-          <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending}>
+          <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={m.isPending || checking}>
             {mode === "add" ? "Add project" : "Import"}
           </button>
+          {(m.isPending || checking) && (
+            <p className="text-slate-500" data-testid="asking-runner">
+              Asking a runner that has this repository…
+            </p>
+          )}
           {(m.error || offerError) && <AddError message={offerError ?? errorMessage(m.error)} />}
         </form>
         {offer && mode === "add" && (

@@ -1,6 +1,7 @@
 "use client";
-// The story's change: for a merged story the one stored when it merged (no git needed), else its
-// branch against the base. Patches too large to keep say so.
+// The story's change, from the database (the web reads no repository): for a merged story the one
+// stored when it merged, else its branch against the base as a runner last captured it, and what
+// each session's commits changed. When it was captured, and patches too large to keep, say so.
 import { useQuery } from "@tanstack/react-query";
 import { PatchView } from "@/components/diff-view";
 import { useTRPC } from "@/lib/trpc";
@@ -27,16 +28,21 @@ export function StoryChanges({ storyId }: { storyId: number }) {
             {d.branch} vs {d.base}
           </span>
         )}
+        {d?.capturedAt && (
+          <span className="ml-1 text-xs font-normal text-slate-500" data-testid="change-captured-at">
+            · captured {new Date(d.capturedAt).toLocaleString()}
+            {d.source === "branch" && d.commit ? ` at ${d.commit.slice(0, 10)}` : ""}
+          </span>
+        )}
       </h2>
       {diff.isLoading && <p className="text-sm text-slate-500">Loading…</p>}
-      {d?.error && <p className="text-sm text-red-700">{d.error}</p>}
       {d?.truncated && (
         <p className="mb-2 text-sm text-amber-800" data-testid="change-truncated">
           Truncated: some patches were too large to keep; every file&apos;s counts are complete.
         </p>
       )}
-      {d?.source === "none" && <p className="text-sm text-slate-500">{d.branch === null ? "No branch yet." : "This story's change was not kept."}</p>}
-      {d?.source === "branch" && d.files.length === 0 && !d.error && <p className="text-sm text-slate-500">No changes against {d.base}.</p>}
+      {d?.source === "none" && <p className="text-sm text-slate-500">{d.note}</p>}
+      {d?.source === "branch" && d.files.length === 0 && <p className="text-sm text-slate-500">No changes against {d.base}.</p>}
       {d?.files.map((f) => (
         <details key={f.path} className="mb-2 rounded border">
           <summary className="cursor-pointer px-2 py-1 text-sm">
@@ -48,6 +54,20 @@ export function StoryChanges({ storyId }: { storyId: number }) {
           <PatchView patch={f.patch} />
         </details>
       ))}
+      {d && d.sessions.length > 0 && (
+        <div className="mt-3 text-sm" data-testid="session-changes">
+          <h3 className="font-semibold">By session</h3>
+          <ul className="text-slate-600">
+            {d.sessions.map((s) => (
+              <li key={s.sessionId}>
+                Session {s.sessionId}: {s.fileCount} file(s) <span className="text-emerald-700">+{s.additions}</span>{" "}
+                <span className="text-red-700">−{s.deletions}</span> ({s.fromCommit.slice(0, 7)}..{s.toCommit.slice(0, 7)})
+                {s.truncated && <span className="ml-1 text-xs text-amber-800">patches truncated</span>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </section>
   );
 }
