@@ -51,8 +51,12 @@ interface Row extends EventRow {
   bytes: number;
 }
 
-/** Queued bytes at which the producer is paused while writes succeed (resumed at a quarter). */
-const PAUSE_BYTES = 4 * 2 ** 20;
+/**
+ * Queued bytes at which the producer is paused while writes succeed (resumed at a quarter). This
+ * bounds what a runner crash loses of an agent's output (with the 64 kB pipe) and how stale a live
+ * log gets while the database lags; a batch holds up to 2 MB, so writes still go out full.
+ */
+const PAUSE_BYTES = 2 ** 20;
 const BATCH_ROWS = 2_000;
 const BATCH_BYTES = 2 * 2 ** 20;
 const TIMER_ROWS = 200; // fewer rows than this wait for the interval, to write them together
