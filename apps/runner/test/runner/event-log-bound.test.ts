@@ -28,8 +28,13 @@ it("a flooding producer is paused with at most 1 MB unwritten; then every event 
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
   const pool = pgPool(t.db)!;
-  const slowPool = { query: async (text: string, values: unknown[]) => (await gate, pool.query(text, values)) } as unknown as pg.Pool;
-  const db = new Proxy({} as Db, { get: (_o, k) => (typeof k === "symbol" && Reflect.get(t.db, k) === pool ? slowPool : Reflect.get(t.db, k)) });
+  const slowPool = {
+    query: async (text: string, values: unknown[]) => {
+      await gate;
+      return pool.query(text, values);
+    },
+  } as unknown as pg.Pool;
+  const db = new Proxy({} as Db, { get: (_o, k) => (typeof k === "symbol" && (Reflect.get(t.db, k) as unknown) === pool ? slowPool : Reflect.get(t.db, k)) });
   const hints: number[] = [];
   const listener = listen(t.url, [CHANNELS.sessionEvents], (_c, payload) => {
     if (payload.sessionId === s.id) hints.push(Number(payload.lastSeq));
