@@ -27,7 +27,9 @@ export function maskDeep<T>(value: T, mask: Mask): T {
     let out: unknown[] | undefined;
     value.forEach((v, i) => {
       const m = maskDeep(v, mask);
-      if (m !== v) (out ??= [...value])[i] = m;
+      if (m === v) return;
+      out ??= [...value];
+      out[i] = m;
     });
     return (out ?? value) as T;
   }
@@ -35,7 +37,9 @@ export function maskDeep<T>(value: T, mask: Mask): T {
     let out: Record<string, unknown> | undefined;
     for (const [k, v] of Object.entries(value)) {
       const m = maskDeep(v, mask);
-      if (m !== v) (out ??= { ...value })[k] = m;
+      if (m === v) continue;
+      out ??= { ...value };
+      out[k] = m;
     }
     return (out ?? value) as T;
   }
