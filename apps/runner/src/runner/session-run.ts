@@ -20,6 +20,7 @@ import type { RunnerOptions } from "./options.ts";
 import { type End, endForStop, finishSession } from "./session-end.ts";
 import { prepareWorkspace } from "./session-workspace.ts";
 import { SetupError } from "./setup.ts";
+import type { ProjectRepos } from "./project-repos.ts";
 import { branchHead, WorktreeError } from "./worktree.ts";
 
 export type { StopReason };
@@ -37,6 +38,8 @@ export interface RunDeps {
   stateRoot: string;
   /** The runner's environment: agents' credentials come from it (agent-credentials.ts). */
   runnerEnv: NodeJS.ProcessEnv;
+  /** Where projects' repositories are on this runner (remote projects' clones). */
+  repos: ProjectRepos;
 }
 
 export class SessionRun {
@@ -139,6 +142,7 @@ export class SessionRun {
       attempt: this.attempt,
       sessionsDir: this.deps.sessionsDir,
       stateRoot: this.deps.stateRoot,
+      repos: this.deps.repos,
       setupTimeoutSecs: opts.setupTimeoutSecs,
       emit: (e) => this.emit(e),
       onWorktree: (w) => {
@@ -224,7 +228,10 @@ export class SessionRun {
     }
 
     if (exit.spawnError) return { status: "failed", reason: "spawn_error", message: exit.spawnError };
-    if (this.stopReason) return endForStop(this.stopReason, exit, proc.inactivitySecs);
+    if (this.stopReason) {
+      await this.pushStoryBranch(session, ws.branch);
+      return endForStop(this.stopReason, exit, proc.inactivitySecs);
+    }
 
     await this.events.drain();
     const decision = await this.deps.hooks.onExit({
@@ -241,7 +248,21 @@ export class SessionRun {
         await this.events.drain();
       },
     });
+    // After onExit: a mergemaster's work is sealed into its commit there, and goes to the remote with the rest.
+    await this.pushStoryBranch(session, ws.branch);
     return { ...decision, exitCode: exit.exitCode };
+  }
+
+  /** A remote project's story branch goes to the remote after every session that committed, so another host can go on. */
+  private async pushStoryBranch(session: SessionRow, branch: string): Promise<void> {
+    const pushed = await this.deps.repos.pushBranch(session.project, branch).catch((e: Error) => ({ ok: false as const, moved: false, message: e.message }));
+    if (!pushed) return;
+    if (pushed.ok) {
+      this.emit({ kind: "status", text: `Pushed ${branch} to the remote` });
+      return;
+    }
+    this.emit({ kind: "status", text: `Could not push ${branch} to the remote: ${pushed.message}` });
+    await this.projectEvent(session, "branch_push_failed", `${session.agent.name}: ${branch} was not pushed to the remote: ${pushed.message}`).catch(() => {});
   }
 
   private owner(): Owner {

@@ -20,6 +20,7 @@ import { parseRunnerOptions, type RunnerOptions, type RunnerOptionsInput } from 
 import { reapLeftovers, sweepExpiredLeases } from "./recovery.ts";
 import { extendLeases, releaseLeases } from "@drover/db/sessions/index";
 import { SessionRun } from "./session-run.ts";
+import { clonesRoot, ProjectRepos } from "./project-repos.ts";
 import { noteUnrunnableSessions } from "./waiting-reasons.ts";
 import { describeSecretKey } from "@drover/db/secrets/key";
 
@@ -69,6 +70,7 @@ class Runner {
   private listener: { close(): Promise<void> } | undefined;
   private readonly sessionsDir: string;
   private readonly stateRoot: string;
+  private readonly repos: ProjectRepos;
   private runDone = new Set<Promise<void>>();
   /** What this host can run, detected at start and on each heartbeat. */
   private caps: RunnerCapabilities | null = null;
@@ -91,6 +93,7 @@ class Runner {
     this.budget = new EventBudget(opts.maxBufferedEvents);
     this.sessionsDir = path.join(opts.dataDir ?? path.join(dataDir(), "runner", opts.id), "sessions");
     this.stateRoot = path.join(opts.dataDir ?? dataDir(), "runtime-state");
+    this.repos = new ProjectRepos(clonesRoot(opts.dataDir), db, runnerEnv);
   }
 
   async start(): Promise<void> {
@@ -181,6 +184,7 @@ class Runner {
         sessionsDir: this.sessionsDir,
         stateRoot: this.stateRoot,
         runnerEnv: this.runnerEnv,
+        repos: this.repos,
       },
       id,
       attempt,

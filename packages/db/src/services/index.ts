@@ -4,6 +4,7 @@ export * from "./events.ts";
 export * from "./repo-access.ts";
 export * from "./config-sync.ts";
 export * from "./projects.ts";
+export * from "./remote-projects.ts";
 export * from "./project-lifecycle.ts";
 export * from "./stories.ts";
 export * from "./story-hold.ts";
