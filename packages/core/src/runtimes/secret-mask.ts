@@ -38,7 +38,7 @@ export function maskDeep<T>(value: T, mask: Mask): T {
     for (const [k, v] of Object.entries(value)) {
       const m = maskDeep(v, mask);
       if (m === v) continue;
-      out ??= { ...value };
+      out ??= { ...(value as Record<string, unknown>) };
       out[k] = m;
     }
     return (out ?? value) as T;
