@@ -40,11 +40,12 @@ const init = ${JSON.stringify(init)}, result = ${JSON.stringify(result)}, body =
 const stamp = (line) => line.replace(/"text":"[^"]*"/, () => '"text":"${STAMP}' + Date.now() + '"');
 let left = ${cycles};
 process.stdout.write(init + "\\n");
+// One cycle per write, stamped just before it: a pipe write is synchronous on Linux, so the stamp
+// is when the line reaches the pipe (a bigger chunk would count its own write time as latency).
 function pump() {
   while (left > 0) {
-    let chunk = "";
-    for (let k = 0; k < 20 && left > 0; k++, left--) chunk += body.map((l) => (l.includes('"type":"assistant"') ? stamp(l) : l)).join("\\n") + "\\n";
-    if (!process.stdout.write(chunk)) return process.stdout.once("drain", pump);
+    left--;
+    if (!process.stdout.write(body.map((l) => (l.includes('"type":"assistant"') ? stamp(l) : l)).join("\\n") + "\\n")) return process.stdout.once("drain", pump);
   }
   process.stdout.write(result + "\\n");
 }

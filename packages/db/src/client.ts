@@ -1,12 +1,26 @@
 // The one Prisma client module: Prisma 7's Rust-free client over node-postgres.
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
 export type Db = PrismaClient;
 
+const POOL = Symbol("drover.pgPool");
+
 export function createDb(databaseUrl: string, opts: { max?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? 10 });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  Object.defineProperty(db, POOL, { value: pool });
+  return db;
+}
+
+/**
+ * The client's own node-postgres pool, for the few hot statements where Prisma's per-query work
+ * is the cost (the runner's event batches); undefined once `$disconnect` ended it.
+ */
+export function pgPool(db: Db): pg.Pool | undefined {
+  const pool = (db as unknown as Record<symbol, pg.Pool | undefined>)[POOL];
+  return pool && !pool.ended ? pool : undefined;
 }
 
 let shared: { url: string; db: Db } | undefined;

@@ -1,8 +1,9 @@
-// Writes a batch of session events in one statement: columns as arrays through unnest, so a batch
-// of thousands of rows costs one round trip (Prisma's createMany sends a parameter per value and
-// was the limit in an output flood). A batch retried after a late commit acknowledgement skips the
-// rows already stored.
-import { Prisma } from "@drover/db";
+// Writes a batch of session events, and the live hint that they are there, in one statement: the
+// rows travel as one JSON text parameter through json_to_recordset (one native JSON.stringify per
+// batch; per-column pg arrays cost a JavaScript escaping pass per string, and Prisma's createMany a
+// parameter per value), and pg_notify in the same statement fires when the rows commit. A batch
+// retried after a late commit acknowledgement skips the rows already stored.
+import { CHANNELS } from "@drover/db/notify";
 
 export interface EventRow {
   seq: number;
@@ -13,27 +14,33 @@ export interface EventRow {
   raw: string | null;
 }
 
-// Postgres text cannot hold NUL: an agent printing one would make its batch fail forever.
-const noNul = (s: string): string => (s.includes("\0") ? s.replaceAll("\0", "\uFFFD") : s);
-const jsonNoNul = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === "string" ? noNul(x) : x));
+// Postgres text and jsonb cannot hold NUL (JSON.stringify writes it \u0000): an agent printing one
+// would make its batch fail forever. Only an escape not itself escaped (odd backslashes) is a NUL.
+const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
 
-export function insertEventsSql(sessionId: number, rows: EventRow[]): Prisma.Sql {
-  const seq: number[] = [];
-  const at: string[] = [];
-  const kind: string[] = [];
-  const text: (string | null)[] = [];
-  const payload: (string | null)[] = [];
-  const raw: (string | null)[] = [];
-  for (const r of rows) {
-    seq.push(r.seq);
-    at.push(r.at.toISOString());
-    kind.push(noNul(r.kind));
-    text.push(r.text === null ? null : noNul(r.text));
-    payload.push(r.payload === undefined || r.payload === null ? null : jsonNoNul(r.payload));
-    raw.push(r.raw === null ? null : noNul(r.raw));
-  }
-  return Prisma.sql`INSERT INTO session_events (session_id, seq, at, kind, text, payload, raw)
-    SELECT ${sessionId}::int, u.seq, u.at::timestamptz, u.kind, u.text, u.payload::jsonb, u.raw
-    FROM unnest(${seq}::int[], ${at}::text[], ${kind}::text[], ${text}::text[], ${payload}::text[], ${raw}::text[]) AS u(seq, at, kind, text, payload, raw)
-    ON CONFLICT (session_id, seq) DO NOTHING`;
+/** The statement as text and parameters (for node-postgres, or Prisma's $executeRawUnsafe). */
+export function insertEventsSql(sessionId: number, rows: EventRow[]): { text: string; values: unknown[] } {
+  // undefined keys are left out of the JSON, so they arrive as SQL NULL
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      s: r.seq,
+      a: r.at.toISOString(),
+      k: r.kind,
+      t: r.text ?? undefined,
+      p: r.payload ?? undefined,
+      r: r.raw ?? undefined,
+    })),
+  );
+  const safe = json.includes("\\u0000") ? json.replace(ESCAPED_NUL, "$1\\ufffd") : json;
+  const hint = JSON.stringify({ sessionId, lastSeq: rows[rows.length - 1]?.seq });
+  return {
+    text: `WITH ins AS (
+      INSERT INTO session_events (session_id, seq, at, kind, text, payload, raw)
+      SELECT $1::int, u.s, u.a, u.k, u.t, u.p, u.r
+      FROM json_to_recordset($2::json) AS u(s int, a timestamptz, k text, t text, p jsonb, r text)
+      ON CONFLICT (session_id, seq) DO NOTHING
+      RETURNING 1)
+    SELECT pg_notify($3, $4)`,
+    values: [sessionId, safe, CHANNELS.sessionEvents, hint],
+  };
 }

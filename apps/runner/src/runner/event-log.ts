@@ -7,7 +7,7 @@
 // has a per-session limit for a runaway agent, recorded with its own reason.
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import type { Db } from "@drover/db";
-import { CHANNELS, notify } from "@drover/db/notify";
+import { pgPool } from "@drover/db/client";
 import type { Logger } from "pino";
 import { insertEventsSql, type EventRow } from "./event-insert.ts";
 import { maskDeep, type Mask } from "@drover/core/runtimes/secret-mask";
@@ -51,8 +51,12 @@ interface Row extends EventRow {
   bytes: number;
 }
 
-/** Queued bytes at which the producer is paused while writes succeed (resumed at a quarter). */
-const PAUSE_BYTES = 4 * 2 ** 20;
+/**
+ * Queued bytes at which the producer is paused while writes succeed (resumed at a quarter). This
+ * bounds what a runner crash loses of an agent's output (with the 64 kB pipe) and how stale a live
+ * log gets while the database lags; a batch holds up to 2 MB, so writes still go out full.
+ */
+const PAUSE_BYTES = 2 ** 20;
 const BATCH_ROWS = 2_000;
 const BATCH_BYTES = 2 * 2 ** 20;
 const TIMER_ROWS = 200; // fewer rows than this wait for the interval, to write them together
@@ -285,9 +289,6 @@ export class SessionEventLog {
       for (const r of batch) this.queueBytes -= r.bytes;
       this.budget.held -= batch.length;
       this.applyPressure();
-      if (batch.length > 0) {
-        await notify(this.db, CHANNELS.sessionEvents, { sessionId: this.sessionId, lastSeq: batch[batch.length - 1].seq }).catch(() => {});
-      }
     }
   }
 
@@ -300,8 +301,16 @@ export class SessionEventLog {
   }
 
   private async write(batch: Row[], withStats: boolean): Promise<void> {
+    const insert = batch.length > 0 ? insertEventsSql(this.sessionId, batch) : undefined;
+    // The common case, events alone: one statement straight on the pool, without Prisma's
+    // per-query work (the runner's main cost in an output flood) nor a transaction.
+    const pool = pgPool(this.db);
+    if (insert && !withStats && pool) {
+      await pool.query(insert.text, insert.values);
+      return;
+    }
     const ops = [];
-    if (batch.length > 0) ops.push(this.db.$executeRaw(insertEventsSql(this.sessionId, batch)));
+    if (insert) ops.push(this.db.$executeRawUnsafe(insert.text, ...insert.values));
     if (withStats) {
       const s = this.stats;
       ops.push(

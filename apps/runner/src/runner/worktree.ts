@@ -1,6 +1,6 @@
 // One worktree per story, on branch drover/<number>-<slug>, under the project's worktree root.
 // Names are generated here and validated as git does; a path that resolves outside the root is
-// refused; a stale worktree entry is pruned; a failure carries git's own message.
+// refused; a stale entry of its own worktree is removed; a failure carries git's own message.
 import fs from "node:fs";
 import path from "node:path";
 import { simpleGit } from "simple-git";
@@ -131,7 +131,7 @@ export async function ensureWorktree(opts: { repoPath: string; root: string; pat
       const existing = worktreeGitDir(wt, common);
       if (existing) return { path: wt, branch, created: false, gitDir: existing, commonDir: common };
       try {
-        await createWorktree(git, wt, branch, baseBranch);
+        await createWorktree(git, common, wt, branch, baseBranch);
         const gitDir = worktreeGitDir(wt, common);
         if (!gitDir) throw new WorktreeError("worktree_error", `git worktree add reported success but ${wt} is not a worktree`);
         return { path: wt, branch, created: true, gitDir, commonDir: common };
@@ -146,12 +146,38 @@ export async function ensureWorktree(opts: { repoPath: string; root: string; pat
   });
 }
 
-async function createWorktree(git: ReturnType<typeof repoGit>, wt: string, branch: string, baseBranch: string): Promise<void> {
+/**
+ * Removes this worktree's own entry under <common>/worktrees when its folder is gone (deleted by
+ * hand), as `git worktree prune` would, but only that one: an unscoped prune also deletes the entry
+ * another runner's `worktree add` has just made and not yet locked, and that add then fails.
+ */
+function removeStaleEntry(commonDir: string, wt: string): void {
+  const entries = path.join(commonDir, "worktrees");
+  if (!fs.existsSync(entries)) return;
+  const dotGit = path.join(wt, ".git");
+  // git records the real path: the root may sit behind a symlink (as /tmp does on macOS)
+  const parent = path.dirname(wt);
+  const real = fs.existsSync(parent) ? path.join(fs.realpathSync(parent), path.basename(wt), ".git") : dotGit;
+  for (const id of fs.readdirSync(entries)) {
+    const entry = path.join(entries, id);
+    let points: string;
+    try {
+      points = fs.readFileSync(path.join(entry, "gitdir"), "utf8").trim();
+    } catch {
+      continue; // being made by another add, or not ours to judge
+    }
+    if ((path.resolve(points) === dotGit || path.resolve(points) === real) && !fs.existsSync(dotGit) && !fs.existsSync(path.join(entry, "locked"))) {
+      fs.rmSync(entry, { recursive: true, force: true });
+    }
+  }
+}
+
+async function createWorktree(git: ReturnType<typeof repoGit>, commonDir: string, wt: string, branch: string, baseBranch: string): Promise<void> {
   if (fs.existsSync(wt) && fs.readdirSync(wt).length > 0) {
     throw new WorktreeError("worktree_error", `${wt} already exists but is not a worktree of this repository; move it away or remove it`);
   }
-  // A worktree folder deleted by hand leaves an entry that blocks `worktree add`: prune first.
-  await gitRetry(() => git.raw(["worktree", "prune"]));
+  // A worktree folder deleted by hand leaves an entry that blocks `worktree add`.
+  removeStaleEntry(commonDir, wt);
   const branchExists = (await git.raw(["branch", "--list", branch])).trim() !== "";
   const args = branchExists ? ["worktree", "add", wt, branch] : ["worktree", "add", "-b", branch, wt, baseBranch];
   try {

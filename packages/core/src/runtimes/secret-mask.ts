@@ -20,12 +20,29 @@ export function secretMask(values: Iterable<string>): Mask | undefined {
   };
 }
 
-/** Every string inside a JSON-like value, masked. */
+/** Every string inside a JSON-like value, masked; the value itself when nothing was (no copy per event of an output flood). */
 export function maskDeep<T>(value: T, mask: Mask): T {
   if (typeof value === "string") return mask(value) as T;
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask)) as T;
-  if (value && typeof value === "object" && !(value instanceof Date))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, mask)])) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const m = maskDeep(v, mask);
+      if (m === v) return;
+      out ??= [...value];
+      out[i] = m;
+    });
+    return (out ?? value) as T;
+  }
+  if (value && typeof value === "object" && !(value instanceof Date)) {
+    let out: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const m = maskDeep(v, mask);
+      if (m === v) continue;
+      out ??= { ...(value as Record<string, unknown>) };
+      out[k] = m;
+    }
+    return (out ?? value) as T;
+  }
   return value;
 }
 

@@ -4,6 +4,8 @@
 import { contentText, outcomeForStatus, outcomeForText, parseJsonObject, StderrTail, truncate, withRaw, type Json } from "../shared.ts";
 import type { NormalizedEvent, Outcome, StreamParser } from "../types.ts";
 
+const STREAM_EVENT = '{"type":"stream_event",';
+
 export class ClaudeParser implements StreamParser {
   private sawResult = false;
   private lastText = "";
@@ -11,6 +13,8 @@ export class ClaudeParser implements StreamParser {
   private readonly tail = new StderrTail();
 
   line(line: string): NormalizedEvent[] {
+    // Partial-message deltas, most of the lines in a busy stream, yield nothing (below): skip the parse.
+    if (line.startsWith(STREAM_EVENT)) return [];
     const j = parseJsonObject(line);
     if (!j) return line.trim() ? [{ kind: "text", text: line, raw: line }] : [];
     return withRaw(this.event(j), line);
