@@ -9,6 +9,8 @@ export const CHANNELS = {
   sessionEvents: "drover_session_events",
   /** Board changed (story, agent or session state): {projectId, storyId?} */
   board: "drover_board",
+  /** An announcement was written (outbox rows included): {notificationId, projectId, event} */
+  notifications: "drover_notifications",
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
