@@ -36,7 +36,7 @@ export function startDeliveryWorker(db: Db, log: Logger, o: DeliveryWorkerOption
   const perReceiver = o.perReceiver ?? 2;
   const retry = o.retry ?? DEFAULT_RETRY_POLICY;
   // A lease outlives any one send (timeout plus writing its result), so a live worker keeps its rows.
-  const leaseMs = timeoutMs * 3 + 30_000;
+  const leaseMs = timeoutMs * 2 + 5_000;
   const inFlight = new Map<string, number>();
   const sends = new Set<Promise<void>>();
   let stopped = false;

@@ -5,7 +5,7 @@ import type { Actor } from "@drover/core/audit/actor";
 import { CHANNELS, notify } from "../notify.ts";
 import type { Prisma, ProjectEvent } from "../generated/prisma/client.ts";
 import type { Db } from "../client.ts";
-import { type DbOrTx, inTx, type Tx } from "./tx.ts";
+import { type DbOrTx, inTx, isTx } from "./tx.ts";
 import { actorColumns } from "./actor-columns.ts";
 import { enqueueAnnouncements, mayAnnounce } from "../notifications/outbox.ts";
 
@@ -23,8 +23,7 @@ export interface ProjectEventInput {
 
 export async function logProjectEvent(tx: DbOrTx, e: ProjectEventInput): Promise<ProjectEvent> {
   // An entry that may announce something is written with its outbox rows in one transaction.
-  const outside = "$transaction" in tx;
-  if (mayAnnounce(e.kind) && outside) return inTx(tx as Db, (t) => logProjectEvent(t, e));
+  if (mayAnnounce(e.kind) && !isTx(tx)) return inTx(tx as Db, (t) => logProjectEvent(t, e));
   const row = await tx.projectEvent.create({
     data: {
       projectId: e.projectId,
@@ -37,7 +36,7 @@ export async function logProjectEvent(tx: DbOrTx, e: ProjectEventInput): Promise
       ...actorColumns(e.actor),
     },
   });
-  if (!outside) await enqueueAnnouncements(tx as Tx, row);
+  if (isTx(tx)) await enqueueAnnouncements(tx, row);
   await notify(tx, CHANNELS.board, { projectId: e.projectId, ...(e.storyId ? { storyId: e.storyId } : {}) });
   return row;
 }
