@@ -109,3 +109,18 @@ export function subscriptionSecret(key: SecretKey, row: { id: string; secret: st
 }
 
 export const subscriptionIdSchema = textSchema.regex(/^ns_[0-9a-f]{24}$/, { error: "Not a notification subscription id" });
+
+/** The notification, when one of `userId`'s browser subscriptions asks for it (else null). */
+export async function browserNotificationFor(db: DbOrTx, userId: string, notificationId: bigint) {
+  const n = await db.notification.findUnique({ where: { id: notificationId } });
+  if (!n) return null;
+  const wanted = await db.notificationSubscription.count({
+    where: {
+      channel: "browser",
+      userId,
+      events: { has: n.event },
+      OR: [{ projectIds: { isEmpty: true } }, { projectIds: { has: n.projectId } }],
+    },
+  });
+  return wanted ? n : null;
+}
