@@ -31,7 +31,12 @@ it("an admin's webhook secret is shown once; chat webhook URLs are never shown b
   const admin = caller("admin");
   const made = await admin.notifications.create({ channel: "webhook", name: "CI", url: "https://ci.example.test/drover", events: ["story.done"] });
   expect(made.signingSecret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
-  await admin.notifications.create({ channel: "slack", name: "team", webhookUrl: "https://hooks.slack.test/services/T1/B1/SLACKSECRET", events: ["story.blocked"] });
+  await admin.notifications.create({
+    channel: "slack",
+    name: "team",
+    webhookUrl: "https://hooks.slack.test/services/T1/B1/SLACKSECRET",
+    events: ["story.blocked"],
+  });
   const listed = JSON.stringify(await admin.notifications.list());
   expect(listed).toContain("https://ci.example.test/drover");
   expect(listed).not.toContain(made.signingSecret!);

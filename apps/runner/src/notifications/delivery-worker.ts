@@ -5,7 +5,7 @@
 import { DEFAULT_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from "@drover/core/notifications/retry";
 import type { Db } from "@drover/db";
 import { CHANNELS, listen } from "@drover/db/notify";
-import { claimDeliveries, recordAttempt, type ClaimedDelivery } from "@drover/db/notifications/delivery-queue";
+import { type AttemptResult, claimDeliveries, recordAttempt, type ClaimedDelivery } from "@drover/db/notifications/delivery-queue";
 import { subscriptionSecret } from "@drover/db/notifications/subscriptions";
 import { readSecretKey } from "@drover/db/secrets/key";
 import type { Logger } from "pino";
@@ -46,11 +46,12 @@ export function startDeliveryWorker(db: Db, log: Logger, o: DeliveryWorkerOption
   const busy = () => [...inFlight].filter(([, n]) => n >= perReceiver).map(([id]) => id);
 
   async function deliver(d: ClaimedDelivery): Promise<void> {
-    let result;
+    let result: AttemptResult;
     let secret: string | null = null;
     try {
       const key = d.subscription.secret ? readSecretKey({ env }) : undefined;
-      if (d.subscription.secret && !key) throw new Error("this runner has no secret key (DROVER_SECRET_KEY or the data folder's secret.key) to read the receiver's secret");
+      if (d.subscription.secret && !key)
+        throw new Error("this runner has no secret key (DROVER_SECRET_KEY or the data folder's secret.key) to read the receiver's secret");
       secret = key ? subscriptionSecret(key, d.subscription) : null;
       const req = requestFor(d, secret, env.DROVER_PUBLIC_URL || undefined, Math.floor(Date.now() / 1000));
       result = await sendRequest(req, timeoutMs, secret);
@@ -85,7 +86,9 @@ export function startDeliveryWorker(db: Db, log: Logger, o: DeliveryWorkerOption
         inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
         started++;
         const p = deliver(d)
-          .catch((err) => log.warn({ err: (err as Error).message, deliveryId: String(d.id) }, "notification delivery could not be recorded; its lease will expire"))
+          .catch((err) =>
+            log.warn({ err: (err as Error).message, deliveryId: String(d.id) }, "notification delivery could not be recorded; its lease will expire"),
+          )
           .finally(() => {
             const n = (inFlight.get(id) ?? 1) - 1;
             if (n) inFlight.set(id, n);

@@ -16,7 +16,12 @@ export async function sendRequest(req: OutgoingRequest, timeoutMs: number, secre
     const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
     // The answer's start only; a receiver that streams forever is cut off by the same timeout.
     const text = await res.text().catch(() => "");
-    return { ok: res.status >= 200 && res.status < 300, statusCode: res.status, latencyMs: latency(), responseExcerpt: redact(text.slice(0, EXCERPT_CHARS), secret) || null };
+    return {
+      ok: res.status >= 200 && res.status < 300,
+      statusCode: res.status,
+      latencyMs: latency(),
+      responseExcerpt: redact(text.slice(0, EXCERPT_CHARS), secret) || null,
+    };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
     const why = e.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message);

@@ -5,7 +5,10 @@ import { z } from "zod";
 import type { DeliveryWorkerOptions } from "./delivery-worker.ts";
 
 const secs = (name: string) =>
-  z.coerce.number({ error: `${name} must be a number of seconds` }).positive({ error: `${name} must be a number of seconds above 0` }).optional();
+  z.coerce
+    .number({ error: `${name} must be a number of seconds` })
+    .positive({ error: `${name} must be a number of seconds above 0` })
+    .optional();
 
 const schema = z.object({
   DROVER_NOTIFY_RETRY_SECS: secs("DROVER_NOTIFY_RETRY_SECS"),

@@ -61,7 +61,7 @@ const matrixCheck = (r: Received) => {
   if (r.method !== "PUT" || !m) return `wrong request ${r.method} ${r.url}`;
   if (decodeURIComponent(m[1]!) !== "!ops:example.org") return `wrong room ${m[1]}`;
   if (r.headers.authorization !== "Bearer syt_matrix_secret_token") return "M_UNKNOWN_TOKEN";
-  if (!b || b.msgtype !== "m.notice" || typeof b.body !== "string") return "M_BAD_JSON: msgtype and body";
+  if (b?.msgtype !== "m.notice" || typeof b.body !== "string") return "M_BAD_JSON: msgtype and body";
   if (b.format !== "org.matrix.custom.html" || typeof b.formatted_body !== "string") return "M_BAD_JSON: format";
   return null;
 };
@@ -93,15 +93,20 @@ it("Slack, Discord and Matrix get short messages with the story's link in their 
   expect(JSON.parse(slack.received[0]!.body)).toEqual({
     text: `*<${link}|${project.name} #${s.number} Login &lt;b&gt;broken&lt;/b&gt; &amp; more is blocked>*\nwaiting for the API key`,
   });
-  expect(JSON.parse(discord.received[0]!.body).content).toBe(`**[${project.name} #${s.number} Login <b>broken</b> & more is blocked](<${link}>)**\nwaiting for the API key`);
+  expect(JSON.parse(discord.received[0]!.body).content).toBe(
+    `**[${project.name} #${s.number} Login <b>broken</b> & more is blocked](<${link}>)**\nwaiting for the API key`,
+  );
   const m = JSON.parse(matrix.received[0]!.body);
   expect(m.body).toBe(`${project.name} #${s.number} Login <b>broken</b> & more is blocked: waiting for the API key\n${link}`);
-  expect(m.formatted_body).toBe(`<b><a href="${link}">${project.name} #${s.number} Login &lt;b&gt;broken&lt;/b&gt; &amp; more is blocked</a></b>: waiting for the API key`);
+  expect(m.formatted_body).toBe(
+    `<b><a href="${link}">${project.name} #${s.number} Login &lt;b&gt;broken&lt;/b&gt; &amp; more is blocked</a></b>: waiting for the API key`,
+  );
   // The transaction id is the delivery's idempotency key: Matrix drops a repeat of it.
   expect(matrix.received[0]!.url).toMatch(/\/send\/m\.room\.message\/dlv_\d+$/);
 
-  const shown = JSON.stringify([await listSubscriptions(t.db), ...(await Promise.all((await listSubscriptions(t.db)).map((x) => listDeliveries(t.db, x.id))))], (_k, v) =>
-    typeof v === "bigint" ? String(v) : v,
+  const shown = JSON.stringify(
+    [await listSubscriptions(t.db), ...(await Promise.all((await listSubscriptions(t.db)).map((x) => listDeliveries(t.db, x.id))))],
+    (_k, v) => (typeof v === "bigint" ? String(v) : v),
   );
   for (const secret of ["XXXXSECRET", "discord-token", "syt_matrix_secret_token"]) {
     expect(shown).not.toContain(secret);

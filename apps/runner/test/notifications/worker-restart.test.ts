@@ -43,7 +43,12 @@ it("a runner killed mid-send loses no delivery, and one written while no runner 
   const project = await gatedProject(t, dirs);
   let hang = true;
   const rx = await receiver(() => (hang ? "hang" : { status: 200, body: "ok" }));
-  const { subscription } = await createSubscription(t.db, KEY, { channel: "webhook", name: "w", url: rx.url, events: ["story.blocked"], projectIds: [project.id] }, "u");
+  const { subscription } = await createSubscription(
+    t.db,
+    KEY,
+    { channel: "webhook", name: "w", url: rx.url, events: ["story.blocked"], projectIds: [project.id] },
+    "u",
+  );
   const first = runner();
   const a = await createStory(t.db, { projectId: project.id, title: "First", stage: "current" }, testActor);
   await blockStory(t.db, { projectId: project.id, storyNumber: a.number, reason: "x" }, testActor);

@@ -21,7 +21,10 @@ export const liveRouter = router({
       for await (const p of getHub().stream(
         "any",
         untilSignedOut(ctx, signal),
-        (p) => p.channel !== "sessionEvents" && p.channel !== "notifications" && (!input.projectId || p.projectId === undefined || Number(p.projectId) === input.projectId),
+        (p) =>
+          p.channel !== "sessionEvents" &&
+          p.channel !== "notifications" &&
+          (!input.projectId || p.projectId === undefined || Number(p.projectId) === input.projectId),
       )) {
         yield { channel: String(p.channel ?? ""), storyId: p.storyId === undefined ? null : Number(p.storyId) };
       }

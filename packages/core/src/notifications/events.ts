@@ -1,15 +1,7 @@
 // What Drover announces: the stable event names of notification schema v1, and which activity-feed
 // entries (project_events) become which announcement. Pure: the database side supplies the story.
 
-export const NOTIFICATION_EVENTS = [
-  "story.review_needed",
-  "story.blocked",
-  "merge.failed",
-  "story.done",
-  "limit.hit",
-  "runner.lost",
-  "config.error",
-] as const;
+export const NOTIFICATION_EVENTS = ["story.review_needed", "story.blocked", "merge.failed", "story.done", "limit.hit", "runner.lost", "config.error"] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /** Shown in the settings page next to each event's checkbox. */
@@ -24,7 +16,16 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
 };
 
 /** Activity kinds that may announce something: the cheap test before any database read. */
-const ANNOUNCING_KINDS = new Set(["review_hold", "pipeline_advanced", "story_blocked", "merge_failed", "merged", "agent_throttled", "session_interrupted", "config_error"]);
+const ANNOUNCING_KINDS = new Set([
+  "review_hold",
+  "pipeline_advanced",
+  "story_blocked",
+  "merge_failed",
+  "merged",
+  "agent_throttled",
+  "session_interrupted",
+  "config_error",
+]);
 
 export function mayAnnounce(kind: string): boolean {
   return ANNOUNCING_KINDS.has(kind);

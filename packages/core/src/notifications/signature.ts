@@ -13,7 +13,13 @@ export function signatureHeader(secret: string, body: string, timestampSecs: num
 }
 
 /** The README's recipe, as a function: true when the header signs this body with this secret, recently enough. */
-export function verifySignature(secret: string, body: string, header: string, nowSecs = Math.floor(Date.now() / 1000), toleranceSecs = SIGNATURE_TOLERANCE_SECS): boolean {
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  nowSecs = Math.floor(Date.now() / 1000),
+  toleranceSecs = SIGNATURE_TOLERANCE_SECS,
+): boolean {
   const parts = Object.fromEntries(header.split(",").map((kv) => kv.split("=", 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1 || Math.abs(nowSecs - t) > toleranceSecs) return false;

@@ -16,7 +16,9 @@ describe("announcementsFor", () => {
       "story.blocked",
       "limit.hit",
     ]);
-    expect(announcementsFor(change({ kind: "merged", payload: { commit: "abc123" } }))).toEqual([{ event: "story.done", reason: "m", details: { commit: "abc123" } }]);
+    expect(announcementsFor(change({ kind: "merged", payload: { commit: "abc123" } }))).toEqual([
+      { event: "story.done", reason: "m", details: { commit: "abc123" } },
+    ]);
     expect(announcementsFor(change({ kind: "agent_throttled", payload: { until: "2026-12-01T07:00:00.000Z" } }))[0]!.details).toEqual({
       limit: "rate",
       resets_at: "2026-12-01T07:00:00.000Z",

@@ -24,7 +24,9 @@ const httpUrl = (what: string) =>
 
 const common = {
   name: textSchema.trim().min(1, { error: "Name must not be empty" }).max(100),
-  events: z.array(z.enum(NOTIFICATION_EVENTS, { error: `events: each must be one of ${NOTIFICATION_EVENTS.join(", ")}` })).min(1, { error: "Choose at least one event" }),
+  events: z
+    .array(z.enum(NOTIFICATION_EVENTS, { error: `events: each must be one of ${NOTIFICATION_EVENTS.join(", ")}` }))
+    .min(1, { error: "Choose at least one event" }),
   /** Empty: every project. */
   projectIds: z.array(idSchema).max(1000).default([]),
 };

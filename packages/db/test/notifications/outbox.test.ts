@@ -19,9 +19,19 @@ const key = readSecretKey({ env: { DROVER_SECRET_KEY: "ef".repeat(32) } })!;
 it("writes deliveries with the change that announces, for matching subscriptions only, and none when the change rolls back", async () => {
   const project = await projectWithRoster(t.db);
   const other = await projectWithRoster(t.db);
-  const hook = await createSubscription(t.db, key, { channel: "webhook", name: "a", url: "https://example.test/h", events: ["story.blocked"], projectIds: [project.id] }, "u");
+  const hook = await createSubscription(
+    t.db,
+    key,
+    { channel: "webhook", name: "a", url: "https://example.test/h", events: ["story.blocked"], projectIds: [project.id] },
+    "u",
+  );
   const doneOnly = await createSubscription(t.db, key, { channel: "webhook", name: "b", url: "https://example.test/d", events: ["story.done"] }, "u");
-  const elsewhere = await createSubscription(t.db, key, { channel: "webhook", name: "c", url: "https://example.test/o", events: ["story.blocked"], projectIds: [other.id] }, "u");
+  const elsewhere = await createSubscription(
+    t.db,
+    key,
+    { channel: "webhook", name: "c", url: "https://example.test/o", events: ["story.blocked"], projectIds: [other.id] },
+    "u",
+  );
   const browser = await createSubscription(t.db, null, { channel: "browser", name: "tabs", events: ["story.blocked"] }, "user-1");
   const s = await createStory(t.db, { projectId: project.id, title: "Atomic", stage: "current" }, testActor);
 
@@ -52,9 +62,9 @@ it("refuses a subscription without events, with an unknown event, or with a URL 
   await expect(createSubscription(t.db, key, { channel: "webhook", name: "x", url: "https://e.test", events: [] }, "u")).rejects.toThrow(
     "Choose at least one event",
   );
-  await expect(createSubscription(t.db, key, { channel: "webhook", name: "x", url: "https://e.test", events: ["story.exploded" as never] }, "u")).rejects.toThrow(
-    /each must be one of story\.review_needed/,
-  );
+  await expect(
+    createSubscription(t.db, key, { channel: "webhook", name: "x", url: "https://e.test", events: ["story.exploded" as never] }, "u"),
+  ).rejects.toThrow(/each must be one of story\.review_needed/);
   await expect(createSubscription(t.db, key, { channel: "slack", name: "x", webhookUrl: "ftp://e.test", events: ["story.done"] }, "u")).rejects.toThrow(
     "The Slack webhook URL must be an http:// or https:// URL",
   );
