@@ -14,7 +14,7 @@ export interface OutgoingRequest {
 }
 
 /** One key per delivery (a redelivery gets a new one): receivers drop a repeat they have seen. */
-export function idempotencyKey(d: Pick<ClaimedDelivery, "id" | "redeliveries">): string {
+function idempotencyKey(d: Pick<ClaimedDelivery, "id" | "redeliveries">): string {
   return d.redeliveries ? `dlv_${d.id}_r${d.redeliveries}` : `dlv_${d.id}`;
 }
 

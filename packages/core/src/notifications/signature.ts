@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const SIGNATURE_HEADER = "Drover-Signature";
 /** Default tolerance for a receiver checking the timestamp (seconds). */
-export const SIGNATURE_TOLERANCE_SECS = 300;
+const SIGNATURE_TOLERANCE_SECS = 300;
 
 export function signatureHeader(secret: string, body: string, timestampSecs: number): string {
   const mac = createHmac("sha256", secret).update(`${timestampSecs}.${body}`).digest("hex");

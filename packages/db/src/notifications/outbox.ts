@@ -8,8 +8,6 @@ import type { ProjectEvent } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
 import type { Tx } from "../services/tx.ts";
 
-export { mayAnnounce };
-
 const storyPath = (projectId: number, number: number) => `/projects/${projectId}/stories/${number}`;
 
 export async function enqueueAnnouncements(tx: Tx, row: ProjectEvent): Promise<void> {

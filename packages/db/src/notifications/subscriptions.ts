@@ -47,7 +47,7 @@ export const subscriptionInput = z.discriminatedUnion("channel", [
 export type SubscriptionInput = z.input<typeof subscriptionInput>;
 
 /** What may be shown of a subscription: never its secret. */
-export const SUBSCRIPTION_INFO = {
+const SUBSCRIPTION_INFO = {
   id: true,
   name: true,
   channel: true,

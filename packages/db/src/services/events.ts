@@ -7,7 +7,8 @@ import type { Prisma, ProjectEvent } from "../generated/prisma/client.ts";
 import type { Db } from "../client.ts";
 import { type DbOrTx, inTx, isTx } from "./tx.ts";
 import { actorColumns } from "./actor-columns.ts";
-import { enqueueAnnouncements, mayAnnounce } from "../notifications/outbox.ts";
+import { mayAnnounce } from "@drover/core/notifications/events";
+import { enqueueAnnouncements } from "../notifications/outbox.ts";
 
 export interface ProjectEventInput {
   projectId: number;
