@@ -1,24 +1,15 @@
 // Slack, Discord and Matrix deliveries, each checked by a local receiver against the service's
 // documented incoming format; their webhook URLs and tokens are secrets and never come back.
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
+import { expect, it } from "vitest";
 import { blockStory, createStory } from "@drover/db/services/stories";
 import { createSubscription, listSubscriptions } from "@drover/db/notifications/subscriptions";
 import { listDeliveries } from "@drover/db/notifications/delivery-queue";
 import { testActor } from "@drover/db/testing/actors";
-import { gatedProject, KEY, worker } from "./fixtures.ts";
+import { gatedProject, perTest, KEY, worker } from "./fixtures.ts";
 import { receiver, waitFor, type Received, type Receiver } from "./receivers.ts";
 
-let t: TestDatabase;
-const dirs: string[] = [];
-const closers: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-});
-afterAll(() => t?.drop());
+const ctx = perTest();
+const { dirs, closers } = ctx;
 
 async function listen(check: (r: Received) => string | null, okAnswer: { status: number; body?: string }): Promise<Receiver & { problems: string[] }> {
   const problems: string[] = [];
@@ -67,24 +58,24 @@ const matrixCheck = (r: Received) => {
 };
 
 it("Slack, Discord and Matrix get short messages with the story's link in their documented formats; their secrets never come back", async () => {
-  const project = await gatedProject(t, dirs);
+  const project = await gatedProject(ctx.t, dirs);
   const slack = await listen(slackCheck, { status: 200, body: "ok" });
   const discord = await listen(discordCheck, { status: 204 });
   const matrix = await listen(matrixCheck, { status: 200, body: '{"event_id":"$abc"}' });
   const base = { events: ["merge.failed", "story.blocked"] as never, projectIds: [project.id] };
-  await createSubscription(t.db, KEY, { channel: "slack", name: "slack", webhookUrl: `${slack.url}/services/T000/B000/XXXXSECRET`, ...base }, "u");
-  await createSubscription(t.db, KEY, { channel: "discord", name: "discord", webhookUrl: `${discord.url}/api/webhooks/123/discord-token`, ...base }, "u");
+  await createSubscription(ctx.t.db, KEY, { channel: "slack", name: "slack", webhookUrl: `${slack.url}/services/T000/B000/XXXXSECRET`, ...base }, "u");
+  await createSubscription(ctx.t.db, KEY, { channel: "discord", name: "discord", webhookUrl: `${discord.url}/api/webhooks/123/discord-token`, ...base }, "u");
   await createSubscription(
-    t.db,
+    ctx.t.db,
     KEY,
     { channel: "matrix", name: "matrix", homeserver: matrix.url, room: "!ops:example.org", accessToken: "syt_matrix_secret_token", ...base },
     "u",
   );
-  const w = worker(t);
+  const w = worker(ctx.t);
   closers.push(() => w.stop());
-  const s = await createStory(t.db, { projectId: project.id, title: "Login <b>broken</b> & more", stage: "current" }, testActor);
-  await blockStory(t.db, { projectId: project.id, storyNumber: s.number, reason: "waiting for the API key" }, testActor);
-  await waitFor("three deliveries", async () => (await t.db.notificationDelivery.count({ where: { status: "delivered" } })) === 3);
+  const s = await createStory(ctx.t.db, { projectId: project.id, title: "Login <b>broken</b> & more", stage: "current" }, testActor);
+  await blockStory(ctx.t.db, { projectId: project.id, storyNumber: s.number, reason: "waiting for the API key" }, testActor);
+  await waitFor("three deliveries", async () => (await ctx.t.db.notificationDelivery.count({ where: { status: "delivered" } })) === 3);
   for (const r of [slack, discord, matrix]) {
     expect(r.problems).toEqual([]);
     expect(r.received).toHaveLength(1);
@@ -105,32 +96,32 @@ it("Slack, Discord and Matrix get short messages with the story's link in their 
   expect(matrix.received[0]!.url).toMatch(/\/send\/m\.room\.message\/dlv_\d+$/);
 
   const shown = JSON.stringify(
-    [await listSubscriptions(t.db), ...(await Promise.all((await listSubscriptions(t.db)).map((x) => listDeliveries(t.db, x.id))))],
+    [await listSubscriptions(ctx.t.db), ...(await Promise.all((await listSubscriptions(ctx.t.db)).map((x) => listDeliveries(ctx.t.db, x.id))))],
     (_k, v) => (typeof v === "bigint" ? String(v) : v),
   );
   for (const secret of ["XXXXSECRET", "discord-token", "syt_matrix_secret_token"]) {
     expect(shown).not.toContain(secret);
-    expect(JSON.stringify(await t.db.notificationSubscription.findMany())).not.toContain(secret);
+    expect(JSON.stringify(await ctx.t.db.notificationSubscription.findMany())).not.toContain(secret);
   }
 });
 
 it("a chat receiver's error never records its secret URL", async () => {
-  const project = await gatedProject(t, dirs);
+  const project = await gatedProject(ctx.t, dirs);
   // Nothing listens there (a receiver that has closed): the error names the refusal, and the secret path must not appear.
   const gone = await receiver();
   await gone.close();
   const { subscription } = await createSubscription(
-    t.db,
+    ctx.t.db,
     KEY,
     { channel: "slack", name: "dead slack", webhookUrl: `${gone.url}/services/T1/B1/DEADSECRET`, events: ["story.blocked"], projectIds: [project.id] },
     "u",
   );
-  const w = worker(t, { retry: { baseMs: 50, maxMs: 50, retryForMs: 100 } });
+  const w = worker(ctx.t, { retry: { baseMs: 50, maxMs: 50, retryForMs: 100 } });
   closers.push(() => w.stop());
-  const s = await createStory(t.db, { projectId: project.id, title: "Dead receiver", stage: "current" }, testActor);
-  await blockStory(t.db, { projectId: project.id, storyNumber: s.number, reason: "x" }, testActor);
-  const d = await waitFor("failed", () => t.db.notificationDelivery.findFirst({ where: { subscriptionId: subscription.id, status: "failed" } }));
-  const attempts = await t.db.notificationAttempt.findMany({ where: { deliveryId: d.id } });
+  const s = await createStory(ctx.t.db, { projectId: project.id, title: "Dead receiver", stage: "current" }, testActor);
+  await blockStory(ctx.t.db, { projectId: project.id, storyNumber: s.number, reason: "x" }, testActor);
+  const d = await waitFor("failed", () => ctx.t.db.notificationDelivery.findFirst({ where: { subscriptionId: subscription.id, status: "failed" } }));
+  const attempts = await ctx.t.db.notificationAttempt.findMany({ where: { deliveryId: d.id } });
   expect(attempts.length).toBeGreaterThan(0);
   expect(JSON.stringify({ d, attempts }, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain("DEADSECRET");
   expect(attempts[0]!.responseExcerpt).toBe("ECONNREFUSED");

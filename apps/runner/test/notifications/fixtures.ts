@@ -1,14 +1,14 @@
 // A project with a gated coder (max_retries = 2) in a real repository, a secret key, and a worker
 // started against the test database with fast retries.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { makeRepo } from "@drover/repo/testing/make-repo";
 import { pino } from "pino";
 import { repoAccess } from "@drover/repo";
 import { addProject } from "@drover/db/services/projects";
 import { readSecretKey } from "@drover/db/secrets/key";
-import type { TestDatabase } from "@drover/db/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { testActor } from "@drover/db/testing/actors";
 import { startDeliveryWorker, type DeliveryWorkerOptions } from "../../src/notifications/delivery-worker.ts";
 
@@ -17,21 +17,29 @@ export const ENV = { DROVER_SECRET_KEY: "cd".repeat(32), DROVER_PUBLIC_URL: "htt
 export const KEY = readSecretKey({ env: ENV })!;
 
 export async function gatedProject(t: TestDatabase, dirs: string[]) {
-  const repo = fs.mkdtempSync(path.join(os.tmpdir(), "drover-notify-"));
+  const repo = makeRepo({
+    config: `default_qa = "server"\nmax_retries = 2\ngates = []\n\n[[agent]]\nname = "coder-1"\nstage = "coder"\nruntime = "command"\ncommand = ["true"]\n`,
+  });
   dirs.push(repo);
-  const git = (...a: string[]) => execFileSync("git", a, { cwd: repo, encoding: "utf8" }).trim();
-  git("init", "-q", "-b", "main");
-  git("config", "user.email", "t@t");
-  git("config", "user.name", "T");
-  fs.mkdirSync(path.join(repo, ".drover"));
-  fs.writeFileSync(
-    path.join(repo, ".drover/project.toml"),
-    `default_qa = "server"\nmax_retries = 2\ngates = []\n\n[[agent]]\nname = "coder-1"\nstage = "coder"\nruntime = "command"\ncommand = ["true"]\n`,
-  );
-  git("add", "-A");
-  git("commit", "-q", "-m", "init");
   const { project } = await addProject(t.db, { repoPath: repo, name: path.basename(repo) }, repoAccess, testActor);
   return project;
+}
+
+/** A test database for the file, and what each test starts (workers, receivers) stopped after it. */
+export function perTest() {
+  const ctx = { t: undefined as unknown as TestDatabase, dirs: [] as string[], closers: [] as (() => Promise<void>)[] };
+  beforeAll(async () => {
+    ctx.t = await createTestDatabase();
+  });
+  // A worker left running would claim the next test's rows.
+  afterEach(async () => {
+    for (const c of ctx.closers.splice(0).reverse()) await c();
+  });
+  afterAll(async () => {
+    await ctx.t?.drop();
+    for (const d of ctx.dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return ctx;
 }
 
 export function worker(t: TestDatabase, o: Partial<DeliveryWorkerOptions> = {}) {

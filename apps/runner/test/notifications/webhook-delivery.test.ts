@@ -1,27 +1,17 @@
 // Webhooks end to end with local receivers: the outbox row is written with the change, the worker
 // sends it signed, retries with backoff, and a hanging receiver does not hold up another one.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
+import { describe, expect, it } from "vitest";
 import { createStory, blockStory } from "@drover/db/services/stories";
 import { startAgent } from "@drover/db/services/agents";
 import { createSubscription } from "@drover/db/notifications/subscriptions";
 import { testActor } from "@drover/db/testing/actors";
 import { applyAfterSession } from "../../src/automation/after-end.ts";
-import { gatedProject, KEY, log, worker } from "./fixtures.ts";
+import { gatedProject, perTest, KEY, log, worker } from "./fixtures.ts";
 import { receiver, waitFor, type Receiver } from "./receivers.ts";
 import { verifyDroverSignature } from "./recipe.ts";
 
-let t: TestDatabase;
-const dirs: string[] = [];
-const closers: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-// Each test's worker and receivers go with it: a worker left running would claim the next test's rows.
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-});
-afterAll(() => t?.drop());
+const ctx = perTest();
+const { dirs, closers } = ctx;
 
 async function listen(...args: Parameters<typeof receiver>): Promise<Receiver> {
   const r = await receiver(...args);
@@ -30,34 +20,34 @@ async function listen(...args: Parameters<typeof receiver>): Promise<Receiver> {
 }
 
 async function webhook(url: string, events: string[], projectIds: number[] = []) {
-  return createSubscription(t.db, KEY, { channel: "webhook", name: `hook ${url}`, url, events: events as never, projectIds }, "admin-user");
+  return createSubscription(ctx.t.db, KEY, { channel: "webhook", name: `hook ${url}`, url, events: events as never, projectIds }, "admin-user");
 }
 
 async function end(sessionId: number) {
-  await t.db.agentSession.update({
+  await ctx.t.db.agentSession.update({
     where: { id: sessionId },
     data: { status: "failed", reason: "gate_failed", message: "The gate `npm test` exited with code 1", finishedAt: new Date(), startedAt: new Date() },
   });
-  await applyAfterSession(t.url, t.db, sessionId, "failed", "gate_failed", log);
+  await applyAfterSession(ctx.t.url, ctx.t.db, sessionId, "failed", "gate_failed", log);
 }
 
 describe("webhook deliveries", () => {
   it("a story blocked after its retries produces exactly one signed delivery with the documented body", async () => {
-    const project = await gatedProject(t, dirs);
+    const project = await gatedProject(ctx.t, dirs);
     const rx = await listen();
     const { subscription, signingSecret } = await webhook(`${rx.url}/hooks/drover`, ["story.blocked", "story.done"], [project.id]);
     expect(signingSecret).toMatch(/^whsec_/);
-    const s = await createStory(t.db, { projectId: project.id, title: "Flaky widget", stage: "current" }, testActor);
-    const first = await startAgent(t.db, { projectId: project.id, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
+    const s = await createStory(ctx.t.db, { projectId: project.id, title: "Flaky widget", stage: "current" }, testActor);
+    const first = await startAgent(ctx.t.db, { projectId: project.id, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
     await end(first.id);
-    for (let i = 0; i < 2; i++) await end((await t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, status: "pending" } })).id);
-    expect((await t.db.story.findUniqueOrThrow({ where: { id: s.id } })).blocked).toBe(true);
+    for (let i = 0; i < 2; i++) await end((await ctx.t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, status: "pending" } })).id);
+    expect((await ctx.t.db.story.findUniqueOrThrow({ where: { id: s.id } })).blocked).toBe(true);
     // Retries, moves and starts announce nothing: one outbox row, for the block.
-    expect(await t.db.notificationDelivery.count({ where: { subscriptionId: subscription.id } })).toBe(1);
+    expect(await ctx.t.db.notificationDelivery.count({ where: { subscriptionId: subscription.id } })).toBe(1);
 
-    const w = worker(t);
+    const w = worker(ctx.t);
     closers.push(() => w.stop());
-    await waitFor("the delivery", () => t.db.notificationDelivery.findFirst({ where: { subscriptionId: subscription.id, status: "delivered" } }));
+    await waitFor("the delivery", () => ctx.t.db.notificationDelivery.findFirst({ where: { subscriptionId: subscription.id, status: "delivered" } }));
     await new Promise((r) => setTimeout(r, 300)); // time for a wrongful second send
     expect(rx.received).toHaveLength(1);
     const req = rx.received[0]!;
@@ -82,21 +72,21 @@ describe("webhook deliveries", () => {
       details: {},
       text: expect.stringContaining(`${project.name} #${s.number} Flaky widget is blocked: `),
     });
-    const attempts = await t.db.notificationAttempt.findMany({ where: { delivery: { subscriptionId: subscription.id } } });
+    const attempts = await ctx.t.db.notificationAttempt.findMany({ where: { delivery: { subscriptionId: subscription.id } } });
     expect(attempts).toMatchObject([{ attempt: 1, ok: true, statusCode: 200, responseExcerpt: "ok" }]);
   });
 
   it("a receiver failing twice then succeeding gets three attempts, one success, backing off between them", async () => {
-    const project = await gatedProject(t, dirs);
+    const project = await gatedProject(ctx.t, dirs);
     const rx = await listen((_r, n) => (n <= 2 ? { status: 503, body: `down ${n}` } : { status: 204 }));
     const { subscription } = await webhook(rx.url, ["story.blocked"], [project.id]);
-    const w = worker(t);
+    const w = worker(ctx.t);
     closers.push(() => w.stop());
-    const s = await createStory(t.db, { projectId: project.id, title: "Needs a person", stage: "current" }, testActor);
-    await blockStory(t.db, { projectId: project.id, storyNumber: s.number, reason: "the spec is unclear" }, testActor);
-    const d = await waitFor("delivered", () => t.db.notificationDelivery.findFirst({ where: { subscriptionId: subscription.id, status: "delivered" } }));
+    const s = await createStory(ctx.t.db, { projectId: project.id, title: "Needs a person", stage: "current" }, testActor);
+    await blockStory(ctx.t.db, { projectId: project.id, storyNumber: s.number, reason: "the spec is unclear" }, testActor);
+    const d = await waitFor("delivered", () => ctx.t.db.notificationDelivery.findFirst({ where: { subscriptionId: subscription.id, status: "delivered" } }));
     expect(d.attempts).toBe(3);
-    const log = await t.db.notificationAttempt.findMany({ where: { deliveryId: d.id }, orderBy: { id: "asc" } });
+    const log = await ctx.t.db.notificationAttempt.findMany({ where: { deliveryId: d.id }, orderBy: { id: "asc" } });
     expect(log.map((a) => [a.attempt, a.ok, a.statusCode, a.responseExcerpt])).toEqual([
       [1, false, 503, "down 1"],
       [2, false, 503, "down 2"],
@@ -111,45 +101,47 @@ describe("webhook deliveries", () => {
   });
 
   it("a receiver that keeps failing is marked failed when the retry period is spent; a redeliver sends it again under a new key", async () => {
-    const project = await gatedProject(t, dirs);
+    const project = await gatedProject(ctx.t, dirs);
     let up = false;
     const rx = await listen(() => (up ? { status: 200, body: "thanks" } : { status: 500, body: "boom" }));
     const { subscription } = await webhook(rx.url, ["story.blocked"], [project.id]);
-    const w = worker(t, { retry: { baseMs: 100, maxMs: 100, retryForMs: 400 } });
+    const w = worker(ctx.t, { retry: { baseMs: 100, maxMs: 100, retryForMs: 400 } });
     closers.push(() => w.stop());
-    const s = await createStory(t.db, { projectId: project.id, title: "Down receiver", stage: "current" }, testActor);
-    await blockStory(t.db, { projectId: project.id, storyNumber: s.number, reason: "stuck" }, testActor);
-    const failed = await waitFor("failed", () => t.db.notificationDelivery.findFirst({ where: { subscriptionId: subscription.id, status: "failed" } }));
+    const s = await createStory(ctx.t.db, { projectId: project.id, title: "Down receiver", stage: "current" }, testActor);
+    await blockStory(ctx.t.db, { projectId: project.id, storyNumber: s.number, reason: "stuck" }, testActor);
+    const failed = await waitFor("failed", () => ctx.t.db.notificationDelivery.findFirst({ where: { subscriptionId: subscription.id, status: "failed" } }));
     expect(failed.attempts).toBeGreaterThanOrEqual(2);
     expect(failed.lastError).toBe("HTTP 500");
     const before = rx.received.length;
     up = true;
     const { redeliver } = await import("@drover/db/notifications/delivery-queue");
-    await redeliver(t.db, failed.id);
-    await waitFor("redelivered", () => t.db.notificationDelivery.findFirst({ where: { id: failed.id, status: "delivered" } }));
+    await redeliver(ctx.t.db, failed.id);
+    await waitFor("redelivered", () => ctx.t.db.notificationDelivery.findFirst({ where: { id: failed.id, status: "delivered" } }));
     expect(rx.received).toHaveLength(before + 1);
     expect(rx.received.at(-1)!.headers["idempotency-key"]).toBe(`dlv_${failed.id}_r1`);
   });
 
   it("a receiver that hangs does not delay a second receiver", async () => {
-    const project = await gatedProject(t, dirs);
+    const project = await gatedProject(ctx.t, dirs);
     const slow = await listen(() => "hang");
     const fast = await listen();
     // The hanging one is created first, so its delivery is claimed first.
     const hanging = await webhook(slow.url, ["story.blocked"], [project.id]);
     const quick = await webhook(fast.url, ["story.blocked"], [project.id]);
-    const w = worker(t, { timeoutMs: 5_000, concurrency: 2 });
+    const w = worker(ctx.t, { timeoutMs: 5_000, concurrency: 2 });
     closers.push(() => w.stop());
-    const s = await createStory(t.db, { projectId: project.id, title: "Two receivers", stage: "current" }, testActor);
+    const s = await createStory(ctx.t.db, { projectId: project.id, title: "Two receivers", stage: "current" }, testActor);
     const blockedAt = Date.now();
-    await blockStory(t.db, { projectId: project.id, storyNumber: s.number, reason: "stuck" }, testActor);
-    await waitFor("the quick receiver", () => t.db.notificationDelivery.findFirst({ where: { subscriptionId: quick.subscription.id, status: "delivered" } }));
+    await blockStory(ctx.t.db, { projectId: project.id, storyNumber: s.number, reason: "stuck" }, testActor);
+    await waitFor("the quick receiver", () =>
+      ctx.t.db.notificationDelivery.findFirst({ where: { subscriptionId: quick.subscription.id, status: "delivered" } }),
+    );
     expect(Date.now() - blockedAt).toBeLessThan(2_500); // well inside the hanging receiver's 5 s timeout
     expect(slow.received).toHaveLength(1);
-    const pending = await t.db.notificationDelivery.findFirstOrThrow({ where: { subscriptionId: hanging.subscription.id } });
+    const pending = await ctx.t.db.notificationDelivery.findFirstOrThrow({ where: { subscriptionId: hanging.subscription.id } });
     expect(pending.status).toBe("pending");
     // And the hanging one times out, is logged as such, and is retried later.
-    const a = await waitFor("the timeout", () => t.db.notificationAttempt.findFirst({ where: { deliveryId: pending.id } }), 10_000);
+    const a = await waitFor("the timeout", () => ctx.t.db.notificationAttempt.findFirst({ where: { deliveryId: pending.id } }), 10_000);
     expect(a).toMatchObject({ ok: false, statusCode: null, responseExcerpt: "no answer within 5 s" });
   });
 });
