@@ -65,6 +65,7 @@ describe("roles", () => {
       expect(table[path], path).toBe("admin");
     expect(table["stories.update"]).toBe("member");
     expect(table["stories.tick"]).toBe("member");
+    expect(table["stories.answer"]).toBe("member");
     expect(table["onboarding.doctor"]).toBe("viewer");
     expect(table["views.storyAt"]).toBe("viewer");
     // Webhooks and chat rooms carry secrets and reach outside: an admin's.

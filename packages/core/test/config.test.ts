@@ -129,6 +129,13 @@ output_per_mtok = 15
     );
   });
 
+  it("mcp = false turns Drover's MCP tools off per agent; anything but a boolean is refused, naming the key", () => {
+    expect(err(`[[agent]]\nname = "x"\nstage = "coder"\nmcp = "no"\n`).message).toMatch(/agent\[0\] \(x\)\.mcp: must be a boolean \(got "no"\)/);
+    const ok = parseProjectConfig(`[[agent]]\nname = "a"\nstage = "coder"\nmcp = false\n[[agent]]\nname = "b"\nstage = "coder"\n`, F);
+    expect(ok.config.agent.map((a) => a.mcp)).toEqual([false, undefined]);
+    expect(ok.warnings.join("\n")).not.toMatch(/mcp/);
+  });
+
   it("rejects an unknown runtime", () => {
     expect(err(`[[agent]]\nname = "x"\nstage = "coder"\nruntime = "gpt"\n`).message).toMatch(
       /agent\[0\] \(x\)\.runtime: must be one of claude-code, gemini, codex, command/,

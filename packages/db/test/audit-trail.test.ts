@@ -99,7 +99,7 @@ describe("audit trail", () => {
 
   it("refuses a filter it cannot apply, saying what to use", async () => {
     await expect(collect(exportAudit(t.db, "csv", { actorKind: "robot" as never }))).rejects.toThrow(
-      /actorKind must be one of user, token, cli, runner, automation/,
+      /actorKind must be one of user, token, cli, runner, agent, automation/,
     );
   });
 });

@@ -17,4 +17,6 @@ export const AUTOMATION = {
   recovery: automation("recovery"),
   demo: automation("demo"),
   demoAutopilot: automation("demo autopilot"),
+  /** A remote project's roster, read from its remote base. */
+  configSync: automation("remote config"),
 } as const satisfies Record<string, Actor>;

@@ -14,6 +14,8 @@ import { attemptMerge } from "./merge-flow.ts";
 import { pipelineOnExit } from "./on-exit.ts";
 import { compactOldSessions, enforceAgentBudgets, latestEventId, sweepDone, throttleFromEvents } from "./heartbeat.ts";
 import { DEFAULT_DEMO_PROMOTE_SECS, runDemoAutopilot } from "../demo/autopilot.ts";
+import { clonesRoot, ProjectRepos } from "../runner/project-repos.ts";
+import { AUTOMATION } from "./actors.ts";
 
 export interface PipelineOptions {
   databaseUrl?: string;
@@ -24,6 +26,8 @@ export interface PipelineOptions {
   listenBoard?: boolean;
   /** The demo project's autopilot: idle time before it promotes a backlog story (default 45 s). */
   demoPromoteMs?: number;
+  /** The runner's data folder (its --data-dir): remote projects' clones live there. */
+  dataDir?: string;
 }
 
 export interface PipelineHooks extends SessionLifecycleHooks {
@@ -37,6 +41,9 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
   const log = (opts.logger ?? pino({ name: "drover-pipeline" })).child({ part: "pipeline" });
   let db: Db | undefined;
   const getDb = () => (db ??= createDb(databaseUrl, { max: 4 }));
+  let repos: ProjectRepos | undefined;
+  const getRepos = () => (repos ??= new ProjectRepos(clonesRoot(opts.dataDir), getDb()));
+  const configFetchedAt = new Map<number, number>();
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
@@ -47,13 +54,26 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
   let debounce: NodeJS.Timeout | undefined;
 
   async function reachableProjects(): Promise<number[]> {
-    // Archived projects get no passes: nothing starts or merges there.
-    const rows = await getDb().project.findMany({ where: { archivedAt: null }, select: { id: true, repoPath: true } });
-    return rows.filter((p) => fs.existsSync(path.join(p.repoPath, ".git"))).map((p) => p.id);
+    // Archived projects get no passes: nothing starts or merges there. A remote project is reachable from every host.
+    const rows = await getDb().project.findMany({ where: { archivedAt: null }, select: { id: true, repoPath: true, remoteUrl: true } });
+    return rows.filter((p) => p.remoteUrl || fs.existsSync(path.join(p.repoPath, ".git"))).map((p) => p.id);
+  }
+
+  /** A remote project's roster is read from the remote base (fetched at most every 10 s per project). */
+  async function syncRemoteConfigs(): Promise<void> {
+    const rows = await getDb().project.findMany({ where: { archivedAt: null, remoteUrl: { not: null } } });
+    for (const p of rows) {
+      if (Date.now() - (configFetchedAt.get(p.id) ?? 0) < 10_000) continue;
+      configFetchedAt.set(p.id, Date.now());
+      await getRepos()
+        .syncConfig(p, AUTOMATION.configSync)
+        .catch((err) => log.warn({ project: p.name, err: (err as Error).message }, "could not read the remote project's roster"));
+    }
   }
 
   async function onePass(): Promise<void> {
     const d = getDb();
+    await syncRemoteConfigs();
     for (const projectId of await reachableProjects()) {
       await applyOrphans(databaseUrl, d, projectId, log);
       const assign = () => withAdvisoryLock(databaseUrl, LOCK_SPACE.assign, projectId, () => autoAssignProject(d, projectId, log));
@@ -63,7 +83,7 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
       // One merge at a time per project, across runners: the base branch moves one story at a time.
       const merged = await withAdvisoryLock(databaseUrl, LOCK_SPACE.merge, projectId, async () => {
         let n = 0;
-        for (const storyId of merges) if ((await attemptMerge(d, projectId, storyId, log)) === "done") n++;
+        for (const storyId of merges) if ((await attemptMerge(d, projectId, storyId, log, getRepos())) === "done") n++;
         return n;
       });
       if (merged.ran && merged.value > 0) await assign(); // done stories may unblock depends_on

@@ -8,7 +8,7 @@ import type { Db, Project, Story } from "@drover/db";
 import { inTx, lockStory, logProjectEvent, moveLocked, recordStoryChange, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { gateFailureText, runGates } from "./gates.ts";
-import { advanceBase, prepareMerge, removeMergeWorktree, type MergeTarget } from "./merge.ts";
+import { advanceBase, prepareMerge, removeMergeWorktree, restoreMergeWorktree, type MergeTarget } from "./merge.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
 import { gatesFor, gateTimeoutSecs } from "./settings.ts";
@@ -16,16 +16,21 @@ import { mergeTargetFor } from "./target.ts";
 import { readStoryChange } from "./story-change.ts";
 import { teardownStory } from "./teardown.ts";
 import { AUTOMATION } from "./actors.ts";
+import type { ProjectRepos } from "../runner/project-repos.ts";
 
 export type MergeOutcome = "done" | "mergemaster" | "merge_failure" | "skipped";
 
-export async function attemptMerge(db: Db, projectId: number, storyId: number, log: Logger): Promise<MergeOutcome> {
+/** Pushes to a remote base that keeps moving are tried this many times (fetch, replay, gates again), then a mergemaster takes over. */
+export const REMOTE_PUSH_TRIES = 3;
+
+/** `repos`: where this runner keeps projects' repositories; a remote project merges against its remote. */
+export async function attemptMerge(db: Db, projectId: number, storyId: number, log: Logger, repos?: ProjectRepos): Promise<MergeOutcome> {
   const story = await db.story.findUnique({ where: { id: storyId }, include: { project: true } });
   if (story?.stage !== "merge" || story.blocked || story.mergeFailure || story.reviewHold) return "skipped";
   const active = await db.agentSession.count({ where: { storyId, status: { in: ["pending", "running"] }, stage: "mergemaster" } });
   if (active) return "skipped";
   const project = story.project;
-  const target = await mergeTargetFor(db, story, project);
+  const target = await mergeTargetFor(db, story, project, repos);
   const event = (kind: string, message: string, payload?: object) =>
     logProjectEvent(db, { projectId, storyId, kind, message, actor: AUTOMATION.merge, ...(payload ? { payload: payload as never } : {}) });
   let cfg: ProjectConfig;
@@ -40,8 +45,24 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     where: { storyId, stage: "mergemaster", createdAt: { gte: story.stageChangedAt } },
     orderBy: { id: "desc" },
   });
-  const resumeAfterMergemaster = mm?.status === "completed" && fs.existsSync(target.worktreePath);
+  let resumeAfterMergemaster = mm?.status === "completed" && fs.existsSync(target.worktreePath);
 
+  if (target.remote && repos) {
+    // Fetch first: the base and the story branch (perhaps pushed by another host) as the remote has them.
+    try {
+      await repos.sync(project, target.storyBranch);
+      await repos.sync(project, mergeBranchName(story.number)); // a mergemaster's sealed work, pushed from its host
+    } catch (e) {
+      await event(
+        "merge_fetch_failed",
+        `Story ${story.number}: could not fetch the remote (${(e as Error).message}); the merge is tried again on the next pass`,
+      );
+      return "skipped";
+    }
+  }
+  // The mergemaster worked on another host: its sealed work came through the remote.
+  if (mm?.status === "completed" && !resumeAfterMergemaster && target.remote && repos)
+    resumeAfterMergemaster = await restoreMergeWorktree(target, mergeBranchName(story.number));
   const gates = gatesFor(cfg, target.worktreePath);
   if (!resumeAfterMergemaster) {
     const prep = await prepareMerge(target);
@@ -85,7 +106,17 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
       ? ({ ok: true } as const)
       : ({ ok: false, reason: "gates failed on the moved base", text: gateFailureText(report, gateTimeoutSecs(cfg)) } as const);
   };
-  const adv = await advanceBase(target, gates.length ? { regate } : {});
+  let adv = await advanceBase(target, gates.length ? { regate } : {});
+  // The remote base moved between our fetch and our push: fetch, replay onto it, gate again.
+  for (let tries = 1; !adv.ok && adv.baseMoved && target.remote && tries < REMOTE_PUSH_TRIES; tries++) {
+    await event("merge_push_retry", `Story ${story.number}: ${adv.reason}; fetching and trying again (${tries + 1}/${REMOTE_PUSH_TRIES})`);
+    await target.remote.refresh();
+    adv = await advanceBase(target, gates.length ? { regate } : {});
+  }
+  if (!adv.ok && adv.baseMoved) {
+    const where = `You are in the merge worktree ${target.worktreePath} (branch ${mergeBranchName(story.number)}). The remote ${target.baseBranch} moved during each of ${REMOTE_PUSH_TRIES} attempts to push this story onto it; bring the worktree onto the current ${target.baseBranch} and finish. The gates and the push run again after you exit.`;
+    return handOff(db, story, project, target, where, event, log);
+  }
   if (!adv.ok) {
     if (adv.conflicts?.length) return handOff(db, story, project, target, conflictBrief(target, adv.conflicts), event, log);
     if (adv.gateFailure) {

@@ -8,6 +8,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { findConflictMarkers, verifyMerge, type MergeFacts } from "@drover/core/automation/merge-verify";
 import { commitIdentityArgs, currentBranch, git, isAncestor, revParse, unmergedFiles, worktrees } from "./git.ts";
+import type { RemoteSide } from "../runner/project-repos.ts";
 
 export interface MergeTarget {
   repoPath: string;
@@ -17,6 +18,8 @@ export interface MergeTarget {
   storyTitle: string;
   /** Folder for the merge worktree (inside the runner's worktree root, so agents may work there). */
   worktreePath: string;
+  /** A remote project: the base moves by a push to the remote, and landing is checked there. */
+  remote?: RemoteSide;
 }
 
 export type PrepareResult =
@@ -41,17 +44,22 @@ export async function prepareMerge(t: MergeTarget): Promise<PrepareResult> {
   await g.raw(["worktree", "add", "--force", "-B", branch, t.worktreePath, baseBefore]);
   const wt = git(t.worktreePath);
   try {
-    await wt.raw(["merge", "--squash", "--no-commit", t.storyBranch]);
-  } catch {
+    // A three-way squash wants a committer identity even without committing (a fresh runner host has none).
+    await wt.raw([...(await commitIdentityArgs(t.worktreePath)), "merge", "--squash", "--no-commit", t.storyBranch]);
+  } catch (err) {
     const conflicts = await unmergedFiles(t.worktreePath);
     if (conflicts.length) return { status: "conflicts", worktreePath: t.worktreePath, branch, baseBefore, conflicts };
+    // Not a conflict: git's own words, rather than an empty squash that looks like "no change".
+    await removeMergeWorktree(t.repoPath, t.worktreePath, branch);
+    return { status: "error", reason: `squashing ${t.storyBranch} onto ${t.baseBranch} failed: ${(err as Error).message.trim()}` };
   }
   const conflicts = await unmergedFiles(t.worktreePath);
   if (conflicts.length) return { status: "conflicts", worktreePath: t.worktreePath, branch, baseBefore, conflicts };
   const staged = (await wt.raw(["diff", "--cached", "--name-only"])).trim();
   if (!staged) {
     await removeMergeWorktree(t.repoPath, t.worktreePath, branch);
-    return { status: "empty", reason: `story branch ${t.storyBranch} has no change against ${t.baseBranch}` };
+    const at = (await revParse(t.repoPath, t.storyBranch))?.slice(0, 10);
+    return { status: "empty", reason: `story branch ${t.storyBranch} (at ${at}) has no change against ${t.baseBranch} (at ${baseBefore.slice(0, 10)})` };
   }
   await wt.raw([...(await commitIdentityArgs(t.worktreePath)), "commit", "--no-verify", "-m", mergeCommitMessage(t.storyNumber, t.storyTitle)]);
   return { status: "ready", worktreePath: t.worktreePath, branch, baseBefore };
@@ -80,7 +88,7 @@ export async function sealMergeWorktree(t: MergeTarget): Promise<{ ok: true; com
 
 export type AdvanceResult =
   | { ok: true; commit: string; baseBefore: string; method: "fast-forward" | "cherry-pick" }
-  | { ok: false; reason: string; conflicts?: string[]; baseBefore?: string; gateFailure?: string };
+  | { ok: false; reason: string; conflicts?: string[]; baseBefore?: string; gateFailure?: string; baseMoved?: boolean };
 
 /** Re-runs the gates on a commit that was cherry-picked onto a moved base, before the base moves. */
 export type Regate = (worktreePath: string) => Promise<{ ok: true } | { ok: false; reason: string; text: string }>;
@@ -117,6 +125,8 @@ export async function advanceBase(t: MergeTarget, opts: { regate?: Regate } = {}
     }
   }
 
+  if (t.remote) return publishToRemote(t, t.remote, commit, baseBefore, method);
+
   // Put the main checkout back on the base if a previous tool left it on a merge-queue branch.
   const mainBranch = await currentBranch(t.repoPath);
   if (mainBranch?.startsWith("merge-queue/"))
@@ -141,9 +151,33 @@ export async function advanceBase(t: MergeTarget, opts: { regate?: Regate } = {}
   return { ok: true, commit: facts.baseAfter, baseBefore, method, facts };
 }
 
-async function mergeFacts(t: Pick<MergeTarget, "repoPath" | "baseBranch">, baseBefore: string): Promise<MergeFacts> {
+/**
+ * The remote's base moves only by a push it accepts (never forced). A base that moved meanwhile is
+ * answered `baseMoved` (fetch and go again); a refusal keeps the story out of done with the
+ * remote's reason. The remote itself must then hold the commit before anything is called merged.
+ */
+async function publishToRemote(
+  t: MergeTarget,
+  remote: RemoteSide,
+  commit: string,
+  baseBefore: string,
+  method: "fast-forward" | "cherry-pick",
+): Promise<AdvanceResult & { facts?: MergeFacts }> {
+  const pushed = await remote.publish(commit);
+  if (!pushed.ok) return { ok: false, reason: pushed.message, baseBefore, ...(pushed.moved ? { baseMoved: true } : {}) };
+  if (!(await remote.landed(commit)))
+    return { ok: false, reason: `the remote accepted the push, but its ${t.baseBranch} does not contain ${commit.slice(0, 10)}`, baseBefore };
+  await remote.refresh(); // the clone's base mirrors the remote's again, now with the story in it
+  const facts = await mergeFacts(t, baseBefore, commit);
+  const verdict = verifyMerge(facts);
+  if (!verdict.ok) return { ok: false, reason: verdict.reason, baseBefore, facts };
+  return { ok: true, commit, baseBefore, method, facts };
+}
+
+/** `after`: the commit the base reached (default: where the local base is now). */
+async function mergeFacts(t: Pick<MergeTarget, "repoPath" | "baseBranch">, baseBefore: string, after?: string): Promise<MergeFacts> {
   const g = git(t.repoPath);
-  const baseAfter = (await revParse(t.repoPath, t.baseBranch)) ?? "";
+  const baseAfter = after ?? (await revParse(t.repoPath, t.baseBranch)) ?? "";
   const moved = baseAfter !== "" && (await isAncestor(t.repoPath, baseBefore, baseAfter));
   const changedFiles = baseAfter ? (await g.raw(["diff", "--name-only", baseBefore, baseAfter])).split("\n").filter(Boolean) : [];
   const diff = baseAfter ? await g.raw(["diff", baseBefore, baseAfter]) : "";
@@ -156,6 +190,17 @@ async function mergeFacts(t: Pick<MergeTarget, "repoPath" | "baseBranch">, baseB
     conflictMarkers: findConflictMarkers(diff),
     mainCheckoutBranch: await currentBranch(t.repoPath),
   };
+}
+
+/** The merge worktree again from the merge branch as the remote delivered it (a mergemaster sealed it on another host); false when there is none. */
+export async function restoreMergeWorktree(t: MergeTarget, branch: string): Promise<boolean> {
+  const head = (await revParse(t.repoPath, `refs/remotes/origin/${branch}`)) ?? (await revParse(t.repoPath, `refs/heads/${branch}`));
+  const base = await revParse(t.repoPath, t.baseBranch);
+  if (!head || !base || head === base) return false;
+  await removeMergeWorktree(t.repoPath, t.worktreePath);
+  await mkdir(dirname(t.worktreePath), { recursive: true });
+  await git(t.repoPath).raw(["worktree", "add", "--force", "-B", branch, t.worktreePath, head]);
+  return true;
 }
 
 /** Removes a merge worktree (and optionally its branch), tolerating half-removed leftovers. */

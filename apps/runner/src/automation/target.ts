@@ -3,8 +3,10 @@ import { mergeWorktreePath, storyBranch, worktreeRoot } from "@drover/core/pipel
 import type { Db, Project, Story } from "@drover/db";
 import type { MergeTarget } from "./merge.ts";
 import { projectConfigFrom } from "@drover/core/config/stored-config";
+import type { ProjectRepos } from "../runner/project-repos.ts";
 
-export async function mergeTargetFor(db: Db, story: Story, project: Project): Promise<MergeTarget> {
+/** `repos` places a remote project's merge in this runner's clone, against its remote. */
+export async function mergeTargetFor(db: Db, story: Story, project: Project, repos?: ProjectRepos): Promise<MergeTarget> {
   const cfg = projectConfigFrom(project.config);
   // The branch the coder really worked on (the runner records it on the session).
   const coder = await db.agentSession.findFirst({
@@ -12,13 +14,16 @@ export async function mergeTargetFor(db: Db, story: Story, project: Project): Pr
     orderBy: { id: "desc" },
     select: { branch: true },
   });
+  const repoPath = repos ? repos.path(project) : project.repoPath;
+  const remote = repos?.remoteSide(project);
   return {
-    repoPath: project.repoPath,
+    repoPath,
     baseBranch: project.baseBranch,
     storyBranch: coder?.branch ?? storyBranch(story.number, story.slug),
     storyNumber: story.number,
     storyTitle: story.title,
     // Inside the worktree root, where the runner lets agents (the mergemaster) work.
-    worktreePath: mergeWorktreePath(worktreeRoot(project.repoPath, cfg.worktree_root), story.number),
+    worktreePath: mergeWorktreePath(worktreeRoot(repoPath, cfg.worktree_root), story.number),
+    ...(remote ? { remote } : {}),
   };
 }

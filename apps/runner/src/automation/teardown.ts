@@ -57,10 +57,17 @@ export async function teardownStory(db: Db, story: Story, project: Project, t: M
       .catch((e: Error) => notes.push(`worktree remove ${wt.path}: ${e.message.trim()}`));
   }
   await removeMergeWorktree(t.repoPath, t.worktreePath, cfg.keep_branches ? undefined : mergeBranchName(t.storyNumber));
-  if (!cfg.keep_branches)
+  if (!cfg.keep_branches && t.remote) {
+    const note = await t.remote.deleteBranch(mergeBranchName(t.storyNumber));
+    if (note) notes.push(note);
+  }
+  if (!cfg.keep_branches) {
     await git(t.repoPath)
       .raw(["branch", "-D", t.storyBranch])
       .catch(() => undefined);
+    const note = await t.remote?.deleteBranch(t.storyBranch);
+    if (note) notes.push(note);
+  }
   await logProjectEvent(db, {
     projectId: project.id,
     storyId: story.id,

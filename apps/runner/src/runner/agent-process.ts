@@ -20,6 +20,7 @@ import { type AgentCredentials, describeCredentials, linkLogins, runnerHome } fr
 import { HiddenPathError } from "../sandbox/bubblewrap.ts";
 import { agentSandbox, sandboxed } from "../sandbox/policy.ts";
 import { onPath } from "../sandbox/program-mounts.ts";
+import { refusalText } from "../sandbox/refusal-text.ts";
 import { sandboxCommand, type SandboxedCommand } from "../sandbox/sandbox.ts";
 
 export interface Exit {
@@ -48,6 +49,8 @@ export interface AgentRunRequest {
   credentials: AgentCredentials;
   /** The project's sandbox settings (roster `sandbox`, `network_allow`). */
   sandboxSettings: Parameters<typeof agentSandbox>[0];
+  /** Drover's MCP endpoint and this session's token (mcp-endpoint.ts); its host:port joins the allowlist. */
+  mcp?: { url: string; token: string; hostPort: string };
 }
 
 export interface AgentProcessDeps {
@@ -94,7 +97,7 @@ export class AgentProcess {
     const sandbox = agentSandbox(r.sandboxSettings, {
       runtime: spec.runtime,
       env,
-      agentAllow: spec.network_allow as string[] | undefined,
+      agentAllow: [...((spec.network_allow as string[] | undefined) ?? []), ...(r.mcp ? [r.mcp.hostPort] : [])],
       worktree: r.cwd,
       sessionDir: r.sessionDir,
       stateDir: r.stateDir,
@@ -109,11 +112,7 @@ export class AgentProcess {
         env,
         cwd: r.cwd,
         who: `agent ${spec.name}'s command`,
-        onRefused: (host, port) =>
-          emit({
-            kind: "error",
-            text: `Sandbox refused a connection to ${host}:${port}: not on agent ${spec.name}'s network allowlist (add "${host}:${port}" to network_allow in .drover/project.toml to allow it)`,
-          }),
+        onRefused: (host, port, direct) => emit({ kind: "error", text: `Sandbox ${refusalText(host, port, direct, `agent ${spec.name}'s`)}` }),
       });
       emit({ kind: "status", text: `Sandboxed; network allowlist: ${sandbox.allow.join(", ") || "(none)"}` });
       return { boxed };
@@ -139,6 +138,7 @@ export class AgentProcess {
       writableDirs: r.writableDirs,
       logins: r.credentials.logins,
       sandboxed: sandboxed(r.sandboxSettings),
+      ...(r.mcp ? { mcp: { url: r.mcp.url, token: r.mcp.token } } : {}),
     };
     const plan = adapter.plan(req);
     for (const [file, content] of Object.entries(plan.files ?? {})) {

@@ -4,6 +4,7 @@
 // outlives it. With `sandbox`, it runs in the run's sandbox (../sandbox) and each connection the
 // sandbox refuses becomes a line of its output.
 import { spawn } from "node:child_process";
+import { refusalText } from "../sandbox/refusal-text.ts";
 import { sandboxCommand, type SandboxedCommand, type SandboxRequest } from "../sandbox/sandbox.ts";
 import { processGuard } from "./guard.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
@@ -48,8 +49,7 @@ export async function runGuardedCommand(
         argv,
         env: opts.env,
         cwd: opts.cwd,
-        onRefused: (host, port) =>
-          collect(`\n[sandbox] refused a connection to ${host}:${port}: not on the network allowlist (network_allow in .drover/project.toml)\n`),
+        onRefused: (host, port, direct) => collect(`\n[sandbox] ${refusalText(host, port, direct)}\n`),
       });
     } catch (e) {
       return { exitCode: null, signal: null, timedOut: false, error: (e as Error).message, durationMs: Date.now() - started, tail: "" };

@@ -5,21 +5,23 @@ import type { StopReason } from "@drover/core/automation/end-reasons";
 import { DomainError } from "@drover/core/errors";
 import { templateVars } from "@drover/core/prompts/template";
 import { getRuntimeAdapter } from "@drover/core/runtimes/index";
-import type { AgentSpec, NormalizedEvent } from "@drover/core/runtimes/types";
+import type { AgentSpec, NormalizedEvent, RuntimeAdapter } from "@drover/core/runtimes/types";
 import type { Db } from "@drover/db";
 import { logProjectEvent, type ProjectEventInput } from "@drover/db/services/events";
 import { recordAttempt, type Owner } from "@drover/db/sessions/index";
 import type { Logger } from "pino";
-import { AgentProcess } from "./agent-process.ts";
-import { agentCredentials } from "./agent-credentials.ts";
+import { AgentProcess, type AgentRunRequest } from "./agent-process.ts";
+import { type AgentCredentials, agentCredentials } from "./agent-credentials.ts";
 import { maskDeep, secretMask } from "@drover/core/runtimes/secret-mask";
 import { type EventBudget, SessionEventLog } from "./event-log.ts";
 import type { Guard } from "./guard.ts";
 import type { SessionLifecycleHooks, SessionRow } from "./lifecycle.ts";
 import type { RunnerOptions } from "./options.ts";
 import { type End, endForStop, finishSession } from "./session-end.ts";
-import { prepareWorkspace } from "./session-workspace.ts";
+import { prepareWorkspace, type Workspace } from "./session-workspace.ts";
 import { SetupError } from "./setup.ts";
+import type { RunnerMcp } from "./mcp-endpoint.ts";
+import type { ProjectRepos } from "./project-repos.ts";
 import { branchHead, WorktreeError } from "./worktree.ts";
 
 export type { StopReason };
@@ -37,6 +39,10 @@ export interface RunDeps {
   stateRoot: string;
   /** The runner's environment: agents' credentials come from it (agent-credentials.ts). */
   runnerEnv: NodeJS.ProcessEnv;
+  /** Drover's MCP endpoint (mcp-endpoint.ts); absent, agents get no Drover tools. */
+  mcp?: RunnerMcp;
+  /** Where projects' repositories are on this runner (remote projects' clones). */
+  repos: ProjectRepos;
 }
 
 export class SessionRun {
@@ -139,6 +145,7 @@ export class SessionRun {
       attempt: this.attempt,
       sessionsDir: this.deps.sessionsDir,
       stateRoot: this.deps.stateRoot,
+      repos: this.deps.repos,
       setupTimeoutSecs: opts.setupTimeoutSecs,
       emit: (e) => this.emit(e),
       onWorktree: (w) => {
@@ -166,7 +173,33 @@ export class SessionRun {
 
     const adapter = getRuntimeAdapter(session.runtime);
     const credentials = await agentCredentials(db, session.projectId, ws.agent, this.deps.runnerEnv);
-    this.events.mask = secretMask(credentials.sensitive);
+    // The session's MCP token: valid from here until the agent has exited (revoked below).
+    const mcp = this.deps.mcp && ws.agent.mcp !== false ? this.deps.mcp : undefined;
+    const mcpToken = mcp?.tokens.issue(this.id);
+    this.events.mask = secretMask([...credentials.sensitive, ...(mcpToken ? [mcpToken] : [])]);
+    try {
+      return await this.runAgent(
+        session,
+        ws,
+        proc,
+        adapter,
+        credentials,
+        mcp && mcpToken ? { url: mcp.url, token: mcpToken, hostPort: mcp.hostPort } : undefined,
+      );
+    } finally {
+      mcp?.tokens.revoke(this.id);
+    }
+  }
+
+  private async runAgent(
+    session: SessionRow,
+    ws: Workspace,
+    proc: AgentProcess,
+    adapter: RuntimeAdapter,
+    credentials: AgentCredentials,
+    mcp: AgentRunRequest["mcp"],
+  ): Promise<End> {
+    const { db } = this.deps;
     const spec: AgentSpec = {
       ...ws.agent,
       name: session.agent.name,
@@ -201,6 +234,7 @@ export class SessionRun {
         writableDirs: ws.gitDirs,
         credentials,
         sandboxSettings: ws.roster,
+        mcp,
       });
 
     let exit = await run(session.prompt ?? "", session.resumeRuntimeSessionId ?? undefined);
@@ -224,7 +258,10 @@ export class SessionRun {
     }
 
     if (exit.spawnError) return { status: "failed", reason: "spawn_error", message: exit.spawnError };
-    if (this.stopReason) return endForStop(this.stopReason, exit, proc.inactivitySecs);
+    if (this.stopReason) {
+      await this.pushStoryBranch(session, ws.branch);
+      return endForStop(this.stopReason, exit, proc.inactivitySecs);
+    }
 
     await this.events.drain();
     const decision = await this.deps.hooks.onExit({
@@ -241,7 +278,21 @@ export class SessionRun {
         await this.events.drain();
       },
     });
+    // After onExit: a mergemaster's work is sealed into its commit there, and goes to the remote with the rest.
+    await this.pushStoryBranch(session, ws.branch);
     return { ...decision, exitCode: exit.exitCode };
+  }
+
+  /** A remote project's story branch goes to the remote after every session that committed, so another host can go on. */
+  private async pushStoryBranch(session: SessionRow, branch: string): Promise<void> {
+    const pushed = await this.deps.repos.pushBranch(session.project, branch).catch((e: Error) => ({ ok: false as const, moved: false, message: e.message }));
+    if (!pushed) return;
+    if (pushed.ok) {
+      this.emit({ kind: "status", text: `Pushed ${branch} to the remote` });
+      return;
+    }
+    this.emit({ kind: "status", text: `Could not push ${branch} to the remote: ${pushed.message}` });
+    await this.projectEvent(session, "branch_push_failed", `${session.agent.name}: ${branch} was not pushed to the remote: ${pushed.message}`).catch(() => {});
   }
 
   private owner(): Owner {

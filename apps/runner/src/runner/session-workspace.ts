@@ -14,6 +14,7 @@ import { rosterAgent, rosterConfig } from "./roster.ts";
 import { copyFiles, runSetup } from "./setup.ts";
 import { runtimeStateDir } from "./state-paths.ts";
 import { ensureWorktree } from "./worktree.ts";
+import type { ProjectRepos } from "./project-repos.ts";
 import { agentSandbox } from "../sandbox/policy.ts";
 
 const SETUP_MARKER = "drover-setup-done";
@@ -46,6 +47,8 @@ export interface WorkspaceInput {
   attempt: number;
   sessionsDir: string;
   stateRoot: string;
+  /** Where each project's repository is on this runner (a remote project's clone, fetched here). */
+  repos: ProjectRepos;
   setupTimeoutSecs: number;
   emit: (ev: NormalizedEvent) => void;
   /** Called as soon as the worktree exists (before setup), so a failing setup still knows it. */
@@ -62,12 +65,25 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
       `Agent ${session.agent.name} has runtime "${agent.runtime}" in the roster but the session was made for "${session.runtime}": start it again`,
     );
   }
-  const repoPath = session.project.repoPath;
+  const { project } = session;
+  const repoPath = input.repos.path(project);
   const root = worktreeRoot(repoPath, roster.worktree_root);
   const name = storyDirName(session.story.number, session.story.slug);
   const branch = session.branch ?? branchForDir(name);
-  const baseBranch = session.baseBranch ?? session.project.baseBranch;
-  const wt = await ensureWorktree({ repoPath, root, path: session.worktreePath ?? path.join(root, name), branch, baseBranch });
+  const baseBranch = session.baseBranch ?? project.baseBranch;
+  let wtPath = session.worktreePath ?? path.join(root, name);
+  if (project.remoteUrl) {
+    // Fetch first: the base and this story's branch may have moved on another host.
+    const synced = await input.repos.sync(project, branch);
+    if (!synced.base) throw badRequest(`The remote ${project.remoteUrl} has no branch ${project.baseBranch} yet: push a first commit to it`);
+    if (synced.branch === "created" || synced.branch === "fast-forwarded")
+      emit({ kind: "status", text: `Branch ${branch} ${synced.branch === "created" ? "taken" : "brought up to date"} from the remote` });
+    if (synced.branch === "diverged")
+      emit({ kind: "status", text: `Branch ${branch} here and on the remote have diverged; continuing from this host's branch` });
+    // A worktree path recorded by another host means nothing here: the same folder name under this clone.
+    wtPath = path.join(root, path.basename(wtPath));
+  }
+  const wt = await ensureWorktree({ repoPath, root, path: wtPath, branch, baseBranch });
   input.onWorktree({ path: wt.path, branch, baseBranch });
   emit({ kind: "status", text: `${wt.created ? "Created" : "Reusing"} worktree ${wt.path} on branch ${branch}` });
 

@@ -20,6 +20,8 @@ import { parseRunnerOptions, type RunnerOptions, type RunnerOptionsInput } from 
 import { reapLeftovers, sweepExpiredLeases } from "./recovery.ts";
 import { extendLeases, releaseLeases } from "@drover/db/sessions/index";
 import { SessionRun } from "./session-run.ts";
+import { type RunnerMcp, startRunnerMcp } from "./mcp-endpoint.ts";
+import { clonesRoot, ProjectRepos } from "./project-repos.ts";
 import { noteUnrunnableSessions } from "./waiting-reasons.ts";
 import { describeSecretKey } from "@drover/db/secrets/key";
 
@@ -69,10 +71,13 @@ class Runner {
   private listener: { close(): Promise<void> } | undefined;
   private readonly sessionsDir: string;
   private readonly stateRoot: string;
+  private readonly repos: ProjectRepos;
   private runDone = new Set<Promise<void>>();
   /** What this host can run, detected at start and on each heartbeat. */
   private caps: RunnerCapabilities | null = null;
   private secretKeyId: string | null = null;
+  /** Drover's MCP tools for this runner's sessions. */
+  private mcp: RunnerMcp | undefined;
 
   /** Detects what this host can run and which secrets it can decrypt (names and fingerprints only). */
   private async detect(): Promise<{ capabilities: Prisma.InputJsonValue; secretKeyId: string | null }> {
@@ -91,6 +96,7 @@ class Runner {
     this.budget = new EventBudget(opts.maxBufferedEvents);
     this.sessionsDir = path.join(opts.dataDir ?? path.join(dataDir(), "runner", opts.id), "sessions");
     this.stateRoot = path.join(opts.dataDir ?? dataDir(), "runtime-state");
+    this.repos = new ProjectRepos(clonesRoot(opts.dataDir), db, runnerEnv);
   }
 
   async start(): Promise<void> {
@@ -102,6 +108,7 @@ class Runner {
       create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity, ...detected },
       update: { host: os.hostname(), pid: process.pid, capacity: opts.capacity, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null, ...detected },
     });
+    this.mcp = await startRunnerMcp(db, this.log);
     processGuard(); // started now, so it is up long before the first agent or gate needs it
     // Looked up on each use: a guard that died is started again (see processGuard).
     this.guard = { add: (g) => processGuard().add(g), remove: (g) => processGuard().remove(g), close: () => {} };
@@ -181,6 +188,8 @@ class Runner {
         sessionsDir: this.sessionsDir,
         stateRoot: this.stateRoot,
         runnerEnv: this.runnerEnv,
+        mcp: this.mcp,
+        repos: this.repos,
       },
       id,
       attempt,
@@ -260,6 +269,7 @@ class Runner {
     }
     await Promise.race([Promise.all([...this.runDone]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()) + 1_000))]);
     await this.listener?.close();
+    await this.mcp?.close();
     // Anything still running (its final write failed) is left for the sweeper: lease released.
     await releaseLeases(this.db, this.opts.id).catch(() => {});
     await this.db.runner.update({ where: { id: this.opts.id }, data: { stoppedAt: new Date() } }).catch(() => {});

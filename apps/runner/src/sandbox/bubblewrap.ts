@@ -2,7 +2,7 @@
 // (real) path, so worktree paths in prompts and git's gitdir pointers stay true inside.
 import fs from "node:fs";
 import path from "node:path";
-import { hiddenPathAdvice } from "@drover/core/runtimes/sandbox-advice";
+import { hiddenPathAdvice, INSTALL_SANDBOX_TOOLS } from "@drover/core/runtimes/sandbox-advice";
 import { onPath } from "./program-mounts.ts";
 
 export class SandboxUnavailableError extends Error {}
@@ -26,7 +26,7 @@ export function findBwrap(envPath = process.env.PATH ?? ""): string {
   const found = onPath("bwrap", envPath);
   if (found) return found;
   throw new SandboxUnavailableError(
-    "bubblewrap (bwrap) is not installed on this runner's host, and this project runs its agents in a sandbox: install it (Debian/Ubuntu: `apt-get install -y bubblewrap socat`; Fedora: `dnf install bubblewrap socat`), or set sandbox = false in .drover/project.toml (the board then warns that runs are not contained)",
+    `bubblewrap (bwrap) is not installed on this runner's host, and this project runs its agents in a sandbox: install it (${INSTALL_SANDBOX_TOOLS}), or set sandbox = false in .drover/project.toml (the board then warns that runs are not contained)`,
   );
 }
 
@@ -105,12 +105,13 @@ export function hiddenPaths(argv: string[], mounts: Mounts): string[] {
   return argv.filter((a) => a.startsWith("/") && fs.existsSync(a) && !roots.some((r) => under(path.resolve(a), r)));
 }
 
-export function bwrapArgs(opts: { mounts: Mounts; cwd: string; uid?: number; gid?: number }): string[] {
+/** `inheritNet`: bwrap runs in a network namespace made for the run already (direct-refusals.ts), not a new one. */
+export function bwrapArgs(opts: { mounts: Mounts; cwd: string; uid?: number; gid?: number; inheritNet?: boolean }): string[] {
   const args = [
     "--unshare-user",
     "--unshare-ipc",
     "--unshare-pid",
-    "--unshare-net",
+    ...(opts.inheritNet ? [] : ["--unshare-net"]),
     "--unshare-uts",
     "--unshare-cgroup-try",
     // No --die-with-parent: a run's whole process group (bwrap and everything inside) is the

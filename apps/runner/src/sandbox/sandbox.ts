@@ -1,29 +1,40 @@
 // The one home for "run this command in a sandbox" (agents, setup, gates, teardown): bubblewrap
 // with only the mounts a run needs (bubblewrap.ts), no network but a per-run filtering proxy
 // (network-proxy.ts) reached through a bridge inside, and, when the runner is root, an
-// unprivileged uid inside. Chosen over @anthropic-ai/sandbox-runtime: that package shows the whole
+// unprivileged uid inside and a network namespace made by the runner that reports each connection
+// made past the proxy (direct-refusals.ts). Chosen over @anthropic-ai/sandbox-runtime: that package shows the whole
 // file system read-only and hides a deny-list, keeps one proxy and one allowlist (domains, no
 // ports) per process, and takes the command as a shell string; a run here must see an allow-list
 // of paths, have its own host:port list and report its own refusals, and never go through a shell.
+import { randomInt } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { INSTALL_SANDBOX_TOOLS } from "@drover/core/runtimes/sandbox-advice";
 import { bwrapArgs, findBwrap, HiddenPathError, hiddenPaths, type Mounts, SandboxUnavailableError } from "./bubblewrap.ts";
+import { followCaptureLog, netnsWrapper } from "./direct-refusals.ts";
 import { gitMounts } from "./git-access.ts";
+import { netnsTools } from "./host-tools.ts";
 import { startNetworkProxy } from "./network-proxy.ts";
-import { onPath, programMounts } from "./program-mounts.ts";
+import { programMounts } from "./program-mounts.ts";
 
 /** The uid (and gid) a root runner's runs have inside the sandbox: an ordinary user, so no CLI believes it is root. */
 const SANDBOX_UID = 1000;
 const PROXY_PORT = 3128;
 const PROXY_SOCKET = "/run/drover/proxy.sock";
 
+/** Where a root runner's run sees `ready` appear once its network namespace is set up and watched. */
+const NETNS_READY = "/run/drover/netns";
+
 /**
- * Runs inside the sandbox before the command: a bridge from 127.0.0.1:3128 (the proxy every client is
- * pointed at) to the runner's proxy socket, then the command itself via exec "$@" (its argv is never
- * parsed by this shell). It waits, briefly, until the bridge listens so the first connection finds it.
+ * Runs inside the sandbox before the command: when the runner made the network namespace, waits
+ * until it is set up and watched (made meanwhile, while bubblewrap starts: direct-refusals.ts);
+ * then a bridge from 127.0.0.1:3128 (the proxy every client is pointed at) to the runner's proxy
+ * socket, then the command itself via exec "$@" (its argv is never parsed by this shell). It waits,
+ * briefly, until the bridge listens so the first connection finds it.
  */
 const BRIDGE = [
+  `if [ -d ${NETNS_READY} ]; then i=0; while [ ! -e ${NETNS_READY}/ready ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.002; done; fi`,
   `socat TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${PROXY_SOCKET} 2>/dev/null &`,
   `i=0; while ! grep -q ' 0100007F:${PROXY_PORT.toString(16).toUpperCase().padStart(4, "0")} 00000000:0000 0A ' /proc/net/tcp && [ $i -lt 400 ]; do i=$((i+1)); sleep 0.005; done`,
   `exec "$@"`,
@@ -41,7 +52,11 @@ export interface SandboxRequest {
   empty?: string[];
   /** host:port entries the proxy lets through. */
   allow: string[];
-  onRefused: (host: string, port: number) => void;
+  /**
+   * A connection refused: by the proxy (not on `allow`; `direct` unset), or made past it
+   * (`direct`: a raw TCP connection or a UDP datagram to anywhere but the proxy; root runners only).
+   */
+  onRefused: (host: string, port: number, direct?: "tcp" | "udp") => void;
   /** Who names the command, for the refusal of a path the run would not see ("agent coder-1's command"). */
   who?: string;
 }
@@ -54,17 +69,18 @@ export interface SandboxedCommand {
   close(): Promise<void>;
 }
 
-function findSocat(envPath: string): void {
-  if (onPath("socat", envPath)) return;
+function findNetnsTools(envPath: string) {
+  const { tools, missing } = netnsTools(envPath);
+  if (tools) return tools;
   throw new SandboxUnavailableError(
-    "socat is not installed on this runner's host; sandboxed runs need it to reach their network allowlist: install it (Debian/Ubuntu: `apt-get install -y bubblewrap socat`), or set sandbox = false in .drover/project.toml",
+    `${missing.join(", ")} not installed on this runner's host; sandboxed runs need them to reach their network allowlist and report what they may not reach: install them (${INSTALL_SANDBOX_TOOLS}), or set sandbox = false in .drover/project.toml`,
   );
 }
 
 /** Wraps a command in the sandbox. Throws SandboxUnavailableError (with how to install it) when bubblewrap is missing. */
 export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedCommand> {
   const bwrap = findBwrap();
-  findSocat(process.env.PATH ?? "");
+  const tools = findNetnsTools(process.env.PATH ?? "");
   const git = req.git ? gitMounts(req.git.worktree, req.git.commit) : { readOnly: [], readWrite: [] };
   const shown: Omit<Mounts, "files"> = {
     empty: req.empty ?? [],
@@ -91,6 +107,7 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
   }
   const args = bwrapArgs({
     cwd: req.cwd,
+    inheritNet: root,
     ...(root ? { uid, gid } : {}),
     mounts: {
       ...shown,
@@ -107,11 +124,20 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
   for (const k of ["NO_PROXY", "no_proxy"]) delete env[k]; // a local base URL must go through the proxy too
   for (const k of ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"]) env[k] = url;
   if (root) env.USER = env.LOGNAME = "drover";
+  // Making and watching a network namespace needs root on the host; otherwise bwrap makes an
+  // empty one, which refuses a direct connection as well but reports none.
+  const capture = root ? { log: path.join(dir, "capture.log"), ready: path.join(dir, "netns"), marker: randomInt(1024, 65536) } : undefined;
+  if (capture) {
+    fs.mkdirSync(capture.ready);
+    args.push("--ro-bind", capture.ready, NETNS_READY);
+  }
+  const boxed = [bwrap, ...args, "--", "/bin/sh", "-c", BRIDGE, "drover-sandbox", ...req.argv];
+  const following = capture && followCaptureLog(capture.log, capture.marker, (r) => req.onRefused(r.host, r.port, r.protocol));
   return {
-    file: bwrap,
-    args: [...args, "--", "/bin/sh", "-c", BRIDGE, "drover-sandbox", ...req.argv],
+    ...(capture ? netnsWrapper(tools, capture, boxed) : { file: bwrap, args: boxed.slice(1) }),
     env,
     close: async () => {
+      following?.close();
       await proxy.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -122,20 +122,20 @@ describe("drover doctor", { timeout: 180_000 }, () => {
     expect(open.stdout).not.toContain("agent c command");
   });
 
-  it("fails the sandbox line on a host without bubblewrap and socat, saying how to install them; sandbox = false warns instead", async () => {
-    // git and node only on the PATH: no bwrap, no socat.
+  it("fails the sandbox line on a host without bubblewrap, socat and tcpdump, saying how to install them; sandbox = false warns instead", async () => {
+    // git and node only on the PATH: no bwrap, no socat, no unshare, no tcpdump (ip is found in /usr/sbin, looked up too).
     const bare = fs.mkdtempSync(path.join(os.tmpdir(), "drover-doctor-bare-bin-"));
     for (const tool of ["git", "node"]) fs.symlinkSync(execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(), path.join(bare, tool));
     const roster = '[[agent]]\nname = "c"\nstage = "coder"\nruntime = "command"\ncommand = ["node", "-e", "0"]\n';
     const boxed = await drover(t.url, ["doctor", repoWith(roster)], { PATH: bare, HOME: emptyHome(), ...noKeys });
     expect(boxed.code, boxed.stdout).toBe(1);
     expect(line(boxed.stdout, "sandbox")).toMatch(
-      /^FAIL .*bubblewrap \(bwrap\) and socat missing on this host.*apt-get install -y bubblewrap socat.*or set sandbox = false/,
+      /^FAIL .*bubblewrap \(bwrap\), socat, unshare \(util-linux\), tcpdump missing on this host.*apt-get install -y bubblewrap socat tcpdump iproute2.*or set sandbox = false/,
     );
     const open = await drover(t.url, ["doctor", repoWith(`sandbox = false\n${roster}`)], { PATH: bare, HOME: emptyHome(), ...noKeys });
     expect(line(open.stdout, "sandbox")).toMatch(/^WARN .*off \(sandbox = false\): agents, setup and gates run with the runner's full access/);
-    // With both on the PATH (the other tests' PATH), the line is OK.
+    // With all on the PATH (the other tests' PATH), the line is OK.
     const ok = await drover(t.url, ["doctor", repoWith(roster)], { PATH: basePath, HOME: emptyHome(), ...noKeys });
-    expect(line(ok.stdout, "sandbox")).toMatch(/^OK .*bubblewrap and socat found/);
+    expect(line(ok.stdout, "sandbox")).toMatch(/^OK .*bubblewrap, socat, tcpdump and ip found/);
   });
 });

@@ -1,6 +1,6 @@
 // Mock of Anthropic's POST /v1/messages (SSE streaming and plain JSON), as Claude Code uses it.
 import { json, sse, type Handler } from "./respond.ts";
-import { chunks, type Reply } from "./script.ts";
+import { chunks, offeredTool, type Reply } from "./script.ts";
 
 let seq = 0;
 
@@ -57,6 +57,11 @@ export const anthropicHandler: Handler = ({ res, path, body, script, record }) =
   if (reply.kind === "shell") {
     if (reply.text) blocks.push({ type: "text", text: reply.text });
     blocks.push({ type: "tool_use", id: `toolu_mock${++seq}`, name: "Bash", input: { command: reply.command, description: "mock shell command" } });
+  }
+  if (reply.kind === "tool") {
+    if (reply.text) blocks.push({ type: "text", text: reply.text });
+    const offered = ((body?.tools ?? []) as { name: string }[]).map((t) => t.name);
+    blocks.push({ type: "tool_use", id: `toolu_mock${++seq}`, name: offeredTool(offered, reply.name), input: reply.input });
   }
   const stopReason = blocks.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn";
   const usage = { input_tokens: 100, output_tokens: 20, cache_read_input_tokens: 50, cache_creation_input_tokens: 10 };

@@ -2,7 +2,7 @@
 // :generateContent, as Gemini CLI uses them (GOOGLE_GEMINI_BASE_URL points here).
 import type { Json } from "@drover/core/runtimes/shared";
 import { json, sse, type Handler } from "./respond.ts";
-import { chunks, type Reply } from "./script.ts";
+import { chunks, offeredTool, type Reply } from "./script.ts";
 
 const STATUS: Record<number, string> = {
   400: "INVALID_ARGUMENT",
@@ -59,6 +59,12 @@ export const geminiHandler: Handler = ({ res, path, body, script, record }) => {
   if (reply.kind === "shell") {
     if (reply.text) parts.push([{ text: reply.text }]);
     parts.push([{ functionCall: { name: "run_shell_command", args: { command: reply.command, description: "mock shell command" } } }]);
+  }
+
+  if (reply.kind === "tool") {
+    if (reply.text) parts.push([{ text: reply.text }]);
+    const offered = ((body?.tools ?? []) as { functionDeclarations?: { name: string }[] }[]).flatMap((t) => (t.functionDeclarations ?? []).map((f) => f.name));
+    parts.push([{ functionCall: { name: offeredTool(offered, reply.name), args: reply.input } }]);
   }
 
   const chunk = (p: unknown[], last: boolean) => ({

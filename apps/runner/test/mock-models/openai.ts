@@ -1,10 +1,14 @@
 // Mock of OpenAI's POST /v1/responses (SSE), as Codex uses it through a custom model provider.
 import { json, sse, type Handler } from "./respond.ts";
-import { chunks, type Reply } from "./script.ts";
+import { chunks, offeredTool, type Reply } from "./script.ts";
 
 let seq = 0;
 
-type Tool = { type?: string; name?: string };
+type Tool = { type?: string; name?: string; tools?: Tool[] };
+
+/** Every tool name a request offers (a namespace's tools as `<namespace>__<tool>`). */
+const toolNames = (tools: Tool[]): string[] =>
+  tools.flatMap((t) => (t.type === "namespace" ? (t.tools ?? []).map((x) => `${t.name}__${x.name}`) : t.name ? [t.name] : []));
 
 /** Codex offers apply_patch as a freeform (custom) tool or a function; fall back to its shell tool. */
 function writeItem(tools: Tool[], path: string, content: string): Record<string, unknown> {
@@ -48,6 +52,15 @@ function shellItem(tools: Tool[], callId: string, script: string): Record<string
   };
 }
 
+/** A call of an MCP tool: Codex offers a server's tools in a namespace (`mcp__drover`), called by namespace and name. */
+function mcpCall(tools: Tool[], name: string, input: unknown): Record<string, unknown> {
+  const callId = `call_mock${++seq}`;
+  const full = offeredTool(toolNames(tools), name);
+  const ns = tools.find((t) => t.type === "namespace" && full.startsWith(`${t.name}__`));
+  const call = ns ? { name: full.slice(ns.name!.length + 2), namespace: ns.name } : { name: full };
+  return { type: "function_call", id: `fc_${callId}`, call_id: callId, ...call, arguments: JSON.stringify(input), status: "completed" };
+}
+
 export const openaiHandler: Handler = ({ res, path, body, script, record }) => {
   if (!path.startsWith("/v1/responses") && !path.startsWith("/responses")) {
     record(false, -1);
@@ -76,7 +89,9 @@ export const openaiHandler: Handler = ({ res, path, body, script, record }) => {
 
   const respId = `resp_mock${++seq}`;
   const items: Record<string, unknown>[] = [];
-  const text = reply.kind === "text" || reply.kind === "write" || reply.kind === "shell" ? reply.text : undefined;
+  const text = reply.kind === "text" || reply.kind === "write" || reply.kind === "shell" || reply.kind === "tool" ? reply.text : undefined;
+  // Before the stream starts: an unknown tool name fails the request with a readable error.
+  const toolCall = reply.kind === "tool" ? mcpCall(tools, reply.name, reply.input) : undefined;
   const s = sse(res);
   const response = (status: string, extra: Record<string, unknown> = {}) => ({
     id: respId,
@@ -103,6 +118,7 @@ export const openaiHandler: Handler = ({ res, path, body, script, record }) => {
   if (reply.kind === "write") items.push(writeItem(tools, reply.path, reply.content));
   if (reply.kind === "read") items.push(shellItem(tools, `call_mock${++seq}`, `cat '${reply.path}'`));
   if (reply.kind === "shell") items.push(shellItem(tools, `call_mock${++seq}`, reply.command));
+  if (toolCall) items.push(toolCall);
   for (const item of items.slice(text ? 1 : 0)) {
     s.event("response.output_item.added", { type: "response.output_item.added", output_index: items.indexOf(item), item });
     s.event("response.output_item.done", { type: "response.output_item.done", output_index: items.indexOf(item), item });

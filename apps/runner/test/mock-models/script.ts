@@ -14,7 +14,9 @@ export type Reply =
   /** An HTTP error with the API's own error body. resetSeconds adds rate-limit reset headers. */
   | { kind: "http"; status: number; message?: string; resetSeconds?: number }
   /** Accept the request and never answer (the client must time out or be killed). */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** Call a tool the request offers by its own name or an MCP server's prefixed name (`mcp__drover__check_criterion`). */
+  | { kind: "tool"; name: string; input: Record<string, unknown>; text?: string };
 
 /** Rate-limit headers on a successful answer (status "allowed_warning" or "rejected"), reset in seconds. */
 interface RateLimitHint {
@@ -65,4 +67,14 @@ export function requestText(body: unknown): string {
   };
   walk(body);
   return parts.join("\n");
+}
+
+/**
+ * The name under which a request offers a tool: each CLI prefixes an MCP server's tools its own way
+ * (Claude `mcp__drover__x`, Gemini `mcp_drover_x`). Fails loudly when absent.
+ */
+export function offeredTool(offered: string[], name: string): string {
+  const hit = offered.find((t) => t === name || (t.includes("drover") && t.endsWith(`_${name}`)));
+  if (!hit) throw new Error(`mock: the request offers no tool "${name}" (offered: ${offered.join(", ")})`);
+  return hit;
 }

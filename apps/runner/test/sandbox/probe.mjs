@@ -57,6 +57,8 @@ const probe = {
   otherWorktree: attempt(() => fs.readFileSync(otherWorktreeFile), "read"),
   write: attempt(() => fs.writeFileSync(writeTarget, "escaped\n"), "written"),
   databaseDirect: await direct("127.0.0.1", dbPort),
+  // A raw socket to an address not on the allowlist, past the proxy (TEST-NET-1: routed nowhere).
+  elsewhereDirect: await direct("192.0.2.1", 443),
   database: await viaProxy("127.0.0.1", dbPort),
   elsewhere: await viaProxy("example.com", 443),
   uid: process.getuid(),

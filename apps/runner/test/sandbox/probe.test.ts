@@ -3,6 +3,7 @@
 // another project's worktree, a write outside the worktree, the database port, a host not on the
 // allowlist) is refused; the agent still commits its work and the session completes; refused
 // connections are events in the session log. Then: the opt-out, and a host without bubblewrap.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -71,6 +72,7 @@ async function repoWithProbe(args = probeArgs): Promise<string> {
   });
 }
 
+const root = process.getuid?.() === 0;
 const refusedEverything = {
   shadow: "ENOENT",
   outside: "ENOENT",
@@ -78,9 +80,24 @@ const refusedEverything = {
   otherWorktree: "ENOENT",
   write: "ENOENT",
   databaseDirect: "ECONNREFUSED",
+  // A root runner makes the run's network namespace (every address answers with a refusal, which
+  // it logs); bwrap's own, for any other runner, has no route there at all.
+  elsewhereDirect: root ? "ECONNREFUSED" : "ENETUNREACH",
   database: "proxy 403",
   elsewhere: "proxy 403",
 };
+/** The refused addresses a run's log must name: through the proxy, and (root runners) made directly past it. */
+const refusedAddresses = (dbPort: string) => [
+  ...(root ? [`127.0.0.1:${dbPort}, made directly`, "192.0.2.1:443, made directly"] : []),
+  `127.0.0.1:${dbPort}: not on`,
+  "example.com:443: not on",
+];
+/** "host:port, made directly" / "host:port: not on" for each refusal in `texts`, sorted. */
+const refusedIn = (texts: string[], prefix: string) =>
+  texts
+    .filter((t) => t.startsWith(prefix))
+    .map((t) => /^.*?refused (?:a connection|a UDP datagram) to (\S+?(?:, made directly|: not on))/.exec(t)?.[1] ?? t)
+    .sort();
 
 describe("a sandboxed run", () => {
   it("as an agent: every probe is refused, the refusals are in the log, and it still commits and completes", async () => {
@@ -94,11 +111,11 @@ describe("a sandboxed run", () => {
     const events = await t.db.sessionEvent.findMany({ where: { sessionId: s.id }, orderBy: { seq: "asc" } });
     const log = events.map((e) => `${e.kind}: ${e.text ?? ""}`).join("\n");
     expect(done.status, log).toBe("completed");
-    expect(probeOf(log)).toEqual({ ...refusedEverything, uid: process.getuid?.() === 0 ? 1000 : process.getuid?.() });
+    expect(probeOf(log)).toEqual({ ...refusedEverything, uid: root ? 1000 : process.getuid?.() });
     expect(fs.existsSync(path.join(outside, "written.txt"))).toBe(false);
     const port = probeArgs[4];
-    const refusals = events.filter((e) => e.kind === "error" && /Sandbox refused a connection/.test(e.text ?? "")).map((e) => e.text);
-    expect(refusals).toEqual([expect.stringContaining(`127.0.0.1:${port}`), expect.stringContaining("example.com:443")]);
+    const errors = events.filter((e) => e.kind === "error").map((e) => e.text ?? "");
+    expect(refusedIn(errors, "Sandbox refused"), log).toEqual(refusedAddresses(port!).sort());
     // Its commit is on its branch, in the repository.
     const { stdout } = await execa("git", ["show", "drover/1-story-1:probe-report.json"], { cwd: repo });
     expect(JSON.parse(stdout).shadow).toBe("ENOENT");
@@ -111,8 +128,7 @@ describe("a sandboxed run", () => {
     expect(report.passed, out).toBe(true);
     const { uid: _uid, ...probe } = probeOf(out);
     expect(probe).toEqual(refusedEverything);
-    expect(out).toContain(`[sandbox] refused a connection to 127.0.0.1:${probeArgs[4]}`);
-    expect(out).toContain("[sandbox] refused a connection to example.com:443");
+    expect(refusedIn(out.split("\n"), "[sandbox] refused"), out).toEqual(refusedAddresses(probeArgs[4]!).sort());
     expect(fs.existsSync(path.join(outside, "written.txt"))).toBe(false);
   });
 
@@ -168,6 +184,23 @@ describe("a sandboxed run", () => {
     expect(report.gates[0]!.error).toBe(
       `this command names ${path.join(outside, "secret.txt")}, which its sandbox does not show (a sandboxed run sees its worktree, not the host): put the file in the repository and name it relative to the worktree, or set sandbox = false in .drover/project.toml`,
     );
+  });
+
+  it("a host with bubblewrap but without tcpdump (which reports direct connections) refuses sandboxed runs, naming what to install", async () => {
+    const repo = await repoWithProbe();
+    const saved = process.env.PATH;
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "drover-no-tcpdump-"));
+    for (const tool of ["bwrap", "socat"]) fs.symlinkSync(execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(), path.join(bin, tool));
+    process.env.PATH = bin; // the sandbox's tools are looked up on the runner's PATH (ip in /usr/sbin too)
+    try {
+      const report = await runGates({ cwd: repo, gates: [["node", "probe.mjs"]], sandbox: {} });
+      expect(report.passed).toBe(false);
+      expect(report.gates[0]!.error).toMatch(
+        /^unshare \(util-linux\), tcpdump not installed on this runner's host.*apt-get install -y bubblewrap socat tcpdump iproute2/,
+      );
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it("a host without bubblewrap refuses sandboxed runs and says how to install it", async () => {

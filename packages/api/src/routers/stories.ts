@@ -16,6 +16,8 @@ import {
   releaseStory,
   unblockStory,
   updateStory,
+  answerInput,
+  answerQuestion,
 } from "@drover/db/services/index";
 import { procedure, router } from "../trpc.ts";
 
@@ -61,6 +63,11 @@ export const storiesRouter = router({
     .meta({ role: "member" })
     .input(ref.extend({ reason: textSchema.max(2000).optional() }))
     .mutation(({ ctx, input }) => blockStory(ctx.db, input, ctx.actor)),
+  /** Answers an agent's question (MCP ask_human): unblocks the story and resumes the session that asked with the answer. */
+  answer: procedure
+    .meta({ role: "member" })
+    .input(answerInput)
+    .mutation(({ ctx, input }) => answerQuestion(ctx.db, input, ctx.actor)),
   unblock: procedure
     .meta({ role: "member" })
     .input(ref)

@@ -7,9 +7,11 @@ export type Actor =
   | { kind: "token"; tokenId: string; userId: string; name: string }
   | { kind: "cli"; osUser: string; host: string }
   | { kind: "runner"; runnerId: string }
+  /** An agent acting through Drover's MCP tools, in one of its sessions. */
+  | { kind: "agent"; agentName: string; sessionId: number }
   | { kind: "automation"; what: "auto-assign" | "retry" | "rate-limit-restart" | "merge" | "recovery" | "demo" | (string & {}) };
 
-/** A short name for people: "Ana", "Ana (token deploy-bot)", "cli root@host", "runner r1", "auto-assign". */
+/** A short name for people: "Ana", "Ana (token deploy-bot)", "cli root@host", "runner r1", "agent coder-1", "auto-assign". */
 export function actorLabel(a: Actor): string {
   switch (a.kind) {
     case "user":
@@ -20,6 +22,8 @@ export function actorLabel(a: Actor): string {
       return `${a.osUser}@${a.host} (command line)`;
     case "runner":
       return `runner ${a.runnerId}`;
+    case "agent":
+      return `agent ${a.agentName}`;
     case "automation":
       return a.what;
   }

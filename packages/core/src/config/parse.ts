@@ -45,6 +45,8 @@ const agentSchema = z.object({
   command: z.array(z.string()).min(1, { error: "must list the program and its arguments" }).optional(),
   env: z.record(z.string(), z.string()).optional(),
   network_allow: networkAllow.optional(),
+  /** Drover's MCP tools for this agent (default on); `mcp = false` leaves the CLI without them. */
+  mcp: z.boolean().optional(),
 });
 
 const componentSchema = z.object({

@@ -27,6 +27,8 @@ export interface AgentConfig extends AgentSpec {
   env?: Record<string, string>;
   /** "host:port" entries this agent's sandboxed runs may reach besides the defaults. */
   network_allow?: string[];
+  /** false: no Drover MCP tools for this agent (default on). */
+  mcp?: boolean;
 }
 
 export interface ComponentConfig {

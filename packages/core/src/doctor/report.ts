@@ -5,7 +5,7 @@ import { CODEX_PACKAGE } from "../runtimes/codex/adapter.ts";
 import { GEMINI_PACKAGE } from "../runtimes/gemini/adapter.ts";
 import { canRun, rosterCredentialSources, secretDecrypter } from "../runtimes/capabilities.ts";
 import { credentialsOf } from "../runtimes/credentials.ts";
-import { hiddenPathAdvice } from "../runtimes/sandbox-advice.ts";
+import { hiddenPathAdvice, INSTALL_SANDBOX_TOOLS } from "../runtimes/sandbox-advice.ts";
 import type { DoctorFacts, Executable } from "./facts.ts";
 
 export interface DoctorLine {
@@ -80,9 +80,9 @@ export function doctorReport(f: DoctorFacts): DoctorReport {
     else if (f.sandboxMissing?.length)
       fail(
         "sandbox",
-        `${f.sandboxMissing.join(" and ")} missing on this host, and agents run in a sandbox: install them (Debian/Ubuntu: apt-get install -y bubblewrap socat; Fedora: dnf install bubblewrap socat), or set sandbox = false in .drover/project.toml`,
+        `${f.sandboxMissing.join(", ")} missing on this host, and agents run in a sandbox: install them (${INSTALL_SANDBOX_TOOLS}), or set sandbox = false in .drover/project.toml`,
       );
-    else if (f.sandboxMissing) ok("sandbox", "bubblewrap and socat found: agents run contained");
+    else if (f.sandboxMissing) ok("sandbox", "bubblewrap, socat, tcpdump and ip found: agents run contained");
   }
 
   if (r.repo.ok) {

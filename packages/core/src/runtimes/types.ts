@@ -72,6 +72,8 @@ export interface SpawnRequest {
   logins?: string[];
   /** The runner runs it in its sandbox, as an unprivileged user (apps/runner/src/sandbox). */
   sandboxed?: boolean;
+  /** Drover's MCP server for this session (absent: the runner serves none); see runtimes/mcp.ts. */
+  mcp?: { url: string; token: string };
 }
 
 /** The part of a roster entry a runtime needs. */
@@ -86,6 +88,8 @@ export interface AgentSpec {
   permission_mode?: string;
   command?: string[];
   env?: Record<string, string>;
+  /** false: this agent gets no Drover MCP tools. */
+  mcp?: boolean;
   [key: string]: unknown;
 }
 

@@ -20,6 +20,8 @@ export function actorColumns(a: Actor): ActorColumns {
       return { ...base, actorId: `${a.osUser}@${a.host}` };
     case "runner":
       return { ...base, actorId: a.runnerId };
+    case "agent":
+      return { ...base, actorId: `${a.agentName}#${a.sessionId}` };
     case "automation":
       return { ...base, actorId: a.what };
   }

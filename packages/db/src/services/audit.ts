@@ -7,7 +7,7 @@ import type { DbOrTx } from "./tx.ts";
 import { idSchema, parseInput, textSchema } from "./validate.ts";
 
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
-const ACTOR_KINDS = ["user", "token", "cli", "runner", "automation", "unknown"] as const;
+const ACTOR_KINDS = ["user", "token", "cli", "runner", "agent", "automation", "unknown"] as const;
 
 export const auditFilterInput = z.object({
   /** A person: their user id, or an actor's id or shown name ("Ana", "root@build-1", "auto-assign"). */

@@ -30,6 +30,8 @@ export interface BoardCard {
   maxRetries: number;
   blocked: boolean;
   blockedReason: string | null;
+  /** An agent's question waiting for a person's answer (the story is blocked meanwhile). */
+  needsInput: string | null;
   mergeFailure: string | null;
   reviewHold: boolean;
   /** Who stopped it: held until someone resumes, restarts or releases it. */
@@ -132,6 +134,7 @@ export async function readBoard(db: DbOrTx, input: z.input<typeof boardInput>): 
         maxRetries,
         blocked: s.blocked,
         blockedReason: s.blockedReason,
+        needsInput: s.inputQuestion,
         mergeFailure: s.mergeFailure,
         reviewHold: s.reviewHold,
         heldBy: s.heldBy,

@@ -214,39 +214,61 @@ export async function tickCriterion(db: Db, input: { projectId: number; storyNum
 }
 
 /** Blocking stops every pending or running session on the story; a session ending on a blocked story never moves it. */
-export async function blockStory(
-  db: Db,
-  input: { projectId: number; storyNumber: number; reason?: string; mergeFailure?: string },
-  actor: Actor,
-): Promise<Story> {
-  return inTx(db, async (tx) => {
-    const story = await lockStory(tx, input.projectId, input.storyNumber);
-    const active = await tx.agentSession.findMany({ where: { storyId: story.id, status: { in: ["pending", "running"] } } });
-    for (const s of active) await requestStop(tx, s, "story_blocked", `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}`);
-    const updated = await tx.story.update({
-      where: { id: story.id },
-      data: { blocked: true, blockedReason: input.reason ?? null, ...(input.mergeFailure !== undefined ? { mergeFailure: input.mergeFailure } : {}) },
-    });
-    await logProjectEvent(tx, {
-      projectId: input.projectId,
-      storyId: story.id,
-      kind: "story_blocked",
-      message: `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}`,
-      payload: { stoppedSessions: active.map((s) => s.id) },
-      actor,
-    });
-    return updated;
-  });
+export async function blockStory(db: Db, input: BlockInput, actor: Actor): Promise<Story> {
+  return inTx(db, async (tx) => blockLocked(tx, await lockStory(tx, input.projectId, input.storyNumber), input, actor));
 }
 
-/** Unblocking clears the block and any merge failure, so auto-assign and merging try again. */
+export interface BlockInput {
+  projectId: number;
+  storyNumber: number;
+  reason?: string;
+  mergeFailure?: string;
+  /** The session that reported the block itself (MCP tools): it is told to finish, not stopped. */
+  keepSessionId?: number;
+  /** An agent's question to a person (ask_human): kept on the story with the session that asked. */
+  question?: string;
+}
+
+/** Blocks a locked story (also used by an agent's question, which blocks it while it waits). */
+export async function blockLocked(tx: Tx, story: Story, input: BlockInput, actor: Actor): Promise<Story> {
+  const active = await tx.agentSession.findMany({
+    where: { storyId: story.id, status: { in: ["pending", "running"] }, ...(input.keepSessionId ? { id: { not: input.keepSessionId } } : {}) },
+  });
+  for (const s of active) await requestStop(tx, s, "story_blocked", `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}`);
+  const updated = await tx.story.update({
+    where: { id: story.id },
+    data: {
+      blocked: true,
+      blockedReason: input.reason ?? null,
+      ...(input.mergeFailure !== undefined ? { mergeFailure: input.mergeFailure } : {}),
+      ...(input.question !== undefined ? { inputQuestion: input.question, inputSessionId: input.keepSessionId ?? null } : {}),
+    },
+  });
+  await logProjectEvent(tx, {
+    projectId: story.projectId,
+    storyId: story.id,
+    kind: input.question !== undefined ? "story_needs_input" : "story_blocked",
+    message:
+      input.question !== undefined
+        ? `Story ${story.number} needs input: ${input.question}`
+        : `Story ${story.number} blocked${input.reason ? `: ${input.reason}` : ""}`,
+    payload: { stoppedSessions: active.map((s) => s.id) },
+    actor,
+  });
+  return updated;
+}
+
+/** Unblocking clears the block, any merge failure and an agent's open question, so auto-assign and merging try again. */
 export async function unblockStory(db: Db, input: { projectId: number; storyNumber: number }, actor: Actor): Promise<Story> {
   return inTx(db, async (tx) => unblockLocked(tx, await lockStory(tx, input.projectId, input.storyNumber), actor));
 }
 
 /** Unblocks a locked story (also used by a start that unblocks and resumes in one step). */
 export async function unblockLocked(tx: Tx, story: Story, actor: Actor): Promise<Story> {
-  const updated = await tx.story.update({ where: { id: story.id }, data: { blocked: false, blockedReason: null, mergeFailure: null } });
+  const updated = await tx.story.update({
+    where: { id: story.id },
+    data: { blocked: false, blockedReason: null, mergeFailure: null, inputQuestion: null, inputSessionId: null },
+  });
   await logProjectEvent(tx, { projectId: story.projectId, storyId: story.id, kind: "story_unblocked", message: `Story ${story.number} unblocked`, actor });
   return updated;
 }

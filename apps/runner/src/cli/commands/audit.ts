@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .option("--format <format>", "csv or jsonl", "jsonl")
     .option("--person <who>", "a user id, or an actor's id or name (root@host, auto-assign, Ana)")
     .option("--project <project>", "project name or id")
-    .option("--actor-kind <kind>", "user, token, cli, runner or automation")
+    .option("--actor-kind <kind>", "user, token, cli, runner, agent or automation")
     .option("--kind <kind>", "what happened: story_moved, review_approved, agent_started ...")
     .option("--since <date>", "from this time on (ISO date)")
     .option("--until <date>", "before this time (ISO date)")

@@ -3,7 +3,7 @@
 import readline from "node:readline/promises";
 import type { Command } from "commander";
 import { badRequest } from "@drover/core/errors";
-import { archiveProject, findProject, removeProject, unarchiveProject } from "@drover/db/services/index";
+import { addRemoteProject, archiveProject, findProject, removeProject, unarchiveProject } from "@drover/db/services/index";
 import { print, withDb } from "../with-db.ts";
 
 async function askName(name: string): Promise<string> {
@@ -19,7 +19,25 @@ async function askName(name: string): Promise<string> {
 }
 
 export function register(program: Command): void {
-  const project = program.command("project").description("archive, unarchive or remove a project");
+  const project = program.command("project").description("add a project from a git remote; archive, unarchive or remove a project");
+  project
+    .command("add-remote")
+    .description("add a project whose repository is a git remote; every runner clones it and reads its roster from the base branch")
+    .argument("<url>", "https://, ssh://, git://, file:// or user@host:path (no credentials in it)")
+    .requiredOption("--base <branch>", "the base branch stories merge into")
+    .option("--name <name>", "the project's name (default: the repository's name)")
+    .option("--remote-secret <secret>", "a project secret holding an HTTPS token for the remote (default: the runners' own git credentials or SSH agent)")
+    .option("--json", "print the result as JSON")
+    .action((url: string, opts: { base: string; name?: string; remoteSecret?: string; json?: boolean }) =>
+      withDb(async (db, actor) => {
+        const p = await addRemoteProject(db, { remoteUrl: url, baseBranch: opts.base, name: opts.name, remoteSecret: opts.remoteSecret }, actor);
+        print(!!opts.json, { id: p.id, name: p.name, remoteUrl: p.remoteUrl, baseBranch: p.baseBranch }, () =>
+          [`Added project ${p.name} from ${p.remoteUrl} (base ${p.baseBranch}).`, "A running runner fetches it and loads its roster within a minute."].join(
+            "\n",
+          ),
+        );
+      }),
+    );
   project
     .command("archive")
     .description("stop the project's agents and take it off the board; its history stays")

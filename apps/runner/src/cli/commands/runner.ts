@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option("--heartbeat-secs <s>", "heartbeat interval in seconds", process.env.DROVER_RUNNER_HEARTBEAT_SECS)
     .option("--poll-ms <ms>", "polling fallback interval in ms", process.env.DROVER_RUNNER_POLL_MS)
     .option("--grace-secs <s>", "grace between SIGTERM and SIGKILL for agents", process.env.DROVER_RUNNER_GRACE_SECS)
-    .option("--data-dir <dir>", "where session folders (HOME, TMPDIR) live", process.env.DROVER_RUNNER_DATA_DIR)
+    .option("--data-dir <dir>", "where session folders (HOME, TMPDIR), runtime state and remote projects' clones live", process.env.DROVER_RUNNER_DATA_DIR)
     .option(
       "--max-output-lines <n>",
       "lines of an agent's output stored per session (later lines are counted, not stored)",
@@ -41,7 +41,7 @@ export function register(program: Command): void {
       }
       const hooks =
         o.pipeline !== false && process.env.DROVER_RUNNER_PIPELINE !== "0"
-          ? createAutomationHooks(demoSecs ? { demoPromoteMs: demoSecs * 1000 } : {})
+          ? createAutomationHooks({ ...(demoSecs ? { demoPromoteMs: demoSecs * 1000 } : {}), dataDir: o.dataDir as string | undefined })
           : defaultLifecycleHooks;
       let runner: Awaited<ReturnType<typeof startRunner>>;
       try {

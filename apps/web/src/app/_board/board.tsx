@@ -377,7 +377,13 @@ function CardBody({ card }: { card: Card }) {
       </div>
       {card.reviewHold && card.stage === "qa" && <p className="mt-1 text-xs text-violet-700">◷ waiting for human review</p>}
       <HeldBadge heldBy={card.heldBy} />
-      {card.blocked && <p className="mt-1 text-xs text-red-700">Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}</p>}
+      {card.needsInput ? (
+        <p className="mt-1 text-xs text-amber-700" data-testid="card-needs-input">
+          ? Needs input: {card.needsInput}
+        </p>
+      ) : (
+        card.blocked && <p className="mt-1 text-xs text-red-700">Blocked{card.blockedReason ? `: ${card.blockedReason}` : ""}</p>
+      )}
       {card.mergeFailure && <p className="mt-1 text-xs text-red-700">Merge failed: {card.mergeFailure}</p>}
       {card.waitingReason && <p className="mt-1 text-xs text-amber-700">Waiting: {card.waitingReason}</p>}
     </article>

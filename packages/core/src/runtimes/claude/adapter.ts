@@ -5,6 +5,7 @@ import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { ClaudeParser } from "./parser.ts";
 import { loginLinks } from "../credentials.ts";
+import { claudeMcpConfig, MCP_SERVER_NAME, mcpEnv, mcpFor } from "../mcp.ts";
 
 export const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
 const BYPASS = new Set(["bypassPermissions"]);
@@ -23,7 +24,12 @@ export function planClaude(req: SpawnRequest): SpawnPlan {
   }
   const args = ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", permission];
   if (agent.model) args.push("--model", agent.model);
-  if (agent.allowed_tools?.length) args.push("--allowedTools", agent.allowed_tools.join(","));
+  const mcp = mcpFor(req);
+  // Drover's tools are allowed whatever the permission mode (a bare server name allows all its tools).
+  const allowed = [...(agent.allowed_tools ?? []), ...(mcp ? [`mcp__${MCP_SERVER_NAME}`] : [])];
+  if (allowed.length) args.push("--allowedTools", allowed.join(","));
+  const mcpConfig = path.join(req.sessionDir, "drover-mcp.json");
+  if (mcp) args.push("--mcp-config", mcpConfig);
   if (agent.max_turns !== undefined) args.push("--max-turns", String(agent.max_turns));
   if (agent.max_budget_usd !== undefined) args.push("--max-budget-usd", String(agent.max_budget_usd));
   if (agent.system_prompt) args.push("--append-system-prompt", agent.system_prompt);
@@ -40,11 +46,20 @@ export function planClaude(req: SpawnRequest): SpawnPlan {
   };
   const retries = apiRetries(req);
   if (retries !== undefined) env.CLAUDE_CODE_MAX_RETRIES = String(retries);
+  if (mcp) Object.assign(env, mcpEnv(mcp));
   // The agent's own env wins (the runner applies it too; the plan must not override it).
   for (const k of Object.keys(agentEnv)) delete env[k];
 
   // A `claude login` (subscription) lives in ~/.claude/.credentials.json: linked into CLAUDE_CONFIG_DIR.
-  return { file: "claude", args, env, stdin: req.prompt, installHint: CLAUDE_PACKAGE, links: loginLinks("claude-code", claudeDir) };
+  return {
+    file: "claude",
+    args,
+    env,
+    stdin: req.prompt,
+    ...(mcp ? { files: { [mcpConfig]: claudeMcpConfig(mcp) } } : {}),
+    installHint: CLAUDE_PACKAGE,
+    links: loginLinks("claude-code", claudeDir),
+  };
 }
 
 export const claudeAdapter: RuntimeAdapter = {

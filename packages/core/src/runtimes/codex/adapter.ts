@@ -6,6 +6,7 @@ import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { CodexParser } from "./parser.ts";
 import { loginLinks } from "../credentials.ts";
+import { codexMcpServers, mcpEnv, mcpFor } from "../mcp.ts";
 
 export const CODEX_PACKAGE = "@openai/codex";
 
@@ -32,6 +33,8 @@ function codexConfig(req: SpawnRequest): Record<string, unknown> {
   // but a commit writes its index there and objects and refs in the common git dir: without them
   // `git commit` fails on index.lock. Those folders and no more.
   if (req.writableDirs?.length) cfg.sandbox_workspace_write = { writable_roots: req.writableDirs };
+  const mcp = mcpFor(req);
+  if (mcp) cfg.mcp_servers = codexMcpServers(mcp);
   return cfg;
 }
 
@@ -52,7 +55,8 @@ export function planCodex(req: SpawnRequest): SpawnPlan {
     : ["exec", ...common, "--sandbox", mode, "-"];
   let prompt = req.prompt;
   if (agent.system_prompt) prompt = `${agent.system_prompt}\n\n${prompt}`;
-  const env: Record<string, string> = { CODEX_HOME: codexHome };
+  const mcp = mcpFor(req);
+  const env: Record<string, string> = { CODEX_HOME: codexHome, ...(mcp ? mcpEnv(mcp) : {}) };
   for (const k of Object.keys(agent.env ?? {})) delete env[k];
   return {
     file: "codex",

@@ -5,6 +5,7 @@ import { apiRetries, stateDir } from "../shared.ts";
 import type { RuntimeAdapter, SpawnPlan, SpawnRequest } from "../types.ts";
 import { GeminiParser } from "./parser.ts";
 import { loginLinks } from "../credentials.ts";
+import { geminiMcpServers, mcpEnv, mcpFor } from "../mcp.ts";
 
 export const GEMINI_PACKAGE = "@google/gemini-cli";
 
@@ -19,6 +20,7 @@ function authType(req: SpawnRequest): string {
 
 function geminiSettings(req: SpawnRequest): Record<string, unknown> {
   const retries = apiRetries(req);
+  const mcp = mcpFor(req);
   return {
     security: { auth: { selectedType: authType(req) } },
     // -1 is Gemini's "no limit".
@@ -26,6 +28,7 @@ function geminiSettings(req: SpawnRequest): Record<string, unknown> {
     ...(retries !== undefined ? { general: { maxAttempts: retries + 1 } } : {}),
     privacy: { usageStatisticsEnabled: false },
     telemetry: { enabled: false },
+    ...(mcp ? { mcpServers: geminiMcpServers(mcp) } : {}),
   };
 }
 
@@ -44,7 +47,8 @@ export function planGemini(req: SpawnRequest): SpawnPlan {
   // allowed_tools is not passed: Gemini's --allowed-tools is deprecated and means "no
   // confirmation", which --yolo already grants to every tool.
   if (req.resumeId) args.push("--resume", req.resumeId);
-  const env: Record<string, string> = { GEMINI_CLI_HOME: geminiHome };
+  const mcp = mcpFor(req);
+  const env: Record<string, string> = { GEMINI_CLI_HOME: geminiHome, ...(mcp ? mcpEnv(mcp) : {}) };
   for (const k of Object.keys(agent.env ?? {})) delete env[k];
   return {
     file: "gemini",

@@ -14,6 +14,7 @@ import { StoryActivity } from "./story-activity";
 import { StoryChanges } from "./story-changes";
 import { storyAtInput } from "./story-address";
 import { StoryLifecycle } from "./story-lifecycle";
+import { StoryQuestion } from "./story-question";
 import { StorySessions } from "./story-sessions";
 import { StoryCriteria, StoryDescription } from "./story-text";
 
@@ -41,6 +42,7 @@ function StoryPage() {
           <h1 className="mb-4 text-2xl font-semibold">
             #{s.number} {s.title}
           </h1>
+          <StoryQuestion story={s} />
           {/* Keyed by the body: a change made elsewhere resets a part that is not being edited. */}
           <StoryDescription key={`d${s.body}`} story={s} />
           <StoryCriteria key={`c${s.body}`} story={s} />
