@@ -32,6 +32,7 @@ export interface NotificationBody {
 
 const HEADLINES: Record<NotificationEvent, string> = {
   "story.review_needed": "needs review",
+  "story.needs_input": "needs an answer",
   "story.blocked": "is blocked",
   "merge.failed": "failed to merge",
   "story.done": "is done",

@@ -1,12 +1,22 @@
 // What Drover announces: the stable event names of notification schema v1, and which activity-feed
 // entries (project_events) become which announcement. Pure: the database side supplies the story.
 
-export const NOTIFICATION_EVENTS = ["story.review_needed", "story.blocked", "merge.failed", "story.done", "limit.hit", "runner.lost", "config.error"] as const;
+export const NOTIFICATION_EVENTS = [
+  "story.review_needed",
+  "story.needs_input",
+  "story.blocked",
+  "merge.failed",
+  "story.done",
+  "limit.hit",
+  "runner.lost",
+  "config.error",
+] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /** Shown in the settings page next to each event's checkbox. */
 export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
   "story.review_needed": "Needs human review (QA hold)",
+  "story.needs_input": "Needs input (an agent asked a question)",
   "story.blocked": "Story blocked",
   "merge.failed": "Merge failed",
   "story.done": "Done (merged)",
@@ -18,6 +28,7 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEvent, string> = {
 /** Activity kinds that may announce something: the cheap test before any database read. */
 const ANNOUNCING_KINDS = new Set([
   "review_hold",
+  "story_needs_input",
   "pipeline_advanced",
   "story_blocked",
   "merge_failed",
@@ -37,7 +48,15 @@ export interface RecordedChange {
   payload: unknown;
   agentName: string | null;
   /** The story as it is after the change (null for project-wide entries). */
-  story: { number: number; title: string; blockedReason: string | null; mergeFailure: string | null; reviewHold: boolean; stage: string } | null;
+  story: {
+    number: number;
+    title: string;
+    blockedReason: string | null;
+    mergeFailure: string | null;
+    reviewHold: boolean;
+    stage: string;
+    inputQuestion?: string | null;
+  } | null;
 }
 
 export interface Announcement {
@@ -60,6 +79,8 @@ export function announcementsFor(c: RecordedChange): Announcement[] {
     case "pipeline_advanced":
       // Advanced into qa with a hold: a person must approve or reject.
       return c.story?.reviewHold ? [{ event: "story.review_needed", reason: c.message, details: { stage: c.story.stage } }] : [];
+    case "story_needs_input":
+      return [{ event: "story.needs_input", reason: c.story?.inputQuestion ?? c.message, details: {} }];
     case "story_blocked": {
       const reason = c.story?.blockedReason ?? c.message;
       const blocked: Announcement = { event: "story.blocked", reason, details: {} };

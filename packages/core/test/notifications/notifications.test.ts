@@ -25,6 +25,9 @@ describe("announcementsFor", () => {
     });
     expect(announcementsFor(change({ kind: "pipeline_advanced", story: { ...story, reviewHold: true, stage: "qa" } }))[0]!.event).toBe("story.review_needed");
     expect(announcementsFor(change({ kind: "pipeline_advanced" }))).toEqual([]);
+    expect(announcementsFor(change({ kind: "story_needs_input", story: { ...story, inputQuestion: "Which API version?" } }))).toEqual([
+      { event: "story.needs_input", reason: "Which API version?", details: {} },
+    ]);
     expect(announcementsFor(change({ kind: "session_interrupted", payload: { reason: "runner_lost" } }))[0]!.event).toBe("runner.lost");
     expect(announcementsFor(change({ kind: "session_interrupted", payload: { reason: "user_stop" } }))).toEqual([]);
     for (const kind of ["story_moved", "story_created", "agent_started", "story_retry"]) expect(announcementsFor(change({ kind }))).toEqual([]);
