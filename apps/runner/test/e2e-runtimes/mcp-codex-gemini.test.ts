@@ -33,7 +33,13 @@ describe("Codex and Gemini with Drover's MCP tools", { timeout: 240_000 }, () =>
         {
           kind: "tool",
           name: "create_story",
-          input: { title: `Export for ${c.runtime}`, user_story: "As a user I export my data.", acceptance_criteria: ["a CSV file", "a JSON file"], depends_on: [10 + i], kind: "story" },
+          input: {
+            title: `Export for ${c.runtime}`,
+            user_story: "As a user I export my data.",
+            acceptance_criteria: ["a CSV file", "a JSON file"],
+            depends_on: [10 + i],
+            kind: "story",
+          },
         },
         { kind: "tool", name: "add_comment", input: { text: `Ticked by ${c.runtime}.` } },
         { kind: "text", text: "All done." },
@@ -47,7 +53,9 @@ describe("Codex and Gemini with Drover's MCP tools", { timeout: 240_000 }, () =>
       // Filed in backlog with the project's next number and the UI's format.
       const filed = await t.db.story.findUniqueOrThrow({ where: { projectId_number: { projectId, number: filedNumber } } });
       expect(filed).toMatchObject({ title: `Export for ${c.runtime}`, stage: "backlog", dependsOn: [10 + i] });
-      expect(filed.body).toBe(`# Story ${filedNumber}: Export for ${c.runtime}\n\nAs a user I export my data.\n\n## Acceptance Criteria\n\n- [ ] a CSV file\n- [ ] a JSON file\n`);
+      expect(filed.body).toBe(
+        `# Story ${filedNumber}: Export for ${c.runtime}\n\nAs a user I export my data.\n\n## Acceptance Criteria\n\n- [ ] a CSV file\n- [ ] a JSON file\n`,
+      );
       expect((await t.db.project.findUniqueOrThrow({ where: { id: projectId } })).nextStoryNumber).toBe(filedNumber + 1);
       const comment = await t.db.projectEvent.findFirstOrThrow({ where: { storyId: s.storyId, kind: "comment" } });
       expect(comment).toMatchObject({ message: `Ticked by ${c.runtime}.`, actorKind: "agent", actorName: `agent ${c.runtime}-mcp` });
