@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import { findConflictMarkers, verifyMerge, type MergeFacts } from "@drover/core/automation/merge-verify";
 import { commitIdentityArgs, currentBranch, git, isAncestor, revParse, unmergedFiles, worktrees } from "./git.ts";
 import type { RemoteSide } from "../runner/project-repos.ts";
+import { removeStaleWorktreeEntry } from "../runner/stale-worktree-entry.ts";
 
 export interface MergeTarget {
   repoPath: string;
@@ -208,6 +209,8 @@ export async function removeMergeWorktree(repo: string, path: string, branch?: s
   const g = git(repo);
   if (existsSync(path)) await g.raw(["worktree", "remove", "--force", "--force", path]).catch(() => undefined);
   await rm(path, { recursive: true, force: true });
-  await g.raw(["worktree", "prune"]).catch(() => undefined);
+  // Only this worktree's entry: an unscoped prune races other runners' half-made worktrees.
+  const commonDir = (await g.raw(["rev-parse", "--path-format=absolute", "--git-common-dir"]).catch(() => "")).trim();
+  if (commonDir) removeStaleWorktreeEntry(commonDir, path);
   if (branch) await g.raw(["branch", "-D", branch]).catch(() => undefined);
 }

@@ -7,6 +7,7 @@ import { simpleGit } from "simple-git";
 import { isStrictlyInside } from "@drover/core/paths";
 import { containedPath, realResolve } from "@drover/repo/contained-path";
 import { buildGitEnv } from "@drover/repo/git";
+import { removeStaleWorktreeEntry } from "./stale-worktree-entry.ts";
 
 // git runs the repository's hooks (post-checkout on worktree add): never with the runner's environment.
 const repoGit = (dir: string) => simpleGit(dir).env(buildGitEnv());
@@ -146,38 +147,12 @@ export async function ensureWorktree(opts: { repoPath: string; root: string; pat
   });
 }
 
-/**
- * Removes this worktree's own entry under <common>/worktrees when its folder is gone (deleted by
- * hand), as `git worktree prune` would, but only that one: an unscoped prune also deletes the entry
- * another runner's `worktree add` has just made and not yet locked, and that add then fails.
- */
-function removeStaleEntry(commonDir: string, wt: string): void {
-  const entries = path.join(commonDir, "worktrees");
-  if (!fs.existsSync(entries)) return;
-  const dotGit = path.join(wt, ".git");
-  // git records the real path: the root may sit behind a symlink (as /tmp does on macOS)
-  const parent = path.dirname(wt);
-  const real = fs.existsSync(parent) ? path.join(fs.realpathSync(parent), path.basename(wt), ".git") : dotGit;
-  for (const id of fs.readdirSync(entries)) {
-    const entry = path.join(entries, id);
-    let points: string;
-    try {
-      points = fs.readFileSync(path.join(entry, "gitdir"), "utf8").trim();
-    } catch {
-      continue; // being made by another add, or not ours to judge
-    }
-    if ((path.resolve(points) === dotGit || path.resolve(points) === real) && !fs.existsSync(dotGit) && !fs.existsSync(path.join(entry, "locked"))) {
-      fs.rmSync(entry, { recursive: true, force: true });
-    }
-  }
-}
-
 async function createWorktree(git: ReturnType<typeof repoGit>, commonDir: string, wt: string, branch: string, baseBranch: string): Promise<void> {
   if (fs.existsSync(wt) && fs.readdirSync(wt).length > 0) {
     throw new WorktreeError("worktree_error", `${wt} already exists but is not a worktree of this repository; move it away or remove it`);
   }
   // A worktree folder deleted by hand leaves an entry that blocks `worktree add`.
-  removeStaleEntry(commonDir, wt);
+  removeStaleWorktreeEntry(commonDir, wt);
   const branchExists = (await git.raw(["branch", "--list", branch])).trim() !== "";
   const args = branchExists ? ["worktree", "add", wt, branch] : ["worktree", "add", "-b", branch, wt, baseBranch];
   try {

@@ -97,6 +97,43 @@ describe("costs", () => {
     expect(await db.agentSession.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ costUsd: 0.25, costEstimated: false });
   });
 
+  it("a day's spend counts a session by startedAt, or by createdAt when it never started", async () => {
+    const { db } = t;
+    const project = await projectWithRoster(db, CONFIG);
+    const other = await projectWithRoster(db, CONFIG);
+    const story = await createStory(db, { projectId: project.id, title: "Spend" }, testActor);
+    const otherStory = await createStory(db, { projectId: other.id, title: "Elsewhere" }, testActor);
+    const agentOf = async (projectId: number) => (await db.agent.findFirstOrThrow({ where: { projectId, name: "claude" } })).id;
+    const mk = async (projectId: number, storyId: number, costUsd: number, createdAt: string, startedAt: string | null) =>
+      db.agentSession.create({
+        data: {
+          projectId,
+          storyId,
+          agentId: await agentOf(projectId),
+          stage: "coder",
+          runtime: "claude-code",
+          status: startedAt ? "completed" : "stopped",
+          model: "sonnet",
+          costUsd,
+          createdAt: new Date(createdAt),
+          startedAt: startedAt ? new Date(startedAt) : null,
+        },
+      });
+    await mk(project.id, story.id, 1, "2026-11-10T08:00:00Z", "2026-11-10T08:01:00Z"); // started that day
+    await mk(project.id, story.id, 2, "2026-11-09T23:59:00Z", "2026-11-10T00:00:00Z"); // created the day before, started at its first instant
+    await mk(project.id, story.id, 4, "2026-11-10T12:00:00Z", null); // never started, created that day
+    await mk(project.id, story.id, 8, "2026-11-10T09:00:00Z", "2026-11-11T00:00:00Z"); // created that day, started the next: not that day
+    await mk(project.id, story.id, 16, "2026-11-11T00:00:00Z", null); // never started, created the next day
+    await mk(project.id, story.id, 32, "2026-11-09T12:00:00Z", null); // never started, created the day before
+    await mk(other.id, otherStory.id, 64, "2026-11-10T10:00:00Z", null); // another project's
+    await mk(other.id, otherStory.id, 128, "2026-11-10T10:00:00Z", "2026-11-10T10:00:00Z"); // another project's
+
+    expect(await dailySpend(db, project.id, new Date("2026-11-10T15:00:00Z"))).toMatchObject({ costUsd: 7, sessions: 3 });
+    expect(await dailySpend(db, project.id, new Date("2026-11-11T15:00:00Z"))).toMatchObject({ costUsd: 24, sessions: 2 });
+    expect(await dailySpend(db, project.id, new Date("2026-11-09T15:00:00Z"))).toMatchObject({ costUsd: 32, sessions: 1 });
+    expect(await dailySpend(db, other.id, new Date("2026-11-10T15:00:00Z"))).toMatchObject({ costUsd: 192, sessions: 2 });
+  });
+
   it("bad input says what to fix", async () => {
     await expect(projectCosts(t.db, { projectId: -1 })).rejects.toThrow(/projectId/);
   });
