@@ -1,6 +1,8 @@
 // Issue #15: the real Claude Code, in the runner's sandbox, calls Drover's MCP tools (scripted by
 // the mock model): it ticks a criterion, files a story and comments; each lands on the board
 // signed by the agent, and the calls and results are in the session log like any tool use.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answerQuestion } from "@drover/db/services/story-talk";
 import { testActor } from "@drover/db/testing/actors";
@@ -8,6 +10,7 @@ import { requestText } from "../mock-models/script.ts";
 import { createSession, eventsOf, logText, runtimeSuite, waitEnded } from "./helpers.ts";
 
 const suite = runtimeSuite();
+const ARTIFACTS = join(import.meta.dirname, "../../test-results/artifacts/15");
 
 /** A Claude Code session against the mock at `url`, as the runner would claim it. */
 const claudeSession = (agent: string, storyNumber: number, prompt: string, url: string, config?: Record<string, unknown>) =>
@@ -63,6 +66,9 @@ describe("Claude Code with Drover's MCP tools", { timeout: 240_000 }, () => {
     const log = await logText(suite.env, s.id);
     expect(log).toMatch(/Sandboxed; network allowlist: .*127\.0\.0\.1:\d+/); // the endpoint joined the sandbox's allowlist
     expect(log).not.toMatch(/Bearer [A-Za-z0-9_-]{20,}/);
+    // Kept for the issue's note: one session's log with the tool calls.
+    await mkdir(ARTIFACTS, { recursive: true });
+    await writeFile(join(ARTIFACTS, "claude-mcp-session.log"), log);
   });
 
   it("ask_human: the session ends waiting, the story needs input; the answer resumes the same conversation and the model sees it", async () => {
