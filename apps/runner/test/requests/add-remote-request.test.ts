@@ -54,7 +54,10 @@ describe("project.addRemote served by a runner", () => {
     const before = await t.db.project.count();
     const nowhere = `file://${path.join(os.tmpdir(), `drover-no-remote-${process.pid}.git`)}`;
     const e1 = await failure(ask({ remoteUrl: nowhere, baseBranch: "main" }));
-    expect([e1!.code, e1!.message]).toEqual(["BAD_REQUEST", expect.stringContaining(`Cannot reach ${nowhere} from ${os.hostname()}: git clone of ${nowhere} failed`)]);
+    expect([e1!.code, e1!.message]).toEqual([
+      "BAD_REQUEST",
+      expect.stringContaining(`Cannot reach ${nowhere} from ${os.hostname()}: git clone of ${nowhere} failed`),
+    ]);
 
     const remote = makeRemote(undefined, ROSTER);
     const e2 = await failure(ask({ remoteUrl: remote.url, baseBranch: "release" }));

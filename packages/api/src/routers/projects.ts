@@ -36,7 +36,9 @@ export const projectsRouter = router({
     .mutation(async ({ ctx, input }) => {
       // The URL rule first, here: a URL carrying credentials is refused before it is stored in a request.
       const url = parseRemoteUrl(input.remoteUrl).url;
-      const res = await askRunner(ctx.db, { kind: "project.addRemote", payload: { ...input, remoteUrl: url }, repoPath: url }, ctx.actor, { timeoutMs: 60_000 });
+      const res = await askRunner(ctx.db, { kind: "project.addRemote", payload: { ...input, remoteUrl: url }, repoPath: url }, ctx.actor, {
+        timeoutMs: 60_000,
+      });
       return { ...res, project: redactProject(await findProject(ctx.db, res.projectId)) };
     }),
   /** Stops its agents and takes it off the board; history stays. */
