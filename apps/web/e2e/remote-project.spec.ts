@@ -28,14 +28,14 @@ test("a remote project added from the UI: a missing branch is the runner's error
   const name = `remote-${uid()}`;
   await page.goto("/projects/new");
   await page.getByLabel("Git remote URL + base branch").check();
-  await page.getByLabel("Remote URL").fill(remote.url);
-  await page.getByLabel("Base branch").fill("release");
+  await page.getByLabel("Remote URL", { exact: true }).fill(remote.url);
+  await page.getByLabel("Base branch", { exact: true }).fill("release");
   await page.getByLabel("Project name").fill(name);
   await page.getByRole("button", { name: "Add remote project" }).click();
   await expect(page.getByTestId("add-project-error")).toContainText(`${remote.url} has no branch release`);
   expect(await db.project.count({ where: { name } })).toBe(0);
 
-  await page.getByLabel("Base branch").fill("main");
+  await page.getByLabel("Base branch", { exact: true }).fill("main");
   await page.getByRole("button", { name: "Add remote project" }).click();
   const answer = page.getByTestId("remote-answer");
   await expect(answer).toContainText(`runner on ${os.hostname()} read .drover/project.toml at commit ${remote.head.slice(0, 12)} of main`);
