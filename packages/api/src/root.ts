@@ -13,6 +13,7 @@ import { auditRouter } from "./routers/audit.ts";
 import { peopleRouter } from "./routers/people.ts";
 import { onboardingRouter } from "./routers/onboarding.ts";
 import { secretsRouter } from "./routers/secrets.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 
 export const appRouter = router({
   projects: projectsRouter,
@@ -27,6 +28,7 @@ export const appRouter = router({
   people: peopleRouter,
   onboarding: onboardingRouter,
   secrets: secretsRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -49,8 +49,8 @@ describe("roles", () => {
 
   it("the role table: changes need member or admin, adding repositories needs admin", () => {
     const table = Object.fromEntries(procedures.map((p) => [p.path, p.role]));
-    // A viewer changes nothing in projects; managing one's own access tokens is the one exception.
-    const ownTokens = ["people.createToken", "people.revokeToken"];
+    // A viewer changes nothing in projects; managing one's own access tokens and browser notifications are the exceptions.
+    const ownTokens = ["people.createToken", "people.revokeToken", "notifications.subscribeBrowser", "notifications.unsubscribeBrowser"];
     for (const p of procedures.filter((p) => p.type === "mutation" && !ownTokens.includes(p.path))) expect(p.role, p.path).not.toBe("viewer");
     expect(table["people.invite"]).toBe("admin");
     expect(table["people.setRole"]).toBe("admin");
@@ -68,6 +68,9 @@ describe("roles", () => {
     expect(table["stories.answer"]).toBe("member");
     expect(table["onboarding.doctor"]).toBe("viewer");
     expect(table["views.storyAt"]).toBe("viewer");
+    // Webhooks and chat rooms carry secrets and reach outside: an admin's.
+    for (const path of ["notifications.list", "notifications.create", "notifications.remove", "notifications.deliveries", "notifications.redeliver"])
+      expect(table[path], path).toBe("admin");
     // The audit trail spans every project, so only admins read it (members see their projects' activity).
     expect(table["audit.list"]).toBe("admin");
   });

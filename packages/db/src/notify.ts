@@ -11,6 +11,8 @@ export const CHANNELS = {
   board: "drover_board",
   /** The web asked runners for work that needs a repository: {requestId} */
   runnerRequests: "drover_runner_requests",
+  /** An announcement was written (outbox rows included): {notificationId, projectId, event} */
+  notifications: "drover_notifications",
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];

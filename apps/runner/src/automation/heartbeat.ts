@@ -36,6 +36,7 @@ export async function throttleFromEvents(db: Db, sinceId: bigint): Promise<bigin
       agentName: e.session.agent.name,
       kind: "agent_throttled",
       message: `${e.session.agent.name} is rate limited (${p.level ?? "warning"}) until ${until.toISOString()}`,
+      payload: { level: p.level ?? "warning", until: until.toISOString() },
       actor: AUTOMATION.rateLimit,
     });
   }

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { signOut, useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
+import { DesktopNotifications } from "./desktop-notifications";
 
 export function useProjectId(): number | undefined {
   const trpc = useTRPC();
@@ -22,12 +23,13 @@ const LINKS = [
   ["/runners", "Runners", "viewer"],
   ["/settings", "Settings", "viewer"],
   ["/doctor", "Doctor", "viewer"],
+  ["/notifications", "Notifications", "viewer"],
   ["/projects/new", "Add project", "admin"],
   ["/users", "Users", "admin"],
 ] as const;
 
 /** Without a project in the URL: pages that are not about one project. */
-const GLOBAL = new Set(["/runners", "/projects/new", "/users"]);
+const GLOBAL = new Set(["/runners", "/projects/new", "/users", "/notifications"]);
 
 /** "demo" stays "demo"; another demo project's name says what it is once. */
 const projectLabel = (p: { name: string; isDemo: boolean }) => (p.isDemo && !/\bdemo\b/i.test(p.name) ? `${p.name} (demo)` : p.name);
@@ -93,6 +95,7 @@ export function Nav({ projectId }: { projectId?: number }) {
           </Link>
         ))}
       </nav>
+      {me && <DesktopNotifications />}
       {me && (
         <div className="ml-auto flex items-center gap-3 text-sm">
           <Link href="/account" className="text-slate-600 hover:text-slate-900" data-testid="me">

@@ -14,6 +14,11 @@ export function inTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.$transaction(fn, TX_OPTIONS);
 }
 
+/** True for a transaction's client (it has $transaction too, so that cannot tell them apart). */
+export function isTx(db: DbOrTx): db is Tx {
+  return !("$connect" in db);
+}
+
 /** Locks a story row (SELECT ... FOR UPDATE) and returns it as Prisma sees it. */
 export async function lockStory(tx: Tx, projectId: number, storyNumber: number) {
   const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM stories WHERE project_id = ${projectId} AND number = ${storyNumber} FOR UPDATE`;

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { startRunner } from "../../runner/start-runner.ts";
 import { defaultLifecycleHooks } from "../../runner/lifecycle.ts";
 import { createAutomationHooks } from "../../automation/index.ts";
+import { startNotificationDelivery } from "../../notifications/start.ts";
 
 export function register(program: Command): void {
   program
@@ -62,13 +63,21 @@ export function register(program: Command): void {
         console.error(`drover runner: ${(err as Error).message}`);
         process.exit(2);
       }
+      // Webhook and chat deliveries go out from every runner (they share the outbox safely).
+      let notifications: Awaited<ReturnType<typeof startNotificationDelivery>>;
+      try {
+        notifications = startNotificationDelivery(process.env.DATABASE_URL ?? "", process.env);
+      } catch (err) {
+        console.error(`drover runner: ${(err as Error).message}`);
+        await runner.stop();
+        process.exit(2);
+      }
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
         stopping = true;
         console.error(`drover runner: ${signal} received, shutting down`);
-        runner
-          .stop()
+        Promise.all([runner.stop(), notifications.stop()])
           .then(() => (hooks as { close?: () => Promise<void> }).close?.())
           .then(
             () => process.exit(0),
