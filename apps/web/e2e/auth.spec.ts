@@ -105,6 +105,8 @@ test("a member starts an agent from the story page, and the activity shows their
   await expect(page).toHaveURL(/\/sessions\/\d+$/);
   await expect(page.getByTestId("session-status")).toHaveText(/running|pending/);
   await page.getByRole("button", { name: "Stop" }).click();
+  // Leaving the page before the stop's answer came back would abort it (seen under load).
+  await expect(page.getByTestId("session-status")).toHaveText(/stopped/);
 
   // The start and the stop are recorded as the member: the feed names them, and the story is held for them.
   const user = await db.user.findUniqueOrThrow({ where: { email: member.email } });
