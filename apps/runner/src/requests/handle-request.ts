@@ -10,6 +10,7 @@ import { importRepo } from "@drover/db/services/storkit-io/import-repo";
 import { repoAccess } from "@drover/repo";
 import { inspectProject } from "@drover/repo/repo-health";
 import { planStarterRoster, writeStarterRoster } from "@drover/repo/starter-roster";
+import { addRemoteFromRequest } from "./add-remote.ts";
 
 type Handlers = { [K in RequestKind]: (db: Db, payload: unknown, actor: Actor) => Promise<RequestAnswers[K]> };
 
@@ -17,6 +18,9 @@ const HANDLERS: Handlers = {
   async "project.add"(db, payload, actor) {
     const r = await addProject(db, parsePayload("project.add", payload), repoAccess, actor);
     return { projectId: r.project.id, warnings: r.warnings, sync: r.sync };
+  },
+  "project.addRemote"(db, payload, actor) {
+    return addRemoteFromRequest(db, parsePayload("project.addRemote", payload), actor);
   },
   async "project.reload"(db, payload, actor) {
     const r = await reloadProjectConfig(db, parsePayload("project.reload", payload).projectId, repoAccess, actor);

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
 import { archiveProject, askRunner, findProject, listProjects, redactProject, removeProject, unarchiveProject } from "@drover/db/services/index";
+import { parseRemoteUrl } from "@drover/core/config/remote-url";
 import { onlyVisible } from "@drover/auth/project-access";
 import { procedure, router } from "../trpc.ts";
 
@@ -19,6 +20,25 @@ export const projectsRouter = router({
     .input(z.object({ repoPath: textSchema.trim().min(1).max(4096), name: textSchema.trim().min(1).max(100).optional() }))
     .mutation(async ({ ctx, input }) => {
       const res = await askRunner(ctx.db, { kind: "project.add", payload: input, repoPath: input.repoPath }, ctx.actor);
+      return { ...res, project: redactProject(await findProject(ctx.db, res.projectId)) };
+    }),
+  /** Adds a project from a git remote, checked by a runner (reachable, base branch, roster); its answer comes back. */
+  addRemote: procedure
+    .meta({ role: "admin" })
+    .input(
+      z.object({
+        remoteUrl: textSchema.trim().min(1).max(2000),
+        baseBranch: textSchema.trim().min(1).max(255),
+        name: textSchema.trim().min(1).max(100).optional(),
+        remoteSecret: textSchema.trim().min(1).max(100).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      // The URL rule first, here: a URL carrying credentials is refused before it is stored in a request.
+      const url = parseRemoteUrl(input.remoteUrl).url;
+      const res = await askRunner(ctx.db, { kind: "project.addRemote", payload: { ...input, remoteUrl: url }, repoPath: url }, ctx.actor, {
+        timeoutMs: 60_000,
+      });
       return { ...res, project: redactProject(await findProject(ctx.db, res.projectId)) };
     }),
   /** Stops its agents and takes it off the board; history stays. */

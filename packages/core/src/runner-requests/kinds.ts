@@ -11,6 +11,13 @@ const projectId = z.number().int().min(1);
 export const REQUEST_PAYLOADS = {
   /** Validate a repository and add it as a project (or report why not). */
   "project.add": z.object({ repoPath, name: z.string().trim().min(1).max(100).optional() }),
+  /** Check a git remote (reachable, base branch, roster at the base) and add it as a project. */
+  "project.addRemote": z.object({
+    remoteUrl: z.string().trim().min(1).max(2000),
+    baseBranch: z.string().trim().min(1).max(255),
+    name: z.string().trim().min(1).max(100).optional(),
+    remoteSecret: z.string().trim().min(1).max(100).optional(),
+  }),
   /** Re-read a project's roster from its repository. */
   "project.reload": z.object({ projectId }),
   /** The repository and roster facts of the doctor view. */
@@ -34,6 +41,15 @@ interface SyncAnswer {
 
 export interface RequestAnswers {
   "project.add": { projectId: number; warnings: string[]; sync: SyncAnswer };
+  "project.addRemote": {
+    projectId: number;
+    /** The host of the runner that checked the remote. */
+    host: string;
+    baseCommit: string;
+    rosterFile: string | null;
+    warnings: string[];
+    sync: SyncAnswer;
+  };
   "project.reload": { projectId: number; ok: boolean; error: string | null; warnings: string[]; sync: SyncAnswer };
   "project.inspect": Pick<DoctorFacts, "repo" | "roster">;
   "roster.offer": { roster: "missing"; file: string; text: string; gates: string[]; baseBranch: string | null } | { roster: "exists" };
