@@ -25,19 +25,22 @@ export async function throttleFromEvents(db: Db, sinceId: bigint): Promise<bigin
     const p = (e.payload ?? {}) as { level?: string; resetsAt?: string };
     const until = parseResetTime(p.resetsAt) ?? scheduleRateLimitRestart(null, now, 0).notBefore;
     if (until.getTime() <= now.getTime()) continue;
-    await db.agent.updateMany({
-      where: { id: e.session.agentId, OR: [{ throttledUntil: null }, { throttledUntil: { lt: until } }] },
-      data: { throttledUntil: until },
-    });
-    await logProjectEvent(db, {
-      projectId: e.session.projectId,
-      storyId: e.session.storyId,
-      sessionId: e.sessionId,
-      agentName: e.session.agent.name,
-      kind: "agent_throttled",
-      message: `${e.session.agent.name} is rate limited (${p.level ?? "warning"}) until ${until.toISOString()}`,
-      payload: { level: p.level ?? "warning", until: until.toISOString() },
-      actor: AUTOMATION.rateLimit,
+    // One transaction: the throttle and its announcement (outbox rows) are written together or not at all.
+    await inTx(db, async (tx) => {
+      await tx.agent.updateMany({
+        where: { id: e.session.agentId, OR: [{ throttledUntil: null }, { throttledUntil: { lt: until } }] },
+        data: { throttledUntil: until },
+      });
+      await logProjectEvent(tx, {
+        projectId: e.session.projectId,
+        storyId: e.session.storyId,
+        sessionId: e.sessionId,
+        agentName: e.session.agent.name,
+        kind: "agent_throttled",
+        message: `${e.session.agent.name} is rate limited (${p.level ?? "warning"}) until ${until.toISOString()}`,
+        payload: { level: p.level ?? "warning", until: until.toISOString() },
+        actor: AUTOMATION.rateLimit,
+      });
     });
   }
   return max;

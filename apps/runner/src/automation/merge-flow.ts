@@ -37,7 +37,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
   try {
     cfg = rosterConfig(project); // gates run from the parsed roster text, not the row's JSON
   } catch (e) {
-    return recordFailure(db, story, target, (e as Error).message, event);
+    return recordFailure(db, story, target, (e as Error).message);
   }
 
   // A mergemaster that finished after the story entered merge already sealed and gated the worktree.
@@ -66,7 +66,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
   const gates = gatesFor(cfg, target.worktreePath);
   if (!resumeAfterMergemaster) {
     const prep = await prepareMerge(target);
-    if (prep.status === "empty" || prep.status === "error") return recordFailure(db, story, target, prep.reason, event);
+    if (prep.status === "empty" || prep.status === "error") return recordFailure(db, story, target, prep.reason);
     if (prep.status === "conflicts") {
       await event(
         "merge_conflicts",
@@ -123,7 +123,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
       const where = `You are in the merge worktree ${target.worktreePath} (branch ${mergeBranchName(story.number)}), now on top of the moved ${target.baseBranch}; fix it there.`;
       return handOff(db, story, project, target, `${adv.gateFailure}\n\n${where}`, event, log);
     }
-    return recordFailure(db, story, target, adv.reason, event);
+    return recordFailure(db, story, target, adv.reason);
   }
   // Read before the branch is deleted by teardown; stored with the move, so a done story always shows its change.
   const change = await readStoryChange(target, adv.baseBefore, adv.commit, log);
@@ -157,9 +157,18 @@ function conflictBrief(t: MergeTarget, conflicts: string[]): string {
   ].join("\n");
 }
 
-async function recordFailure(db: Db, story: Story, t: MergeTarget, reason: string, event: (k: string, m: string) => Promise<unknown>): Promise<MergeOutcome> {
-  await db.story.updateMany({ where: { id: story.id, stage: "merge" }, data: { mergeFailure: reason } });
-  await event("merge_failed", `Story ${story.number} stays in merge: ${reason}`);
+async function recordFailure(db: Db, story: Story, t: MergeTarget, reason: string): Promise<MergeOutcome> {
+  // One transaction: the failure and its announcement (outbox rows) are written together or not at all.
+  await inTx(db, async (tx) => {
+    await tx.story.updateMany({ where: { id: story.id, stage: "merge" }, data: { mergeFailure: reason } });
+    await logProjectEvent(tx, {
+      projectId: story.projectId,
+      storyId: story.id,
+      kind: "merge_failed",
+      message: `Story ${story.number} stays in merge: ${reason}`,
+      actor: AUTOMATION.merge,
+    });
+  });
   // The next attempt (after a person unblocks) starts from a fresh merge worktree.
   await removeMergeWorktree(t.repoPath, t.worktreePath);
   return "merge_failure";
@@ -178,7 +187,7 @@ async function handOff(
   const mergemaster = await db.agent.findFirst({ where: { projectId: project.id, stage: "mergemaster", enabled: true }, orderBy: { id: "asc" } });
   const pinned = story.agent ? await db.agent.findFirst({ where: { projectId: project.id, name: story.agent, stage: "mergemaster", enabled: true } }) : null;
   const agent = pinned ?? mergemaster;
-  if (!agent) return recordFailure(db, story, t, `${brief.split("\n")[0]} and no mergemaster agent is configured`, event);
+  if (!agent) return recordFailure(db, story, t, `${brief.split("\n")[0]} and no mergemaster agent is configured`);
   try {
     await startAgent(
       db,

@@ -58,7 +58,7 @@ export function startDeliveryWorker(db: Db, log: Logger, o: DeliveryWorkerOption
     } catch (err) {
       result = { ok: false, statusCode: null, latencyMs: 0, responseExcerpt: (err as Error).message };
     }
-    const retryAt = result.ok ? null : nextAttemptAt(retry, d.attempt, d.createdAt, new Date());
+    const retryAt = result.ok ? null : nextAttemptAt(retry, d.attempt, d.retryFrom, new Date());
     const kept = await recordAttempt(db, d, result, retryAt);
     const fields = { deliveryId: String(d.id), subscription: d.subscription.id, attempt: d.attempt, status: result.statusCode, ms: result.latencyMs };
     if (!kept) log.warn(fields, "notification delivery lease lost meanwhile; another worker owns it");

@@ -109,6 +109,21 @@ const exitCtx = async (id: number, wt: string, over: Partial<Parameters<typeof p
   ...over,
 });
 
+/** Runs `fn` while Postgres refuses activity entries of `kind`: a failure injected after the change it announces. */
+async function failInsertsOf(kind: string, fn: () => Promise<void>) {
+  await t.db.$executeRawUnsafe(
+    `CREATE OR REPLACE FUNCTION test_fail_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected: %', NEW.kind; END $$`,
+  );
+  await t.db.$executeRawUnsafe(
+    `CREATE TRIGGER test_fail_event BEFORE INSERT ON project_events FOR EACH ROW WHEN (NEW.kind = '${kind}') EXECUTE FUNCTION test_fail_event()`,
+  );
+  try {
+    await fn();
+  } finally {
+    await t.db.$executeRawUnsafe("DROP TRIGGER test_fail_event ON project_events");
+  }
+}
+
 describe("merge never lies", () => {
   it("an empty story branch leaves the story in merge with merge_failure; unblock clears it", async () => {
     const p = await project();
@@ -125,6 +140,20 @@ describe("merge never lies", () => {
     expect(await attemptMerge(t.db, p.projectId, s.id, log)).toBe("skipped");
     const unblocked = await unblockStory(t.db, { projectId: p.projectId, storyNumber: s.number }, testActor);
     expect(unblocked.mergeFailure).toBeNull();
+  });
+
+  it("a merge failure and its announcement are one transaction: if the activity entry cannot be written, the failure is not either", async () => {
+    const p = await project();
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Atomic failure", stage: "merge" }, testActor);
+    branch(p, `drover/${s.number}-${s.slug}`, {});
+    await failInsertsOf("merge_failed", async () => {
+      await expect(attemptMerge(t.db, p.projectId, s.id, log)).rejects.toThrow(/injected: merge_failed/);
+    });
+    expect((await t.db.story.findUniqueOrThrow({ where: { id: s.id } })).mergeFailure).toBeNull();
+    // Without the injected failure the same attempt writes both, and the next pass skips the story.
+    expect(await attemptMerge(t.db, p.projectId, s.id, log)).toBe("merge_failure");
+    expect((await t.db.story.findUniqueOrThrow({ where: { id: s.id } })).mergeFailure).toContain("no change");
+    expect(await t.db.projectEvent.count({ where: { storyId: s.id, kind: "merge_failed" } })).toBe(1);
   });
 
   it("a rate-limited mergemaster that did nothing never counts as success, and restarts at the reset time", async () => {
@@ -287,6 +316,23 @@ describe("auto-assign", () => {
     const { plan } = await planForProject(t.db, p.projectId);
     expect(plan.picks).toEqual([]);
     expect(plan.skipped[0].why).toContain("no free coder");
+  });
+
+  it("a throttle and its announcement are one transaction: if the activity entry cannot be written, the agent is not throttled", async () => {
+    const p = await project();
+    const s = await createStory(t.db, { projectId: p.projectId, title: "Atomic throttle", stage: "current" }, testActor);
+    const sess = await startAgent(t.db, { projectId: p.projectId, storyNumber: s.number, agentName: "coder-1", trigger: "user" }, testActor);
+    const before = (await t.db.sessionEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+    await t.db.sessionEvent.create({
+      data: { sessionId: sess.id, seq: 1, kind: "rate_limit", payload: { level: "warning", resetsAt: new Date(Date.now() + 600_000).toISOString() } },
+    });
+    await failInsertsOf("agent_throttled", async () => {
+      await expect(throttleFromEvents(t.db, before)).rejects.toThrow(/injected: agent_throttled/);
+    });
+    expect((await t.db.agent.findFirstOrThrow({ where: { projectId: p.projectId, name: "coder-1" } })).throttledUntil).toBeNull();
+    await throttleFromEvents(t.db, before);
+    expect((await t.db.agent.findFirstOrThrow({ where: { projectId: p.projectId, name: "coder-1" } })).throttledUntil).not.toBeNull();
+    expect(await t.db.projectEvent.count({ where: { sessionId: sess.id, kind: "agent_throttled" } })).toBe(1);
   });
 });
 

@@ -121,6 +121,25 @@ describe("webhook deliveries", () => {
     expect(rx.received.at(-1)!.headers["idempotency-key"]).toBe(`dlv_${failed.id}_r1`);
   });
 
+  it("a redelivery gets a fresh retry window: a receiver that fails it once still gets it", async () => {
+    const project = await gatedProject(ctx.t, dirs);
+    let failuresLeft = Infinity;
+    const rx = await listen(() => (failuresLeft-- > 0 ? { status: 503, body: "busy" } : { status: 200, body: "thanks" }));
+    const { subscription } = await webhook(rx.url, ["story.blocked"], [project.id]);
+    const w = worker(ctx.t, { retry: { baseMs: 100, maxMs: 100, retryForMs: 400 } });
+    closers.push(() => w.stop());
+    const s = await createStory(ctx.t.db, { projectId: project.id, title: "Flaky receiver", stage: "current" }, testActor);
+    await blockStory(ctx.t.db, { projectId: project.id, storyNumber: s.number, reason: "stuck" }, testActor);
+    const failed = await waitFor("failed", () => ctx.t.db.notificationDelivery.findFirst({ where: { subscriptionId: subscription.id, status: "failed" } }));
+    // The original window (400 ms from creation) is long over; the redelivery fails once, then succeeds.
+    failuresLeft = 1;
+    const { redeliver } = await import("@drover/db/notifications/delivery-queue");
+    await redeliver(ctx.t.db, failed.id);
+    const done = await waitFor("redelivered", () => ctx.t.db.notificationDelivery.findFirst({ where: { id: failed.id, status: { not: "pending" } } }));
+    expect(done.status).toBe("delivered");
+    expect(done.attempts).toBe(failed.attempts + 2);
+  });
+
   it("a receiver that hangs does not delay a second receiver", async () => {
     const project = await gatedProject(ctx.t, dirs);
     const slow = await listen(() => "hang");

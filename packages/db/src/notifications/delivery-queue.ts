@@ -13,7 +13,8 @@ export interface ClaimedDelivery {
   owner: string;
   attempt: number;
   redeliveries: number;
-  createdAt: Date;
+  /** Start of the retry window (creation, or the latest redeliver). */
+  retryFrom: Date;
   notificationId: bigint;
   notification: StoredNotification;
   subscription: { id: string; channel: string; url: string | null; matrixRoom: string | null; secret: string | null; secretKeyId: string | null };
@@ -24,7 +25,7 @@ export async function claimDeliveries(db: Db, opts: { limit: number; leaseMs: nu
   if (opts.limit <= 0) return [];
   const owner = randomUUID();
   const rows = await db.$queryRaw<
-    { id: bigint; attempts: number; redeliveries: number; created_at: Date; notification_id: bigint; payload: StoredNotification; subscription_id: string }[]
+    { id: bigint; attempts: number; redeliveries: number; retry_from: Date; notification_id: bigint; payload: StoredNotification; subscription_id: string }[]
   >`
     UPDATE notification_deliveries d
     SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${opts.leaseMs / 1000}::double precision), attempts = d.attempts + 1
@@ -36,7 +37,7 @@ export async function claimDeliveries(db: Db, opts: { limit: number; leaseMs: nu
       ORDER BY next_attempt_at, id
       LIMIT ${opts.limit}
       FOR UPDATE SKIP LOCKED)
-    RETURNING d.id, d.attempts, d.redeliveries, d.created_at, d.notification_id, n.payload, d.subscription_id`;
+    RETURNING d.id, d.attempts, d.redeliveries, d.retry_from, d.notification_id, n.payload, d.subscription_id`;
   if (!rows.length) return [];
   const subs = await db.notificationSubscription.findMany({
     where: { id: { in: [...new Set(rows.map((r) => r.subscription_id))] } },
@@ -50,7 +51,7 @@ export async function claimDeliveries(db: Db, opts: { limit: number; leaseMs: nu
       owner,
       attempt: r.attempts,
       redeliveries: r.redeliveries,
-      createdAt: r.created_at,
+      retryFrom: r.retry_from,
       notificationId: r.notification_id,
       notification: r.payload,
       subscription: byId.get(r.subscription_id)!,
@@ -111,11 +112,12 @@ export function listDeliveries(db: Db, subscriptionId: string, limit = 50) {
   });
 }
 
-/** Sends a delivery again, now, under a new idempotency key (a person asked for it). */
+/** Sends a delivery again, now, under a new idempotency key (a person asked for it), with a fresh retry window. */
 export async function redeliver(db: Db, deliveryId: bigint): Promise<void> {
+  const now = new Date();
   const { count } = await db.notificationDelivery.updateMany({
     where: { id: deliveryId, OR: [{ status: { not: "pending" } }, { leaseOwner: null }] },
-    data: { status: "pending", nextAttemptAt: new Date(), leaseOwner: null, leaseUntil: null, deliveredAt: null, redeliveries: { increment: 1 } },
+    data: { status: "pending", nextAttemptAt: now, retryFrom: now, leaseOwner: null, leaseUntil: null, deliveredAt: null, redeliveries: { increment: 1 } },
   });
   if (!count) throw notFound(`No delivery ${deliveryId} to redeliver (it may be being sent right now)`);
 }
