@@ -13,7 +13,8 @@ export function BrowserNotifications() {
   const qc = useQueryClient();
   const mine = useQuery(trpc.notifications.mine.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.notifications.mine.queryKey() });
-  const [permission, setPermission] = useState<NotificationPermission | "unsupported">("default");
+  // Unknown until this browser is asked (after hydration): the server's guess would offer a button that does nothing yet.
+  const [permission, setPermission] = useState<NotificationPermission | "unsupported" | null>(null);
   useEffect(() => setPermission(typeof Notification === "undefined" ? "unsupported" : Notification.permission), []);
   const [events, setEvents] = useState<NotificationEvent[]>(["story.review_needed", "story.blocked", "merge.failed"]);
   const add = useMutation(trpc.notifications.subscribeBrowser.mutationOptions({ onSuccess: () => void refresh() }));
