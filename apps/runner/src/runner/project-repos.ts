@@ -8,7 +8,8 @@ import { readSecretKey, resolveSecrets } from "@drover/db/secrets/index";
 import { reportRemoteConfig } from "@drover/db/services/index";
 import { dataDir } from "@drover/db/paths";
 import type { Actor } from "@drover/core/audit/actor";
-import { catchUpBranch, deleteRemoteBranch, pushRef, remoteContains, remoteGitEnv, revParse, syncClone, type PushResult } from "./remote-git.ts";
+import { revParse } from "../automation/git.ts";
+import { catchUpBranch, deleteRemoteBranch, pushRef, remoteContains, remoteGitEnv, syncClone, type PushResult } from "./remote-git.ts";
 
 type RepoProject = Pick<Project, "id" | "repoPath" | "remoteUrl" | "remoteSecret" | "baseBranch">;
 
@@ -83,9 +84,9 @@ export class ProjectRepos {
     const env = await this.env(p);
     return this.locked(p, async () => {
       const dir = this.path(p);
-      const head = await revParse(dir, `refs/heads/${branch}`, env);
-      if (!head || head === (await revParse(dir, `refs/remotes/origin/${branch}`, env))) return null;
-      if (head === (await revParse(dir, `refs/remotes/origin/${p.baseBranch}`, env))) return null;
+      const head = await revParse(dir, `refs/heads/${branch}`);
+      if (!head || head === (await revParse(dir, `refs/remotes/origin/${branch}`))) return null;
+      if (head === (await revParse(dir, `refs/remotes/origin/${p.baseBranch}`))) return null;
       return pushRef(dir, `refs/heads/${branch}`, branch, env);
     });
   }

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { REMOTE_PROTOCOLS } from "@drover/core/config/remote-url";
 import { buildGitEnv } from "@drover/repo/git";
+import { isAncestor, revParse, worktrees } from "../automation/git.ts";
 
 export interface GitResult {
   code: number;
@@ -64,15 +65,6 @@ async function must(cwd: string, args: string[], env: Record<string, string>, wh
   return r.stdout;
 }
 
-export async function revParse(dir: string, ref: string, env: Record<string, string>): Promise<string | null> {
-  const r = await runGit(dir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], env);
-  return r.code === 0 ? r.stdout.trim() || null : null;
-}
-
-async function isAncestor(dir: string, a: string, b: string, env: Record<string, string>): Promise<boolean> {
-  return (await runGit(dir, ["merge-base", "--is-ancestor", a, b], env)).code === 0;
-}
-
 /**
  * Clones `url` into `dir` the first time, else fetches (pruning deleted branches), then checks the
  * base out in the clone's main checkout at the remote's commit. Returns that commit (null: the
@@ -88,7 +80,7 @@ export async function syncClone(dir: string, url: string, baseBranch: string, en
     if (current !== url) await must(dir, ["remote", "set-url", "origin", "--", url], env, "git remote set-url");
     await must(dir, ["fetch", "--prune", "--quiet", "origin"], env, `git fetch from ${url}`);
   }
-  const base = await revParse(dir, `refs/remotes/origin/${baseBranch}`, env);
+  const base = await revParse(dir, `refs/remotes/origin/${baseBranch}`);
   if (!base) return null;
   // The clone's main checkout belongs to the runner: it mirrors the remote base, nothing else lands there.
   await must(dir, ["checkout", "-q", "-f", "-B", baseBranch, base], env, `git checkout of ${baseBranch}`);
@@ -104,28 +96,20 @@ export async function catchUpBranch(
   branch: string,
   env: Record<string, string>,
 ): Promise<"none" | "created" | "fast-forwarded" | "current" | "ahead" | "diverged"> {
-  const remote = await revParse(dir, `refs/remotes/origin/${branch}`, env);
+  const remote = await revParse(dir, `refs/remotes/origin/${branch}`);
   if (!remote) return "none";
-  const local = await revParse(dir, `refs/heads/${branch}`, env);
+  const local = await revParse(dir, `refs/heads/${branch}`);
   if (!local) {
     await must(dir, ["branch", "--no-track", "--", branch, remote], env, `git branch ${branch}`);
     return "created";
   }
   if (local === remote) return "current";
-  if (await isAncestor(dir, remote, local, env)) return "ahead";
-  if (!(await isAncestor(dir, local, remote, env))) return "diverged";
-  const holder = await worktreeOf(dir, branch, env);
+  if (await isAncestor(dir, remote, local)) return "ahead";
+  if (!(await isAncestor(dir, local, remote))) return "diverged";
+  const holder = (await worktrees(dir)).find((w) => w.branch === branch)?.path;
   if (holder) await must(holder, ["merge", "--ff-only", "-q", remote], env, `fast-forward of ${branch}`);
   else await must(dir, ["update-ref", `refs/heads/${branch}`, remote, local], env, `fast-forward of ${branch}`);
   return "fast-forwarded";
-}
-
-async function worktreeOf(dir: string, branch: string, env: Record<string, string>): Promise<string | undefined> {
-  const out = await must(dir, ["worktree", "list", "--porcelain"], env, "git worktree list");
-  for (const block of out.split("\n\n")) {
-    if (block.includes(`\nbranch refs/heads/${branch}\n`) || block.endsWith(`\nbranch refs/heads/${branch}`)) return /^worktree (.+)$/m.exec(block)?.[1];
-  }
-  return undefined;
 }
 
 export type PushResult = { ok: true } | { ok: false; moved: true; message: string } | { ok: false; moved: false; message: string };
@@ -164,7 +148,7 @@ export async function remoteContains(dir: string, branch: string, commit: string
   if (!head) return false;
   if (head === commit) return true;
   await must(dir, ["fetch", "--quiet", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`], env, `git fetch of ${branch}`);
-  return isAncestor(dir, commit, head, env);
+  return isAncestor(dir, commit, head);
 }
 
 /** Deletes a branch on the remote (after a merge; one it never had is fine); a failure is returned for the log, never thrown. */
