@@ -5,11 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
-import { pino } from "pino";
 import { afterAll, beforeAll } from "vitest";
 import type { Db } from "@drover/db";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
+import type { RunnerHandle } from "../../src/runner/start-runner.ts";
+import { startTestRunner } from "../fixtures/test-runner.ts";
 import { startMockModel, type MockModelServer } from "../mock-models/server.ts";
 import { syncRosterText } from "@drover/db/testing/roster-text";
 import { allCredentialVariables } from "@drover/core/runtimes/credentials";
@@ -51,17 +51,12 @@ export async function startEnv(prices: Record<string, unknown> = {}): Promise<En
   git("add", ".");
   git("commit", "-q", "-m", "init");
   const project = await t.db.project.create({ data: { name: `rt-${path.basename(repo)}`, repoPath: repo, baseBranch: "main", config: { prices } as object } });
-  const runner = await startRunner({
+  const runner = await startTestRunner({
     databaseUrl: t.url,
     // The tests' keys are in the roster: a developer's exported key must not replace them.
     env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !allCredentialVariables.has(k))),
-    capacity: 2,
-    pollMs: 200,
-    heartbeatSecs: 1,
     leaseSecs: 20,
-    graceSecs: 2,
     dataDir,
-    logger: pino({ level: "warn" }),
   });
   return { t, runner, dataDir, repo, projectId: project.id };
 }

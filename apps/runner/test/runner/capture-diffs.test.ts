@@ -6,8 +6,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storedBranchDiff, storedSessionDiff } from "@drover/db/services/story-changes";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { pino } from "pino";
-import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
+import type { RunnerHandle } from "../../src/runner/start-runner.ts";
+import { startTestRunner } from "../fixtures/test-runner.ts";
 import { makeRepo, seedProject, seedSession, waitFor } from "./helpers.ts";
 
 let t: TestDatabase;
@@ -16,15 +16,9 @@ let runner: RunnerHandle;
 beforeAll(async () => {
   t = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-capture-"));
-  runner = await startRunner({
+  runner = await startTestRunner({
     databaseUrl: t.url,
-    capacity: 2,
-    pollMs: 200,
-    heartbeatSecs: 1,
-    leaseSecs: 10,
-    graceSecs: 2,
     dataDir,
-    logger: pino({ level: "warn" }),
   });
 });
 afterAll(async () => {

@@ -6,11 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pino } from "pino";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { runGates } from "../../src/automation/gates.ts";
 import { runTeardown } from "../../src/automation/teardown.ts";
-import { startRunner } from "../../src/runner/start-runner.ts";
+import { startTestRunner } from "../fixtures/test-runner.ts";
 import { ensureWorktree } from "../../src/runner/worktree.ts";
 import { groupMembers } from "../../src/runner/process-group.ts";
 import { groupAlive, makeRepo, repoRoot, seedProject, seedSession, waitFor } from "./helpers.ts";
@@ -84,15 +83,10 @@ describe("the environment of setup, gates and teardown", () => {
     const t: TestDatabase = await createTestDatabase();
     // The runner connects with its own URL; the variable in its environment is the secret one.
     process.env.DATABASE_URL = SECRET_DB;
-    const runner = await startRunner({
+    const runner = await startTestRunner({
       databaseUrl: t.url,
       capacity: 1,
-      pollMs: 200,
-      heartbeatSecs: 1,
-      leaseSecs: 10,
-      graceSecs: 2,
       dataDir: path.join(dir, "runner"),
-      logger: pino({ level: "warn" }),
     });
     try {
       // In its worktree: a setup runs in the agent's sandbox, which sees nothing else to write to.

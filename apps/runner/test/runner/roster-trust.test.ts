@@ -6,8 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { pino } from "pino";
-import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
+import type { RunnerHandle } from "../../src/runner/start-runner.ts";
+import { startTestRunner } from "../fixtures/test-runner.ts";
 import { addProject, createStory, reloadProjectConfig, startAgent } from "@drover/db/services/index";
 import { syncRosterText } from "@drover/db/testing/roster-text";
 import { repoAccess } from "@drover/repo";
@@ -23,15 +23,9 @@ beforeAll(async () => {
   t = await createTestDatabase();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-roster-trust-"));
   marks = fs.mkdtempSync(path.join(os.tmpdir(), "drover-tampered-"));
-  runner = await startRunner({
+  runner = await startTestRunner({
     databaseUrl: t.url,
-    capacity: 2,
-    pollMs: 200,
-    heartbeatSecs: 1,
-    leaseSecs: 10,
-    graceSecs: 2,
     dataDir,
-    logger: pino({ level: "warn" }),
   });
 });
 

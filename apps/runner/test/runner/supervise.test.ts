@@ -7,9 +7,9 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNELS, notify } from "@drover/db/notify";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
-import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
+import type { RunnerHandle } from "../../src/runner/start-runner.ts";
+import { startTestRunner } from "../fixtures/test-runner.ts";
 import { groupAlive, makeRepo, seedProject, seedSession, waitFor } from "./helpers.ts";
-import { pino } from "pino";
 
 let t: TestDatabase;
 let runner: RunnerHandle;
@@ -19,15 +19,10 @@ beforeAll(async () => {
   t = await createTestDatabase();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-runner-data-"));
   process.env.CLAUDECODE = "1"; // must not reach agents
-  runner = await startRunner({
+  runner = await startTestRunner({
     databaseUrl: t.url,
     capacity: 4,
-    pollMs: 200,
-    heartbeatSecs: 1,
-    leaseSecs: 10,
-    graceSecs: 2,
     dataDir,
-    logger: pino({ level: "warn" }),
   });
 });
 

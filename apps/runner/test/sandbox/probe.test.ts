@@ -8,12 +8,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { failureKind } from "@drover/core/automation/failure-kind";
 import { runGates } from "../../src/automation/gates.ts";
-import { startRunner, type RunnerHandle } from "../../src/runner/start-runner.ts";
+import type { RunnerHandle } from "../../src/runner/start-runner.ts";
+import { startTestRunner } from "../fixtures/test-runner.ts";
 import { makeRepo, seedProject, seedSession, waitFor } from "../runner/helpers.ts";
 
 let t: TestDatabase;
@@ -44,15 +44,10 @@ beforeAll(async () => {
     path.join(outside, "written.txt"),
     new URL(t.url).port || "5432",
   ];
-  runner = await startRunner({
+  runner = await startTestRunner({
     databaseUrl: t.url,
-    capacity: 2,
-    pollMs: 200,
-    heartbeatSecs: 1,
     leaseSecs: 20,
-    graceSecs: 2,
     dataDir,
-    logger: pino({ level: "warn" }),
   });
 });
 
