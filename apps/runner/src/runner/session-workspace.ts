@@ -9,6 +9,7 @@ import type { AgentConfig, ProjectConfig } from "@drover/core/config/types";
 import { branchForDir, storyDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { buildAgentEnv } from "./environment.ts";
+import { withGitIdentity } from "./git-identity.ts";
 import type { SessionRow } from "./lifecycle.ts";
 import { rosterAgent, rosterConfig } from "./roster.ts";
 import { copyFiles, runSetup } from "./setup.ts";
@@ -108,7 +109,7 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
   const marker = path.join(wt.gitDir, SETUP_MARKER);
   if (!fs.existsSync(marker)) {
     copyFiles(repoPath, wt.path, roster.copy_files, emit);
-    const env = buildAgentEnv({ home, tmp, drover });
+    const env = await withGitIdentity(buildAgentEnv({ home, tmp, drover }), wt.path, agent.name);
     // Setup runs in the agent's sandbox, with the agent's network allowlist (a registry for npm install is a network_allow entry).
     const sandbox = agentSandbox(roster, {
       runtime: agent.runtime,
