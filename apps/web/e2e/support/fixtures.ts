@@ -39,7 +39,8 @@ async function startRunner(): Promise<ChildProcess> {
   const args = ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2"];
   args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, "runner"));
   // The demo autopilot promotes after 4 idle seconds here (45 by default), so demo.spec.ts sees several promotions.
-  const env = { ...process.env, LOG_LEVEL: "info", DROVER_DEMO_PROMOTE_SECS: "4" };
+  // The web's data folder: runners open what the web sealed or stored with its secret key (as `drover up` does).
+  const env = { ...process.env, LOG_LEVEL: "info", DROVER_DEMO_PROMOTE_SECS: "4", DROVER_DATA_DIR: path.join(process.env.DROVER_E2E_TMP!, "data") };
   return spawn("pnpm", args, { cwd: repoRoot, env, stdio: ["ignore", out, out], detached: true });
 }
 
