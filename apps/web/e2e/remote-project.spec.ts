@@ -45,7 +45,11 @@ test("a remote project added from the UI: a missing branch is the runner's error
   expect(await db.project.findUniqueOrThrow({ where: { name } })).toMatchObject({ remoteUrl: remote.url, configCommit: remote.head, configError: null });
 });
 
-test("a private HTTPS remote: a wrong token is refused and nothing stored; the right one adds it and keeps the token as its secret", async ({ page, db, runner }) => {
+test("a private HTTPS remote: a wrong token is refused and nothing stored; the right one adds it and keeps the token as its secret", async ({
+  page,
+  db,
+  runner,
+}) => {
   expect(runner.pid, "the runner that reads the remote did not start").toBeDefined();
   const token = `tok-e2e-${uid()}`;
   const wrong = `tok-wrong-${uid()}`;
@@ -65,7 +69,9 @@ test("a private HTTPS remote: a wrong token is refused and nothing stored; the r
     await page.getByLabel("Remote secret name").fill("GIT_TOKEN");
     await page.getByRole("button", { name: "Add remote project" }).click();
     const error = page.getByTestId("add-project-error");
-    await expect(error).toContainText(`Cannot reach ${server.url} from ${os.hostname()}: the remote refused the token given for secret GIT_TOKEN; check the token`);
+    await expect(error).toContainText(
+      `Cannot reach ${server.url} from ${os.hostname()}: the remote refused the token given for secret GIT_TOKEN; check the token`,
+    );
     await expect(error).not.toContainText(wrong);
     expect(await db.project.count({ where: { name } })).toBe(0);
 

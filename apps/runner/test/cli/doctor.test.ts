@@ -106,7 +106,9 @@ describe("drover doctor", { timeout: 180_000 }, () => {
     const g = await drover(t.url, ["doctor", gateless], { PATH: basePath, HOME: emptyHome(), ...noKeys });
     expect(g.code).toBe(1);
     expect(line(g.stdout, "gate script/nope")).toMatch(/^FAIL .*script\/nope: not found/);
-    expect(line(g.stdout, "git identity")).toMatch(/^WARN .*agents commit as "<agent> \(Drover\)" <agent@drover\.invalid>; to commit as you, run git -C .* config user\.email/);
+    expect(line(g.stdout, "git identity")).toMatch(
+      /^WARN .*agents commit as "<agent> \(Drover\)" <agent@drover\.invalid>; to commit as you, run git -C .* config user\.email/,
+    );
     expect(line(g.stdout, "agent c (gemini)")).toMatch(/^FAIL .*gemini CLI missing on this host: npm install -g @google\/gemini-cli/);
   });
 

@@ -69,7 +69,9 @@ describe("a private HTTPS remote added with its token", () => {
   it("a wrong or missing token is refused with what to fix, and nothing is stored", async () => {
     const wrong = await failure(add({ name: "private-wrong", remoteSecret: "GIT_TOKEN", remoteToken: WRONG }));
     expect(wrong?.code).toBe("BAD_REQUEST");
-    expect(wrong?.message).toContain(`Cannot reach ${server.url} from ${os.hostname()}: the remote refused the token given for secret GIT_TOKEN; check the token`);
+    expect(wrong?.message).toContain(
+      `Cannot reach ${server.url} from ${os.hostname()}: the remote refused the token given for secret GIT_TOKEN; check the token`,
+    );
     expect(wrong?.message).not.toContain(WRONG);
     expect((await lastRequest()).status).toBe("failed");
 

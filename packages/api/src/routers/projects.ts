@@ -2,7 +2,16 @@
 // done by a runner that has it (askRunner): the web reads no repository.
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
-import { archiveProject, askRunner, askToAddRemote, findProject, listProjects, redactProject, removeProject, unarchiveProject } from "@drover/db/services/index";
+import {
+  archiveProject,
+  askRunner,
+  askToAddRemote,
+  findProject,
+  listProjects,
+  redactProject,
+  removeProject,
+  unarchiveProject,
+} from "@drover/db/services/index";
 import { ensureSecretKey } from "@drover/db/secrets/index";
 import { onlyVisible } from "@drover/auth/project-access";
 import { procedure, router } from "../trpc.ts";

@@ -40,8 +40,8 @@ export function doctorReport(f: DoctorFacts): DoctorReport {
     const root = r.repo.root;
     const id = r.identity;
     if (id?.name && id.email) ok("git identity", `agents commit as ${id.name} <${id.email}>`);
+    // Agents run with their own HOME (your ~/.gitconfig does not reach them); the runner gives each run an identity naming it.
     else
-      // Agents run with their own HOME (your ~/.gitconfig does not reach them); the runner gives each run an identity naming it.
       warn(
         "git identity",
         `user.name or user.email not set in the repository: agents commit as "<agent> (Drover)" <agent@drover.invalid>; to commit as you, run git -C ${root} config user.name "Your Name" && git -C ${root} config user.email you@example.com`,

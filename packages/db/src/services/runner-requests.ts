@@ -95,7 +95,8 @@ const declines = (ds: Decline[]) => ds.map((d) => `runner ${d.runnerId} on ${d.h
 
 /** Marks a still-pending request failed so no runner does it after the web gave up (its sealed secrets go with it). */
 async function expire(db: DbOrTx, id: number, why: string): Promise<boolean> {
-  const n = await db.$executeRaw`UPDATE runner_requests SET status = 'failed', error = ${why}, answered_at = now(), payload = payload - ${[...SEALED_FIELDS]}::text[]
+  const n =
+    await db.$executeRaw`UPDATE runner_requests SET status = 'failed', error = ${why}, answered_at = now(), payload = payload - ${[...SEALED_FIELDS]}::text[]
     WHERE id = ${id} AND status = 'pending'`;
   return n > 0;
 }

@@ -25,11 +25,11 @@ export function RemoteProjectForm() {
         e.preventDefault();
         add.mutate(
           {
-          remoteUrl: url.trim(),
-          baseBranch: base.trim(),
-          name: name.trim() || undefined,
-          remoteSecret: secret.trim() || undefined,
-          remoteToken: token.trim() || undefined,
+            remoteUrl: url.trim(),
+            baseBranch: base.trim(),
+            name: name.trim() || undefined,
+            remoteSecret: secret.trim() || undefined,
+            remoteToken: token.trim() || undefined,
           },
           { onSuccess: () => setToken("") },
         );
