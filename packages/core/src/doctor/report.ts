@@ -39,8 +39,8 @@ export function doctorReport(f: DoctorFacts): DoctorReport {
   if (r.repo.ok) {
     const root = r.repo.root;
     const id = r.identity;
-    if (id?.name && id.email) ok("git identity", `agents commit as ${id.name} <${id.email}>`);
     // Agents run with their own HOME (your ~/.gitconfig does not reach them); the runner gives each run an identity naming it.
+    if (id?.name && id.email) ok("git identity", `agents commit as ${id.name} <${id.email}>`);
     else
       warn(
         "git identity",
