@@ -13,7 +13,7 @@ import { ProjectRepos } from "../../src/runner/project-repos.ts";
 import type { RunnerHandle } from "../../src/runner/start-runner.ts";
 import { startTestRunner } from "../fixtures/test-runner.ts";
 import { gitSync, makeRemote } from "../remote/remote-fixture.ts";
-import { makeRepo, seedProject, seedSession, waitFor } from "./helpers.ts";
+import { makeRepo, seedProject, seedSession, sessionEnded } from "./helpers.ts";
 
 let t: TestDatabase;
 let runner: RunnerHandle;
@@ -32,16 +32,7 @@ afterAll(async () => {
 const PLAIN_COMMIT = ["sh", "-c", "echo work > work.txt && git add work.txt && git commit -q -m work"];
 const roster = `[[agent]]\nname = "coder-7"\nstage = "coder"\nruntime = "command"\ncommand = ${JSON.stringify(PLAIN_COMMIT)}\n`;
 
-async function ended(id: number) {
-  return waitFor(
-    async () => {
-      const s = await t.db.agentSession.findUniqueOrThrow({ where: { id } });
-      return s.finishedAt ? s : undefined;
-    },
-    `session ${id} to end`,
-    60_000,
-  );
-}
+const ended = (id: number) => sessionEnded(t.db, id);
 
 const author = (repo: string, ref: string) => gitSync(repo, "log", "-1", "--format=%an <%ae> / %cn <%ce>", ref);
 
