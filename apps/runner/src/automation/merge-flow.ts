@@ -16,7 +16,7 @@ import { mergeTargetFor } from "./target.ts";
 import { readStoryChange } from "./story-change.ts";
 import { teardownStory } from "./teardown.ts";
 import { AUTOMATION } from "./actors.ts";
-import type { ProjectRepos } from "../runner/project-repos.ts";
+import { describeReconcile, type ProjectRepos } from "../runner/project-repos.ts";
 
 export type MergeOutcome = "done" | "mergemaster" | "merge_failure" | "skipped";
 
@@ -45,13 +45,15 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     where: { storyId, stage: "mergemaster", createdAt: { gte: story.stageChangedAt } },
     orderBy: { id: "desc" },
   });
-  let resumeAfterMergemaster = mm?.status === "completed" && fs.existsSync(target.worktreePath);
+  // A remote project's merge worktree here may predate the mergemaster's work on another host: restored below.
+  let resumeAfterMergemaster = mm?.status === "completed" && !target.remote && fs.existsSync(target.worktreePath);
 
   if (target.remote && repos) {
     // Fetch first: the base and the story branch (perhaps pushed by another host) as the remote has them.
     try {
-      await repos.sync(project, target.storyBranch);
-      await repos.sync(project, mergeBranchName(story.number)); // a mergemaster's sealed work, pushed from its host
+      const synced = await repos.sync(project, target.storyBranch);
+      const said = synced.branch && describeReconcile(target.storyBranch, synced.branch).activity;
+      if (said) await event(said.kind, `Story ${story.number}: ${said.message}`, said.payload);
     } catch (e) {
       await event(
         "merge_fetch_failed",
@@ -60,8 +62,8 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
       return "skipped";
     }
   }
-  // The mergemaster worked on another host: its sealed work came through the remote.
-  if (mm?.status === "completed" && !resumeAfterMergemaster && target.remote && repos)
+  // The mergemaster's sealed work, as it pushed it from whichever host it ran on (kept when already here).
+  if (mm?.status === "completed" && target.remote && repos)
     resumeAfterMergemaster = await restoreMergeWorktree(target, mergeBranchName(story.number));
   const gates = gatesFor(cfg, target.worktreePath);
   if (!resumeAfterMergemaster) {

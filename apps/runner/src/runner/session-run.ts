@@ -151,6 +151,8 @@ export class SessionRun {
       sessionsDir: this.deps.sessionsDir,
       stateRoot: this.deps.stateRoot,
       repos: this.deps.repos,
+      db,
+      activity: (kind, message, payload) => this.projectEvent(session, kind, message, payload as ProjectEventInput["payload"]),
       setupTimeoutSecs: opts.setupTimeoutSecs,
       emit: (e) => this.emit(e),
       onWorktree: (w) => {
