@@ -63,8 +63,7 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     }
   }
   // The mergemaster's sealed work, as it pushed it from whichever host it ran on (kept when already here).
-  if (mm?.status === "completed" && target.remote && repos)
-    resumeAfterMergemaster = await restoreMergeWorktree(target, mergeBranchName(story.number));
+  if (mm?.status === "completed" && target.remote && repos) resumeAfterMergemaster = await restoreMergeWorktree(target, mergeBranchName(story.number));
   const gates = gatesFor(cfg, target.worktreePath);
   if (!resumeAfterMergemaster) {
     const prep = await prepareMerge(target);

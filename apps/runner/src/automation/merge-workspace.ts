@@ -20,6 +20,7 @@ export async function remoteMergeWorktree(db: Db, story: Pick<Story, "id" | "sta
   if (sealed && (await restoreMergeWorktree(target, mergeBranchName(target.storyNumber)))) return { how: "restored" };
   if (await preparedForNow(target)) return { how: "kept" };
   const prep = await prepareMerge(target);
-  if (prep.status === "empty" || prep.status === "error") throw badRequest(`The merge of story ${target.storyNumber} could not be prepared on this host: ${prep.reason}`);
+  if (prep.status === "empty" || prep.status === "error")
+    throw badRequest(`The merge of story ${target.storyNumber} could not be prepared on this host: ${prep.reason}`);
   return { how: "prepared", conflicts: prep.status === "conflicts" ? prep.conflicts : [] };
 }

@@ -133,7 +133,10 @@ export function describeReconcile(branch: string, r: BranchReconcile): { status?
     case "diverged": {
       const where = r.backupPushed ? "on the remote" : `only on this host (the remote refused it: ${r.message})`;
       const message = `Branch ${branch} moved on both this host and the remote: continuing from the remote's ${r.remote.slice(0, 10)}; this host's ${r.kept} commit(s) not on the remote are kept on branch ${r.backup} ${where}`;
-      return { status: message, activity: { kind: "branch_diverged", message, payload: { branch, remote: r.remote, backup: r.backup, kept: r.kept, backupPushed: r.backupPushed } } };
+      return {
+        status: message,
+        activity: { kind: "branch_diverged", message, payload: { branch, remote: r.remote, backup: r.backup, kept: r.kept, backupPushed: r.backupPushed } },
+      };
     }
     default:
       return {};

@@ -120,7 +120,7 @@ export type BranchReconcile =
   | { state: "diverged"; remote: string; backup: string; kept: number; backupPushed: boolean; message?: string };
 
 /** Where a diverged branch's own commits are kept: `drover/backup/<story dir>/<commit>` (one per state kept, so never overwritten). */
-export const backupBranchName = (branch: string, commit: string) => `drover/backup/${branch.replace(/^drover\//, "")}/${commit.slice(0, 12)}`;
+const backupBranchName = (branch: string, commit: string) => `drover/backup/${branch.replace(/^drover\//, "")}/${commit.slice(0, 12)}`;
 
 /**
  * catchUpBranch, then settles what it leaves: a branch only this host moved on is pushed (another
@@ -141,7 +141,11 @@ export async function reconcileBranch(dir: string, branch: string, env: Record<s
   const holder = (await worktrees(dir)).find((w) => w.branch === branch)?.path;
   // Tracked changes a cut-off session left uncommitted ride along as a stash commit on top of the local head.
   const dirty = holder ? (await uncommittedFiles(holder)).length > 0 : false;
-  const stash = dirty ? (await must(holder!, [...(await commitIdentityArgs(holder!)), "stash", "create", `drover: uncommitted work on ${branch}`], env, "git stash create")).trim() : "";
+  const stash = dirty
+    ? (
+        await must(holder!, [...(await commitIdentityArgs(holder!)), "stash", "create", `drover: uncommitted work on ${branch}`], env, "git stash create")
+      ).trim()
+    : "";
   const keep = stash || local;
   const kept = Number((await must(dir, ["rev-list", "--count", `${remote}..${local}`], env, "git rev-list")).trim());
   const backup = backupBranchName(branch, keep);

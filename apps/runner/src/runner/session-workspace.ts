@@ -91,7 +91,12 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
     if (merge) {
       // The host that prepared the merge may be another one: the merge worktree is made here from the remote.
       const made = await remoteMergeWorktree(input.db, session.story, merge);
-      const how = made.how === "prepared" ? `prepared here again from ${storyBranch} and the remote ${baseBranch}${made.conflicts.length ? ` (conflicts in ${made.conflicts.join(", ")})` : ""}` : made.how === "restored" ? "restored from the merge branch on the remote" : "kept as this host prepared it";
+      const how =
+        made.how === "prepared"
+          ? `prepared here again from ${storyBranch} and the remote ${baseBranch}${made.conflicts.length ? ` (conflicts in ${made.conflicts.join(", ")})` : ""}`
+          : made.how === "restored"
+            ? "restored from the merge branch on the remote"
+            : "kept as this host prepared it";
       emit({ kind: "status", text: `Merge worktree ${how}` });
       wtPath = merge.worktreePath;
     } else {

@@ -102,12 +102,7 @@ describe("a remote project's story carried on by another host", () => {
 
     // Host B runs the mergemaster (sealing its work on exit, as the pipeline does) and nothing else.
     const runnerB = await startTestRunner({ databaseUrl: t.url, dataDir: bDir, id: "host-b", hooks: { onExit: pipelineOnExit, afterEnd: async () => {} } });
-    let done;
-    try {
-      done = await ended(mm.id);
-    } finally {
-      await runnerB.stop();
-    }
+    const done = await ended(mm.id).finally(() => runnerB.stop());
     const said = await statusTexts(mm.id);
     expect(done, said.join("\n")).toMatchObject({ runnerId: "host-b", status: "completed" });
     expect(said.some((x) => /Merge worktree prepared here again from .* \(conflicts in README\.md\)/.test(x))).toBe(true);
@@ -133,13 +128,9 @@ describe("a remote project's story carried on by another host", () => {
     const theirs = pushFromOther(r, branch, { "b.txt": "b\n" }, "newer from B");
 
     const runnerA = await startTestRunner({ databaseUrl: t.url, dataDir: aDir, id: "host-a" });
-    let done;
-    try {
-      const session = await startAgent(t.db, { projectId: p.id, storyNumber: s.number, agentName: "coder-1", trigger: "manual" }, testActor);
-      done = await ended(session.id);
-    } finally {
-      await runnerA.stop();
-    }
+    const done = await startAgent(t.db, { projectId: p.id, storyNumber: s.number, agentName: "coder-1", trigger: "manual" }, testActor)
+      .then((session) => ended(session.id))
+      .finally(() => runnerA.stop());
     expect(done.status, (await statusTexts(done.id)).join("\n")).toBe("completed");
 
     // The session started from B's commits and its work went to the remote on top of them.
