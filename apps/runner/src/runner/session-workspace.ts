@@ -87,7 +87,7 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
     if (!synced.base) throw badRequest(`The remote ${project.remoteUrl} has no branch ${project.baseBranch} yet: push a first commit to it`);
     const said = synced.branch ? describeReconcile(storyBranch, synced.branch) : {};
     if (said.status) emit({ kind: "status", text: said.status });
-    if (said.activity) await input.activity(said.activity.kind, said.activity.message, said.activity.payload);
+    if (said.activity) await input.activity(said.activity.kind, said.activity.message, said.activity.payload).catch(() => {}); // the session log has it too
     if (merge) {
       // The host that prepared the merge may be another one: the merge worktree is made here from the remote.
       const made = await remoteMergeWorktree(input.db, session.story, merge);
