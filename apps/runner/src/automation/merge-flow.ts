@@ -8,6 +8,7 @@ import type { Db, Project, Story } from "@drover/db";
 import { inTx, lockStory, logProjectEvent, moveLocked, recordStoryChange, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { gateFailureText, runGates } from "./gates.ts";
+import { revParse } from "./git.ts";
 import { advanceBase, prepareMerge, removeMergeWorktree, restoreMergeWorktree, type MergeTarget } from "./merge.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
@@ -66,6 +67,11 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
   if (mm?.status === "completed" && target.remote && repos) resumeAfterMergemaster = await restoreMergeWorktree(target, mergeBranchName(story.number));
   const gates = gatesFor(cfg, target.worktreePath);
   if (!resumeAfterMergemaster) {
+    // Sealed work an earlier merge of this story left on the remote would be taken for this one's (and refuse its push).
+    if (target.remote && (await revParse(target.repoPath, `refs/remotes/origin/${mergeBranchName(story.number)}`))) {
+      const note = await target.remote.deleteBranch(mergeBranchName(story.number));
+      if (note) log.warn({ story: story.number, note }, "could not delete the stale merge branch on the remote");
+    }
     const prep = await prepareMerge(target);
     if (prep.status === "empty" || prep.status === "error") return recordFailure(db, story, target, prep.reason);
     if (prep.status === "conflicts") {

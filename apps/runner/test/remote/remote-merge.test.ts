@@ -192,6 +192,24 @@ describe("a remote project's merge", () => {
     expect(gitSync(r.bare, "branch", "--list", "merge-queue/*")).toBe(""); // gone from the remote after the merge
   });
 
+  it("sealed work an earlier merge of the story left on the remote is not taken for this merge's", async () => {
+    const { r, p, a, b } = await remoteProject("stale-merge-branch");
+    const s = await createStory(t.db, { projectId: p.id, title: "Again", stage: "merge" }, testActor);
+    pushFromOther(r, `merge-queue/${s.number}`, { "README.md": "stale resolution\n" }, "an earlier merge's sealed work");
+    await coderOnHostA(a, p, `drover/${s.number}-again`, { "README.md": "story version\n" });
+    pushFromOther(r, "main", { "README.md": "their version\n" }, "conflicting change");
+    expect(await attemptMerge(t.db, p.id, s.id, log, a)).toBe("mergemaster");
+    const target = await mergeTargetFor(t.db, s, p, a);
+    fs.writeFileSync(path.join(target.worktreePath, "README.md"), "this merge's resolution\n");
+    gitSync(target.worktreePath, "add", "-A");
+    expect((await sealMergeWorktree(target)).ok).toBe(true);
+    expect(await a.pushBranch(p, `merge-queue/${s.number}`)).toEqual({ ok: true });
+    await t.db.agentSession.updateMany({ where: { storyId: s.id, stage: "mergemaster" }, data: { status: "completed" } });
+
+    expect(await attemptMerge(t.db, p.id, s.id, log, b)).toBe("done");
+    expect(gitSync(r.bare, "show", `${remoteHeadOf(r, "main")}:README.md`)).toBe("this merge's resolution");
+  });
+
   it("a remote that refuses the push (a hook): the story stays in merge with the remote's reason on the board", async () => {
     const { r, p, a, b } = await remoteProject("protected");
     const s = await createStory(t.db, { projectId: p.id, title: "Blocked", stage: "merge" }, testActor);
