@@ -132,10 +132,14 @@ export function describeReconcile(branch: string, r: BranchReconcile): { status?
       return { status: `Branch ${branch} has commits the remote lacks and could not push them (${r.message}); continuing from this host's branch` };
     case "diverged": {
       const where = r.backupPushed ? "on the remote" : `only on this host (the remote refused it: ${r.message})`;
-      const message = `Branch ${branch} moved on both this host and the remote: continuing from the remote's ${r.remote.slice(0, 10)}; this host's ${r.kept} commit(s) not on the remote are kept on branch ${r.backup} ${where}`;
+      const message = `Branch ${branch} moved on both this host and the remote: continuing from the remote's ${r.remote.slice(0, 10)}; this host's ${r.kept} commit(s) not on the remote${r.uncommitted ? " and its uncommitted changes" : ""} are kept on branch ${r.backup} ${where}`;
       return {
         status: message,
-        activity: { kind: "branch_diverged", message, payload: { branch, remote: r.remote, backup: r.backup, kept: r.kept, backupPushed: r.backupPushed } },
+        activity: {
+          kind: "branch_diverged",
+          message,
+          payload: { branch, remote: r.remote, backup: r.backup, kept: r.kept, uncommitted: r.uncommitted, backupPushed: r.backupPushed },
+        },
       };
     }
     default:

@@ -117,7 +117,7 @@ export type BranchReconcile =
   | { state: "none" | "created" | "fast-forwarded" | "current" }
   | { state: "pushed" }
   | { state: "ahead"; message: string }
-  | { state: "diverged"; remote: string; backup: string; kept: number; backupPushed: boolean; message?: string };
+  | { state: "diverged"; remote: string; backup: string; kept: number; uncommitted: boolean; backupPushed: boolean; message?: string };
 
 /** Where a diverged branch's own commits are kept: `drover/backup/<story dir>/<commit>` (one per state kept, so never overwritten). */
 const backupBranchName = (branch: string, commit: string) => `drover/backup/${branch.replace(/^drover\//, "")}/${commit.slice(0, 12)}`;
@@ -154,7 +154,7 @@ export async function reconcileBranch(dir: string, branch: string, env: Record<s
   const pushed = await pushRef(dir, keep, backup, env);
   if (holder) await must(holder, ["reset", "-q", "--hard", remote], env, `reset of ${branch} to the remote's`);
   else await must(dir, ["update-ref", `refs/heads/${branch}`, remote, local], env, `reset of ${branch} to the remote's`);
-  return { state: "diverged", remote, backup, kept, backupPushed: pushed.ok, ...(pushed.ok ? {} : { message: pushed.message }) };
+  return { state: "diverged", remote, backup, kept, uncommitted: stash !== "", backupPushed: pushed.ok, ...(pushed.ok ? {} : { message: pushed.message }) };
 }
 
 export type PushResult = { ok: true } | { ok: false; moved: true; message: string } | { ok: false; moved: false; message: string };

@@ -153,7 +153,7 @@ describe("a remote project's story carried on by another host", () => {
 
     // The story's activity says so.
     const activity = await t.db.projectEvent.findFirst({ where: { storyId: s.id, kind: "branch_diverged" } });
-    expect(activity?.message).toContain(`kept on branch ${backup} on the remote`);
+    expect(activity?.message).toContain(`1 commit(s) not on the remote and its uncommitted changes are kept on branch ${backup} on the remote`);
     expect(activity?.message).toContain(`continuing from the remote's ${theirs.slice(0, 10)}`);
   });
 });

@@ -88,7 +88,7 @@ describe("a runner's clone of a remote project", () => {
     await syncClone(a, r.url, "main", env);
     const got = await reconcileBranch(a, branch, env);
     const backup = `drover/backup/4-offline/${mine.slice(0, 12)}`;
-    expect(got).toEqual({ state: "diverged", remote: theirs, backup, kept: 1, backupPushed: true });
+    expect(got).toEqual({ state: "diverged", remote: theirs, backup, kept: 1, uncommitted: false, backupPushed: true });
     expect(gitSync(wt, "rev-parse", "HEAD")).toBe(theirs); // the worktree holding it moved too
     expect(remoteHeadOf(r, backup)).toBe(mine);
     expect(remoteHeadOf(r, branch)).toBe(theirs); // nothing forced over the remote's branch
