@@ -34,7 +34,10 @@ const MERGER = ["sh", "-c", `sed -i -e '/^<<<<<<< /d' -e '/^=======$/d' -e '/^>>
 // The coder writes down which commits it started from.
 const CODER = ["sh", "-c", `git log --format=%s > seen.txt && ${commit("session on A")}`];
 
-const roster = `gates = ["sh -c 'test -f README.md'"]
+// A mergemaster that commits the conflict as it is: sealing refuses it.
+const MARKERS_LEFT = ["sh", "-c", commit("kept the markers")];
+
+const roster = (merger: string[]) => `gates = ["sh -c 'test -f README.md'"]
 
 [[agent]]
 name = "coder-1"
@@ -46,13 +49,13 @@ command = ${JSON.stringify(CODER)}
 name = "merger"
 stage = "mergemaster"
 runtime = "command"
-command = ${JSON.stringify(MERGER)}
+command = ${JSON.stringify(merger)}
 `;
 
 const dataDir = () => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "drover-host-")));
 
-async function remoteProject(name: string): Promise<{ r: TestRemote; p: Project; aDir: string; a: ProjectRepos; bDir: string }> {
-  const r = makeRemote({ "README.md": "hello\n" }, roster);
+async function remoteProject(name: string, merger = MERGER): Promise<{ r: TestRemote; p: Project; aDir: string; a: ProjectRepos; bDir: string }> {
+  const r = makeRemote({ "README.md": "hello\n" }, roster(merger));
   const p0 = await addRemoteProject(t.db, { remoteUrl: r.url, baseBranch: "main", name }, testActor);
   const aDir = dataDir();
   const a = new ProjectRepos(clonesRoot(aDir), t.db, process.env);
@@ -88,22 +91,27 @@ const ended = (id: number) =>
 
 const statusTexts = async (sessionId: number) => (await t.db.sessionEvent.findMany({ where: { sessionId }, orderBy: { seq: "asc" } })).map((e) => e.text ?? "");
 
+/** Host A's merge of a story conflicts with the base; the mergemaster session it hands off to runs on host B (nothing else does). */
+async function conflictOnAMergemasterOnB(r: TestRemote, p: Project, a: ProjectRepos, bDir: string) {
+  const s = await createStory(t.db, { projectId: p.id, title: "Clash", stage: "merge" }, testActor);
+  const branch = `drover/${s.number}-clash`;
+  commitIn(await storyWorktreeOnA(a, p, branch), { "README.md": "story version\n" }, "story side");
+  expect(await a.pushBranch(p, branch)).toEqual({ ok: true });
+  pushFromOther(r, "main", { "README.md": "their version\n" }, "conflicting change");
+
+  expect(await attemptMerge(t.db, p.id, s.id, log, a)).toBe("mergemaster"); // A found the conflict; its worktree holds it
+  const mm = await t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, stage: "mergemaster" } });
+  // B seals the mergemaster's work on exit, as the pipeline does; no retries, no merges there.
+  const runnerB = await startTestRunner({ databaseUrl: t.url, dataDir: bDir, id: "host-b", hooks: { onExit: pipelineOnExit, afterEnd: async () => {} } });
+  const done = await ended(mm.id).finally(() => runnerB.stop());
+  return { s, done };
+}
+
 describe("a remote project's story carried on by another host", () => {
   it("a conflict prepared on host A is resolved by a mergemaster on host B (the conflict re-created there), then merged by A from B's pushed work", async () => {
     const { r, p, a, bDir } = await remoteProject("mergemaster-on-b");
-    const s = await createStory(t.db, { projectId: p.id, title: "Clash", stage: "merge" }, testActor);
-    const branch = `drover/${s.number}-clash`;
-    commitIn(await storyWorktreeOnA(a, p, branch), { "README.md": "story version\n" }, "story side");
-    expect(await a.pushBranch(p, branch)).toEqual({ ok: true });
-    pushFromOther(r, "main", { "README.md": "their version\n" }, "conflicting change");
-
-    expect(await attemptMerge(t.db, p.id, s.id, log, a)).toBe("mergemaster"); // A found the conflict; its worktree holds it
-    const mm = await t.db.agentSession.findFirstOrThrow({ where: { storyId: s.id, stage: "mergemaster" } });
-
-    // Host B runs the mergemaster (sealing its work on exit, as the pipeline does) and nothing else.
-    const runnerB = await startTestRunner({ databaseUrl: t.url, dataDir: bDir, id: "host-b", hooks: { onExit: pipelineOnExit, afterEnd: async () => {} } });
-    const done = await ended(mm.id).finally(() => runnerB.stop());
-    const said = await statusTexts(mm.id);
+    const { s, done } = await conflictOnAMergemasterOnB(r, p, a, bDir);
+    const said = await statusTexts(done.id);
     expect(done, said.join("\n")).toMatchObject({ runnerId: "host-b", status: "completed" });
     expect(said.some((x) => /Merge worktree prepared here again from .* \(conflicts in README\.md\)/.test(x))).toBe(true);
     const sealed = gitSync(r.bare, "rev-parse", `refs/heads/merge-queue/${s.number}`); // B pushed its sealed work
@@ -114,6 +122,13 @@ describe("a remote project's story carried on by another host", () => {
     expect(gitSync(r.bare, "show", `${head}:README.md`).split("\n").sort()).toEqual(["story version", "their version"]);
     expect(gitSync(r.bare, "diff", sealed, head)).toBe("");
     expect((await t.db.story.findUniqueOrThrow({ where: { id: s.id } })).stage).toBe("done");
+  });
+
+  it("a mergemaster that fails (markers left in) pushes nothing: only sealed work reaches the remote's merge branch", async () => {
+    const { r, p, a, bDir } = await remoteProject("mergemaster-fails-on-b", MARKERS_LEFT);
+    const { s, done } = await conflictOnAMergemasterOnB(r, p, a, bDir);
+    expect(done).toMatchObject({ runnerId: "host-b", status: "failed", reason: "merge_conflict" });
+    expect(gitSync(r.bare, "branch", "--list", `merge-queue/${s.number}`)).toBe("");
   });
 
   it("host A returns with commits it never pushed while host B pushed newer ones: A goes on from B's commits and keeps its own on a backup branch on the remote", async () => {
