@@ -6,13 +6,14 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
+import { refetchFresh } from "@/lib/refetch-fresh";
 
 export function ProjectDangerZone({ project }: { project: { id: number; name: string; repoPath: string; archivedAt: Date | string | null } }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const router = useRouter();
   const [confirm, setConfirm] = useState("");
-  const refresh = () => void qc.invalidateQueries();
+  const refresh = () => void refetchFresh(qc, {});
   const archive = useMutation(trpc.projects.archive.mutationOptions({ onSuccess: refresh }));
   const unarchive = useMutation(trpc.projects.unarchive.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(

@@ -5,6 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "./trpc";
+import { refetchFresh } from "./refetch-fresh";
 
 /** projectId null: every project (runners page); undefined: not known yet, so no subscription. */
 export function useLiveProject(projectId: number | null | undefined, onChange?: (storyId: number | null) => void) {
@@ -31,7 +32,7 @@ export function useLiveProject(projectId: number | null | undefined, onChange?: 
           if (timer.current) return;
           timer.current = setTimeout(() => {
             timer.current = null;
-            void queryClient.invalidateQueries({
+            void refetchFresh(queryClient, {
               queryKey: trpc.views.pathKey(),
               predicate: (q) => !JSON.stringify(q.queryKey).includes("sessionEvents"),
             });

@@ -8,6 +8,7 @@ import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@drover/api";
 import { MAX_BATCH_SIZE } from "@drover/api/request-limits";
+import { refetchFresh } from "./refetch-fresh";
 
 const trpcContext = createTRPCContext<AppRouter>();
 const { TRPCProvider } = trpcContext;
@@ -37,7 +38,7 @@ function createClients() {
       hydrate: { deserializeData: superjson.deserialize },
     },
     // Every action changes what the pages show: re-read the views once it settles, either way.
-    mutationCache: new MutationCache({ onSettled: () => queryClient.invalidateQueries({ queryKey: views.pathKey() }) }),
+    mutationCache: new MutationCache({ onSettled: () => refetchFresh(queryClient, { queryKey: views.pathKey() }) }),
     // The session ended (signed out elsewhere, expired, removed): back to the sign-in page.
     queryCache: new QueryCache({ onError: (err) => toSignInWhenSignedOut(err) }),
   });

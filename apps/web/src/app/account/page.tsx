@@ -6,6 +6,7 @@ import { Nav, useProjectId } from "@/components/nav";
 import { errorMessage } from "@/lib/error-message";
 import { useMe } from "@/lib/me";
 import { useTRPC } from "@/lib/trpc";
+import { refetchFresh } from "@/lib/refetch-fresh";
 
 function ChangePassword() {
   const [msg, setMsg] = useState<string | null>(null);
@@ -58,7 +59,7 @@ function Tokens() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const tokens = useQuery(trpc.people.tokens.queryOptions());
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.people.tokens.queryKey() });
+  const refresh = () => refetchFresh(qc, { queryKey: trpc.people.tokens.queryKey() });
   const [shown, setShown] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const create = useMutation(

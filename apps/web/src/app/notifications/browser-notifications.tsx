@@ -8,12 +8,13 @@ import { errorMessage } from "@/lib/error-message";
 import { requestNotificationPermission, useNotificationPermission } from "@/lib/notification-permission";
 import { useTRPC } from "@/lib/trpc";
 import { EventChoice } from "./event-choice";
+import { refetchFresh } from "@/lib/refetch-fresh";
 
 export function BrowserNotifications() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const mine = useQuery(trpc.notifications.mine.queryOptions());
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.notifications.mine.queryKey() });
+  const refresh = () => refetchFresh(qc, { queryKey: trpc.notifications.mine.queryKey() });
   const permission = useNotificationPermission();
   const [events, setEvents] = useState<NotificationEvent[]>(["story.review_needed", "story.blocked", "merge.failed"]);
   const add = useMutation(trpc.notifications.subscribeBrowser.mutationOptions({ onSuccess: () => void refresh() }));

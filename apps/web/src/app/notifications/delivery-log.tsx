@@ -4,6 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
+import { refetchFresh } from "@/lib/refetch-fresh";
 
 export function DeliveryLog({ subscriptionId }: { subscriptionId: string }) {
   const trpc = useTRPC();
@@ -11,7 +12,7 @@ export function DeliveryLog({ subscriptionId }: { subscriptionId: string }) {
   const log = useQuery({ ...trpc.notifications.deliveries.queryOptions({ id: subscriptionId }), refetchInterval: 3_000 });
   const again = useMutation(
     trpc.notifications.redeliver.mutationOptions({
-      onSuccess: () => void qc.invalidateQueries({ queryKey: trpc.notifications.deliveries.queryKey({ id: subscriptionId }) }),
+      onSuccess: () => void refetchFresh(qc, { queryKey: trpc.notifications.deliveries.queryKey({ id: subscriptionId }) }),
     }),
   );
   if (log.data?.length === 0) return <p className="text-slate-500">Nothing sent yet.</p>;

@@ -8,6 +8,7 @@ import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
 import { DeliveryLog } from "./delivery-log";
 import { EventChoice } from "./event-choice";
+import { refetchFresh } from "@/lib/refetch-fresh";
 
 type Channel = "webhook" | "slack" | "discord" | "matrix";
 const input = "rounded border px-2 py-1 font-mono";
@@ -16,7 +17,7 @@ export function Receivers() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const list = useQuery(trpc.notifications.list.queryOptions());
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.notifications.list.queryKey() });
+  const refresh = () => refetchFresh(qc, { queryKey: trpc.notifications.list.queryKey() });
   const [channel, setChannel] = useState<Channel>("webhook");
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");

@@ -5,12 +5,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
+import { refetchFresh } from "@/lib/refetch-fresh";
 
 export function ProjectMembers({ projectId }: { projectId: number }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const members = useQuery(trpc.people.projectMembers.queryOptions({ projectId }));
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.people.projectMembers.queryKey({ projectId }) });
+  const refresh = () => refetchFresh(qc, { queryKey: trpc.people.projectMembers.queryKey({ projectId }) });
   const [email, setEmail] = useState("");
   const add = useMutation(
     trpc.people.addToProject.mutationOptions({

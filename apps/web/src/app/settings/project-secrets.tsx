@@ -5,12 +5,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
+import { refetchFresh } from "@/lib/refetch-fresh";
 
 export function ProjectSecrets({ projectId }: { projectId: number }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const list = useQuery(trpc.secrets.list.queryOptions({ projectId }));
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.secrets.list.queryKey({ projectId }) });
+  const refresh = () => refetchFresh(qc, { queryKey: trpc.secrets.list.queryKey({ projectId }) });
   const [name, setName] = useState("");
   const [value, setValue] = useState("");
   const set = useMutation(

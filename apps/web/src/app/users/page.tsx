@@ -6,6 +6,7 @@ import { Suspense, useState } from "react";
 import { Nav, useProjectId } from "@/components/nav";
 import { errorMessage } from "@/lib/error-message";
 import { useTRPC } from "@/lib/trpc";
+import { refetchFresh } from "@/lib/refetch-fresh";
 
 function UsersPage() {
   const trpc = useTRPC();
@@ -13,7 +14,7 @@ function UsersPage() {
   const projectId = useProjectId();
   const users = useQuery(trpc.people.users.queryOptions());
   const invitations = useQuery(trpc.people.invitations.queryOptions());
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.people.pathKey() });
+  const refresh = () => refetchFresh(qc, { queryKey: trpc.people.pathKey() });
   const [error, setError] = useState<string | null>(null);
   const [link, setLink] = useState<string | null>(null);
   /** What happened to the mail (when SMTP is configured): sent, or why not. */

@@ -12,6 +12,7 @@ import { useSearchHighlight } from "@/lib/search-highlight";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
 import { EventRow, type LogEvent } from "./event-row";
 import { useLogFilters } from "./log-filters";
+import { refetchFresh } from "@/lib/refetch-fresh";
 
 const SLICE = 200;
 const KINDS = ["text", "thinking", "tool_call", "tool_result", "stderr", "error", "setup", "gate", "result", "status", "usage", "init", "rate_limit"];
@@ -87,9 +88,9 @@ export function LogView({ sessionId, active, status }: { sessionId: number; acti
           if (pending.current) return;
           pending.current = setTimeout(() => {
             pending.current = null;
-            void queryClient.invalidateQueries({ queryKey: trpc.views.sessionIndex.queryKey({ sessionId }).slice(0, 1) });
+            void refetchFresh(queryClient, { queryKey: trpc.views.sessionIndex.queryKey({ sessionId }).slice(0, 1) });
             // Turns, tokens and status move with the log.
-            void queryClient.invalidateQueries({ queryKey: trpc.views.session.queryKey({ sessionId }) });
+            void refetchFresh(queryClient, { queryKey: trpc.views.session.queryKey({ sessionId }) });
           }, 100);
         },
       },
