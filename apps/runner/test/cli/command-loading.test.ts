@@ -39,16 +39,17 @@ const commandModules = (loaded: string[]) =>
   loaded.filter((u) => u.includes("/apps/runner/src/cli/commands/")).map((u) => path.basename(new URL(u).pathname, ".ts"));
 
 describe("the drover CLI's start-up", () => {
-  it("`drover up` and `drover runner` load their own command only, and not the auth library", async () => {
-    for (const name of ["up", "runner"]) {
-      const { stdout, loaded } = await run([name, "--help"]);
-      expect(stdout).toMatch(new RegExp(`^Usage: drover ${name}\\b`, "m"));
-      expect(commandModules(loaded)).toEqual([name]);
+  it("`drover up` and `drover runner` load their own command only, and not the auth library", { timeout: 120_000 }, async () => {
+    const names = ["up", "runner"];
+    const runs = await Promise.all(names.map((name) => run([name, "--help"])));
+    for (const [i, { stdout, loaded }] of runs.entries()) {
+      expect(stdout).toMatch(new RegExp(`^Usage: drover ${names[i]}\\b`, "m"));
+      expect(commandModules(loaded)).toEqual([names[i]]);
       expect(loaded.filter((u) => /better-auth|kysely/.test(u))).toEqual([]);
     }
   });
 
-  it("help without a command lists every command", async () => {
+  it("help without a command lists every command", { timeout: 120_000 }, async () => {
     const { stdout, loaded } = await run(["--help"]);
     const files = fs.readdirSync(path.join(repoRoot, "apps/runner/src/cli/commands")).map((f) => path.basename(f, ".ts"));
     expect(commandModules(loaded).sort()).toEqual(files.sort());
