@@ -70,6 +70,17 @@ export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(url: 
   }
 }
 
+/**
+ * One connection as the probe role, kept open for a loop of reads (sql() connects, with SCRAM, per
+ * statement: ten times a second that was CPU taken from what is measured). end() it after.
+ */
+export async function probeClient(url: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: asProbe(url) });
+  c.on("error", () => {}); // the server may stop first at the end of a run
+  await c.connect();
+  return c;
+}
+
 /** Statements clients other than the bench sent to database `url` since the last reset. */
 export async function statementCount(url: string): Promise<number> {
   const [r] = await sql<{ n: string }>(

@@ -7,6 +7,7 @@ import { createDb } from "../../packages/db/src/client.ts";
 import { compactProject } from "../../packages/db/src/services/session-compaction.ts";
 import type { Part } from "../lib/part.ts";
 import { sql } from "../lib/postgres.ts";
+import { inSlices } from "../lib/slices.ts";
 
 const EVENTS_PER_SESSION = 400;
 
@@ -29,9 +30,11 @@ async function seed(url: string, repoRoot: string, sessions: number): Promise<vo
      SELECT 1, id, 1, 'coder', 'completed', 'exit_0', 'claude-code', 1, now() - interval '40 days', now() - interval '40 days', now() - interval '40 days', now()
      FROM stories`,
   );
-  await sql(
+  // One statement per core over slices of the sessions (the random prose is most of the work).
+  await inSlices(
     url,
-    `SET session_replication_role = replica;
+    "agent_sessions",
+    (lo, hi) => `SET session_replication_role = replica;
      WITH w AS (SELECT string_to_array('${WORDS}', ' ') AS a)
      INSERT INTO session_events (session_id, seq, at, kind, text, payload, raw)
      SELECT s.id, e, s.started_at + interval '1 second' * e, k.kind,
@@ -47,7 +50,8 @@ async function seed(url: string, repoRoot: string, sessions: number): Promise<vo
        LATERAL (SELECT CASE WHEN e = ${EVENTS_PER_SESSION - 1} THEN 'result' WHEN e % 5 = 0 THEN 'text' WHEN e % 5 = 1 THEN 'tool_call'
                             WHEN e % 5 = 2 THEN 'tool_result' WHEN e % 5 = 3 THEN 'thinking' ELSE 'usage' END AS kind) k,
        LATERAL (SELECT string_agg(word, ' ') AS prose
-         FROM (SELECT w.a[1 + floor(random() * array_length(w.a, 1))::int] AS word FROM generate_series(1, 20 + (e + s.id) % 30)) ws) x`,
+         FROM (SELECT w.a[1 + floor(random() * array_length(w.a, 1))::int] AS word FROM generate_series(1, 20 + (e + s.id) % 30)) ws) x
+     WHERE s.id BETWEEN ${lo} AND ${hi}`,
   );
 }
 

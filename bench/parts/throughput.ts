@@ -12,7 +12,7 @@ import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
 import { makeProject, spawnRunner, stopProcess } from "../lib/fixture.ts";
 import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
 import type { Part } from "../lib/part.ts";
-import { anchorPool, resetStatements, sql, statementCount, topStatements } from "../lib/postgres.ts";
+import { anchorPool, probeClient, resetStatements, sql, statementCount, topStatements } from "../lib/postgres.ts";
 import { cpuSeconds, until } from "../lib/stats.ts";
 
 const CAPACITY = 4;
@@ -58,15 +58,20 @@ export const throughput: Part = {
         [project.id, count, offset, STORIES, AGENTS],
       );
       await notify(db, CHANNELS.sessions, { projectId: project.id });
-      await until(
-        async () => {
-          const [r] = await sql<{ n: number }>(url, `SELECT count(*)::int AS n FROM agent_sessions WHERE status IN ('pending', 'running')`);
-          return r!.n === 0;
-        },
-        100,
-        600_000,
-        "every session to end",
-      );
+      const probe = await probeClient(url);
+      try {
+        await until(
+          async () => {
+            const { rows } = await probe.query<{ n: number }>(`SELECT count(*)::int AS n FROM agent_sessions WHERE status IN ('pending', 'running')`);
+            return rows[0]!.n === 0;
+          },
+          100,
+          600_000,
+          "every session to end",
+        );
+      } finally {
+        await probe.end();
+      }
     };
 
     // Warm-up (not timed): the first session of each story creates its worktree.

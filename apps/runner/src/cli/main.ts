@@ -5,28 +5,34 @@ import { addRemoteOptions } from "./remote.ts";
 
 const program = new Command().name("drover").description("Drover: run AI coding agents through a kanban pipeline of stories").showHelpAfterError();
 
-const commands: Array<() => Promise<{ register(p: Command): void }>> = [
-  // Add new commands here, one line each.
-  () => import("./commands/import.ts"),
-  () => import("./commands/export.ts"),
-  () => import("./commands/status.ts"),
-  () => import("./commands/start.ts"),
-  () => import("./commands/stop.ts"),
-  () => import("./commands/up.ts"),
-  () => import("./commands/runner.ts"),
-  () => import("./commands/approve.ts"),
-  () => import("./commands/reject.ts"),
-  () => import("./commands/retry.ts"),
-  () => import("./commands/user.ts"),
-  () => import("./commands/project.ts"),
-  () => import("./commands/audit.ts"),
-  () => import("./commands/doctor.ts"),
-  () => import("./commands/init.ts"),
-  () => import("./commands/secret.ts"),
-  () => import("./commands/compact.ts"),
-];
+/** Command name → its module. */
+const commands: Record<string, () => Promise<{ register(p: Command): void }>> = {
+  // Add new commands here, one line each (the key is the name the module registers).
+  import: () => import("./commands/import.ts"),
+  export: () => import("./commands/export.ts"),
+  status: () => import("./commands/status.ts"),
+  start: () => import("./commands/start.ts"),
+  stop: () => import("./commands/stop.ts"),
+  up: () => import("./commands/up.ts"),
+  runner: () => import("./commands/runner.ts"),
+  approve: () => import("./commands/approve.ts"),
+  reject: () => import("./commands/reject.ts"),
+  retry: () => import("./commands/retry.ts"),
+  user: () => import("./commands/user.ts"),
+  project: () => import("./commands/project.ts"),
+  audit: () => import("./commands/audit.ts"),
+  doctor: () => import("./commands/doctor.ts"),
+  init: () => import("./commands/init.ts"),
+  secret: () => import("./commands/secret.ts"),
+  compact: () => import("./commands/compact.ts"),
+};
 
 addRemoteOptions(program);
-for (const load of commands) (await load()).register(program);
+// A named command loads only its own module: `drover up` and `drover runner` start on every
+// `pnpm start`, and loading every command's imports (the auth library among them) cost them seconds
+// of CPU. Anything else (help, global options first, a typo) loads all, so help and errors list every command.
+const named = process.argv[2];
+const load = named !== undefined && Object.hasOwn(commands, named) ? [commands[named]!] : Object.values(commands);
+for (const l of load) (await l()).register(program);
 
 await program.parseAsync(process.argv);

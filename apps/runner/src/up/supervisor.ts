@@ -92,8 +92,6 @@ export async function runSupervisor(): Promise<number> {
     }
 
     const db = createDb(database.url, { max: 2 });
-    const seeded = await seedDemoProject(db, dataDir());
-    if (seeded) log.info({ project: seeded.name, repo: seeded.repoPath }, "created the demo project");
     await refuseOpenBindWithoutSignIn(db, env.DROVER_WEB_HOST).catch(async (err: Error) => {
       await db.$disconnect();
       process.stderr.write(`\n${err.message}\n\n`);
@@ -105,15 +103,20 @@ export async function runSupervisor(): Promise<number> {
     // One id for every life of this runner: a restarted runner reaps what its predecessor left.
     const runnerEnv = { ...childEnv, DROVER_RUNNER_ID: process.env.DROVER_RUNNER_ID ?? `up-${os.hostname()}-${process.pid}` };
     if (stopping) return done; // Ctrl-C during start-up: start nothing more
+    const port = await getPort({ port: env.DROVER_WEB_PORT, host: env.DROVER_WEB_HOST });
+    if (stopping) return done;
+    // The web server first: its start-up (seconds of CPU) runs while the demo seed and the runner start.
+    const web = new SupervisedChild({ name: "web", start: () => startWebProcess(childEnv, env.DROVER_WEB_HOST, port), log, onGiveUp: giveUp, needs: pg });
+    children.push(web);
+    const webRunning = await web.start();
+    const seeded = await seedDemoProject(db, dataDir());
+    if (seeded) log.info({ project: seeded.name, repo: seeded.repoPath }, "created the demo project");
+    if (stopping) return done;
     const runner = new SupervisedChild({ name: "runner", start: () => startRunnerProcess(runnerEnv), log, onGiveUp: giveUp, needs: pg });
     children.push(runner);
     await runner.start();
-    const port = await getPort({ port: env.DROVER_WEB_PORT, host: env.DROVER_WEB_HOST });
-    if (stopping) return done;
-    const web = new SupervisedChild({ name: "web", start: () => startWebProcess(childEnv, env.DROVER_WEB_HOST, port), log, onGiveUp: giveUp, needs: pg });
-    children.push(web);
     const url = `http://${env.DROVER_WEB_HOST}:${port}`;
-    await waitForHttp(`${url}/sign-in`, await web.start());
+    await waitForHttp(`${url}/sign-in`, webRunning);
     const banner = await setupBanner(db, process.env.DROVER_PUBLIC_URL || url);
     await db.$disconnect();
     if (banner) process.stdout.write(banner);
