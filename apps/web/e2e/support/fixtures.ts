@@ -9,6 +9,8 @@ import { createDb, type Db, type Prisma } from "@drover/db";
 import { createStory } from "@drover/db/services/index";
 import type { Seeded } from "./seed.ts";
 import { testActor } from "@drover/db/testing/actors";
+import { allCredentialVariables } from "@drover/core/runtimes/credentials";
+import { claudeBinary } from "../../../runner/test/e2e-runtimes/claude-cli.ts";
 
 const shotDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../test-results/screenshots");
 
@@ -31,6 +33,15 @@ let shared: Db | undefined;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
+/** A folder with only `claude` in it (the real Claude Code from apps/runner's devDependencies), for the runner's PATH. */
+function claudeOnlyBin(): string {
+  const dir = path.join(process.env.DROVER_E2E_TMP!, "claude-bin");
+  fs.mkdirSync(dir, { recursive: true });
+  const link = path.join(dir, "claude");
+  if (!fs.existsSync(link)) fs.symlinkSync(claudeBinary(), link);
+  return dir;
+}
+
 /** Starts `drover runner` against the test database; stops it (its whole process group) after. */
 async function startRunner(): Promise<ChildProcess> {
   const logDir = path.resolve(shotDir, "../e2e-logs");
@@ -39,7 +50,15 @@ async function startRunner(): Promise<ChildProcess> {
   const args = ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2"];
   args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, "runner"));
   // The demo autopilot promotes after 4 idle seconds here (45 by default), so demo.spec.ts sees several promotions.
-  const env = { ...process.env, LOG_LEVEL: "info", DROVER_DEMO_PROMOTE_SECS: "4" };
+  // Agents' keys come from their rosters (a developer's exported key must not replace them); of the agent
+  // CLIs only Claude Code is on PATH (ask-human.spec.ts runs it; onboarding.spec.ts expects codex missing).
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: "info",
+    DROVER_DEMO_PROMOTE_SECS: "4",
+    PATH: `${claudeOnlyBin()}${path.delimiter}${process.env.PATH ?? ""}`,
+  };
+  for (const k of allCredentialVariables) delete env[k];
   return spawn("pnpm", args, { cwd: repoRoot, env, stdio: ["ignore", out, out], detached: true });
 }
 
