@@ -61,11 +61,9 @@ test("a real Claude Code asks through ask_human; the answer typed in the browser
     const story = await createStory(db, { projectId: project.id, title }, testActor);
     const asking = await startAgent(db, { projectId: project.id, storyNumber: story.number, agentName: "asker", trigger: "user" }, testActor);
 
-    // The CLI called the tool and ended; the board shows the story as needing input, with the question.
-    const asked = await completed(db, asking.id);
-    expect(asked.runtimeSessionId, "Claude Code reported no session id to resume").toBeTruthy();
+    // The CLI calls the tool: the board shows the story as needing input, with the question, live.
     await page.goto(`/?project=${project.id}`);
-    await expect(page.getByTestId("card-needs-input").filter({ hasText: question })).toBeVisible();
+    await expect(page.getByTestId("card-needs-input").filter({ hasText: question })).toBeVisible({ timeout: 45_000 });
     await artifact(page, 15, "board-needs-input");
 
     await page.goto(`/projects/${project.id}/stories/${story.number}`);
@@ -73,6 +71,9 @@ test("a real Claude Code asks through ask_human; the answer typed in the browser
     await expect(page.getByTestId("story-question")).toContainText("Needs input from asker");
     await page.getByLabel("Your answer").fill(answer);
     await artifact(page, 15, "story-needs-input");
+    // The asking session ends waiting (the answer resumes it, so it must have ended first).
+    const asked = await completed(db, asking.id);
+    expect(asked.runtimeSessionId, "Claude Code reported no session id to resume").toBeTruthy();
     const before = m.mainRequests().length;
     await page.getByRole("button", { name: "Answer and resume" }).click();
     await expect(page).toHaveURL(/\/sessions\/\d+$/);
@@ -83,7 +84,7 @@ test("a real Claude Code asks through ask_human; the answer typed in the browser
     expect(resumed.prompt).toContain(`You asked a person: ${question}`);
     expect(resumed.prompt).toContain(answer);
     const done = await completed(db, resumed.id);
-    await expect(page.getByText("Thanks: e-mail it is.")).toBeVisible();
+    await expect(page.getByTestId("result-box")).toContainText("Thanks: e-mail it is.");
 
     // The resumed CLI sent the answer to the model, in the same conversation: the earlier turns
     // (the story's prompt, the ask_human call) come with it, under the same Claude Code session.
@@ -94,6 +95,7 @@ test("a real Claude Code asks through ask_human; the answer typed in the browser
     expect(seen).toContain(answer);
     expect(seen).toContain(title);
     expect(JSON.stringify(sent.at(-1)!.body)).toContain('"name":"mcp__drover__ask_human"');
+    for (const r of sent) expect(String((r.body as { metadata?: { user_id?: unknown } }).metadata?.user_id)).toContain(asked.runtimeSessionId!);
     expect(await db.story.findUniqueOrThrow({ where: { id: story.id } })).toMatchObject({ blocked: false, inputQuestion: null });
   } finally {
     await m.close();
