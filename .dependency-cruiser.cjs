@@ -69,7 +69,7 @@ module.exports = {
       comment: "The browser tests drive a real runner and agent CLIs: of the runner they import only its test harness (mock model servers, the CLIs' setup).",
       severity: "error",
       from: { path: "^apps/web/e2e/" },
-      to: { path: "^apps/runner/", pathNot: "^apps/runner/test/(mock-models/|e2e-runtimes/claude-cli\\.ts$)" },
+      to: { path: "^apps/runner/", pathNot: "^apps/runner/test/(mock-models/|e2e-runtimes/cli-executables\\.ts$)" },
     },
     {
       name: "only-db-uses-prisma",

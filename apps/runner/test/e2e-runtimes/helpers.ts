@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import type { RunnerHandle } from "../../src/runner/start-runner.ts";
 import { startTestRunner } from "../fixtures/test-runner.ts";
 import { startMockModel, type MockModelServer } from "../mock-models/server.ts";
-import { claudeBinary } from "./claude-cli.ts";
+import { cliExecutable } from "./cli-executables.ts";
 import { syncRosterText } from "@drover/db/testing/roster-text";
 import { allCredentialVariables } from "@drover/core/runtimes/credentials";
 
@@ -20,7 +20,7 @@ const binDir = path.join(runnerDir, "node_modules/.bin");
 /** Puts the CLIs from apps/runner's devDependencies on PATH, Claude Code's native binary in place. */
 export function ensureClis(): void {
   if (!(process.env.PATH ?? "").split(path.delimiter).includes(binDir)) process.env.PATH = `${binDir}${path.delimiter}${process.env.PATH ?? ""}`;
-  claudeBinary();
+  cliExecutable("claude");
 }
 
 export interface Env {

@@ -10,7 +10,7 @@ import { createStory } from "@drover/db/services/index";
 import type { Seeded } from "./seed.ts";
 import { testActor } from "@drover/db/testing/actors";
 import { allCredentialVariables } from "@drover/core/runtimes/credentials";
-import { claudeBinary } from "../../../runner/test/e2e-runtimes/claude-cli.ts";
+import { cliExecutable } from "../../../runner/test/e2e-runtimes/cli-executables.ts";
 
 const shotDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../test-results/screenshots");
 
@@ -33,12 +33,17 @@ let shared: Db | undefined;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
-/** A folder with only `claude` in it (the real Claude Code from apps/runner's devDependencies), for the runner's PATH. */
-function claudeOnlyBin(): string {
-  const dir = path.join(process.env.DROVER_E2E_TMP!, "claude-bin");
+/**
+ * A folder with the real `claude` and `gemini` from apps/runner's devDependencies, for the runner's
+ * PATH (ask-human.spec.ts runs them). Not codex: onboarding.spec.ts shows what a missing CLI looks like.
+ */
+function agentCliBin(): string {
+  const dir = path.join(process.env.DROVER_E2E_TMP!, "agent-clis");
   fs.mkdirSync(dir, { recursive: true });
-  const link = path.join(dir, "claude");
-  if (!fs.existsSync(link)) fs.symlinkSync(claudeBinary(), link);
+  for (const cli of ["claude", "gemini"] as const) {
+    const link = path.join(dir, cli);
+    if (!fs.existsSync(link)) fs.symlinkSync(cliExecutable(cli), link);
+  }
   return dir;
 }
 
@@ -50,13 +55,12 @@ async function startRunner(): Promise<ChildProcess> {
   const args = ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2"];
   args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, "runner"));
   // The demo autopilot promotes after 4 idle seconds here (45 by default), so demo.spec.ts sees several promotions.
-  // Agents' keys come from their rosters (a developer's exported key must not replace them); of the agent
-  // CLIs only Claude Code is on PATH (ask-human.spec.ts runs it; onboarding.spec.ts expects codex missing).
+  // Agents' keys come from their rosters: a developer's exported key must not replace them.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LOG_LEVEL: "info",
     DROVER_DEMO_PROMOTE_SECS: "4",
-    PATH: `${claudeOnlyBin()}${path.delimiter}${process.env.PATH ?? ""}`,
+    PATH: `${agentCliBin()}${path.delimiter}${process.env.PATH ?? ""}`,
   };
   for (const k of allCredentialVariables) delete env[k];
   return spawn("pnpm", args, { cwd: repoRoot, env, stdio: ["ignore", out, out], detached: true });
