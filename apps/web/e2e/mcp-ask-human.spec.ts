@@ -1,7 +1,8 @@
 // Issue #15: a real agent CLI session (Claude Code, then Gemini), run by the real runner against a
 // mock model server, asks a person through Drover's ask_human MCP tool. The board and the story page
 // show the question; the person answers in the browser, and the resumed session (the real CLI again,
-// the same conversation) sends the answer to the model.
+// the same conversation) sends the answer to the model. (Named to run after board.spec.ts: the
+// runner it needs starts the demo's autopilot, and board.spec.ts reads the demo as seeded.)
 import type { Db } from "@drover/db";
 import { addProject, createStory, startAgent } from "@drover/db/services/index";
 import { testActor } from "@drover/db/testing/actors";
