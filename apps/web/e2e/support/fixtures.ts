@@ -35,7 +35,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 
 /**
  * A folder with the real `claude` and `gemini` from apps/runner's devDependencies, for the runner's
- * PATH (ask-human.spec.ts runs them). Not codex: onboarding.spec.ts shows what a missing CLI looks like.
+ * PATH (mcp-ask-human.spec.ts runs them). Not codex: onboarding.spec.ts shows what a missing CLI looks like.
  */
 function agentCliBin(): string {
   const dir = path.join(process.env.DROVER_E2E_TMP!, "agent-clis");
