@@ -16,9 +16,15 @@ test("a subscribed event shows a desktop notification in the open tab", async ({
   const { project } = await addProject(db, { repoPath: repo, name: path.basename(repo) }, repoAccess, testActor);
   const story = await createStory(db, { projectId: project.id, title: "Tell me when stuck", stage: "current" }, testActor);
 
+  // The person's "Allow" in the browser's own prompt (Playwright cannot click it): granted when the page asks.
+  await page.exposeFunction("__allowInPrompt", () => context.grantPermissions(["notifications"]));
   // A spy in front of the real Notification: records what the page shows, asks the real one for permission.
   await page.addInitScript(() => {
-    const w = window as unknown as { __shown: { title: string; body?: string }[]; Notification: typeof Notification };
+    const w = window as unknown as {
+      __shown: { title: string; body?: string }[];
+      __allowInPrompt: () => Promise<void>;
+      Notification: typeof Notification;
+    };
     const Real = w.Notification;
     w.__shown = [];
     class Spy {
@@ -29,7 +35,8 @@ test("a subscribed event shows a desktop notification in the open tab", async ({
       static get permission() {
         return Real.permission;
       }
-      static requestPermission() {
+      static async requestPermission() {
+        await w.__allowInPrompt();
         return Real.requestPermission();
       }
     }
@@ -38,10 +45,9 @@ test("a subscribed event shows a desktop notification in the open tab", async ({
   await page.goto("/notifications");
   const section = page.getByTestId("browser-notifications");
   // Not asked on load: the button asks.
-  await expect(section.getByRole("button", { name: "Allow desktop notifications" })).toBeVisible();
-  await context.grantPermissions(["notifications"]);
   await section.getByRole("button", { name: "Allow desktop notifications" }).click();
   await expect(section).toContainText("Allowed.");
+  // No reload from here on: the tab's notifier must follow the permission it was just given.
   await section.getByRole("button", { name: "Notify me of these" }).click();
   await expect(section.getByTestId("browser-subscription")).toContainText("story.blocked");
 

@@ -63,7 +63,7 @@ test("a repository without a roster is offered the starting one; the doctor and 
   const doctor = page.getByTestId("doctor");
   await expect(doctor.locator("tr", { hasText: "gate npm test" })).toHaveAttribute("data-status", "ok");
   await expect(doctor.locator("tr", { hasText: "agent coder-1 (codex)" })).toHaveAttribute("data-status", "fail");
-  await expect(doctor.locator("tr", { hasText: "git identity" })).toHaveAttribute("data-status", "fail");
+  await expect(doctor.locator("tr", { hasText: "git identity" })).toHaveAttribute("data-status", "warn");
   await expect(page.getByTestId("doctor-summary")).toContainText("Something an agent needs is missing");
   await shot(page, "doctor");
 

@@ -6,6 +6,7 @@ import { gateArgv, type GateSpec } from "@drover/core/config/gate-argv";
 import { DEFAULT_GATE_TIMEOUT_SECS } from "@drover/core/config/parse";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { buildCommandEnv } from "../runner/environment.ts";
+import { withGitIdentity } from "../runner/git-identity.ts";
 import { runGuardedCommand } from "../runner/guarded-command.ts";
 import { commandSandbox } from "../sandbox/policy.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
@@ -61,7 +62,7 @@ async function runGate(
   const command = argv.join(" ");
   if (argv.length === 0) return { command, exitCode: null, timedOut: false, durationMs: 0, outputTail: "", error: "empty gate command" };
   // A gate runs the repository's code (an agent may have rewritten it): the allow-listed environment, guarded.
-  const env = buildCommandEnv({ extra: { ...opts.env, CI: "1" } });
+  const env = await withGitIdentity(buildCommandEnv({ extra: { ...opts.env, CI: "1" } }), opts.cwd, "gate");
   const r = await runGuardedCommand(argv, {
     cwd: opts.cwd,
     env,

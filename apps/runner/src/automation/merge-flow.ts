@@ -8,6 +8,7 @@ import type { Db, Project, Story } from "@drover/db";
 import { inTx, lockStory, logProjectEvent, moveLocked, recordStoryChange, startAgent } from "@drover/db/services/index";
 import type { Logger } from "pino";
 import { gateFailureText, runGates } from "./gates.ts";
+import { revParse } from "./git.ts";
 import { advanceBase, prepareMerge, removeMergeWorktree, restoreMergeWorktree, type MergeTarget } from "./merge.ts";
 import type { ProjectConfig } from "@drover/core/config/types";
 import { rosterConfig } from "../runner/roster.ts";
@@ -16,7 +17,7 @@ import { mergeTargetFor } from "./target.ts";
 import { readStoryChange } from "./story-change.ts";
 import { teardownStory } from "./teardown.ts";
 import { AUTOMATION } from "./actors.ts";
-import type { ProjectRepos } from "../runner/project-repos.ts";
+import { describeReconcile, type ProjectRepos } from "../runner/project-repos.ts";
 
 export type MergeOutcome = "done" | "mergemaster" | "merge_failure" | "skipped";
 
@@ -45,13 +46,15 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
     where: { storyId, stage: "mergemaster", createdAt: { gte: story.stageChangedAt } },
     orderBy: { id: "desc" },
   });
-  let resumeAfterMergemaster = mm?.status === "completed" && fs.existsSync(target.worktreePath);
+  // A remote project's merge worktree here may predate the mergemaster's work on another host: restored below.
+  let resumeAfterMergemaster = mm?.status === "completed" && !target.remote && fs.existsSync(target.worktreePath);
 
   if (target.remote && repos) {
     // Fetch first: the base and the story branch (perhaps pushed by another host) as the remote has them.
     try {
-      await repos.sync(project, target.storyBranch);
-      await repos.sync(project, mergeBranchName(story.number)); // a mergemaster's sealed work, pushed from its host
+      const synced = await repos.sync(project, target.storyBranch);
+      const said = synced.branch && describeReconcile(target.storyBranch, synced.branch).activity;
+      if (said) await event(said.kind, `Story ${story.number}: ${said.message}`, said.payload);
     } catch (e) {
       await event(
         "merge_fetch_failed",
@@ -60,11 +63,15 @@ export async function attemptMerge(db: Db, projectId: number, storyId: number, l
       return "skipped";
     }
   }
-  // The mergemaster worked on another host: its sealed work came through the remote.
-  if (mm?.status === "completed" && !resumeAfterMergemaster && target.remote && repos)
-    resumeAfterMergemaster = await restoreMergeWorktree(target, mergeBranchName(story.number));
+  // The mergemaster's sealed work, as it pushed it from whichever host it ran on (kept when already here).
+  if (mm?.status === "completed" && target.remote && repos) resumeAfterMergemaster = await restoreMergeWorktree(target, mergeBranchName(story.number));
   const gates = gatesFor(cfg, target.worktreePath);
   if (!resumeAfterMergemaster) {
+    // Sealed work an earlier merge of this story left on the remote would be taken for this one's (and refuse its push).
+    if (target.remote && (await revParse(target.repoPath, `refs/remotes/origin/${mergeBranchName(story.number)}`))) {
+      const note = await target.remote.deleteBranch(mergeBranchName(story.number));
+      if (note) log.warn({ story: story.number, note }, "could not delete the stale merge branch on the remote");
+    }
     const prep = await prepareMerge(target);
     if (prep.status === "empty" || prep.status === "error") return recordFailure(db, story, target, prep.reason);
     if (prep.status === "conflicts") {

@@ -4,8 +4,8 @@
 // is never switched to another branch.
 import { mergeBranchName } from "@drover/core/pipeline/workspace";
 import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { findConflictMarkers, verifyMerge, type MergeFacts } from "@drover/core/automation/merge-verify";
 import { commitIdentityArgs, currentBranch, git, isAncestor, revParse, unmergedFiles, worktrees } from "./git.ts";
 import type { RemoteSide } from "../runner/project-repos.ts";
@@ -21,6 +21,8 @@ export interface MergeTarget {
   worktreePath: string;
   /** A remote project: the base moves by a push to the remote, and landing is checked there. */
   remote?: RemoteSide;
+  /** Which merge of the story this is (when it entered merge): a merge worktree prepared for an earlier one is stale. */
+  round?: string;
 }
 
 export type PrepareResult =
@@ -28,6 +30,9 @@ export type PrepareResult =
   | { status: "conflicts"; worktreePath: string; branch: string; baseBefore: string; conflicts: string[] }
   | { status: "empty"; reason: string }
   | { status: "error"; reason: string };
+
+// What a merge worktree was prepared from, in its private git dir (outside the working tree).
+const prepMarker = async (worktreePath: string) => join((await git(worktreePath).raw(["rev-parse", "--absolute-git-dir"])).trim(), "drover-merge-prep");
 
 function mergeCommitMessage(storyNumber: number, title: string): string {
   return `Story #${storyNumber}: ${title}\n\nMerged by Drover from story ${storyNumber}.`;
@@ -44,6 +49,7 @@ export async function prepareMerge(t: MergeTarget): Promise<PrepareResult> {
   const g = git(t.repoPath);
   await g.raw(["worktree", "add", "--force", "-B", branch, t.worktreePath, baseBefore]);
   const wt = git(t.worktreePath);
+  await writeFile(await prepMarker(t.worktreePath), `${await revParse(t.repoPath, t.storyBranch)} ${t.round ?? ""}`);
   try {
     // A three-way squash wants a committer identity even without committing (a fresh runner host has none).
     await wt.raw([...(await commitIdentityArgs(t.worktreePath)), "merge", "--squash", "--no-commit", t.storyBranch]);
@@ -64,6 +70,13 @@ export async function prepareMerge(t: MergeTarget): Promise<PrepareResult> {
   }
   await wt.raw([...(await commitIdentityArgs(t.worktreePath)), "commit", "--no-verify", "-m", mergeCommitMessage(t.storyNumber, t.storyTitle)]);
   return { status: "ready", worktreePath: t.worktreePath, branch, baseBefore };
+}
+
+/** Whether the merge worktree here was prepared from the story branch as it is now, for this merge of the story. */
+export async function preparedForNow(t: MergeTarget): Promise<boolean> {
+  if (!existsSync(join(t.worktreePath, ".git"))) return false;
+  const said = await readFile(await prepMarker(t.worktreePath), "utf8").catch(() => "");
+  return said !== "" && said === `${await revParse(t.repoPath, t.storyBranch)} ${t.round ?? ""}`;
 }
 
 /**
@@ -193,11 +206,16 @@ async function mergeFacts(t: Pick<MergeTarget, "repoPath" | "baseBranch">, baseB
   };
 }
 
-/** The merge worktree again from the merge branch as the remote delivered it (a mergemaster sealed it on another host); false when there is none. */
+/**
+ * The merge worktree from the merge branch as the remote delivered it (a mergemaster sealed it, on
+ * this host or another); kept as it is when it already stands there. False when there is no sealed
+ * work (nothing on top of the base).
+ */
 export async function restoreMergeWorktree(t: MergeTarget, branch: string): Promise<boolean> {
   const head = (await revParse(t.repoPath, `refs/remotes/origin/${branch}`)) ?? (await revParse(t.repoPath, `refs/heads/${branch}`));
   const base = await revParse(t.repoPath, t.baseBranch);
-  if (!head || !base || head === base) return false;
+  if (!head || !base || (await isAncestor(t.repoPath, head, base))) return false;
+  if (existsSync(join(t.worktreePath, ".git")) && (await revParse(t.worktreePath, "HEAD")) === head) return true;
   await removeMergeWorktree(t.repoPath, t.worktreePath);
   await mkdir(dirname(t.worktreePath), { recursive: true });
   await git(t.repoPath).raw(["worktree", "add", "--force", "-B", branch, t.worktreePath, head]);

@@ -25,5 +25,6 @@ export async function mergeTargetFor(db: Db, story: Story, project: Project, rep
     // Inside the worktree root, where the runner lets agents (the mergemaster) work.
     worktreePath: mergeWorktreePath(worktreeRoot(repoPath, cfg.worktree_root), story.number),
     ...(remote ? { remote } : {}),
+    round: story.stageChangedAt.toISOString(),
   };
 }

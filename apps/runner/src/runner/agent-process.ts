@@ -12,6 +12,7 @@ import type { Db } from "@drover/db";
 import { recordAttempt, type Owner } from "@drover/db/sessions/index";
 import type { Logger } from "pino";
 import { buildAgentEnv } from "./environment.ts";
+import { withGitIdentity } from "./git-identity.ts";
 import type { SessionEventLog } from "./event-log.ts";
 import type { Guard } from "./guard.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
@@ -149,7 +150,11 @@ export class AgentProcess {
     const linked = linkLogins(plan.links ?? {}, r.stateDir, r.runnerEnv);
     const said = describeCredentials(r.credentials, linked);
     if (said) emit({ kind: "status", text: said });
-    const env = buildAgentEnv({ base: r.runnerEnv, home: r.home, tmp: r.tmp, drover: r.drover, agentEnv: spec.env, planEnv: plan.env });
+    const env = await withGitIdentity(
+      buildAgentEnv({ base: r.runnerEnv, home: r.home, tmp: r.tmp, drover: r.drover, agentEnv: spec.env, planEnv: plan.env }),
+      r.cwd,
+      spec.name,
+    );
     const parser = adapter.parser(req); // the request carries limits the parser enforces (Codex max_turns)
     emit({
       kind: "status",

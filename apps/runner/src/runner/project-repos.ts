@@ -9,7 +9,7 @@ import { reportRemoteConfig } from "@drover/db/services/index";
 import { dataDir } from "@drover/db/paths";
 import type { Actor } from "@drover/core/audit/actor";
 import { revParse } from "../automation/git.ts";
-import { catchUpBranch, deleteRemoteBranch, pushRef, remoteContains, remoteGitEnv, syncClone, type PushResult } from "./remote-git.ts";
+import { deleteRemoteBranch, pushRef, reconcileBranch, remoteContains, remoteGitEnv, syncClone, type BranchReconcile, type PushResult } from "./remote-git.ts";
 
 type RepoProject = Pick<Project, "id" | "repoPath" | "remoteUrl" | "remoteSecret" | "baseBranch">;
 
@@ -46,18 +46,18 @@ export class ProjectRepos {
   }
 
   /**
-   * Fetches a remote project (a local one is left as it is) and brings `branch`, when given, up to
-   * what the remote holds. Returns the remote base's commit (null: local project, or no base yet)
-   * and what happened to the branch.
+   * Fetches a remote project (a local one is left as it is) and reconciles `branch`, when given,
+   * with the remote (see reconcileBranch). Returns the remote base's commit (null: local project,
+   * or no base yet) and what happened to the branch.
    */
-  async sync(p: RepoProject, branch?: string): Promise<{ base: string | null; branch?: string }> {
+  async sync(p: RepoProject, branch?: string): Promise<{ base: string | null; branch?: BranchReconcile }> {
     if (!p.remoteUrl) return { base: null };
     const url = p.remoteUrl;
     const env = await this.env(p);
     return this.locked(p, async () => {
       const dir = this.path(p);
       const base = await syncClone(dir, url, p.baseBranch, env);
-      return { base, ...(branch ? { branch: await catchUpBranch(dir, branch, env) } : {}) };
+      return { base, ...(branch ? { branch: await reconcileBranch(dir, branch, env) } : {}) };
     });
   }
 
@@ -117,4 +117,32 @@ export interface RemoteSide {
   landed(commit: string): Promise<boolean>;
   /** Deletes a branch on the remote; returns a note when that failed. */
   deleteBranch(branch: string): Promise<string | null>;
+}
+
+/** What a reconcile did, in words for the session log, and for the story's activity when it matters there. */
+export function describeReconcile(branch: string, r: BranchReconcile): { status?: string; activity?: { kind: string; message: string; payload: object } } {
+  switch (r.state) {
+    case "created":
+      return { status: `Branch ${branch} taken from the remote` };
+    case "fast-forwarded":
+      return { status: `Branch ${branch} brought up to date from the remote` };
+    case "pushed":
+      return { status: `Branch ${branch} had commits only this host held: pushed them to the remote` };
+    case "ahead":
+      return { status: `Branch ${branch} has commits the remote lacks and could not push them (${r.message}); continuing from this host's branch` };
+    case "diverged": {
+      const where = r.backupPushed ? "on the remote" : `only on this host (the remote refused it: ${r.message})`;
+      const message = `Branch ${branch} moved on both this host and the remote: continuing from the remote's ${r.remote.slice(0, 10)}; this host's ${r.kept} commit(s) not on the remote${r.uncommitted ? " and its uncommitted changes" : ""} are kept on branch ${r.backup} ${where}`;
+      return {
+        status: message,
+        activity: {
+          kind: "branch_diverged",
+          message,
+          payload: { branch, remote: r.remote, backup: r.backup, kept: r.kept, uncommitted: r.uncommitted, backupPushed: r.backupPushed },
+        },
+      };
+    }
+    default:
+      return {};
+  }
 }

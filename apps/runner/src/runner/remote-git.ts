@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { REMOTE_PROTOCOLS } from "@drover/core/config/remote-url";
 import { buildGitEnv } from "@drover/repo/git";
-import { isAncestor, revParse, worktrees } from "../automation/git.ts";
+import { commitIdentityArgs, isAncestor, revParse, uncommittedFiles, worktrees } from "../automation/git.ts";
 
 export interface GitResult {
   code: number;
@@ -110,6 +110,51 @@ export async function catchUpBranch(
   if (holder) await must(holder, ["merge", "--ff-only", "-q", remote], env, `fast-forward of ${branch}`);
   else await must(dir, ["update-ref", `refs/heads/${branch}`, remote, local], env, `fast-forward of ${branch}`);
   return "fast-forwarded";
+}
+
+/** What reconciling a story branch with the remote did (see reconcileBranch). */
+export type BranchReconcile =
+  | { state: "none" | "created" | "fast-forwarded" | "current" }
+  | { state: "pushed" }
+  | { state: "ahead"; message: string }
+  | { state: "diverged"; remote: string; backup: string; kept: number; uncommitted: boolean; backupPushed: boolean; message?: string };
+
+/** Where a diverged branch's own commits are kept: `drover/backup/<story dir>/<commit>` (one per state kept, so never overwritten). */
+const backupBranchName = (branch: string, commit: string) => `drover/backup/${branch.replace(/^drover\//, "")}/${commit.slice(0, 12)}`;
+
+/**
+ * catchUpBranch, then settles what it leaves: a branch only this host moved on is pushed (another
+ * host may go on from it); one that moved here and on the remote (this host was cut off while
+ * another carried the story on) takes the remote's commits, the truth every host shares, and keeps
+ * this host's own commits (and uncommitted work of its worktree) on a backup branch, pushed to the
+ * remote. Never forced, nothing lost.
+ */
+export async function reconcileBranch(dir: string, branch: string, env: Record<string, string>): Promise<BranchReconcile> {
+  const state = await catchUpBranch(dir, branch, env);
+  if (state === "ahead") {
+    const pushed = await pushRef(dir, `refs/heads/${branch}`, branch, env);
+    return pushed.ok ? { state: "pushed" } : { state: "ahead", message: pushed.message };
+  }
+  if (state !== "diverged") return { state };
+  const remote = (await revParse(dir, `refs/remotes/origin/${branch}`))!;
+  const local = (await revParse(dir, `refs/heads/${branch}`))!;
+  const holder = (await worktrees(dir)).find((w) => w.branch === branch)?.path;
+  // Tracked changes a cut-off session left uncommitted ride along as a stash commit on top of the local head.
+  const dirty = holder ? (await uncommittedFiles(holder)).length > 0 : false;
+  const stash = dirty
+    ? (
+        await must(holder!, [...(await commitIdentityArgs(holder!)), "stash", "create", `drover: uncommitted work on ${branch}`], env, "git stash create")
+      ).trim()
+    : "";
+  const keep = stash || local;
+  const kept = Number((await must(dir, ["rev-list", "--count", `${remote}..${local}`], env, "git rev-list")).trim());
+  const backup = backupBranchName(branch, keep);
+  // Kept locally first: a backup the remote refuses still survives on this host.
+  await must(dir, ["update-ref", `refs/heads/${backup}`, keep], env, `git update-ref ${backup}`);
+  const pushed = await pushRef(dir, keep, backup, env);
+  if (holder) await must(holder, ["reset", "-q", "--hard", remote], env, `reset of ${branch} to the remote's`);
+  else await must(dir, ["update-ref", `refs/heads/${branch}`, remote, local], env, `reset of ${branch} to the remote's`);
+  return { state: "diverged", remote, backup, kept, uncommitted: stash !== "", backupPushed: pushed.ok, ...(pushed.ok ? {} : { message: pushed.message }) };
 }
 
 export type PushResult = { ok: true } | { ok: false; moved: true; message: string } | { ok: false; moved: false; message: string };

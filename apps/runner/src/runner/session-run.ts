@@ -151,6 +151,8 @@ export class SessionRun {
       sessionsDir: this.deps.sessionsDir,
       stateRoot: this.deps.stateRoot,
       repos: this.deps.repos,
+      db,
+      activity: (kind, message, payload) => this.projectEvent(session, kind, message, payload as ProjectEventInput["payload"]),
       setupTimeoutSecs: opts.setupTimeoutSecs,
       emit: (e) => this.emit(e),
       onWorktree: (w) => {
@@ -264,8 +266,10 @@ export class SessionRun {
     }
 
     if (exit.spawnError) return { status: "failed", reason: "spawn_error", message: exit.spawnError };
+    // A mergemaster's merge branch goes to the remote only sealed (on a completed exit): other hosts take it for the merge.
+    const mergemaster = session.stage === "mergemaster";
     if (this.stopReason) {
-      await this.pushStoryBranch(session, ws.branch);
+      if (!mergemaster) await this.pushStoryBranch(session, ws.branch);
       return endForStop(this.stopReason, exit, proc.inactivitySecs);
     }
 
@@ -285,7 +289,7 @@ export class SessionRun {
       },
     });
     // After onExit: a mergemaster's work is sealed into its commit there, and goes to the remote with the rest.
-    await this.pushStoryBranch(session, ws.branch);
+    if (!mergemaster || decision.status === "completed") await this.pushStoryBranch(session, ws.branch);
     return { ...decision, exitCode: exit.exitCode };
   }
 

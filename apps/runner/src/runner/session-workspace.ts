@@ -9,12 +9,16 @@ import type { AgentConfig, ProjectConfig } from "@drover/core/config/types";
 import { branchForDir, storyDirName, worktreeRoot } from "@drover/core/pipeline/workspace";
 import type { NormalizedEvent } from "@drover/core/runtimes/types";
 import { buildAgentEnv } from "./environment.ts";
+import { withGitIdentity } from "./git-identity.ts";
 import type { SessionRow } from "./lifecycle.ts";
 import { rosterAgent, rosterConfig } from "./roster.ts";
 import { copyFiles, runSetup } from "./setup.ts";
 import { runtimeStateDir } from "./state-paths.ts";
 import { ensureWorktree } from "./worktree.ts";
-import type { ProjectRepos } from "./project-repos.ts";
+import { describeReconcile, type ProjectRepos } from "./project-repos.ts";
+import type { Db } from "@drover/db";
+import { remoteMergeWorktree } from "../automation/merge-workspace.ts";
+import { mergeTargetFor } from "../automation/target.ts";
 import { agentSandbox } from "../sandbox/policy.ts";
 
 const SETUP_MARKER = "drover-setup-done";
@@ -49,6 +53,9 @@ export interface WorkspaceInput {
   stateRoot: string;
   /** Where each project's repository is on this runner (a remote project's clone, fetched here). */
   repos: ProjectRepos;
+  db: Db;
+  /** Writes an entry in the story's activity (what the board shows). */
+  activity: (kind: string, message: string, payload: object) => Promise<void>;
   setupTimeoutSecs: number;
   emit: (ev: NormalizedEvent) => void;
   /** Called as soon as the worktree exists (before setup), so a failing setup still knows it. */
@@ -73,15 +80,30 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
   const baseBranch = session.baseBranch ?? project.baseBranch;
   let wtPath = session.worktreePath ?? path.join(root, name);
   if (project.remoteUrl) {
-    // Fetch first: the base and this story's branch may have moved on another host.
-    const synced = await input.repos.sync(project, branch);
+    // A mergemaster works on the merge branch; what it merges is the story branch.
+    const merge = session.stage === "mergemaster" ? await mergeTargetFor(input.db, session.story, project, input.repos) : null;
+    const storyBranch = merge?.storyBranch ?? branch;
+    // Fetch first: the base and the story's branch may have moved on another host.
+    const synced = await input.repos.sync(project, storyBranch);
     if (!synced.base) throw badRequest(`The remote ${project.remoteUrl} has no branch ${project.baseBranch} yet: push a first commit to it`);
-    if (synced.branch === "created" || synced.branch === "fast-forwarded")
-      emit({ kind: "status", text: `Branch ${branch} ${synced.branch === "created" ? "taken" : "brought up to date"} from the remote` });
-    if (synced.branch === "diverged")
-      emit({ kind: "status", text: `Branch ${branch} here and on the remote have diverged; continuing from this host's branch` });
-    // A worktree path recorded by another host means nothing here: the same folder name under this clone.
-    wtPath = path.join(root, path.basename(wtPath));
+    const said = synced.branch ? describeReconcile(storyBranch, synced.branch) : {};
+    if (said.status) emit({ kind: "status", text: said.status });
+    if (said.activity) await input.activity(said.activity.kind, said.activity.message, said.activity.payload).catch(() => {}); // the session log has it too
+    if (merge) {
+      // The host that prepared the merge may be another one: the merge worktree is made here from the remote.
+      const made = await remoteMergeWorktree(input.db, session.story, merge);
+      const how =
+        made.how === "prepared"
+          ? `prepared here again from ${storyBranch} and the remote ${baseBranch}${made.conflicts.length ? ` (conflicts in ${made.conflicts.join(", ")})` : ""}`
+          : made.how === "restored"
+            ? "restored from the merge branch on the remote"
+            : "kept as this host prepared it";
+      emit({ kind: "status", text: `Merge worktree ${how}` });
+      wtPath = merge.worktreePath;
+    } else {
+      // A worktree path recorded by another host means nothing here: the same folder name under this clone.
+      wtPath = path.join(root, path.basename(wtPath));
+    }
   }
   const wt = await ensureWorktree({ repoPath, root, path: wtPath, branch, baseBranch });
   input.onWorktree({ path: wt.path, branch, baseBranch });
@@ -108,7 +130,7 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
   const marker = path.join(wt.gitDir, SETUP_MARKER);
   if (!fs.existsSync(marker)) {
     copyFiles(repoPath, wt.path, roster.copy_files, emit);
-    const env = buildAgentEnv({ home, tmp, drover });
+    const env = await withGitIdentity(buildAgentEnv({ home, tmp, drover }), wt.path, agent.name);
     // Setup runs in the agent's sandbox, with the agent's network allowlist (a registry for npm install is a network_allow entry).
     const sandbox = agentSandbox(roster, {
       runtime: agent.runtime,

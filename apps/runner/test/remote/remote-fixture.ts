@@ -1,11 +1,12 @@
 // A bare git remote in a temp folder, seeded from a real repository, served over file:// or by
-// `git daemon` (git://, push enabled) on a free local port; "hosts" are separate clone folders.
+// `git daemon` (git://, push enabled) or git's smart HTTP on a free local port; "hosts" are separate clone folders.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { makeRepo } from "@drover/repo/testing/make-repo";
+import { serveSmartHttp as serveBareOverHttp, type SmartHttpRemote } from "@drover/repo/testing/smart-http";
 
 export const gitSync = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: "pipe" }).toString().trim();
 
@@ -91,61 +92,7 @@ export async function serveGitDaemon(r: TestRemote, listen = "127.0.0.1"): Promi
   throw new Error(`git daemon did not answer on ${url}`);
 }
 
-/**
- * git's smart HTTP (`git http-backend` as CGI) behind a server that answers 401 unless the request
- * carries `Authorization: Basic base64(x-access-token:<token>)`. Records every request's argv-free
- * facts (path, whether authorized) for the test to check.
- */
-export async function serveSmartHttp(
-  r: TestRemote,
-  token: string,
-): Promise<{ url: string; requests: Array<{ path: string; authorized: boolean }>; stop(): void }> {
-  const http = await import("node:http");
-  const want = `Basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
-  const requests: Array<{ path: string; authorized: boolean }> = [];
-  const server = http.createServer((req, res) => {
-    const u = new URL(req.url ?? "/", "http://x");
-    const authorized = req.headers.authorization === want;
-    requests.push({ path: u.pathname, authorized });
-    if (!authorized) {
-      res.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"' });
-      res.end("token required\n");
-      return;
-    }
-    const cgi = spawn("git", ["http-backend"], {
-      env: {
-        PATH: process.env.PATH,
-        GIT_PROJECT_ROOT: path.dirname(r.bare),
-        GIT_HTTP_EXPORT_ALL: "1",
-        PATH_INFO: u.pathname,
-        QUERY_STRING: u.search.replace(/^\?/, ""),
-        REQUEST_METHOD: req.method ?? "GET",
-        CONTENT_TYPE: req.headers["content-type"] ?? "",
-        HTTP_CONTENT_ENCODING: String(req.headers["content-encoding"] ?? ""),
-        REMOTE_USER: "x-access-token",
-        REMOTE_ADDR: "127.0.0.1",
-      },
-      stdio: ["pipe", "pipe", "ignore"],
-    });
-    req.pipe(cgi.stdin);
-    const chunks: Buffer[] = [];
-    cgi.stdout.on("data", (c: Buffer) => chunks.push(c));
-    cgi.on("close", () => {
-      const out = Buffer.concat(chunks);
-      const split = out.indexOf("\r\n\r\n");
-      const head = out.subarray(0, split).toString().split("\r\n");
-      const headers: Record<string, string> = {};
-      let status = 200;
-      for (const line of head) {
-        const [k, ...v] = line.split(":");
-        if (k.toLowerCase() === "status") status = Number(v.join(":").trim().split(" ")[0]);
-        else headers[k] = v.join(":").trim();
-      }
-      res.writeHead(status, headers);
-      res.end(out.subarray(split + 4));
-    });
-  });
-  await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
-  const port = (server.address() as net.AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/${path.basename(r.bare)}`, requests, stop: () => server.close() };
+/** git's smart HTTP serving the remote, 401 without the token (packages/repo/testing/smart-http.ts). */
+export function serveSmartHttp(r: TestRemote, token: string): Promise<SmartHttpRemote> {
+  return serveBareOverHttp(r.bare, token);
 }

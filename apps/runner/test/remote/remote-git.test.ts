@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { catchUpBranch, pushRef, remoteContains, remoteGitEnv, remoteHead, runGit, syncClone } from "../../src/runner/remote-git.ts";
+import { catchUpBranch, pushRef, reconcileBranch, remoteContains, remoteGitEnv, remoteHead, runGit, syncClone } from "../../src/runner/remote-git.ts";
 import { gitSync, makeRemote, pushFromOther, refusePushesTo, remoteHeadOf, serveGitDaemon } from "./remote-fixture.ts";
 
 const env = remoteGitEnv(process.env);
@@ -65,6 +65,34 @@ describe("a runner's clone of a remote project", () => {
     expect(await catchUpBranch(b, branch, env)).toBe("current");
     commitIn(wtB, "cart.txt", "three\n");
     expect(await catchUpBranch(b, branch, env)).toBe("ahead");
+  });
+
+  it("reconciles a story branch before a session: one only this host moved on is pushed; one moved on both sides takes the remote's, its own commits kept on a pushed backup branch", async () => {
+    const r = makeRemote();
+    const a = hostDir();
+    await syncClone(a, r.url, "main", env);
+    const branch = "drover/4-offline";
+    gitSync(a, "branch", branch, "main");
+    const wt = path.join(a, ".drover", "worktrees", "4-offline");
+    gitSync(a, "worktree", "add", "-q", wt, branch);
+    const c1 = commitIn(wt, "x.txt", "one\n");
+    await pushRef(a, `refs/heads/${branch}`, branch, env);
+    await syncClone(a, r.url, "main", env);
+    const c2 = commitIn(wt, "x.txt", "two\n"); // never pushed (the push after the session failed)
+    expect(await reconcileBranch(a, branch, env)).toEqual({ state: "pushed" });
+    expect(remoteHeadOf(r, branch)).toBe(c2);
+
+    await syncClone(a, r.url, "main", env);
+    const mine = commitIn(wt, "x.txt", "mine\n");
+    const theirs = pushFromOther(r, branch, { "y.txt": "theirs\n" });
+    await syncClone(a, r.url, "main", env);
+    const got = await reconcileBranch(a, branch, env);
+    const backup = `drover/backup/4-offline/${mine.slice(0, 12)}`;
+    expect(got).toEqual({ state: "diverged", remote: theirs, backup, kept: 1, uncommitted: false, backupPushed: true });
+    expect(gitSync(wt, "rev-parse", "HEAD")).toBe(theirs); // the worktree holding it moved too
+    expect(remoteHeadOf(r, backup)).toBe(mine);
+    expect(remoteHeadOf(r, branch)).toBe(theirs); // nothing forced over the remote's branch
+    expect(gitSync(r.bare, "merge-base", "--is-ancestor", c1, theirs)).toBe("");
   });
 
   it("never forces: a moved remote answers `moved`, a refusing hook answers with the remote's words, and the remote is what says a commit landed", async () => {

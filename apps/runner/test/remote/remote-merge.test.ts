@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { addRemoteProject, createStory } from "@drover/db/services/index";
 import { testActor } from "@drover/db/testing/actors";
-import type { Project } from "@drover/db";
+import type { Project, Story } from "@drover/db";
 import { attemptMerge, REMOTE_PUSH_TRIES } from "../../src/automation/merge-flow.ts";
 import { sealMergeWorktree } from "../../src/automation/merge.ts";
 import { mergeTargetFor } from "../../src/automation/target.ts";
@@ -85,6 +85,22 @@ function withRaceBeforePush(b: ProjectRepos, beforePush: (n: number) => void): P
     };
   };
   return b;
+}
+
+/**
+ * Someone else changes README.md on the base, host A's merge conflicts with the story's README.md
+ * and hands off; the mergemaster's work on host A, as its session does it: resolve, seal, push the
+ * merge branch, complete.
+ */
+async function conflictResolvedOnHostA(r: TestRemote, p: Project, s: Story, a: ProjectRepos, resolution: string): Promise<void> {
+  pushFromOther(r, "main", { "README.md": "their version\n" }, "conflicting change");
+  expect(await attemptMerge(t.db, p.id, s.id, log, a)).toBe("mergemaster");
+  const target = await mergeTargetFor(t.db, s, p, a);
+  fs.writeFileSync(path.join(target.worktreePath, "README.md"), resolution);
+  gitSync(target.worktreePath, "add", "-A");
+  expect((await sealMergeWorktree(target)).ok).toBe(true);
+  expect(await a.pushBranch(p, `merge-queue/${s.number}`)).toEqual({ ok: true });
+  await t.db.agentSession.updateMany({ where: { storyId: s.id, stage: "mergemaster" }, data: { status: "completed" } });
 }
 
 describe("a remote project's merge", () => {
@@ -176,20 +192,23 @@ describe("a remote project's merge", () => {
     const { r, p, a, b } = await remoteProject("mergemaster-elsewhere");
     const s = await createStory(t.db, { projectId: p.id, title: "Clash", stage: "merge" }, testActor);
     await coderOnHostA(a, p, `drover/${s.number}-clash`, { "README.md": "story version\n" });
-    pushFromOther(r, "main", { "README.md": "their version\n" }, "conflicting change");
-    expect(await attemptMerge(t.db, p.id, s.id, log, a)).toBe("mergemaster");
-    // The mergemaster's work on host A, as its session does it: resolve, seal, push the merge branch.
-    const target = await mergeTargetFor(t.db, s, p, a);
-    fs.writeFileSync(path.join(target.worktreePath, "README.md"), "both versions\n");
-    gitSync(target.worktreePath, "add", "-A");
-    expect((await sealMergeWorktree(target)).ok).toBe(true);
-    expect(await a.pushBranch(p, `merge-queue/${s.number}`)).toEqual({ ok: true });
-    await t.db.agentSession.updateMany({ where: { storyId: s.id, stage: "mergemaster" }, data: { status: "completed" } });
+    await conflictResolvedOnHostA(r, p, s, a, "both versions\n");
 
     expect(await attemptMerge(t.db, p.id, s.id, log, b)).toBe("done");
     const head = remoteHeadOf(r, "main");
     expect(gitSync(r.bare, "show", `${head}:README.md`)).toBe("both versions");
     expect(gitSync(r.bare, "branch", "--list", "merge-queue/*")).toBe(""); // gone from the remote after the merge
+  });
+
+  it("sealed work an earlier merge of the story left on the remote is not taken for this merge's", async () => {
+    const { r, p, a, b } = await remoteProject("stale-merge-branch");
+    const s = await createStory(t.db, { projectId: p.id, title: "Again", stage: "merge" }, testActor);
+    pushFromOther(r, `merge-queue/${s.number}`, { "README.md": "stale resolution\n" }, "an earlier merge's sealed work");
+    await coderOnHostA(a, p, `drover/${s.number}-again`, { "README.md": "story version\n" });
+    await conflictResolvedOnHostA(r, p, s, a, "this merge's resolution\n");
+
+    expect(await attemptMerge(t.db, p.id, s.id, log, b)).toBe("done");
+    expect(gitSync(r.bare, "show", `${remoteHeadOf(r, "main")}:README.md`)).toBe("this merge's resolution");
   });
 
   it("a remote that refuses the push (a hook): the story stays in merge with the remote's reason on the board", async () => {

@@ -8,7 +8,7 @@ import { storedBranchDiff, storedSessionDiff } from "@drover/db/services/story-c
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import type { RunnerHandle } from "../../src/runner/start-runner.ts";
 import { startTestRunner } from "../fixtures/test-runner.ts";
-import { makeRepo, seedProject, seedSession, waitFor } from "./helpers.ts";
+import { makeRepo, seedProject, seedSession, sessionEnded } from "./helpers.ts";
 
 let t: TestDatabase;
 let runner: RunnerHandle;
@@ -32,16 +32,7 @@ const commit = (file: string, text: string) => [
   `printf '${text}' > ${file} && git add ${file} && git -c user.name=a -c user.email=a@a commit -q -m ${file}`,
 ];
 
-async function ended(id: number) {
-  return waitFor(
-    async () => {
-      const s = await t.db.agentSession.findUniqueOrThrow({ where: { id } });
-      return s.finishedAt ? s : undefined;
-    },
-    `session ${id} to end`,
-    60_000,
-  );
-}
+const ended = (id: number) => sessionEnded(t.db, id);
 
 describe("diffs captured when a session ends", () => {
   it("stores each session's own commits and the whole branch against the base, readable after the repository is gone", async () => {

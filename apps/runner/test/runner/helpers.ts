@@ -63,6 +63,18 @@ export async function seedSession(db: Db, projectId: number, s: SessionSeed) {
   });
 }
 
+/** The session once it has ended (any final status). */
+export function sessionEnded(db: Db, id: number, timeoutMs = 60_000) {
+  return waitFor(
+    async () => {
+      const s = await db.agentSession.findUniqueOrThrow({ where: { id } });
+      return s.finishedAt ? s : undefined;
+    },
+    `session ${id} to end`,
+    timeoutMs,
+  );
+}
+
 export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000, everyMs = 100): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;

@@ -55,11 +55,13 @@ async function startRunner(): Promise<ChildProcess> {
   const args = ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2"];
   args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, "runner"));
   // The demo autopilot promotes after 4 idle seconds here (45 by default), so demo.spec.ts sees several promotions.
+  // The web's data folder: runners open what the web sealed or stored with its secret key (as `drover up` does).
   // Agents' keys come from their rosters: a developer's exported key must not replace them.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LOG_LEVEL: "info",
     DROVER_DEMO_PROMOTE_SECS: "4",
+    DROVER_DATA_DIR: path.join(process.env.DROVER_E2E_TMP!, "data"),
     PATH: `${agentCliBin()}${path.delimiter}${process.env.PATH ?? ""}`,
   };
   for (const k of allCredentialVariables) delete env[k];

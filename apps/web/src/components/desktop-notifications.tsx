@@ -4,14 +4,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useNotificationPermission } from "@/lib/notification-permission";
 import { useTRPC } from "@/lib/trpc";
 
 export function DesktopNotifications() {
   const trpc = useTRPC();
   const router = useRouter();
-  const [granted, setGranted] = useState(false);
-  useEffect(() => setGranted(typeof Notification !== "undefined" && Notification.permission === "granted"), []);
+  // Follows the permission live: allowing it on the settings page starts this tab's stream at once.
+  const granted = useNotificationPermission() === "granted";
   const mine = useQuery({ ...trpc.notifications.mine.queryOptions(), enabled: granted });
   useSubscription(
     trpc.live.notifications.subscriptionOptions(undefined, {

@@ -2,8 +2,17 @@
 // done by a runner that has it (askRunner): the web reads no repository.
 import { z } from "zod";
 import { idSchema, textSchema } from "@drover/db/services/validate";
-import { archiveProject, askRunner, findProject, listProjects, redactProject, removeProject, unarchiveProject } from "@drover/db/services/index";
-import { parseRemoteUrl } from "@drover/core/config/remote-url";
+import {
+  archiveProject,
+  askRunner,
+  askToAddRemote,
+  findProject,
+  listProjects,
+  redactProject,
+  removeProject,
+  unarchiveProject,
+} from "@drover/db/services/index";
+import { ensureSecretKey } from "@drover/db/secrets/index";
 import { onlyVisible } from "@drover/auth/project-access";
 import { procedure, router } from "../trpc.ts";
 
@@ -31,14 +40,12 @@ export const projectsRouter = router({
         baseBranch: textSchema.trim().min(1).max(255),
         name: textSchema.trim().min(1).max(100).optional(),
         remoteSecret: textSchema.trim().min(1).max(100).optional(),
+        /** An HTTPS token for the remote: sealed for the runner's check, then kept as the secret `remoteSecret`. */
+        remoteToken: textSchema.max(65_536).optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      // The URL rule first, here: a URL carrying credentials is refused before it is stored in a request.
-      const url = parseRemoteUrl(input.remoteUrl).url;
-      const res = await askRunner(ctx.db, { kind: "project.addRemote", payload: { ...input, remoteUrl: url }, repoPath: url }, ctx.actor, {
-        timeoutMs: 60_000,
-      });
+      const res = await askToAddRemote(ctx.db, input, ctx.actor, { key: () => ensureSecretKey(), timeoutMs: 60_000 });
       return { ...res, project: redactProject(await findProject(ctx.db, res.projectId)) };
     }),
   /** Stops its agents and takes it off the board; history stays. */

@@ -39,13 +39,12 @@ export function doctorReport(f: DoctorFacts): DoctorReport {
   if (r.repo.ok) {
     const root = r.repo.root;
     const id = r.identity;
-    // Coding agents commit with git as they find it; command agents may bring their own identity (the demo's do).
-    const codingAgents = f.roster.ok && f.roster.agents.some((a) => credentialsOf(a.runtime));
+    // Agents run with their own HOME (your ~/.gitconfig does not reach them); the runner gives each run an identity naming it.
     if (id?.name && id.email) ok("git identity", `agents commit as ${id.name} <${id.email}>`);
     else
-      (codingAgents ? fail : warn)(
+      warn(
         "git identity",
-        `none for agents: they run with their own HOME, so your ~/.gitconfig does not reach them and a plain \`git commit\` fails: run git -C ${root} config user.name "Your Name" && git -C ${root} config user.email you@example.com`,
+        `user.name or user.email not set in the repository: agents commit as "<agent> (Drover)" <agent@drover.invalid>; to commit as you, run git -C ${root} config user.name "Your Name" && git -C ${root} config user.email you@example.com`,
       );
     if (!r.baseBranch) fail("base branch", `HEAD is detached in ${root}: check out a branch, or set base_branch in .drover/project.toml`);
     else if (!r.baseBranch.exists) fail("base branch", `${r.baseBranch.name} does not exist yet: commit on it first (agents branch from it)`);

@@ -7,6 +7,11 @@ import type { DoctorFacts } from "../doctor/facts.ts";
 
 const repoPath = z.string().trim().min(1).max(4096);
 const projectId = z.number().int().min(1);
+/** A secret the web sealed for the runner (packages/db secrets/sealed.ts): never a value in clear. */
+const sealed = z.object({ keyId: z.string().min(1).max(100), encrypted: z.string().min(1).max(200_000) });
+
+/** Payload fields holding sealed secrets: dropped from the request row as soon as a runner claims it (or it expires). */
+export const SEALED_FIELDS = ["remoteToken"] as const;
 
 export const REQUEST_PAYLOADS = {
   /** Validate a repository and add it as a project (or report why not). */
@@ -17,6 +22,8 @@ export const REQUEST_PAYLOADS = {
     baseBranch: z.string().trim().min(1).max(255),
     name: z.string().trim().min(1).max(100).optional(),
     remoteSecret: z.string().trim().min(1).max(100).optional(),
+    /** The HTTPS token for the check, sealed; stored as the project's secret `remoteSecret` when the project is added. */
+    remoteToken: sealed.optional(),
   }),
   /** Re-read a project's roster from its repository. */
   "project.reload": z.object({ projectId }),

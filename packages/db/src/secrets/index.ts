@@ -2,3 +2,4 @@
 export * from "./key.ts";
 export * from "./store.ts";
 export * from "./key-ids.ts";
+export * from "./sealed.ts";

@@ -3,7 +3,7 @@
 // claims it (FOR UPDATE SKIP LOCKED), does the work and writes the answer or the error.
 import type { Actor } from "@drover/core/audit/actor";
 import { DomainError, type DomainErrorCode, badRequest, precondition } from "@drover/core/errors";
-import { parsePayload, type RequestAnswers, type RequestKind, type RequestPayload } from "@drover/core/runner-requests/kinds";
+import { parsePayload, SEALED_FIELDS, type RequestAnswers, type RequestKind, type RequestPayload } from "@drover/core/runner-requests/kinds";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { CHANNELS, notify } from "../notify.ts";
 import type { Db } from "../client.ts";
@@ -93,10 +93,12 @@ export async function askRunner<K extends RequestKind>(
 
 const declines = (ds: Decline[]) => ds.map((d) => `runner ${d.runnerId} on ${d.host}: ${d.reason}`).join("; ");
 
-/** Marks a still-pending request failed so no runner does it after the web gave up. */
+/** Marks a still-pending request failed so no runner does it after the web gave up (its sealed secrets go with it). */
 async function expire(db: DbOrTx, id: number, why: string): Promise<boolean> {
-  const n = await db.runnerRequest.updateMany({ where: { id, status: "pending" }, data: { status: "failed", error: why, answeredAt: new Date() } });
-  return n.count > 0;
+  const n =
+    await db.$executeRaw`UPDATE runner_requests SET status = 'failed', error = ${why}, answered_at = now(), payload = payload - ${[...SEALED_FIELDS]}::text[]
+    WHERE id = ${id} AND status = 'pending'`;
+  return n > 0;
 }
 
 export interface PendingRequest {
@@ -126,14 +128,18 @@ export interface ClaimedRequest {
   requestedBy: Actor;
 }
 
-/** Claims one of `ids` that is still pending; null when another runner took them all. */
+/**
+ * Claims one of `ids` that is still pending; null when another runner took them all. The claimer
+ * gets the whole payload; the row keeps it without its sealed secrets (only the claimer needs them).
+ */
 export async function claimRequest(db: Db, runnerId: string, ids: number[]): Promise<ClaimedRequest | null> {
   if (!ids.length) return null;
   const rows = await db.$queryRaw<
     Array<{ id: number; kind: string; payload: unknown; repo_path: string; project_id: number | null; requested_by: Actor }>
-  >`UPDATE runner_requests SET status = 'claimed', runner_id = ${runnerId}, claimed_at = now()
-    WHERE id = (SELECT id FROM runner_requests WHERE status = 'pending' AND id = ANY(${ids}::int[]) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING id, kind, payload, repo_path, project_id, requested_by`;
+  >`WITH picked AS (SELECT id, payload FROM runner_requests WHERE status = 'pending' AND id = ANY(${ids}::int[]) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+    UPDATE runner_requests r SET status = 'claimed', runner_id = ${runnerId}, claimed_at = now(), payload = r.payload - ${[...SEALED_FIELDS]}::text[]
+    FROM picked WHERE r.id = picked.id
+    RETURNING r.id, r.kind, picked.payload, r.repo_path, r.project_id, r.requested_by`;
   const r = rows[0];
   return r ? { id: r.id, kind: r.kind, payload: r.payload, repoPath: r.repo_path, projectId: r.project_id, requestedBy: r.requested_by } : null;
 }

@@ -3,8 +3,9 @@
 // the chosen events show in every open Drover tab (see components/desktop-notifications.tsx).
 import type { NotificationEvent } from "@drover/core/notifications/events";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { errorMessage } from "@/lib/error-message";
+import { requestNotificationPermission, useNotificationPermission } from "@/lib/notification-permission";
 import { useTRPC } from "@/lib/trpc";
 import { EventChoice } from "./event-choice";
 
@@ -13,9 +14,7 @@ export function BrowserNotifications() {
   const qc = useQueryClient();
   const mine = useQuery(trpc.notifications.mine.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.notifications.mine.queryKey() });
-  // Unknown until this browser is asked (after hydration): the server's guess would offer a button that does nothing yet.
-  const [permission, setPermission] = useState<NotificationPermission | "unsupported" | null>(null);
-  useEffect(() => setPermission(typeof Notification === "undefined" ? "unsupported" : Notification.permission), []);
+  const permission = useNotificationPermission();
   const [events, setEvents] = useState<NotificationEvent[]>(["story.review_needed", "story.blocked", "merge.failed"]);
   const add = useMutation(trpc.notifications.subscribeBrowser.mutationOptions({ onSuccess: () => void refresh() }));
   const remove = useMutation(trpc.notifications.unsubscribeBrowser.mutationOptions({ onSuccess: () => void refresh() }));
@@ -26,7 +25,7 @@ export function BrowserNotifications() {
         {permission === "unsupported" && <p>This browser cannot show desktop notifications.</p>}
         {permission === "denied" && <p>Notifications are blocked for this site; allow them in the browser&apos;s site settings.</p>}
         {permission === "default" && (
-          <button type="button" className="rounded border px-3 py-1" onClick={() => void Notification.requestPermission().then(setPermission)}>
+          <button type="button" className="rounded border px-3 py-1" onClick={() => void requestNotificationPermission()}>
             Allow desktop notifications
           </button>
         )}

@@ -1,6 +1,7 @@
 "use client";
 // Add a project by git remote URL and base branch: a runner clones it, checks the base branch and
-// the roster there, and adds it; its answer (which host, the base commit, the roster) is shown.
+// the roster there, and adds it; its answer (which host, the base commit, the roster) is shown. A
+// private HTTPS remote's token goes with the request (sealed) and becomes the project's secret.
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -14,6 +15,7 @@ export function RemoteProjectForm() {
   const [base, setBase] = useState("main");
   const [name, setName] = useState("");
   const [secret, setSecret] = useState("");
+  const [token, setToken] = useState("");
   const add = useMutation(trpc.projects.addRemote.mutationOptions());
   const r = add.data;
   return (
@@ -21,7 +23,16 @@ export function RemoteProjectForm() {
       className="space-y-3 text-sm"
       onSubmit={(e) => {
         e.preventDefault();
-        add.mutate({ remoteUrl: url.trim(), baseBranch: base.trim(), name: name.trim() || undefined, remoteSecret: secret.trim() || undefined });
+        add.mutate(
+          {
+            remoteUrl: url.trim(),
+            baseBranch: base.trim(),
+            name: name.trim() || undefined,
+            remoteSecret: secret.trim() || undefined,
+            remoteToken: token.trim() || undefined,
+          },
+          { onSuccess: () => setToken("") },
+        );
       }}
     >
       <label className="block">
@@ -43,15 +54,35 @@ export function RemoteProjectForm() {
         Name (optional)
         <input aria-label="Project name" className="w-full rounded border px-2 py-1" value={name} onChange={(e) => setName(e.target.value)} />
       </label>
-      <label className="block">
-        Secret holding an HTTPS token (optional; set it on the project's Secrets page once added)
-        <input
-          aria-label="Remote secret name"
-          className="w-full rounded border px-2 py-1 font-mono"
-          value={secret}
-          onChange={(e) => setSecret(e.target.value)}
-        />
-      </label>
+      <fieldset className="space-y-2 rounded border p-2">
+        <legend className="px-1">HTTPS token (optional: for a private https:// remote; SSH remotes use the runner's SSH agent)</legend>
+        <label className="block">
+          Token
+          <input
+            aria-label="Remote token"
+            type="password"
+            autoComplete="off"
+            className="w-full rounded border px-2 py-1 font-mono"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+          />
+        </label>
+        <label className="block">
+          Keep it as the project secret named
+          <input
+            aria-label="Remote secret name"
+            className="w-full rounded border px-2 py-1 font-mono"
+            placeholder={token ? "GIT_TOKEN" : ""}
+            required={token.trim() !== ""}
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+          />
+        </label>
+        <p className="text-slate-500">
+          The runner checks the remote with the token; it is stored (encrypted) as the project's secret only once the project is added. With a name and no
+          token, set the secret on the project's Secrets page afterwards.
+        </p>
+      </fieldset>
       <button type="submit" className="rounded bg-slate-900 px-3 py-1 text-white" disabled={add.isPending}>
         Add remote project
       </button>
