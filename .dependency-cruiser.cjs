@@ -61,8 +61,15 @@ module.exports = {
       name: "web-imports-no-runner",
       comment: "The web app talks to the runner only through the database (rows and NOTIFY), never by importing its code.",
       severity: "error",
-      from: { path: "^apps/web/" },
+      from: { path: "^apps/web/", pathNot: "^apps/web/e2e/" },
       to: { path: "^apps/runner/" },
+    },
+    {
+      name: "web-e2e-imports-only-runner-test-harness",
+      comment: "The browser tests drive a real runner and agent CLIs: of the runner they import only its test harness (mock model servers, the CLIs' setup).",
+      severity: "error",
+      from: { path: "^apps/web/e2e/" },
+      to: { path: "^apps/runner/", pathNot: "^apps/runner/test/(mock-models/|e2e-runtimes/cli-executables\\.ts$)" },
     },
     {
       name: "only-db-uses-prisma",

@@ -9,23 +9,13 @@ import { addProject } from "@drover/db/services/index";
 import { testActor } from "@drover/db/testing/actors";
 import { repoAccess } from "@drover/repo";
 import { expect, test, uid } from "./support/fixtures.ts";
-
-function repoWith(roster: string): string {
-  const dir = path.join(process.env.DROVER_E2E_TMP!, `proj-${uid()}`);
-  fs.mkdirSync(path.join(dir, ".drover"), { recursive: true });
-  fs.writeFileSync(path.join(dir, ".drover", "project.toml"), roster);
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
-  git("init", "-q", "-b", "main");
-  git("add", ".");
-  git("-c", "user.name=e2e", "-c", "user.email=e2e@drover.local", "commit", "-q", "-m", "init");
-  return dir;
-}
+import { repoWithRoster } from "./support/repo.ts";
 
 const AGENT = `[[agent]]\nname = "a"\nstage = "other"\nruntime = "command"\ncommand = ["true"]\n`;
 
 test("a roster that does not parse is refused with its line; fixed, the same form adds the project", async ({ page, db, runner }) => {
   expect(runner.pid, "the runner that reads the repository did not start").toBeDefined();
-  const repo = repoWith(`max_coders = 1\ngates = ["script/test"\n\n${AGENT}`);
+  const repo = repoWithRoster(`max_coders = 1\ngates = ["script/test"\n\n${AGENT}`);
   const name = `broken-${uid()}`;
   await page.goto("/projects/new");
   await page.getByLabel("Repository path").fill(repo);
@@ -61,7 +51,7 @@ test("a project whose config never parsed says so, not that a last good config i
 });
 
 test("archive, unarchive and remove a project from Settings; the repository is untouched", async ({ page, db }) => {
-  const repo = repoWith(AGENT);
+  const repo = repoWithRoster(AGENT);
   const { project } = await addProject(db, { repoPath: repo, name: `gone-${uid()}` }, repoAccess, testActor);
   const files = () => (fs.readdirSync(repo, { recursive: true }) as string[]).sort();
   const before = files();

@@ -3,7 +3,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll } from "vitest";
 import type { Db } from "@drover/db";
@@ -11,23 +10,17 @@ import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-d
 import type { RunnerHandle } from "../../src/runner/start-runner.ts";
 import { startTestRunner } from "../fixtures/test-runner.ts";
 import { startMockModel, type MockModelServer } from "../mock-models/server.ts";
+import { cliExecutable } from "./cli-executables.ts";
 import { syncRosterText } from "@drover/db/testing/roster-text";
 import { allCredentialVariables } from "@drover/core/runtimes/credentials";
 
 const runnerDir = path.resolve(import.meta.dirname, "../..");
 const binDir = path.join(runnerDir, "node_modules/.bin");
 
-/**
- * Puts the CLIs from apps/runner's devDependencies on PATH. pnpm skips install scripts, and
- * @anthropic-ai/claude-code's postinstall is what replaces its `claude` stub with the native
- * binary from the platform package pnpm already installed (no download): run it when needed.
- */
+/** Puts the CLIs from apps/runner's devDependencies on PATH, Claude Code's native binary in place. */
 export function ensureClis(): void {
   if (!(process.env.PATH ?? "").split(path.delimiter).includes(binDir)) process.env.PATH = `${binDir}${path.delimiter}${process.env.PATH ?? ""}`;
-  const require = createRequire(path.join(runnerDir, "package.json"));
-  const pkgDir = path.dirname(require.resolve("@anthropic-ai/claude-code/package.json"));
-  const bin = path.join(pkgDir, "bin", "claude.exe");
-  if (fs.statSync(bin).size < 4096) execFileSync(process.execPath, [path.join(pkgDir, "install.cjs")], { stdio: "pipe" });
+  cliExecutable("claude");
 }
 
 export interface Env {

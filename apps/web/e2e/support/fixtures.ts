@@ -9,6 +9,8 @@ import { createDb, type Db, type Prisma } from "@drover/db";
 import { createStory } from "@drover/db/services/index";
 import type { Seeded } from "./seed.ts";
 import { testActor } from "@drover/db/testing/actors";
+import { allCredentialVariables } from "@drover/core/runtimes/credentials";
+import { cliExecutable } from "../../../runner/test/e2e-runtimes/cli-executables.ts";
 
 const shotDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../test-results/screenshots");
 
@@ -31,6 +33,20 @@ let shared: Db | undefined;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
+/**
+ * A folder with the real `claude` and `gemini` from apps/runner's devDependencies, for the runner's
+ * PATH (mcp-ask-human.spec.ts runs them). Not codex: onboarding.spec.ts shows what a missing CLI looks like.
+ */
+function agentCliBin(): string {
+  const dir = path.join(process.env.DROVER_E2E_TMP!, "agent-clis");
+  fs.mkdirSync(dir, { recursive: true });
+  for (const cli of ["claude", "gemini"] as const) {
+    const link = path.join(dir, cli);
+    if (!fs.existsSync(link)) fs.symlinkSync(cliExecutable(cli), link);
+  }
+  return dir;
+}
+
 /** Starts `drover runner` against the test database; stops it (its whole process group) after. */
 async function startRunner(): Promise<ChildProcess> {
   const logDir = path.resolve(shotDir, "../e2e-logs");
@@ -40,7 +56,15 @@ async function startRunner(): Promise<ChildProcess> {
   args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, "runner"));
   // The demo autopilot promotes after 4 idle seconds here (45 by default), so demo.spec.ts sees several promotions.
   // The web's data folder: runners open what the web sealed or stored with its secret key (as `drover up` does).
-  const env = { ...process.env, LOG_LEVEL: "info", DROVER_DEMO_PROMOTE_SECS: "4", DROVER_DATA_DIR: path.join(process.env.DROVER_E2E_TMP!, "data") };
+  // Agents' keys come from their rosters: a developer's exported key must not replace them.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: "info",
+    DROVER_DEMO_PROMOTE_SECS: "4",
+    DROVER_DATA_DIR: path.join(process.env.DROVER_E2E_TMP!, "data"),
+    PATH: `${agentCliBin()}${path.delimiter}${process.env.PATH ?? ""}`,
+  };
+  for (const k of allCredentialVariables) delete env[k];
   return spawn("pnpm", args, { cwd: repoRoot, env, stdio: ["ignore", out, out], detached: true });
 }
 

@@ -1,4 +1,5 @@
-// A throwaway git repository with a roster of deterministic command agents.
+// Throwaway git repositories: the fixture project's (a roster of deterministic command agents), and
+// one with any roster a test gives.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -49,6 +50,18 @@ export function createFixtureRepo(dir: string): string {
   );
   fs.writeFileSync(path.join(dir, "README.md"), "# e2e fixture\n");
   putAgent(dir);
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("add", ".");
+  git("-c", "user.name=e2e", "-c", "user.email=e2e@drover.local", "commit", "-q", "-m", "init");
+  return dir;
+}
+
+/** A new repository in the suite's temp folder whose one commit holds `.drover/project.toml` = `roster`. */
+export function repoWithRoster(roster: string, prefix = "proj"): string {
+  const dir = path.join(process.env.DROVER_E2E_TMP!, `${prefix}-${Math.random().toString(36).slice(2, 10)}`);
+  fs.mkdirSync(path.join(dir, ".drover"), { recursive: true });
+  fs.writeFileSync(path.join(dir, ".drover", "project.toml"), roster);
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
   git("init", "-q", "-b", "main");
   git("add", ".");
