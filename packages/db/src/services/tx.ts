@@ -10,8 +10,31 @@ export type DbOrTx = Db | Tx;
 /** Interactive transactions wait for row locks under load; the defaults (2 s / 5 s) are too short. */
 const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 } as const;
 
-export function inTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.$transaction(fn, TX_OPTIONS);
+/** Attempts of a transaction that Postgres aborted as one side of a deadlock or a serialization conflict. */
+const CONFLICT_ATTEMPTS = 4;
+
+/**
+ * Runs `fn` in one transaction. Postgres ends one side of a deadlock (40P01) or a serialization
+ * conflict (40001) and asks for a retry; the whole transaction rolled back, so it runs again, after
+ * a short random pause that keeps the two sides from meeting again.
+ */
+export async function inTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.$transaction(fn, TX_OPTIONS);
+    } catch (err) {
+      if (attempt >= CONFLICT_ATTEMPTS || !isWriteConflict(err)) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 50 * attempt));
+    }
+  }
+}
+
+/** A deadlock or serialization failure, as Prisma reports it (P2034) or as the driver's code. */
+export function isWriteConflict(err: unknown): boolean {
+  const e = err as { code?: string; meta?: unknown; message?: string } | null;
+  if (!e || typeof e !== "object") return false;
+  if (e.code === "P2034") return true;
+  return /\b(40P01|40001)\b|deadlock detected|could not serialize access/.test(`${e.message ?? ""} ${JSON.stringify(e.meta ?? {})}`);
 }
 
 /** True for a transaction's client (it has $transaction too, so that cannot tell them apart). */
