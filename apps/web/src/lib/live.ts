@@ -24,18 +24,22 @@ export function useLiveProject(projectId: number | null | undefined, onChange?: 
         onStarted: () => setConnected(true),
         onError: () => setConnected(false),
         onData: (d) => {
+          const refetchViews = () =>
+            refetchFresh(queryClient, {
+              queryKey: trpc.views.pathKey(),
+              predicate: (q) => !JSON.stringify(q.queryKey).includes("sessionEvents"),
+            });
           if ("ready" in d) {
             setConnected(true);
+            // A change notified after the page read its data but before this stream was open was missed: read again now.
+            void refetchViews();
             return;
           }
           cb.current?.(d.storyId);
           if (timer.current) return;
           timer.current = setTimeout(() => {
             timer.current = null;
-            void refetchFresh(queryClient, {
-              queryKey: trpc.views.pathKey(),
-              predicate: (q) => !JSON.stringify(q.queryKey).includes("sessionEvents"),
-            });
+            void refetchViews();
           }, 50);
         },
       },
