@@ -181,7 +181,10 @@ export const ingestion: Part = {
 
       const hints = stamped.map((x) => (hintLog.get(x.sessionId) ?? []).find(([last]) => last >= x.seq)![1] - x.at);
       if (process.env.BENCH_STATEMENTS)
-        for (const r of await sql(url, `SELECT calls, round(total_exec_time) AS ms, round(mean_exec_time::numeric,2) AS mean, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`))
+        for (const r of await sql(
+          url,
+          `SELECT calls, round(total_exec_time) AS ms, round(mean_exec_time::numeric,2) AS mean, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`,
+        ))
           console.log(`   ${String(r.calls).padStart(6)} calls ${String(r.ms).padStart(6)} ms (mean ${r.mean}) ${String(r.rows).padStart(7)} rows  ${r.q}`);
       const [st] = await sql<{ events: number; failed: number }>(
         url,

@@ -104,7 +104,9 @@ it("a runaway agent past the configured output limit: the first lines kept, an h
   expect(errors.join("\n")).not.toMatch(/unreachable/);
 });
 
-it("a burst from six agents at once: each one's lines stored whole and in order, CRLF, a lone CR and a last unterminated line included", { timeout: 300_000 }, async () => {
+it("a burst from six agents at once: each one's lines stored whole and in order, CRLF, a lone CR and a last unterminated line included", {
+  timeout: 300_000,
+}, async () => {
   const LINES = 10_000;
   const p = await seedProject(t.db, await makeRepo());
   // Line i ends in \r\n when i % 7 === 0, else \n; a "ö" makes some lines multi-byte; the output
@@ -125,7 +127,11 @@ it("a burst from six agents at once: each one's lines stored whole and in order,
   expect(done.map((d) => d.status)).toEqual(sessions.map(() => "completed"));
   for (const [i, s] of sessions.entries()) {
     const k = i + 1;
-    const rows = await t.db.sessionEvent.findMany({ where: { sessionId: s.id, kind: { in: ["text", "stderr"] } }, orderBy: { seq: "asc" }, select: { kind: true, text: true } });
+    const rows = await t.db.sessionEvent.findMany({
+      where: { sessionId: s.id, kind: { in: ["text", "stderr"] } },
+      orderBy: { seq: "asc" },
+      select: { kind: true, text: true },
+    });
     const out = rows.filter((e) => e.kind === "text").map((e) => e.text);
     const expected = Array.from({ length: LINES }, (_, j) => `a${k}-${j + 1}${(j + 1) % 3 ? "" : " ö"}`);
     expect(out).toEqual([...expected, `a${k}-bar 50%`, `a${k}-bar 100%`, `a${k}-tail`]);

@@ -58,7 +58,16 @@ it("splits every sample, cut at every byte, exactly where readline does", async 
       expect(await viaReadline(chunked(text, [cut])), JSON.stringify({ text, cut })).toEqual(expected);
     }
     // One byte per chunk: a multi-byte character and a CRLF are always split.
-    expect((await viaPipeLines(chunked(text, Array.from({ length: n }, (_, i) => i)))).lines).toEqual(expected);
+    expect(
+      (
+        await viaPipeLines(
+          chunked(
+            text,
+            Array.from({ length: n }, (_, i) => i),
+          ),
+        )
+      ).lines,
+    ).toEqual(expected);
   }
 });
 
