@@ -89,6 +89,18 @@ async function startOwnRunner(db: Db, id: string, cli: "codex"): Promise<ChildPr
   return proc;
 }
 
+/**
+ * Stops that runner once it runs nothing (bounded): it also claims other projects' sessions (the demo's
+ * autopilot runs command agents), and stopping it mid-run would interrupt one of them.
+ */
+async function stopOwnRunner(db: Db, id: string, proc: ChildProcess): Promise<void> {
+  const until = Date.now() + 30_000;
+  while (Date.now() < until && (await db.agentSession.count({ where: { runnerId: id, status: "running" } })) > 0) {
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stopRunner(proc);
+}
+
 /** The tools a model request's conversation (not its tool list) shows the model calling. */
 function calledInHistory(body: unknown): string[] {
   const b = body as { messages?: unknown; contents?: unknown; input?: unknown };
@@ -180,7 +192,7 @@ for (const c of cases) {
       expect(await db.story.findUniqueOrThrow({ where: { id: story.id } })).toMatchObject({ blocked: false, inputQuestion: null });
       if (own) expect(done.runnerId, "the session ran on another runner than the test's own").toBe(ownId);
     } finally {
-      if (own) await stopRunner(own);
+      if (own) await stopOwnRunner(db, ownId, own);
       await m.close();
     }
     // Stopped, it says so (its shutdown may outlive pnpm, the process stopRunner waits for): no later
