@@ -3,8 +3,9 @@
 // show the question; the person answers in the browser, and the resumed session (the real CLI again,
 // the same conversation) sends the answer to the model. (Named to run after board.spec.ts: the
 // runner it needs starts the demo's autopilot, and board.spec.ts reads the demo as seeded.)
-// Codex runs on a runner of its own, started and stopped by its test: the shared runner has no codex,
-// as onboarding.spec.ts (later) expects of every live runner.
+// Codex runs on a runner of its own, started and stopped by its test and scoped to its test's project
+// (`drover runner --projects`): the shared runner has no codex, as onboarding.spec.ts (later) expects,
+// and the scoped one neither claims other specs' or the demo's work nor counts for their projects.
 import type { ChildProcess } from "node:child_process";
 import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
 import type { Db } from "@drover/db";
@@ -78,27 +79,19 @@ async function completed(db: Db, id: number) {
   return s;
 }
 
-/** A runner of this test's own with `cli` on its PATH, once its heartbeat says it has found the CLI. */
-async function startOwnRunner(db: Db, id: string, cli: "codex"): Promise<ChildProcess> {
-  const proc = await startRunner({ name: `runner-${cli}`, clis: [cli], args: ["--id", id] });
+/**
+ * A runner of this test's own with `cli` on its PATH, serving only `projectId`, once its heartbeat
+ * says it has found the CLI.
+ */
+async function startOwnRunner(db: Db, id: string, cli: "codex", projectId: number): Promise<ChildProcess> {
+  const proc = await startRunner({ name: `runner-${cli}`, clis: [cli], args: ["--id", id, "--projects", String(projectId)] });
   const found = async () => {
     const r = await db.runner.findUnique({ where: { id } });
     return r && !r.stoppedAt ? Boolean((r.capabilities as unknown as RunnerCapabilities)[cli]?.path) : false;
   };
   await expect.poll(found, { timeout: 60_000, intervals: [500] }).toBe(true);
+  expect((await db.runner.findUniqueOrThrow({ where: { id } })).projectIds).toEqual([projectId]);
   return proc;
-}
-
-/**
- * Stops that runner once it runs nothing (bounded): it also claims other projects' sessions (the demo's
- * autopilot runs command agents), and stopping it mid-run would interrupt one of them.
- */
-async function stopOwnRunner(db: Db, id: string, proc: ChildProcess): Promise<void> {
-  const until = Date.now() + 30_000;
-  while (Date.now() < until && (await db.agentSession.count({ where: { runnerId: id, status: "running" } })) > 0) {
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  await stopRunner(proc);
 }
 
 /** The tools a model request's conversation (not its tool list) shows the model calling. */
@@ -142,9 +135,9 @@ for (const c of cases) {
       { credential: KEY },
     );
     try {
-      if (c.ownRunnerCli) own = await startOwnRunner(db, ownId, c.ownRunnerCli);
       const repo = repoWithRoster(roster(c, m.url), "ask");
       const { project } = await addProject(db, { repoPath: repo, name: `ask-${c.runtime}-${uid()}` }, repoAccess, testActor);
+      if (c.ownRunnerCli) own = await startOwnRunner(db, ownId, c.ownRunnerCli, project.id);
       const title = `Login ASKING-${uid()}`;
       const story = await createStory(db, { projectId: project.id, title }, testActor);
       const asking = await startAgent(db, { projectId: project.id, storyNumber: story.number, agentName: "asker", trigger: "user" }, testActor);
@@ -192,14 +185,14 @@ for (const c of cases) {
       expect(await db.story.findUniqueOrThrow({ where: { id: story.id } })).toMatchObject({ blocked: false, inputQuestion: null });
       if (own) expect(done.runnerId, "the session ran on another runner than the test's own").toBe(ownId);
     } finally {
-      if (own) await stopOwnRunner(db, ownId, own);
+      // It ran only this test's sessions (scoped), all ended by now: stopping it interrupts nothing.
+      if (own) await stopRunner(own);
       await m.close();
     }
-    // Stopped, it says so (its shutdown may outlive pnpm, the process stopRunner waits for): no later
-    // spec counts it among the live runners (onboarding.spec.ts expects none with codex).
     if (own) {
-      const stoppedAt = async () => (await db.runner.findUniqueOrThrow({ where: { id: ownId } })).stoppedAt;
-      await expect.poll(stoppedAt, { timeout: 30_000, intervals: [250] }).not.toBeNull();
+      // The demo's autopilot and the other specs kept queueing sessions meanwhile: it took none of them.
+      const served = (await db.runner.findUniqueOrThrow({ where: { id: ownId } })).projectIds;
+      expect(await db.agentSession.count({ where: { runnerId: ownId, projectId: { notIn: served } } })).toBe(0);
     }
   });
 }
