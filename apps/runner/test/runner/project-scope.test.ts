@@ -1,13 +1,16 @@
 // `drover runner --projects`: real runner processes against real Postgres. A runner scoped to one
 // project never claims another project's pending session (an unscoped runner then does); its CLIs
 // (codex here) count only for its projects' waiting reasons and doctor view; a project it does not
-// know is refused at start with an error that says what to give.
+// know is refused at start with an error that says what to give; the web's requests about other
+// projects (or adding one) it declines, saying why.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
 import { liveRunnerCapabilities } from "@drover/db/services/runner-views";
+import { askRunner } from "@drover/db/services/runner-requests";
+import { testActor } from "@drover/db/testing/actors";
 import { createTestDatabase, type TestDatabase } from "@drover/db/testing/test-database";
 import { syncRosterText } from "@drover/db/testing/roster-text";
 import { execa } from "execa";
@@ -114,4 +117,25 @@ it("an unknown project, or an empty one, is refused at start with an error that 
   expect(empty.stderr).toContain("projects: an empty project name or id");
   // Refused before it registered: no runner row, so nothing counts its capabilities.
   expect(await t.db.runner.count({ where: { stoppedAt: null, id: { notIn: runners.map((r) => r.id) } } })).toBe(0);
+});
+
+it("a scoped runner answers the web's requests about its projects and declines the others, those adding a project too", { timeout: 90_000 }, async () => {
+  const mine = await seedProject(t.db, await makeRepo());
+  const other = await seedProject(t.db, await makeRepo());
+  const scoped = await spawnRunner(t.url, runnerArgs("scoped-requests", "--projects", mine.name), path.join(dataDir, "requests"));
+  runners.push(scoped);
+  const inspect = (p: typeof mine) =>
+    askRunner(t.db, { kind: "project.inspect", payload: { projectId: p.id }, repoPath: p.repoPath, projectId: p.id }, testActor, { timeoutMs: 20_000 });
+  expect((await inspect(mine)).repo).toBeTruthy();
+  expect(await t.db.runnerRequest.findFirstOrThrow({ where: { projectId: mine.id }, orderBy: { id: "desc" } })).toMatchObject({
+    status: "answered",
+    runnerId: "scoped-requests",
+  });
+  const serves = `this runner serves only projects ${mine.id} (--projects)`;
+  await expect(inspect(other)).rejects.toThrow(serves);
+  const offer = askRunner(t.db, { kind: "roster.offer", payload: { repoPath: mine.repoPath, runtime: "claude-code" }, repoPath: mine.repoPath }, testActor, {
+    timeoutMs: 20_000,
+  });
+  await expect(offer).rejects.toThrow(serves);
+  await stopRunner(scoped);
 });
