@@ -22,9 +22,7 @@ export async function resolveProjectScope(db: Db, refs: readonly string[]): Prom
     const known = (await db.project.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true }, take: 50 }))
       .map((p) => `${p.id} ${p.name}`)
       .join(", ");
-    throw new Error(
-      `projects: no project ${unknown.map((u) => JSON.stringify(u)).join(", ")} (give project ids or names; known: ${known || "none yet"})`,
-    );
+    throw new Error(`projects: no project ${unknown.map((u) => JSON.stringify(u)).join(", ")} (give project ids or names; known: ${known || "none yet"})`);
   }
   return [...new Set(ids)];
 }
