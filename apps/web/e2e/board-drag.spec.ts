@@ -3,14 +3,12 @@
 import type { Locator, Page } from "@playwright/test";
 import { expect, newStory, screenshot, seeded, test, uid } from "./support/fixtures.ts";
 import { archiveFixtureStories } from "./support/tidy.ts";
+import { lift } from "./support/drag.ts";
 
 test.afterEach(({ db }) => archiveFixtureStories(db));
 
 async function pressAt(page: Page, target: Locator) {
-  const box = (await target.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 10, { steps: 5 });
+  await lift(page, target, (box) => ({ x: box.x + box.width / 2, y: box.y + box.height / 2 }));
 }
 
 async function openBoard(page: Page) {
