@@ -34,3 +34,24 @@ export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(status);
   return m ? Number(m[1]) / 1024 : NaN;
 }
+
+/** CPU seconds used so far by the live processes of a program (matched on /proc/<pid>/comm) that descend from `root`. */
+export function treeCpuSeconds(root: number, comm: string): number {
+  const parent = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(d), Number(f[1]));
+      if (name === comm) cpu.set(Number(d), (Number(f[11]) + Number(f[12])) / 100);
+    } catch {} // gone meanwhile
+  }
+  const descends = (pid: number) => {
+    for (let p = parent.get(pid), hops = 0; p !== undefined && hops < 50; p = parent.get(p), hops++) if (p === root) return true;
+    return false;
+  };
+  return [...cpu].filter(([pid]) => descends(pid)).reduce((sum, [, s]) => sum + s, 0);
+}

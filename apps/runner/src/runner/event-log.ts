@@ -54,9 +54,11 @@ interface Row extends EventRow {
 /**
  * Queued bytes at which the producer is paused while writes succeed (resumed at a quarter). This
  * bounds what a runner crash loses of an agent's output (with the 64 kB pipe) and how stale a live
- * log gets while the database lags; a batch holds up to 2 MB, so writes still go out full.
+ * log gets: under a flood every queued event waits its turn, so with 20 agents flooding at once
+ * 1 MB each was ~20,000 events, over a second behind; 256 kB keeps it near a quarter and the
+ * batches still big (a smaller bound cost more CPU per event in more, smaller writes).
  */
-const PAUSE_BYTES = 2 ** 20;
+const PAUSE_BYTES = 256 * 2 ** 10;
 const BATCH_ROWS = 2_000;
 const BATCH_BYTES = 2 * 2 ** 20;
 const TIMER_ROWS = 200; // fewer rows than this wait for the interval, to write them together

@@ -103,3 +103,48 @@ it("a runaway agent past the configured output limit: the first lines kept, an h
   expect(errors).toContain("output limit reached: 1000 lines kept, 4000 dropped (runner limit: 1000 lines or 256 MB per session)");
   expect(errors.join("\n")).not.toMatch(/unreachable/);
 });
+
+it("a burst from six agents at once: each one's lines stored whole and in order, CRLF, a lone CR and a last unterminated line included", {
+  timeout: 300_000,
+}, async () => {
+  const LINES = 10_000;
+  // The runners of the tests above (one with a small output limit) must not claim these sessions.
+  for (const x of runners) x.proc.kill("SIGTERM");
+  await Promise.all(runners.map((x) => x.proc));
+  const p = await seedProject(t.db, await makeRepo());
+  // Line i ends in \r\n when i % 7 === 0, else \n; a "ö" makes some lines multi-byte; the output
+  // ends with a progress-style lone \r and a line without its newline, on stdout and on stderr.
+  const agent = (k: number) => [
+    process.execPath,
+    "-e",
+    `let s = ""; for (let i = 1; i <= ${LINES}; i++) { s += "a${k}-" + i + (i % 3 ? "" : " ö") + (i % 7 ? "\\n" : "\\r\\n"); if (i % 500 === 0) { process.stdout.write(s); s = ""; } }
+     process.stdout.write(s + "a${k}-bar 50%\\ra${k}-bar 100%\\ra${k}-tail"); process.stderr.write("a${k}-err\\nlast-err");`,
+  ];
+  const sessions = [];
+  for (const k of [1, 2, 3, 4, 5, 6]) sessions.push(await seedSession(t.db, p.id, { command: agent(k), storyNumber: k }));
+  const r = await spawnRunner(t.url, ["--poll-ms", "200", "--capacity", "6"], fs.mkdtempSync(path.join(os.tmpdir(), "drover-flood-data-")));
+  runners.push(r);
+  const done = await Promise.all(sessions.map((s) => ended(s.id)));
+  r.proc.kill("SIGTERM");
+  await r.proc;
+  expect(done.map((d) => d.status)).toEqual(sessions.map(() => "completed"));
+  for (const [i, s] of sessions.entries()) {
+    const k = i + 1;
+    const rows = await t.db.sessionEvent.findMany({
+      where: { sessionId: s.id, kind: { in: ["text", "stderr"] } },
+      orderBy: { seq: "asc" },
+      select: { kind: true, text: true },
+    });
+    const out = rows.filter((e) => e.kind === "text").map((e) => e.text);
+    const expected = Array.from({ length: LINES }, (_, j) => `a${k}-${j + 1}${(j + 1) % 3 ? "" : " ö"}`);
+    expect(out).toEqual([...expected, `a${k}-bar 50%`, `a${k}-bar 100%`, `a${k}-tail`]);
+    // (the sandbox may add its own stderr lines; the agent's two are there, in order)
+    const stderr = rows.filter((e) => e.kind === "stderr").map((e) => e.text);
+    expect(
+      stderr.filter((x) => x === `a${k}-err` || x === "last-err"),
+      JSON.stringify(stderr),
+    ).toEqual([`a${k}-err`, "last-err"]);
+    const agg = await t.db.sessionEvent.aggregate({ where: { sessionId: s.id }, _min: { seq: true }, _max: { seq: true }, _count: true });
+    expect([agg._min.seq, agg._max.seq]).toEqual([1, agg._count]);
+  }
+});
