@@ -5,6 +5,7 @@
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
 import { execa } from "execa";
 import type { AgentSpec, NormalizedEvent, RuntimeAdapter } from "@drover/core/runtimes/types";
 import type { Db } from "@drover/db";
@@ -15,7 +16,6 @@ import { withGitIdentity } from "./git-identity.ts";
 import type { SessionEventLog } from "./event-log.ts";
 import type { Guard } from "./guard.ts";
 import { killGroup, waitGroupGone } from "./process-group.ts";
-import { PipeLines } from "./pipe-lines.ts";
 import { containedIn } from "./state-paths.ts";
 import { type AgentCredentials, describeCredentials, linkLogins, runnerHome } from "./agent-credentials.ts";
 import { HiddenPathError } from "../sandbox/bubblewrap.ts";
@@ -224,26 +224,10 @@ export class AgentProcess {
       Math.min(1000, Math.max(100, limitMs / 4)),
     );
 
+    const out = readline.createInterface({ input: sub.stdout!, crlfDelay: Infinity });
+    const err = readline.createInterface({ input: sub.stderr!, crlfDelay: Infinity });
     // Back-pressure: while the log's write queue is full the pipes are not read, so the agent
     // blocks on its writes instead of the runner holding (or dropping) its output.
-    const out = new PipeLines(sub.stdout!, (line, bytes) => {
-      lastOutput = Date.now();
-      let evs: NormalizedEvent[];
-      try {
-        evs = parser.line(line);
-      } catch (e) {
-        evs = [{ kind: "error", text: `Could not parse a line of output: ${(e as Error).message}`, raw: line }];
-      }
-      events.pushOutput(evs, bytes);
-      // A fatal error from the adapter (Codex past max_turns or unable to reach its server) means
-      // the run is over though the CLI keeps going: stop its group; the result is already emitted.
-      if (evs.some((ev) => ev.kind === "error" && ev.fatal)) this.signal();
-    });
-    const err = new PipeLines(sub.stderr!, (line, bytes) => {
-      lastOutput = Date.now();
-      events.pushOutput([{ kind: "stderr", text: line, raw: line }], bytes);
-      parser.stderr?.(line); // the adapter quotes the CLI's own words when it synthesizes a result
-    });
     events.setProducer({
       pause: () => {
         paused = true;
@@ -257,7 +241,25 @@ export class AgentProcess {
         err.resume();
       },
     });
-    const closed = Promise.all([out.done, err.done]);
+    out.on("line", (line) => {
+      lastOutput = Date.now();
+      let evs: NormalizedEvent[];
+      try {
+        evs = parser.line(line);
+      } catch (e) {
+        evs = [{ kind: "error", text: `Could not parse a line of output: ${(e as Error).message}`, raw: line }];
+      }
+      events.pushOutput(evs, Buffer.byteLength(line) + 1);
+      // A fatal error from the adapter (Codex past max_turns or unable to reach its server) means
+      // the run is over though the CLI keeps going: stop its group; the result is already emitted.
+      if (evs.some((ev) => ev.kind === "error" && ev.fatal)) this.signal();
+    });
+    err.on("line", (line) => {
+      lastOutput = Date.now();
+      events.pushOutput([{ kind: "stderr", text: line, raw: line }], Buffer.byteLength(line) + 1);
+      parser.stderr?.(line); // the adapter quotes the CLI's own words when it synthesizes a result
+    });
+    const closed = Promise.all([new Promise((res) => out.once("close", res)), new Promise((res) => err.once("close", res))]);
 
     const [exitCode, signal] = await new Promise<[number | null, string | null]>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve([child.exitCode, child.signalCode]);
