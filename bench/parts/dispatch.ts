@@ -9,6 +9,7 @@ import { Logger, run as runWorker } from "graphile-worker";
 import { createDb } from "../../packages/db/src/client.ts";
 import { CHANNELS, listen, notify } from "../../packages/db/src/notify.ts";
 import { startRunner } from "../../apps/runner/src/runner/start-runner.ts";
+import { startStepsLogger } from "../../apps/runner/src/runner/start-steps.ts";
 import { sandboxCommand } from "../../apps/runner/src/sandbox/sandbox.ts";
 import { makeProject } from "../lib/fixture.ts";
 import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
@@ -41,7 +42,10 @@ export const dispatch: Part = {
       stories: 1,
       agents: [{ name: "quick", stage: "coder", command: ["true"] }],
     });
-    const runner = await startRunner({ databaseUrl: url, dataDir: path.join(tmp, "runner"), recoverInterrupted: false });
+    // Each agent's start steps (the runner's debug log, start-steps.ts): where the time goes.
+    const stepsOf = new Map<number, { wokeAt: number; steps: Record<string, number> }>();
+    const logger = startStepsLogger((r) => stepsOf.set(r.sessionId, r));
+    const runner = await startRunner({ databaseUrl: url, dataDir: path.join(tmp, "runner"), recoverInterrupted: false, logger });
     // The bench waits for a session's end on the board notification the runner sends when a
     // session ends (and every 250 ms, should one be lost), not by polling every 10 ms: the runner
     // runs in this process, and a hundred queries per session took its CPU and its event loop.
@@ -73,7 +77,10 @@ export const dispatch: Part = {
         await woken;
       }
       if (row.status !== "completed" || !row.processStartedAt) throw new Error(`session ${s.id} ended ${row.status}`);
-      return { started: row.processStartedAt.getTime() - t0, finished: row.finishedAt.getTime() - t0 };
+      const steps = stepsOf.get(s.id);
+      if (process.env.DEBUG_STEPS) console.log(s.id, t0, steps && steps.wokeAt - t0, JSON.stringify(steps?.steps));
+      const wake = steps ? { "insert + NOTIFY → wake-up": steps.wokeAt - t0, ...steps.steps } : undefined;
+      return { started: row.processStartedAt.getTime() - t0, finished: row.finishedAt.getTime() - t0, steps: wake };
     };
     const sandboxed = { project, stories, agents };
     await runOne(sandboxed); // warm-up: creates the story's worktree (a one-off per story)
@@ -81,14 +88,17 @@ export const dispatch: Part = {
     const drover: number[] = [];
     const finishedBoxed: number[] = [];
     const finishedOpen: number[] = [];
+    const stepTimes = new Map<string, number[]>();
     for (let i = 0; i < N; i++) {
       const boxed = await runOne(sandboxed);
       drover.push(boxed.started);
+      for (const [k, v] of Object.entries(boxed.steps ?? {})) stepTimes.set(k, [...(stepTimes.get(k) ?? []), v]);
       finishedBoxed.push(boxed.finished);
       finishedOpen.push((await runOne(open)).finished);
     }
     await runner.stop();
     await ends.close();
+    if (process.env.DEBUG_STEPS) for (const [k, v] of Object.entries((globalThis as any).__sbx ?? {})) console.log("sbx", k, median(v as number[]).toFixed(2));
 
     // The wrapper alone: `true` to its exit in the sandbox (proxy up, bwrap, bridge) against a bare spawn.
     const worktree = path.join(tmp, "wrapper-wt");
@@ -205,6 +215,10 @@ export const dispatch: Part = {
       anchorName: "bare spawn to exit",
       anchor: median(wrapBare),
     });
+    report.note(
+      "dispatch",
+      `where the sandboxed sessions' time to spawn goes, median ms per step: ${[...stepTimes].map(([k, v]) => `${k} ${median(v).toFixed(1)}`).join(", ")}`,
+    );
     report.add({ part: "dispatch", name: "graphile-worker addJob → task start, median", unit: "ms", drover: median(gwTask), note: "anchor part alone" });
     report.add({ part: "dispatch", name: "bare execa spawn (floor), median", unit: "ms", drover: median(bareFine), note: "anchor part alone" });
     report.add({ part: "dispatch", name: "bare execa spawn (floor), p99", unit: "ms", drover: p99(bareFine) });
