@@ -79,12 +79,9 @@ function findNetnsTools(envPath: string) {
 
 /** Wraps a command in the sandbox. Throws SandboxUnavailableError (with how to install it) when bubblewrap is missing. */
 export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedCommand> {
-  const __t=[performance.now()]; const __m=(n:string)=>{__t.push(performance.now()); (globalThis as any).__sbx ??= {}; ((globalThis as any).__sbx[n] ??= []).push(__t.at(-1)!-__t.at(-2)!);};
   const bwrap = findBwrap();
   const tools = findNetnsTools(process.env.PATH ?? "");
-  __m("tools");
   const git = req.git ? gitMounts(req.git.worktree, req.git.commit) : { readOnly: [], readWrite: [] };
-  __m("gitMounts");
   const shown: Omit<Mounts, "files"> = {
     empty: req.empty ?? [],
     readOnly: [...programMounts([req.argv[0]!, "node", "sh"], req.env.PATH ?? process.env.PATH ?? ""), ...git.readOnly],
@@ -93,7 +90,6 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
   // Refused before anything starts: inside, the command would fail as if the file were missing.
   const hidden = hiddenPaths(req.argv, { ...shown, files: [] });
   if (hidden.length > 0) throw new HiddenPathError(hidden, req.who);
-  __m("programMounts+hidden");
   // Unix socket paths are short (108 bytes): a folder of its own in the system's temp folder.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drover-sbx-"));
   const root = process.getuid?.() === 0;
@@ -102,7 +98,6 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
   const home = req.env.HOME ?? "/tmp";
   fs.writeFileSync(path.join(dir, "passwd"), `root:x:0:0:root:/root:/usr/sbin/nologin\ndrover:x:${uid}:${gid}:Drover run:${home}:/bin/sh\n`);
   fs.writeFileSync(path.join(dir, "group"), `root:x:0:\ndrover:x:${gid}:\n`);
-  __m("mkdtemp+files");
   let proxy: Awaited<ReturnType<typeof startNetworkProxy>>;
   try {
     proxy = await startNetworkProxy({ socketPath: path.join(dir, "proxy.sock"), allow: req.allow, onRefused: req.onRefused });
@@ -110,7 +105,6 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  __m("proxy");
   const args = bwrapArgs({
     cwd: req.cwd,
     inheritNet: root,
@@ -124,7 +118,6 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
     },
   });
   // The socket goes in after /run's tmpfs; binding it read-write lets the bridge connect.
-  __m("bwrapArgs");
   args.push("--bind", proxy.socketPath, PROXY_SOCKET);
   const url = `http://127.0.0.1:${PROXY_PORT}`;
   const env: Record<string, string> = { ...req.env };
@@ -140,7 +133,6 @@ export async function sandboxCommand(req: SandboxRequest): Promise<SandboxedComm
   }
   const boxed = [bwrap, ...args, "--", "/bin/sh", "-c", BRIDGE, "drover-sandbox", ...req.argv];
   const following = capture && followCaptureLog(capture.log, capture.marker, (r) => req.onRefused(r.host, r.port, r.protocol));
-  __m("follow");
   return {
     ...(capture ? netnsWrapper(tools, capture, boxed) : { file: bwrap, args: boxed.slice(1) }),
     env,
