@@ -40,10 +40,15 @@ function systemConfigFile(envPath: string): Promise<string | undefined> {
   let found = systemFiles.get(envPath);
   if (!found) {
     found = new Promise((resolve) => {
-      execFile("git", ["config", "--system", "--show-origin", "--list"], { cwd: "/", env: { PATH: envPath, LANG: "C" }, timeout: 10_000 }, (_err, stdout, stderr) => {
-        const m = /^file:(\/[^\t]+)\t/m.exec(String(stdout)) ?? /unable to read config file '(\/[^']+)'/.exec(String(stderr));
-        resolve(m?.[1]); // an empty system file names nothing: the answer is then never kept
-      });
+      execFile(
+        "git",
+        ["config", "--system", "--show-origin", "--list"],
+        { cwd: "/", env: { PATH: envPath, LANG: "C" }, timeout: 10_000 },
+        (_err, stdout, stderr) => {
+          const m = /^file:(\/[^\t]+)\t/m.exec(String(stdout)) ?? /unable to read config file '(\/[^']+)'/.exec(String(stderr));
+          resolve(m?.[1]); // an empty system file names nothing: the answer is then never kept
+        },
+      );
     });
     systemFiles.set(envPath, found);
   }
@@ -68,7 +73,13 @@ async function gitConfigState(cwd: string, env: Record<string, string>): Promise
   const home = env.HOME || undefined;
   const xdg = env.XDG_CONFIG_HOME || (home && path.join(home, ".config"));
   // The global files' paths change with each session's HOME: only what they hold counts.
-  const files = [system, xdg && path.join(xdg, "git", "config"), home && path.join(home, ".gitconfig"), path.join(folders.common, "config"), path.join(folders.gitDir, "config.worktree")];
+  const files = [
+    system,
+    xdg && path.join(xdg, "git", "config"),
+    home && path.join(home, ".gitconfig"),
+    path.join(folders.common, "config"),
+    path.join(folders.gitDir, "config.worktree"),
+  ];
   const hash = createHash("sha256").update(`${cwd}\0${env.PATH ?? ""}`);
   for (const file of files) {
     let text: string | undefined;

@@ -3,10 +3,13 @@
 // default; `pnpm bench dispatch` turns it on and prints each step's median).
 import pino, { type Logger } from "pino";
 
+const START_STEPS_MSG = "agent start steps";
+
 export class StartSteps {
   /** Wall-clock time (ms since the epoch) of the first mark's start: the bench matches it to its own clock. */
   readonly wokeAt: number;
   private last: number;
+  private logged = false;
   readonly steps: Record<string, number> = {};
 
   /** `startedAgo`: how long ago (ms) the wake-up came, when it came before the steps begin. */
@@ -22,15 +25,14 @@ export class StartSteps {
     this.last = now;
   }
 
-  /** One debug line: the steps in ms, rounded to 0.01. */
+  /** One debug line, at the first spawn: the steps in ms, rounded to 0.01. */
   log(log: Logger, sessionId: number): void {
-    if (!log.isLevelEnabled("debug")) return;
+    if (this.logged || !log.isLevelEnabled("debug")) return;
+    this.logged = true;
     const steps = Object.fromEntries(Object.entries(this.steps).map(([k, v]) => [k, Math.round(v * 100) / 100]));
     log.debug({ sessionId, wokeAt: this.wokeAt, steps }, START_STEPS_MSG);
   }
 }
-
-export const START_STEPS_MSG = "agent start steps";
 
 /**
  * A runner logger for measuring: every agent's start steps go to `onSteps`; other lines at warn

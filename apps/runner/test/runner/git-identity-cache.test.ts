@@ -17,7 +17,13 @@ let env: Record<string, string>;
 
 const git = (cwd: string, ...args: string[]) => execFileSync(realGit, args, { cwd, stdio: "pipe" });
 /** How many times the runs' git was asked for the identity. */
-const asks = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter((l) => l.startsWith("config --get")).length : 0);
+const asks = () =>
+  fs.existsSync(log)
+    ? fs
+        .readFileSync(log, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("config --get")).length
+    : 0;
 const fallbackName = "coder-1 (Drover)";
 const fallbackEmail = "coder-1@drover.invalid";
 
