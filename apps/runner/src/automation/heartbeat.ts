@@ -10,10 +10,13 @@ import { projectConfigFrom } from "@drover/core/config/stored-config";
 import { agentSpec } from "./settings.ts";
 import { AUTOMATION } from "./actors.ts";
 
-/** Marks agents throttled from rate-limit events newer than `sinceId`; returns the new high-water mark. */
-export async function throttleFromEvents(db: Db, sinceId: bigint): Promise<bigint> {
+/**
+ * Marks agents throttled from rate-limit events newer than `sinceId` (of sessions in `projects`;
+ * empty: every project); returns the new high-water mark.
+ */
+export async function throttleFromEvents(db: Db, sinceId: bigint, projects: readonly number[] = []): Promise<bigint> {
   const evs = await db.sessionEvent.findMany({
-    where: { kind: "rate_limit", id: { gt: sinceId } },
+    where: { kind: "rate_limit", id: { gt: sinceId }, ...(projects.length ? { session: { projectId: { in: [...projects] } } } : {}) },
     orderBy: { id: "asc" },
     take: 500,
     include: { session: { select: { agentId: true, projectId: true, storyId: true, agent: { select: { name: true } } } } },
@@ -51,10 +54,13 @@ export async function latestEventId(db: Db): Promise<bigint> {
   return r._max.id ?? 0n;
 }
 
-/** Stops running sessions whose reported cost reached their agent's max_budget_usd, and blocks the story. */
-export async function enforceAgentBudgets(db: Db, log: Logger): Promise<number> {
+/**
+ * Stops running sessions (in `projects`; empty: every project) whose reported cost reached their
+ * agent's max_budget_usd, and blocks the story.
+ */
+export async function enforceAgentBudgets(db: Db, log: Logger, projects: readonly number[] = []): Promise<number> {
   const running = await db.agentSession.findMany({
-    where: { status: "running", costUsd: { not: null }, stopRequestedAt: null },
+    where: { status: "running", costUsd: { not: null }, stopRequestedAt: null, ...(projects.length ? { projectId: { in: [...projects] } } : {}) },
     include: { agent: true, story: true },
   });
   let n = 0;

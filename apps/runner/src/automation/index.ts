@@ -1,6 +1,9 @@
 // The pipeline's lifecycle hooks for `drover runner`: gates on exit, the after-session decision,
 // and a serialized automation pass (auto-assign, merges) run when the runner starts, after every
 // session ends, when the board changes (story moved, config reloaded), and on a slow timer.
+// On a runner scoped to some projects (`--projects`) all of it acts on those projects only, and the
+// workspace-wide chores (the demo autopilot, archiving done stories, compacting old logs) are left
+// to unscoped runners: they run under one lock for all projects, which a scoped runner must not hold.
 import fs from "node:fs";
 import path from "node:path";
 import { createDb, type Db } from "@drover/db";
@@ -52,16 +55,19 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
   let lastSweep = 0;
   let listener: { close(): Promise<void> } | undefined;
   let debounce: NodeJS.Timeout | undefined;
+  /** The runner's projects (onRunnerStart); empty: every project. */
+  let scope: readonly number[] = [];
+  const inScope = () => (scope.length ? { id: { in: [...scope] } } : {});
 
   async function reachableProjects(): Promise<number[]> {
     // Archived projects get no passes: nothing starts or merges there. A remote project is reachable from every host.
-    const rows = await getDb().project.findMany({ where: { archivedAt: null }, select: { id: true, repoPath: true, remoteUrl: true } });
+    const rows = await getDb().project.findMany({ where: { archivedAt: null, ...inScope() }, select: { id: true, repoPath: true, remoteUrl: true } });
     return rows.filter((p) => p.remoteUrl || fs.existsSync(path.join(p.repoPath, ".git"))).map((p) => p.id);
   }
 
   /** A remote project's roster is read from the remote base (fetched at most every 10 s per project). */
   async function syncRemoteConfigs(): Promise<void> {
-    const rows = await getDb().project.findMany({ where: { archivedAt: null, remoteUrl: { not: null } } });
+    const rows = await getDb().project.findMany({ where: { archivedAt: null, remoteUrl: { not: null }, ...inScope() } });
     for (const p of rows) {
       if (Date.now() - (configFetchedAt.get(p.id) ?? 0) < 10_000) continue;
       configFetchedAt.set(p.id, Date.now());
@@ -129,7 +135,8 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
         kickSoon();
       }
     },
-    async onRunnerStart() {
+    async onRunnerStart(runner) {
+      scope = runner?.projectIds ?? [];
       eventMark = await latestEventId(getDb());
       if (opts.listenBoard !== false) {
         listener = listen(databaseUrl, [CHANNELS.board], () => kickSoon(), { onReconnect: kickSoon });
@@ -138,8 +145,10 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
     },
     async onTick() {
       const d = getDb();
-      eventMark = await throttleFromEvents(d, eventMark ?? (await latestEventId(d)));
-      await enforceAgentBudgets(d, log);
+      eventMark = await throttleFromEvents(d, eventMark ?? (await latestEventId(d)), scope);
+      await enforceAgentBudgets(d, log, scope);
+      if (Date.now() - lastPass > (opts.backstopMs ?? 30_000)) void pass();
+      if (scope.length) return; // the workspace-wide chores below are unscoped runners'
       if (Date.now() - lastSweep > 30_000) {
         lastSweep = Date.now();
         await withAdvisoryLock(databaseUrl, LOCK_SPACE.sweep, 0, async () => {
@@ -148,7 +157,6 @@ export function createAutomationHooks(opts: PipelineOptions = {}): PipelineHooks
           await compactOldSessions(d, projects, log);
         });
       }
-      if (Date.now() - lastPass > (opts.backstopMs ?? 30_000)) void pass();
       const demo = await withAdvisoryLock(databaseUrl, LOCK_SPACE.demo, 0, () =>
         runDemoAutopilot(d, { intervalMs: opts.demoPromoteMs ?? DEFAULT_DEMO_PROMOTE_SECS * 1000 }, log),
       );

@@ -1,6 +1,7 @@
 // The runner's side of the request channel: on NOTIFY (and each poll tick) it looks at pending
 // requests, declines those whose repository is not on this host, claims one it can serve (FOR
-// UPDATE SKIP LOCKED, so two runners never both do it), does it and writes the answer.
+// UPDATE SKIP LOCKED, so two runners never both do it), does it and writes the answer. A runner
+// scoped to some projects (`--projects`) declines every other request, those adding a project too.
 import os from "node:os";
 import type { Actor } from "@drover/core/audit/actor";
 import { DomainError } from "@drover/core/errors";
@@ -10,6 +11,7 @@ import { claimRequest, declineRequest, finishRequest, pendingRequests } from "@d
 import { repoReachable } from "@drover/repo/validate-repo";
 import type { Logger } from "pino";
 import { handleRequest } from "./handle-request.ts";
+import { type ProjectScope, serves } from "../runner/project-scope.ts";
 
 export class RequestServer {
   private round: Promise<void> | undefined;
@@ -20,6 +22,7 @@ export class RequestServer {
     private readonly db: Db,
     private readonly runnerId: string,
     private readonly log: Logger,
+    private readonly projects: ProjectScope = [],
   ) {}
 
   /** Starts a round, or asks the running one to go again (so no wake-up is lost). */
@@ -50,7 +53,12 @@ export class RequestServer {
     const servable: number[] = [];
     for (const p of await pendingRequests(this.db)) {
       if (p.declined.some((d) => d.runnerId === this.runnerId)) continue;
-      const reach = isRequestKind(p.kind) ? repoReachable(p.repoPath) : { ok: true as const };
+      const inScope = this.projects.length === 0 || (p.projectId !== null && serves(this.projects, p.projectId));
+      const reach = !inScope
+        ? { ok: false as const, reason: `this runner serves only projects ${this.projects.join(", ")} (--projects)` }
+        : isRequestKind(p.kind)
+          ? repoReachable(p.repoPath)
+          : { ok: true as const };
       if (reach.ok) servable.push(p.id);
       else await declineRequest(this.db, p.id, { runnerId: this.runnerId, host: os.hostname(), reason: reach.reason });
     }

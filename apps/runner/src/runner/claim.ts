@@ -58,6 +58,8 @@ export async function claimNext(
   reach: { unreachable: number[]; reachable(projectId: number, repoPath: string): boolean },
   caps: RunnerCapabilities | null = null,
   secretKeyId: string | null = null,
+  /** The projects this runner serves (`--projects`); empty: every project. */
+  projects: readonly number[] = [],
 ): Promise<Claimed | null> {
   const missing = missingClis(caps);
   return db.$transaction(
@@ -73,6 +75,7 @@ export async function claimNext(
         WHERE s.status = 'pending' AND s.stop_requested_at IS NULL
           AND (s.not_before IS NULL OR s.not_before <= now())
           AND s.project_id <> ALL(${reach.unreachable})
+          AND (cardinality(${projects}::int[]) = 0 OR s.project_id = ANY(${projects}::int[]))
           AND s.runtime <> ALL(${missing})
         ORDER BY s.created_at, s.id
         LIMIT 8

@@ -51,8 +51,11 @@ export interface SessionLifecycleHooks {
    * `written`). Not called when the runner lost its lease: the sweeper ended that session.
    */
   afterEnd(ctx: SessionEndContext): Promise<void>;
-  /** Once when the runner has registered and reaped, before it claims work. */
-  onRunnerStart?(): Promise<void>;
+  /**
+   * Once when the runner has registered and reaped, before it claims work. `projectIds`: the
+   * projects it serves (`--projects`; empty: every project); the hooks act on those only.
+   */
+  onRunnerStart?(runner?: { projectIds: readonly number[] }): Promise<void>;
   /** On every heartbeat tick (slow backstop timer). */
   onTick?(): Promise<void>;
 }

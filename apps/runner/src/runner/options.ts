@@ -33,6 +33,11 @@ export const runnerOptionsSchema = z.object({
   maxOutputBytes: int(1024).default(DEFAULT_EVENT_LOG_LIMITS.maxOutputBytes),
   /** Timeout of each component setup command. */
   setupTimeoutSecs: z.coerce.number().min(1).default(1200),
+  /**
+   * Serve only these projects (ids or names; empty: every project). Checked against the database at
+   * start: an unknown one is an error. See project-scope.ts for what a scoped runner does.
+   */
+  projects: z.array(z.string().trim().min(1, "projects: an empty project name or id")).default([]),
   /** Used when an agent sets no inactivity_timeout_secs. */
   defaultInactivitySecs: z.coerce.number().min(1).default(600),
 });

@@ -10,11 +10,14 @@ import { expireLeases, interruptExpired, scheduleResume, stopUnclaimedStopReques
 import { AUTOMATION } from "../automation/actors.ts";
 /** Queues a pending resume of an interrupted session (the state machine's resume transition). */
 
-/** Interrupts every running session whose lease has expired (its runner is gone or cut off). */
-export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: boolean }): Promise<number> {
+/**
+ * Interrupts every running session whose lease has expired (its runner is gone or cut off), in
+ * `opts.projects` (a scoped runner's; empty or absent: every project).
+ */
+export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: boolean; projects?: readonly number[] }): Promise<number> {
   // One transaction: the status, its project event and the queued resume appear together.
   const ended = await db.$transaction(async (tx) => {
-    const rows = await interruptExpired(tx);
+    const rows = await interruptExpired(tx, opts.projects);
     for (const s of rows) {
       await logProjectEvent(tx, {
         projectId: s.project_id,
@@ -45,7 +48,7 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
     await notify(db, CHANNELS.sessions, { projectId: s.project_id }).catch(() => {}); // a resume may be pending
   }
   // A stop requested before a runner claimed the session: nothing to kill, just end it.
-  const stopped = await stopUnclaimedStopRequests(db);
+  const stopped = await stopUnclaimedStopRequests(db, opts.projects);
   for (const s of stopped) {
     await logProjectEvent(db, {
       projectId: s.project_id,
@@ -65,14 +68,23 @@ export async function sweepExpiredLeases(db: Db, log: Logger, opts: { recover: b
  * Before claiming: kill any process group recorded by a runner on this host that is no longer
  * alive (or by this runner's id in an earlier life), but only while the recorded pid is the same
  * process (same start time) or its group still exists without a leader (a pgid is never reused
- * while its group lives). Then sessions this id left running are interrupted.
+ * while its group lives). Then sessions this id left running are interrupted. A scoped runner
+ * (`opts.projects`) reaps other runners' leftovers only in its projects.
  */
-export async function reapLeftovers(db: Db, log: Logger, runnerId: string, leaseSecs: number, opts: { recover: boolean }): Promise<number> {
+export async function reapLeftovers(
+  db: Db,
+  log: Logger,
+  runnerId: string,
+  leaseSecs: number,
+  opts: { recover: boolean; projects?: readonly number[] },
+): Promise<number> {
+  const projects = opts.projects ?? [];
   const rows = await db.$queryRaw<{ id: number; pid: number; pgid: number; started: Date | null }[]>`
     SELECT s.id, s.pid, s.pgid, s.process_started_at AS started
     FROM agent_sessions s JOIN runners r ON r.id = s.runner_id
     WHERE s.pgid IS NOT NULL AND s.status IN ('running', 'interrupted') AND r.host = ${os.hostname()}
-      AND (r.id = ${runnerId} OR r.stopped_at IS NOT NULL OR r.heartbeat_at < now() - make_interval(secs => ${leaseSecs}::double precision))`;
+      AND (r.id = ${runnerId} OR r.stopped_at IS NOT NULL OR r.heartbeat_at < now() - make_interval(secs => ${leaseSecs}::double precision))
+      AND (r.id = ${runnerId} OR cardinality(${projects}::int[]) = 0 OR s.project_id = ANY(${projects}::int[]))`;
   let reaped = 0;
   for (const r of rows) {
     if (!groupAlive(r.pgid)) continue;

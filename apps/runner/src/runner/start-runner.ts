@@ -27,6 +27,7 @@ import { noteUnrunnableSessions } from "./waiting-reasons.ts";
 import { describeSecretKey } from "@drover/db/secrets/key";
 import { pruneRequests } from "@drover/db/services/runner-requests";
 import { RequestServer } from "../requests/request-server.ts";
+import { resolveProjectScope } from "./project-scope.ts";
 
 export interface StartRunnerOptions extends RunnerOptionsInput {
   hooks?: SessionLifecycleHooks;
@@ -38,6 +39,8 @@ export interface StartRunnerOptions extends RunnerOptionsInput {
 export interface RunnerHandle {
   id: string;
   options: RunnerOptions;
+  /** The project ids it serves (`projects` resolved); empty: every project. */
+  projectIds: readonly number[];
   /** Session ids this runner is supervising now. */
   running(): number[];
   /** Graceful shutdown: stop claiming, stop agents (grace, then kill), flush, interrupt, release. */
@@ -51,11 +54,19 @@ export async function startRunner(input: StartRunnerOptions): Promise<RunnerHand
   const opts = parseRunnerOptions({ ...rest, recoverInterrupted: rest.recoverInterrupted ?? hooks === defaultLifecycleHooks });
   const log = (logger ?? createLogger("drover-runner")).child({ runnerId: opts.id });
   const db = createDb(opts.databaseUrl, { max: 8 });
-  const runner = new Runner(db, opts, hooks, log, env);
+  let projectIds: number[];
+  try {
+    projectIds = await resolveProjectScope(db, opts.projects);
+  } catch (err) {
+    await db.$disconnect();
+    throw new Error(`Invalid runner options: ${(err as Error).message}`);
+  }
+  const runner = new Runner(db, opts, projectIds, hooks, log, env);
   await runner.start();
   return {
     id: opts.id,
     options: opts,
+    projectIds,
     running: () => [...runner.runs.keys()],
     stop: () => runner.shutdown(),
   };
@@ -96,6 +107,8 @@ class Runner {
   constructor(
     private readonly db: Db,
     private readonly opts: RunnerOptions,
+    /** The projects it serves (`--projects`); empty: every project. */
+    private readonly projectIds: readonly number[],
     private readonly hooks: SessionLifecycleHooks,
     private readonly log: Logger,
     private readonly runnerEnv: NodeJS.ProcessEnv,
@@ -112,17 +125,27 @@ class Runner {
     const detected = await this.detect();
     await db.runner.upsert({
       where: { id: opts.id },
-      create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity, ...detected },
-      update: { host: os.hostname(), pid: process.pid, capacity: opts.capacity, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null, ...detected },
+      create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity, projectIds: [...this.projectIds], ...detected },
+      update: {
+        host: os.hostname(),
+        pid: process.pid,
+        capacity: opts.capacity,
+        projectIds: [...this.projectIds],
+        startedAt: new Date(),
+        heartbeatAt: new Date(),
+        stoppedAt: null,
+        ...detected,
+      },
     });
     this.mcp = await startRunnerMcp(db, this.log);
     processGuard(); // started now, so it is up long before the first agent or gate needs it
     // Looked up on each use: a guard that died is started again (see processGuard).
     this.guard = { add: (g) => processGuard().add(g), remove: (g) => processGuard().remove(g), close: () => {} };
-    const reaped = await reapLeftovers(db, this.log, opts.id, opts.leaseSecs, { recover: opts.recoverInterrupted });
+    const scope = { recover: opts.recoverInterrupted, projects: this.projectIds };
+    const reaped = await reapLeftovers(db, this.log, opts.id, opts.leaseSecs, scope);
     if (reaped) this.log.warn({ reaped }, "reaped leftover agent process groups");
-    await this.hooks.onRunnerStart?.();
-    this.requests = new RequestServer(db, opts.id, this.log);
+    await this.hooks.onRunnerStart?.({ projectIds: this.projectIds });
+    this.requests = new RequestServer(db, opts.id, this.log, this.projectIds);
     this.listener = listen(
       opts.databaseUrl,
       [CHANNELS.sessions, CHANNELS.runnerRequests],
@@ -145,7 +168,8 @@ class Runner {
     );
     this.timers.push(setInterval(() => this.pollTick(), opts.pollMs));
     this.timers.push(setInterval(() => void this.heartbeat(), opts.heartbeatSecs * 1000));
-    this.log.info({ capacity: opts.capacity, leaseSecs: opts.leaseSecs, runtimes: capabilitySummary(this.caps) }, "runner started");
+    const projects = this.projectIds.length ? this.projectIds : "all";
+    this.log.info({ capacity: opts.capacity, leaseSecs: opts.leaseSecs, projects, runtimes: capabilitySummary(this.caps) }, "runner started");
     this.log.info(describeSecretKey({ env: this.runnerEnv }));
     this.kick();
     this.requests.kick();
@@ -189,7 +213,7 @@ class Runner {
       const steps = new StartSteps(this.wokeAt === undefined ? 0 : performance.now() - this.wokeAt);
       this.wokeAt = undefined;
       steps.mark("wake");
-      const claimed = await claimNext(this.db, this.opts.id, this.opts.leaseSecs, this.reach, this.caps, this.secretKeyId);
+      const claimed = await claimNext(this.db, this.opts.id, this.opts.leaseSecs, this.reach, this.caps, this.secretKeyId, this.projectIds);
       steps.mark("claim");
       if (!claimed || this.stopping) {
         if (claimed) this.startRun(claimed.id, claimed.attempt, steps); // claimed as we began stopping: it ends as runner_shutdown
@@ -271,7 +295,7 @@ class Runner {
           if (!keptIds.has(id) && this.runs.has(id)) this.runs.get(id)!.requestStop("lease_lost");
         }
       }
-      await sweepExpiredLeases(db, this.log, { recover: opts.recoverInterrupted });
+      await sweepExpiredLeases(db, this.log, { recover: opts.recoverInterrupted, projects: this.projectIds });
       await noteUnrunnableSessions(db);
       await pruneRequests(db);
       await this.hooks.onTick?.();

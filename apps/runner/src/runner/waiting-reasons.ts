@@ -1,11 +1,13 @@
 // Pending sessions no live runner can run (CLI missing, no credential) say why on the board:
 // "no runner can run codex: CLI missing on all runners". Any runner computes it on its heartbeat
-// from every live runner's recorded capabilities; the note clears once some runner can run it.
+// from every live runner's recorded capabilities (a runner scoped to some projects counts only for
+// those: `--projects`); the note clears once some runner can run it.
 import { canRun, noCapableRunnerReason, secretDecrypter } from "@drover/core/runtimes/capabilities";
 import { secretKeyIds } from "@drover/db/secrets/key-ids";
 import type { Db } from "@drover/db";
 import { CHANNELS, notify } from "@drover/db/notify";
 import { liveRunnerCapabilities } from "@drover/db/services/runner-views";
+import { serves } from "./project-scope.ts";
 import { setWaitingReason } from "@drover/db/sessions/index";
 
 interface PendingRow {
@@ -16,7 +18,7 @@ interface PendingRow {
 }
 
 export async function noteUnrunnableSessions(db: Db): Promise<void> {
-  const runners = await liveRunnerCapabilities(db);
+  const live = await liveRunnerCapabilities(db);
   const pending = await db.$queryRaw<PendingRow[]>`
     SELECT s.id, s.project_id, s.runtime, a.config->'env' AS env
     FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
@@ -27,6 +29,7 @@ export async function noteUnrunnableSessions(db: Db): Promise<void> {
     const agent = { runtime: p.runtime, env: p.env };
     if (!keyIds.has(p.project_id)) keyIds.set(p.project_id, await secretKeyIds(db, p.project_id));
     const ids = keyIds.get(p.project_id)!;
+    const runners = live.filter((r) => serves(r.projectIds, p.project_id));
     const reason = noCapableRunnerReason(
       p.runtime,
       runners.map((r) => ({ runnerId: r.id, verdict: canRun(r.capabilities, agent, secretDecrypter(r.secretKeyId, ids)) })),

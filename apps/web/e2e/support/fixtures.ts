@@ -33,27 +33,33 @@ let shared: Db | undefined;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
+type AgentCli = "claude" | "codex" | "gemini";
+
 /**
- * A folder with the real `claude` and `gemini` from apps/runner's devDependencies, for the runner's
- * PATH (mcp-ask-human.spec.ts runs them). Not codex: onboarding.spec.ts shows what a missing CLI looks like.
+ * A folder with the given real CLIs from apps/runner's devDependencies, for a runner's PATH. The shared
+ * runner gets `claude` and `gemini` (mcp-ask-human.spec.ts runs them), never codex: onboarding.spec.ts
+ * shows what a missing CLI looks like.
  */
-function agentCliBin(): string {
-  const dir = path.join(process.env.DROVER_E2E_TMP!, "agent-clis");
+function agentCliBin(clis: readonly AgentCli[]): string {
+  const dir = path.join(process.env.DROVER_E2E_TMP!, `agent-clis-${clis.join("-")}`);
   fs.mkdirSync(dir, { recursive: true });
-  for (const cli of ["claude", "gemini"] as const) {
+  for (const cli of clis) {
     const link = path.join(dir, cli);
     if (!fs.existsSync(link)) fs.symlinkSync(cliExecutable(cli), link);
   }
   return dir;
 }
 
-/** Starts `drover runner` against the test database; stops it (its whole process group) after. */
-async function startRunner(): Promise<ChildProcess> {
+/**
+ * Starts `drover runner` against the test database, with `clis` on its PATH; its log is
+ * e2e-logs/<name>.log and its data folder <tmp>/<name>. Stop it with `stopRunner` (its whole process group).
+ */
+export async function startRunner(o: { name: string; clis: readonly AgentCli[]; args?: string[] }): Promise<ChildProcess> {
   const logDir = path.resolve(shotDir, "../e2e-logs");
   fs.mkdirSync(logDir, { recursive: true });
-  const out = fs.openSync(path.join(logDir, "runner.log"), "a");
+  const out = fs.openSync(path.join(logDir, `${o.name}.log`), "a");
   const args = ["exec", "tsx", "apps/runner/src/cli/main.ts", "runner", "--capacity", "4", "--poll-ms", "500", "--grace-secs", "2"];
-  args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, "runner"));
+  args.push("--data-dir", path.join(process.env.DROVER_E2E_TMP!, o.name), ...(o.args ?? []));
   // The demo autopilot promotes after 4 idle seconds here (45 by default), so demo.spec.ts sees several promotions.
   // The web's data folder: runners open what the web sealed or stored with its secret key (as `drover up` does).
   // Agents' keys come from their rosters: a developer's exported key must not replace them.
@@ -62,13 +68,13 @@ async function startRunner(): Promise<ChildProcess> {
     LOG_LEVEL: "info",
     DROVER_DEMO_PROMOTE_SECS: "4",
     DROVER_DATA_DIR: path.join(process.env.DROVER_E2E_TMP!, "data"),
-    PATH: `${agentCliBin()}${path.delimiter}${process.env.PATH ?? ""}`,
+    PATH: `${agentCliBin(o.clis)}${path.delimiter}${process.env.PATH ?? ""}`,
   };
   for (const k of allCredentialVariables) delete env[k];
   return spawn("pnpm", args, { cwd: repoRoot, env, stdio: ["ignore", out, out], detached: true });
 }
 
-async function stopRunner(p: ChildProcess): Promise<void> {
+export async function stopRunner(p: ChildProcess): Promise<void> {
   if (!p.pid || p.exitCode !== null) return;
   const exited = new Promise<void>((r) => p.once("exit", () => r()));
   process.kill(-p.pid, "SIGTERM");
@@ -87,7 +93,7 @@ export const test = base.extend<{ db: Db }, { runner: ChildProcess }>({
   baseURL: async ({}, use) => use(process.env.DROVER_E2E_BASE_URL),
   runner: [
     async ({}, use) => {
-      const p = await startRunner();
+      const p = await startRunner({ name: "runner", clis: ["claude", "gemini"] });
       await use(p);
       await stopRunner(p);
     },

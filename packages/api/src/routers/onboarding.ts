@@ -24,7 +24,7 @@ export const onboardingRouter = router({
         { kind: "project.inspect", payload: { projectId: project.id }, repoPath: project.repoPath, projectId: project.id },
         ctx.actor,
       );
-      const runners = await liveRunnerCapabilities(ctx.db);
+      const runners = await liveRunnerCapabilities(ctx.db, project.id);
       return doctorReport({
         repo,
         roster,

@@ -105,6 +105,8 @@ export interface PendingRequest {
   id: number;
   kind: string;
   repoPath: string;
+  /** The project it is about; null for one that adds a project or reads a repository not yet added. */
+  projectId: number | null;
   declined: Decline[];
 }
 
@@ -114,7 +116,7 @@ export async function pendingRequests(db: DbOrTx, limit = 20): Promise<PendingRe
     where: { status: "pending" },
     orderBy: { id: "asc" },
     take: limit,
-    select: { id: true, kind: true, repoPath: true, declined: true },
+    select: { id: true, kind: true, repoPath: true, projectId: true, declined: true },
   });
   return rows.map((r) => ({ ...r, declined: r.declined as unknown as Decline[] }));
 }

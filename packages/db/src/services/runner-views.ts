@@ -28,14 +28,23 @@ export async function runnersView(db: DbOrTx) {
 /** A runner is live while its heartbeat is this recent (a dead one's capabilities no longer count). */
 const LIVE_SECS = 60;
 
-/** Live runners and what each recorded it can run, by id (claims' waiting reasons, the doctor view). */
+/**
+ * Live runners and what each recorded it can run, by id (claims' waiting reasons, the doctor view).
+ * With `projectId`, only the runners that serve that project (a scoped runner's capabilities count
+ * only for the projects it serves: `drover runner --projects`).
+ */
 export async function liveRunnerCapabilities(
   db: DbOrTx,
-): Promise<Array<{ id: string; host: string; capabilities: RunnerCapabilities | null; secretKeyId: string | null }>> {
+  projectId?: number,
+): Promise<Array<{ id: string; host: string; capabilities: RunnerCapabilities | null; secretKeyId: string | null; projectIds: number[] }>> {
   const rows = await db.runner.findMany({
-    where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - LIVE_SECS * 1000) } },
+    where: {
+      stoppedAt: null,
+      heartbeatAt: { gt: new Date(Date.now() - LIVE_SECS * 1000) },
+      ...(projectId === undefined ? {} : { OR: [{ projectIds: { isEmpty: true } }, { projectIds: { has: projectId } }] }),
+    },
     orderBy: { id: "asc" },
-    select: { id: true, host: true, capabilities: true, secretKeyId: true },
+    select: { id: true, host: true, capabilities: true, secretKeyId: true, projectIds: true },
   });
   return rows.map((r) => ({ ...r, capabilities: r.capabilities as RunnerCapabilities | null }));
 }

@@ -7,8 +7,11 @@ export interface Interrupted {
   agent_name: string;
 }
 
-/** running with an expired lease → interrupted (runner_lost). Returns the sessions it interrupted. */
-export function interruptExpired(tx: DbOrTx): Promise<Interrupted[]> {
+/**
+ * running with an expired lease → interrupted (runner_lost), in `projects` (empty: every project).
+ * Returns the sessions it interrupted.
+ */
+export function interruptExpired(tx: DbOrTx, projects: readonly number[] = []): Promise<Interrupted[]> {
   return tx.$queryRaw<Interrupted[]>`
     UPDATE agent_sessions s
     SET status = 'interrupted', reason = 'runner_lost',
@@ -16,5 +19,6 @@ export function interruptExpired(tx: DbOrTx): Promise<Interrupted[]> {
         finished_at = now(), lease_expires_at = NULL, updated_at = now()
     FROM agents a
     WHERE a.id = s.agent_id AND s.status = 'running' AND s.lease_expires_at < now()
+      AND (cardinality(${projects}::int[]) = 0 OR s.project_id = ANY(${projects}::int[]))
     RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
 }

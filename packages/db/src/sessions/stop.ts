@@ -14,10 +14,11 @@ export async function requestStopOfRunning(tx: DbOrTx, id: number, message: stri
 }
 
 /** pending with a stop requested before any runner claimed it → stopped (user_stop). */
-export function stopUnclaimedStopRequests(db: DbOrTx): Promise<Interrupted[]> {
+export function stopUnclaimedStopRequests(db: DbOrTx, projects: readonly number[] = []): Promise<Interrupted[]> {
   return db.$queryRaw<Interrupted[]>`
     UPDATE agent_sessions s SET status = 'stopped', reason = 'user_stop', finished_at = now(), updated_at = now()
     FROM agents a
     WHERE a.id = s.agent_id AND s.status = 'pending' AND s.stop_requested_at IS NOT NULL
+      AND (cardinality(${projects}::int[]) = 0 OR s.project_id = ANY(${projects}::int[]))
     RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
 }

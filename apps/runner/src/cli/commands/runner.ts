@@ -28,6 +28,12 @@ export function register(program: Command): void {
       "the demo project's autopilot promotes a backlog story after this many idle seconds",
       process.env.DROVER_DEMO_PROMOTE_SECS,
     )
+    .option(
+      "--projects <list>",
+      "serve only these projects (comma-separated ids or names): claim, recover and answer requests for them only; " +
+        "its CLIs count only for them; it leaves notifications, the demo autopilot and archiving to unscoped runners",
+      process.env.DROVER_RUNNER_PROJECTS,
+    )
     .option("--no-recover", "do not queue resumes of interrupted sessions (off anyway with the pipeline, which resumes them itself)")
     .option("--no-pipeline", "end sessions by exit code only: no gates, no advancing (runner tests, debugging)")
     .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -57,16 +63,18 @@ export function register(program: Command): void {
           maxOutputLines: o.maxOutputLines as never,
           maxOutputBytes: o.maxOutputBytes as never,
           recoverInterrupted: o.recover === false ? false : undefined,
+          projects: typeof o.projects === "string" ? o.projects.split(",").map((p) => p.trim()) : undefined,
           hooks,
         });
       } catch (err) {
         console.error(`drover runner: ${(err as Error).message}`);
         process.exit(2);
       }
-      // Webhook and chat deliveries go out from every runner (they share the outbox safely).
-      let notifications: Awaited<ReturnType<typeof startNotificationDelivery>>;
+      // Webhook and chat deliveries go out from every unscoped runner (they share the outbox safely);
+      // the outbox is workspace-wide, so a runner serving some projects only leaves it to them.
+      let notifications: { stop(): Promise<void> } = { stop: async () => {} };
       try {
-        notifications = startNotificationDelivery(process.env.DATABASE_URL ?? "", process.env);
+        if (!runner.projectIds.length) notifications = startNotificationDelivery(process.env.DATABASE_URL ?? "", process.env);
       } catch (err) {
         console.error(`drover runner: ${(err as Error).message}`);
         await runner.stop();
