@@ -7,8 +7,9 @@ import path from "node:path";
 import { execa } from "execa";
 import { Logger, run as runWorker } from "graphile-worker";
 import { createDb } from "../../packages/db/src/client.ts";
-import { CHANNELS, listen, notify } from "../../packages/db/src/notify.ts";
+import { CHANNELS, notify } from "../../packages/db/src/notify.ts";
 import { startRunner } from "../../apps/runner/src/runner/start-runner.ts";
+import { startStepsLogger } from "../../apps/runner/src/runner/start-steps.ts";
 import { sandboxCommand } from "../../apps/runner/src/sandbox/sandbox.ts";
 import { makeProject } from "../lib/fixture.ts";
 import { makeRepo } from "../../packages/repo/testing/make-repo.ts";
@@ -41,20 +42,16 @@ export const dispatch: Part = {
       stories: 1,
       agents: [{ name: "quick", stage: "coder", command: ["true"] }],
     });
-    const runner = await startRunner({ databaseUrl: url, dataDir: path.join(tmp, "runner"), recoverInterrupted: false });
-    // The bench waits for a session's end on the board notification the runner sends when a
-    // session ends (and every 250 ms, should one be lost), not by polling every 10 ms: the runner
-    // runs in this process, and a hundred queries per session took its CPU and its event loop.
-    let wake = () => {};
-    const ends = listen(url, [CHANNELS.board], () => wake());
-    const nextWake = () =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 250);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+    // Each agent's start steps (the runner's debug log, start-steps.ts): where the time goes.
+    const stepsOf = new Map<number, { wokeAt: number; steps: Record<string, number> }>();
+    const logger = startStepsLogger((r) => stepsOf.set(r.sessionId, r));
+    const runner = await startRunner({ databaseUrl: url, dataDir: path.join(tmp, "runner"), recoverInterrupted: false, logger });
+    // The runner runs in this process: the bench must not take its CPU or event loop while a
+    // session starts. It waits for the session to leave the runner's hands (a look at the runner's
+    // list every 2 ms, no query), then reads the row once. Waking on the board's notifications, as
+    // it did, ran a query of the bench's at each session's start (the runner notifies the board as
+    // it claims), on the very path measured; a web server would take those, in its own process.
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
     /** One session of `true`: pending → process started, and pending → finished. */
     const runOne = async (p: typeof open) => {
@@ -64,16 +61,24 @@ export const dispatch: Part = {
       });
       await notify(db, CHANNELS.sessions, { sessionId: s.id, projectId: p.project.id });
       const deadline = Date.now() + 60_000;
-      let row: { finishedAt: Date | null; processStartedAt: Date | null; status: string } | null;
-      for (;;) {
-        const woken = nextWake(); // armed before the read, so an end between the two is not missed
-        row = await db.agentSession.findUnique({ where: { id: s.id }, select: { finishedAt: true, processStartedAt: true, status: true } });
-        if (row?.finishedAt) break;
+      const read = () => db.agentSession.findUnique({ where: { id: s.id }, select: { finishedAt: true, processStartedAt: true, status: true } });
+      let seen = false;
+      let row: Awaited<ReturnType<typeof read>> = null;
+      for (let n = 0; ; n++) {
+        const running = runner.running().includes(s.id);
+        seen ||= running;
+        // Gone from the runner's list once ended; never seen (claimed and ended between two looks): the row says.
+        if ((seen && !running) || (!seen && n > 0 && n % 125 === 0)) {
+          row = await read();
+          if (row?.finishedAt) break;
+        }
         if (Date.now() > deadline) throw new Error(`timed out after 60000 ms waiting for session ${s.id} to finish`);
-        await woken;
+        await sleep(2);
       }
       if (row.status !== "completed" || !row.processStartedAt) throw new Error(`session ${s.id} ended ${row.status}`);
-      return { started: row.processStartedAt.getTime() - t0, finished: row.finishedAt.getTime() - t0 };
+      const steps = stepsOf.get(s.id);
+      const wake = steps ? { "insert + NOTIFY → wake-up": steps.wokeAt - t0, ...steps.steps } : undefined;
+      return { started: row.processStartedAt.getTime() - t0, finished: row.finishedAt.getTime() - t0, steps: wake };
     };
     const sandboxed = { project, stories, agents };
     await runOne(sandboxed); // warm-up: creates the story's worktree (a one-off per story)
@@ -81,14 +86,15 @@ export const dispatch: Part = {
     const drover: number[] = [];
     const finishedBoxed: number[] = [];
     const finishedOpen: number[] = [];
+    const stepTimes = new Map<string, number[]>();
     for (let i = 0; i < N; i++) {
       const boxed = await runOne(sandboxed);
       drover.push(boxed.started);
+      for (const [k, v] of Object.entries(boxed.steps ?? {})) stepTimes.set(k, [...(stepTimes.get(k) ?? []), v]);
       finishedBoxed.push(boxed.finished);
       finishedOpen.push((await runOne(open)).finished);
     }
     await runner.stop();
-    await ends.close();
 
     // The wrapper alone: `true` to its exit in the sandbox (proxy up, bwrap, bridge) against a bare spawn.
     const worktree = path.join(tmp, "wrapper-wt");
@@ -205,6 +211,10 @@ export const dispatch: Part = {
       anchorName: "bare spawn to exit",
       anchor: median(wrapBare),
     });
+    report.note(
+      "dispatch",
+      `where the sandboxed sessions' time to spawn goes, median ms per step: ${[...stepTimes].map(([k, v]) => `${k} ${median(v).toFixed(1)}`).join(", ")}`,
+    );
     report.add({ part: "dispatch", name: "graphile-worker addJob → task start, median", unit: "ms", drover: median(gwTask), note: "anchor part alone" });
     report.add({ part: "dispatch", name: "bare execa spawn (floor), median", unit: "ms", drover: median(bareFine), note: "anchor part alone" });
     report.add({ part: "dispatch", name: "bare execa spawn (floor), p99", unit: "ms", drover: p99(bareFine) });

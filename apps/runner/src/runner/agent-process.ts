@@ -23,6 +23,7 @@ import { agentSandbox, sandboxed } from "../sandbox/policy.ts";
 import { onPath } from "../sandbox/program-mounts.ts";
 import { refusalText } from "../sandbox/refusal-text.ts";
 import { sandboxCommand, type SandboxedCommand } from "../sandbox/sandbox.ts";
+import type { StartSteps } from "./start-steps.ts";
 
 export interface Exit {
   exitCode: number | null;
@@ -52,6 +53,8 @@ export interface AgentRunRequest {
   sandboxSettings: Parameters<typeof agentSandbox>[0];
   /** Drover's MCP endpoint and this session's token (mcp-endpoint.ts); its host:port joins the allowlist. */
   mcp?: { url: string; token: string; hostPort: string };
+  /** Timing of the way to the spawn (start-steps.ts); logged once the agent started. */
+  steps?: StartSteps;
 }
 
 export interface AgentProcessDeps {
@@ -148,6 +151,7 @@ export class AgentProcess {
       fs.writeFileSync(real, content);
     }
     const linked = linkLogins(plan.links ?? {}, r.stateDir, r.runnerEnv);
+    r.steps?.mark("plan, logins");
     const said = describeCredentials(r.credentials, linked);
     if (said) emit({ kind: "status", text: said });
     const env = await withGitIdentity(
@@ -155,6 +159,7 @@ export class AgentProcess {
       r.cwd,
       spec.name,
     );
+    r.steps?.mark("env (git identity)");
     const parser = adapter.parser(req); // the request carries limits the parser enforces (Codex max_turns)
     emit({
       kind: "status",
@@ -169,6 +174,7 @@ export class AgentProcess {
       linked.map((rel) => path.join(home, rel)),
       emit,
     );
+    r.steps?.mark("sandbox");
     if ("spawnError" in boxing) return { exitCode: null, signal: null, spawnError: boxing.spawnError };
     const boxed = boxing.boxed;
     const sub = execa(boxed?.file ?? plan.file, boxed?.args ?? plan.args, {
@@ -200,6 +206,8 @@ export class AgentProcess {
       return { exitCode: null, signal: null, spawnError: message };
     }
 
+    r.steps?.mark("spawn");
+    r.steps?.log(log, this.deps.owner.id);
     const pgid = sub.pid;
     this.pgid = pgid;
     this.exited = false;

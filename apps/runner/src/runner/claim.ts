@@ -87,14 +87,16 @@ export async function claimNext(
         const usesSecrets = Object.values(c.env ?? {}).some((v) => typeof v === "string" && secretRefName(v) !== undefined);
         const decrypt = usesSecrets ? secretDecrypter(secretKeyId, await secretKeyIds(tx, c.project_id)) : undefined;
         if (!canRun(caps, { runtime: c.runtime, env: c.env }, decrypt).ok) continue;
-        let maxCoders: number | undefined;
-        if (c.stage === "coder") {
-          // Coders count against the project's max_coders: serialize coder claims per project.
-          const [p] = await tx.$queryRaw<{ config: unknown }[]>`SELECT config FROM projects WHERE id = ${c.project_id} FOR UPDATE`;
-          maxCoders = projectConfigFrom(p?.config).max_coders;
-        }
-        await tx.$queryRaw`SELECT id FROM stories WHERE id = ${c.story_id} FOR UPDATE`;
-        const [agent] = await tx.$queryRaw<{ enabled: boolean }[]>`SELECT enabled FROM agents WHERE id = ${c.agent_id} FOR UPDATE`;
+        // Coders count against the project's max_coders: serialize coder claims per project. One
+        // statement takes the locks, in the order FOR UPDATE OF names them: project, story, agent.
+        const [agent] =
+          c.stage === "coder"
+            ? await tx.$queryRaw<{ enabled: boolean; config: unknown }[]>`
+                SELECT a.enabled, p.config FROM projects p, stories st, agents a
+                WHERE p.id = ${c.project_id} AND st.id = ${c.story_id} AND a.id = ${c.agent_id} FOR UPDATE OF p, st, a`
+            : await tx.$queryRaw<{ enabled: boolean; config: unknown }[]>`
+                SELECT a.enabled, NULL AS config FROM stories st, agents a WHERE st.id = ${c.story_id} AND a.id = ${c.agent_id} FOR UPDATE OF st, a`;
+        const maxCoders = c.stage === "coder" ? projectConfigFrom(agent?.config).max_coders : undefined;
         if (!agent?.enabled) {
           await failClaimOfDisabledAgent(tx, c.id);
           continue;

@@ -24,6 +24,7 @@ import { SetupError } from "./setup.ts";
 import type { RunnerMcp } from "./mcp-endpoint.ts";
 import type { ProjectRepos } from "./project-repos.ts";
 import { branchHead, WorktreeError } from "./worktree.ts";
+import { StartSteps } from "./start-steps.ts";
 
 export type { StopReason };
 
@@ -61,6 +62,8 @@ export class SessionRun {
     private readonly deps: RunDeps,
     readonly id: number,
     readonly attempt: number,
+    /** Timing of the way to the agent's spawn (debug log); the runner's claim marked its part. */
+    private readonly steps = new StartSteps(),
   ) {
     this.log = deps.log.child({ sessionId: id, attempt });
   }
@@ -87,6 +90,7 @@ export class SessionRun {
       db.agentSession.findUniqueOrThrow({ where: { id: this.id }, include: { story: true, agent: true, project: true } }) as Promise<SessionRow>,
       db.sessionEvent.aggregate({ where: { sessionId: this.id }, _max: { seq: true } }),
     ]);
+    this.steps.mark("load");
     this.events = new SessionEventLog(
       db,
       this.id,
@@ -101,6 +105,7 @@ export class SessionRun {
       },
     );
     this.emit({ kind: "status", status: "running", text: `Claimed by runner ${this.deps.runnerId} (attempt ${this.attempt})` });
+    this.steps.mark("event log");
     const started = this.projectEvent(session, "session_started", `${session.agent.name} started on story ${session.story.number} (session ${this.id})`).catch(
       () => {},
     );
@@ -155,6 +160,7 @@ export class SessionRun {
       activity: (kind, message, payload) => this.projectEvent(session, kind, message, payload as ProjectEventInput["payload"]),
       setupTimeoutSecs: opts.setupTimeoutSecs,
       emit: (e) => this.emit(e),
+      steps: this.steps,
       onWorktree: (w) => {
         setWt(w.path);
         if (session.worktreePath !== w.path || session.branch !== w.branch || session.baseBranch !== w.baseBranch) {
@@ -164,6 +170,7 @@ export class SessionRun {
         }
       },
     });
+    this.steps.mark("workspace");
     const proc = new AgentProcess({
       db,
       log: this.log,
@@ -184,6 +191,7 @@ export class SessionRun {
     const mcp = this.deps.mcp && ws.agent.mcp !== false ? this.deps.mcp : undefined;
     const mcpToken = mcp?.tokens.issue(this.id);
     this.events.mask = secretMask([...credentials.sensitive, ...(mcpToken ? [mcpToken] : [])]);
+    this.steps.mark("credentials");
     try {
       return await this.runAgent(
         session,
@@ -224,6 +232,7 @@ export class SessionRun {
       baseBranch: ws.baseBranch,
     });
     const [baseBefore, headBefore] = await Promise.all([branchHead(ws.repoPath, ws.baseBranch), branchHead(ws.repoPath, ws.branch)]);
+    this.steps.mark("branch heads");
     this.diffCapture = { repoPath: ws.repoPath, storyId: session.storyId, sessionId: this.id, branch: ws.branch, baseBranch: ws.baseBranch, headBefore };
     const run = (prompt: string, resumeId?: string) =>
       proc.run({
@@ -243,6 +252,7 @@ export class SessionRun {
         credentials,
         sandboxSettings: ws.roster,
         mcp,
+        steps: this.steps,
       });
 
     let exit = await run(session.prompt ?? "", session.resumeRuntimeSessionId ?? undefined);

@@ -20,6 +20,7 @@ import type { Db } from "@drover/db";
 import { remoteMergeWorktree } from "../automation/merge-workspace.ts";
 import { mergeTargetFor } from "../automation/target.ts";
 import { agentSandbox } from "../sandbox/policy.ts";
+import type { StartSteps } from "./start-steps.ts";
 
 const SETUP_MARKER = "drover-setup-done";
 
@@ -58,6 +59,8 @@ export interface WorkspaceInput {
   activity: (kind: string, message: string, payload: object) => Promise<void>;
   setupTimeoutSecs: number;
   emit: (ev: NormalizedEvent) => void;
+  /** Timing of the way to the agent's spawn (start-steps.ts). */
+  steps?: StartSteps;
   /** Called as soon as the worktree exists (before setup), so a failing setup still knows it. */
   onWorktree: (w: { path: string; branch: string; baseBranch: string }) => void;
 }
@@ -72,6 +75,7 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
       `Agent ${session.agent.name} has runtime "${agent.runtime}" in the roster but the session was made for "${session.runtime}": start it again`,
     );
   }
+  input.steps?.mark("roster");
   const { project } = session;
   const repoPath = input.repos.path(project);
   const root = worktreeRoot(repoPath, roster.worktree_root);
@@ -106,6 +110,7 @@ export async function prepareWorkspace(input: WorkspaceInput): Promise<Workspace
     }
   }
   const wt = await ensureWorktree({ repoPath, root, path: wtPath, branch, baseBranch });
+  input.steps?.mark("worktree");
   input.onWorktree({ path: wt.path, branch, baseBranch });
   emit({ kind: "status", text: `${wt.created ? "Created" : "Reusing"} worktree ${wt.path} on branch ${branch}` });
 

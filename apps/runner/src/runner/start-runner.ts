@@ -13,6 +13,7 @@ import type { RunnerCapabilities } from "@drover/core/runtimes/capabilities";
 import type { Prisma } from "@drover/db";
 import { detectCapabilities, detectSecretKeyId } from "./capabilities.ts";
 import { claimNext } from "./claim.ts";
+import { StartSteps } from "./start-steps.ts";
 import { EventBudget } from "./event-log.ts";
 import { processGuard, type Guard } from "./guard.ts";
 import { defaultLifecycleHooks, type SessionLifecycleHooks } from "./lifecycle.ts";
@@ -80,6 +81,8 @@ class Runner {
   private claimAgain = false;
   private claimBackoff = 0;
   private claimPauseUntil = 0;
+  /** When the NOTIFY that the next claim answers arrived (performance.now()); for StartSteps. */
+  private wokeAt: number | undefined;
   private timers: NodeJS.Timeout[] = [];
   private listener: { close(): Promise<void> } | undefined;
   private readonly sessionsDir: string;
@@ -150,7 +153,10 @@ class Runner {
         if (ch === CHANNELS.runnerRequests) return this.requests.kick();
         const id = Number(payload.sessionId);
         if (this.runs.has(id)) void this.checkStops([id]);
-        else this.kick();
+        else {
+          this.wokeAt ??= performance.now();
+          this.kick();
+        }
       },
       {
         onReconnect: () => {
@@ -204,16 +210,20 @@ class Runner {
 
   private async claimRound(): Promise<void> {
     while (!this.stopping && this.runs.size < this.opts.capacity) {
+      const steps = new StartSteps(this.wokeAt === undefined ? 0 : performance.now() - this.wokeAt);
+      this.wokeAt = undefined;
+      steps.mark("wake");
       const claimed = await claimNext(this.db, this.opts.id, this.opts.leaseSecs, this.reach, this.caps, this.secretKeyId, this.projectIds);
+      steps.mark("claim");
       if (!claimed || this.stopping) {
-        if (claimed) this.startRun(claimed.id, claimed.attempt); // claimed as we began stopping: it ends as runner_shutdown
+        if (claimed) this.startRun(claimed.id, claimed.attempt, steps); // claimed as we began stopping: it ends as runner_shutdown
         return;
       }
-      this.startRun(claimed.id, claimed.attempt);
+      this.startRun(claimed.id, claimed.attempt, steps);
     }
   }
 
-  private startRun(id: number, attempt: number): void {
+  private startRun(id: number, attempt: number, steps: StartSteps): void {
     const run = new SessionRun(
       {
         db: this.db,
@@ -231,6 +241,7 @@ class Runner {
       },
       id,
       attempt,
+      steps,
     );
     if (this.stopping) run.requestStop("runner_shutdown");
     this.runs.set(id, run);

@@ -13,15 +13,26 @@ function readGitFile(file: string): string | undefined {
   }
 }
 
-export function gitMounts(worktree: string, commit: boolean): { readOnly: string[]; readWrite: string[] } {
-  const dotGit = path.join(worktree, ".git");
+/**
+ * The git folders of the checkout at `dir` (read from its .git, no git process): its own (index,
+ * HEAD) and the repository's common one; `main` for a main checkout, whose .git folder is both.
+ */
+export function gitFolders(dir: string): { gitDir: string; common: string; main: boolean } | undefined {
+  const dotGit = path.join(dir, ".git");
   const st = fs.statSync(dotGit, { throwIfNoEntry: false });
-  if (!st) return { readOnly: [], readWrite: [] };
-  if (st.isDirectory()) return commit ? { readOnly: [], readWrite: [dotGit] } : { readOnly: [dotGit], readWrite: [] }; // a main checkout: its git folder is its own
+  if (!st) return undefined;
+  if (st.isDirectory()) return { gitDir: dotGit, common: dotGit, main: true };
   const m = /^gitdir: (.+)$/m.exec(readGitFile(dotGit) ?? "");
-  if (!m) return { readOnly: [], readWrite: [] };
-  const gitDir = path.resolve(worktree, m[1]!.trim());
-  const common = path.resolve(gitDir, readGitFile(path.join(gitDir, "commondir")) ?? ".");
+  if (!m) return undefined;
+  const gitDir = path.resolve(dir, m[1]!.trim());
+  return { gitDir, common: path.resolve(gitDir, readGitFile(path.join(gitDir, "commondir")) ?? "."), main: false };
+}
+
+export function gitMounts(worktree: string, commit: boolean): { readOnly: string[]; readWrite: string[] } {
+  const folders = gitFolders(worktree);
+  if (!folders) return { readOnly: [], readWrite: [] };
+  const { gitDir, common } = folders;
+  if (folders.main) return commit ? { readOnly: [], readWrite: [gitDir] } : { readOnly: [gitDir], readWrite: [] }; // a main checkout: its git folder is its own
   if (!commit) return { readOnly: [common], readWrite: [] };
   const readWrite = [gitDir, path.join(common, "objects")];
   const head = /^ref: refs\/heads\/(.+)$/.exec(readGitFile(path.join(gitDir, "HEAD")) ?? "");
