@@ -96,11 +96,26 @@ it("a runaway agent past the configured output limit: the first lines kept, an h
   runners.push(r);
   const done = await ended(s.id);
   expect(done.status).toBe("completed");
-  const texts = await t.db.sessionEvent.findMany({ where: { sessionId: s.id, kind: "text" }, orderBy: { seq: "asc" }, select: { text: true } });
-  expect(texts.length).toBe(1000);
-  expect(texts.at(-1)!.text!.slice(0, 11)).toBe("line-001000");
+  // The limit counts every output line, stdout and stderr: a line the sandbox's wrapper writes to
+  // stderr on a loaded machine (seen once in CI) takes one of the thousand places.
+  const kept = await t.db.sessionEvent.findMany({
+    where: { sessionId: s.id, kind: { in: ["text", "stderr"] } },
+    orderBy: { seq: "asc" },
+    select: { kind: true, text: true },
+  });
+  expect(kept.length).toBe(1000);
+  const texts = kept.filter((e) => e.kind === "text").map((e) => e.text!.slice(0, 11));
+  expect(texts, `stderr kept: ${JSON.stringify(kept.filter((e) => e.kind === "stderr"))}`).toEqual(
+    Array.from({ length: texts.length }, (_, i) => `line-${String(i + 1).padStart(6, "0")}`),
+  );
+  expect(texts.length).toBeGreaterThanOrEqual(990);
   const errors = (await t.db.sessionEvent.findMany({ where: { sessionId: s.id, kind: "error" }, orderBy: { seq: "asc" } })).map((e) => e.text);
-  expect(errors).toContain("output limit reached: 1000 lines kept, 4000 dropped (runner limit: 1000 lines or 256 MB per session)");
+  const reason = errors
+    .map((e) => /^output limit reached: 1000 lines kept, (\d+) dropped \(runner limit: 1000 lines or 256 MB per session\)$/.exec(e ?? ""))
+    .find(Boolean);
+  expect(reason, errors.join("\n")).toBeTruthy();
+  // every stdout line not kept is counted (and any stderr line the limit dropped)
+  expect(Number(reason![1])).toBeGreaterThanOrEqual(5000 - texts.length);
   expect(errors.join("\n")).not.toMatch(/unreachable/);
 });
 
