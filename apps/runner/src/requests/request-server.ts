@@ -53,7 +53,8 @@ export class RequestServer {
     const servable: number[] = [];
     for (const p of await pendingRequests(this.db)) {
       if (p.declined.some((d) => d.runnerId === this.runnerId)) continue;
-      const inScope = this.projects.length === 0 || (p.projectId !== null && serves(this.projects, p.projectId));
+      // One that adds a project (no project yet) is for unscoped runners only.
+      const inScope = p.projectId === null ? this.projects.length === 0 : serves(this.projects, p.projectId);
       const reach = !inScope
         ? { ok: false as const, reason: `this runner serves only projects ${this.projects.join(", ")} (--projects)` }
         : isRequestKind(p.kind)

@@ -11,7 +11,7 @@ import { secretKeyIds } from "@drover/db/secrets/key-ids";
 import { runtimeCredentials } from "@drover/core/runtimes/credentials";
 import { claimBlockedBy, type RunningSession } from "@drover/core/pipeline/claim-rule";
 import type { Db } from "@drover/db";
-import { claimPending, failClaimOfDisabledAgent } from "@drover/db/sessions/index";
+import { claimPending, failClaimOfDisabledAgent, sessionInProjects } from "@drover/db/sessions/index";
 import { projectConfigFrom } from "@drover/core/config/stored-config";
 
 export interface Claimed {
@@ -75,7 +75,7 @@ export async function claimNext(
         WHERE s.status = 'pending' AND s.stop_requested_at IS NULL
           AND (s.not_before IS NULL OR s.not_before <= now())
           AND s.project_id <> ALL(${reach.unreachable})
-          AND (cardinality(${projects}::int[]) = 0 OR s.project_id = ANY(${projects}::int[]))
+          AND ${sessionInProjects(projects)}
           AND s.runtime <> ALL(${missing})
         ORDER BY s.created_at, s.id
         LIMIT 8

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { killGroup, groupAlive, processStartMs } from "./process-group.ts";
 import { CHANNELS, notify } from "@drover/db/notify";
 import { logProjectEvent } from "@drover/db/services/events";
-import { expireLeases, interruptExpired, scheduleResume, stopUnclaimedStopRequests } from "@drover/db/sessions/index";
+import { expireLeases, interruptExpired, scheduleResume, sessionInProjects, stopUnclaimedStopRequests } from "@drover/db/sessions/index";
 import { AUTOMATION } from "../automation/actors.ts";
 /** Queues a pending resume of an interrupted session (the state machine's resume transition). */
 
@@ -84,7 +84,7 @@ export async function reapLeftovers(
     FROM agent_sessions s JOIN runners r ON r.id = s.runner_id
     WHERE s.pgid IS NOT NULL AND s.status IN ('running', 'interrupted') AND r.host = ${os.hostname()}
       AND (r.id = ${runnerId} OR r.stopped_at IS NOT NULL OR r.heartbeat_at < now() - make_interval(secs => ${leaseSecs}::double precision))
-      AND (r.id = ${runnerId} OR cardinality(${projects}::int[]) = 0 OR s.project_id = ANY(${projects}::int[]))`;
+      AND (r.id = ${runnerId} OR ${sessionInProjects(projects)})`;
   let reaped = 0;
   for (const r of rows) {
     if (!groupAlive(r.pgid)) continue;

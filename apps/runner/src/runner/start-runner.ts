@@ -123,19 +123,11 @@ class Runner {
     const { db, opts } = this;
     fs.mkdirSync(this.sessionsDir, { recursive: true });
     const detected = await this.detect();
+    const record = { host: os.hostname(), pid: process.pid, capacity: opts.capacity, projectIds: [...this.projectIds], ...detected };
     await db.runner.upsert({
       where: { id: opts.id },
-      create: { id: opts.id, host: os.hostname(), pid: process.pid, capacity: opts.capacity, projectIds: [...this.projectIds], ...detected },
-      update: {
-        host: os.hostname(),
-        pid: process.pid,
-        capacity: opts.capacity,
-        projectIds: [...this.projectIds],
-        startedAt: new Date(),
-        heartbeatAt: new Date(),
-        stoppedAt: null,
-        ...detected,
-      },
+      create: { id: opts.id, ...record },
+      update: { ...record, startedAt: new Date(), heartbeatAt: new Date(), stoppedAt: null },
     });
     this.mcp = await startRunnerMcp(db, this.log);
     processGuard(); // started now, so it is up long before the first agent or gate needs it

@@ -11,3 +11,4 @@ export * from "./fail.ts";
 export * from "./handled.ts";
 export * from "./resume.ts";
 export * from "./waiting.ts";
+export * from "./project-scope.ts";

@@ -1,4 +1,5 @@
 import type { DbOrTx } from "./types.ts";
+import { sessionInProjects } from "./project-scope.ts";
 
 export interface Interrupted {
   id: number;
@@ -19,6 +20,6 @@ export function interruptExpired(tx: DbOrTx, projects: readonly number[] = []): 
         finished_at = now(), lease_expires_at = NULL, updated_at = now()
     FROM agents a
     WHERE a.id = s.agent_id AND s.status = 'running' AND s.lease_expires_at < now()
-      AND (cardinality(${projects}::int[]) = 0 OR s.project_id = ANY(${projects}::int[]))
+      AND ${sessionInProjects(projects)}
     RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
 }

@@ -1,4 +1,5 @@
 import type { DbOrTx } from "./types.ts";
+import { sessionInProjects } from "./project-scope.ts";
 import type { Interrupted } from "./interrupt.ts";
 
 /** pending → stopped. False when it was no longer pending. */
@@ -19,6 +20,6 @@ export function stopUnclaimedStopRequests(db: DbOrTx, projects: readonly number[
     UPDATE agent_sessions s SET status = 'stopped', reason = 'user_stop', finished_at = now(), updated_at = now()
     FROM agents a
     WHERE a.id = s.agent_id AND s.status = 'pending' AND s.stop_requested_at IS NOT NULL
-      AND (cardinality(${projects}::int[]) = 0 OR s.project_id = ANY(${projects}::int[]))
+      AND ${sessionInProjects(projects)}
     RETURNING s.id, s.project_id, s.story_id, a.name AS agent_name`;
 }
